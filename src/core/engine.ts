@@ -1,0 +1,49 @@
+import type { ExtractionRequest } from './request';
+
+/** Where a finished run's files are (S3 keys in the run bucket). */
+export interface ResultLocation {
+  bucket: string;
+  runId: string;
+  ordersJsonlKey: string;
+  ordersJsonKey: string;
+  summaryKey: string;
+}
+
+/** What the state machine returns when a run ends (the result-collector's output). */
+export interface RunOutput extends ResultLocation {
+  /** True only when every lane finished and nothing failed: a partial result is never called complete. */
+  complete: boolean;
+  orders: number;
+  failure?: { error: string; cause: string };
+}
+
+export type ExecutionStatus =
+  'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+export interface ExecutionDescription {
+  executionArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input: ExtractionRequest;
+  output?: RunOutput;
+  error?: string;
+  cause?: string;
+}
+
+export interface StartedExecution {
+  executionArn: string;
+  name: string;
+  startDate: Date;
+}
+
+/**
+ * Runs the extraction state machine: in process through aws-local-stepfunctions (the embedded default) or on
+ * AWS Step Functions through @aws-sdk/client-sfn. The API and the coordinator only see this interface.
+ */
+export interface ExecutionEngine {
+  start(request: ExtractionRequest, name?: string): Promise<StartedExecution>;
+  describe(executionArn: string): Promise<ExecutionDescription>;
+  list(maxResults?: number): Promise<ExecutionDescription[]>;
+}

@@ -1,0 +1,34 @@
+import { InvalidRequestError, parseExtractionRequest } from './request';
+
+describe('parseExtractionRequest', () => {
+  it('fills defaults: every market and kind, ascending', () => {
+    expect(parseExtractionRequest({})).toEqual({
+      markets: ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures'],
+      kinds: ['normal', 'tpsl', 'plan'],
+      order: 'asc',
+    });
+  });
+  it('normalises symbols to upper case without v1 suffix, deduplicated', () => {
+    expect(parseExtractionRequest({ symbols: ['btcusdt', 'BTCUSDT_UMCBL', 'ETHUSDT'] }).symbols).toEqual([
+      'BTCUSDT',
+      'ETHUSDT',
+    ]);
+  });
+  it.each([
+    [{ markets: ['options'] }, 'markets.0'],
+    [{ kinds: [] }, 'kinds'],
+    [{ symbols: ['BTC/USDT'] }, 'symbols.0'],
+    [{ since: 2_000_000_000_000, until: 1_900_000_000_000 }, 'since'],
+    [{ since: 1.5 }, 'since'],
+    [{ order: 'sideways' }, 'order'],
+    [{ unknownField: 1 }, '(request)'],
+  ])('rejects %j naming %s', (input, path) => {
+    try {
+      parseExtractionRequest(input);
+      throw new Error('expected a rejection');
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidRequestError);
+      expect((e as InvalidRequestError).issues.map((i) => i.path)).toContain(path);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { KINDS, MARKETS } from './order';
+import type { Kind, Market } from './order';
+
+/** A Bitget symbol as a caller may name it: letters and digits, optionally a v1 suffix (`BTCUSDT_UMCBL`). */
+export const SYMBOL_PATTERN = /^[A-Za-z0-9]{2,40}(_[A-Za-z]{2,10})?$/;
+
+const epochMs = z
+  .number()
+  .int('must be an integer number of epoch milliseconds')
+  .min(1_262_304_000_000, 'must be epoch milliseconds after 2010-01-01')
+  .max(4_102_444_800_000, 'must be epoch milliseconds before 2100-01-01');
+
+/** What one extraction is asked to fetch. Validated at every entry point (CLI, API, coordinator). */
+export const extractionRequestSchema = z
+  .strictObject({
+    /** Restrict to these symbols (and discover nothing else). Omitted: every symbol. */
+    symbols: z
+      .array(z.string().regex(SYMBOL_PATTERN, 'must be a Bitget symbol such as BTCUSDT'))
+      .min(1, 'must name at least one symbol when given')
+      .max(2000, 'must name at most 2000 symbols')
+      .optional(),
+    markets: z
+      .array(z.enum(MARKETS))
+      .min(1, 'must name at least one market')
+      .default([...MARKETS]),
+    kinds: z
+      .array(z.enum(KINDS))
+      .min(1, 'must name at least one kind')
+      .default([...KINDS]),
+    /** Inclusive lower bound (epoch ms). Omitted: as far back as Bitget serves (90 days). */
+    since: epochMs.optional(),
+    /** Exclusive upper bound (epoch ms). Omitted: now. */
+    until: epochMs.optional(),
+    order: z.enum(['asc', 'desc']).default('asc'),
+  })
+  .refine((r) => r.since === undefined || r.until === undefined || r.since < r.until, {
+    message: 'since must be before until',
+    path: ['since'],
+  });
+
+export type ExtractionRequestInput = z.input<typeof extractionRequestSchema>;
+export interface ExtractionRequest {
+  symbols?: string[];
+  markets: Market[];
+  kinds: Kind[];
+  since?: number;
+  until?: number;
+  order: 'asc' | 'desc';
+}
+
+export class InvalidRequestError extends Error {
+  override readonly name = 'InvalidRequestError';
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/** Parse, don't cast: returns a normalised request or throws an error naming each bad field and rule. */
+export function parseExtractionRequest(input: unknown): ExtractionRequest {
+  const parsed = extractionRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.join('.') || '(request)',
+      message: i.message,
+    }));
+    throw new InvalidRequestError(
+      `invalid extraction request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  const r = parsed.data;
+  return {
+    ...(r.symbols ? { symbols: [...new Set(r.symbols.map(canonicalSymbol))] } : {}),
+    markets: [...new Set(r.markets)],
+    kinds: [...new Set(r.kinds)],
+    ...(r.since !== undefined ? { since: r.since } : {}),
+    ...(r.until !== undefined ? { until: r.until } : {}),
+    order: r.order,
+  };
+}
+
+/** Upper case, v1 suffix removed: `btcusdt_umcbl` → `BTCUSDT`. */
+export function canonicalSymbol(symbol: string): string {
+  return symbol.split('_')[0]!.toUpperCase();
+}
