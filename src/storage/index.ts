@@ -1,0 +1,7 @@
+export { createS3Client } from './s3Client';
+export type { S3Location } from './s3Client';
+export { startLocalS3 } from './localS3';
+export type { LocalS3 } from './localS3';
+export { RunStore } from './runStore';
+export { StorageTransientError, StorageCorruptError, classifyStorageError } from './errors';
+export { runKeys, resultKeys, LATEST_RESULT_KEY, RUN_ID_PATTERN } from './keys';

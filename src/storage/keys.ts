@@ -1,0 +1,31 @@
+/**
+ * The layout of the run bucket. `runs/` holds working state (plans, cursors, parts) and expires;
+ * `results/` holds what users download.
+ */
+export const runKeys = (runId: string) => {
+  const root = `runs/${runId}`;
+  return {
+    root,
+    plan: `${root}/plan.json`,
+    lane: (laneId: string) => `${root}/lanes/${laneId}.json`,
+    lanesPrefix: `${root}/lanes/`,
+    partsPrefix: `${root}/parts/`,
+    part: (laneId: string, seq: number, token: string) =>
+      `${root}/parts/${laneId}/${String(seq).padStart(6, '0')}-${token}.ndjson`,
+    search: (windowId: string) => `${root}/search/${windowId}.json`,
+    searchPrefix: `${root}/search/`,
+    symbolPlan: `${root}/symbol-plan.json`,
+    failure: `${root}/failure.json`,
+  };
+};
+
+export const resultKeys = (runId: string) => ({
+  ordersJsonl: `results/${runId}/orders.jsonl`,
+  ordersJson: `results/${runId}/orders.json`,
+  summary: `results/${runId}/summary.json`,
+});
+
+export const LATEST_RESULT_KEY = 'results/latest.json';
+
+/** Run ids become S3 key segments and execution names: keep them to a safe alphabet. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;

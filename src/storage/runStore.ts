@@ -1,0 +1,172 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { z } from 'zod';
+import { StorageCorruptError, classifyStorageError } from './errors';
+
+/** Typed access to the run bucket: small JSON documents, NDJSON parts, streamed results. */
+export class RunStore {
+  constructor(
+    readonly s3: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.putText(key, JSON.stringify(value), 'application/json');
+  }
+
+  async putText(key: string, body: string, contentType = 'application/x-ndjson'): Promise<void> {
+    try {
+      await this.s3.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      );
+    } catch (err) {
+      throw classifyStorageError(err, `writing s3://${this.bucket}/${key}`);
+    }
+  }
+
+  /** Reads and validates a JSON document; null when it does not exist. */
+  async getJson<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | null> {
+    const text = await this.getText(key);
+    if (text === null) return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new StorageCorruptError(`s3://${this.bucket}/${key} is not valid JSON`);
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new StorageCorruptError(
+        `s3://${this.bucket}/${key} has an unexpected shape: ${issue?.path.join('.')} ${issue?.message}`,
+      );
+    }
+    return result.data;
+  }
+
+  async getText(key: string): Promise<string | null> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return (await out.Body?.transformToString('utf8')) ?? '';
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw classifyStorageError(err, `reading s3://${this.bucket}/${key}`);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw classifyStorageError(err, `checking s3://${this.bucket}/${key}`);
+    }
+  }
+
+  /** Every key under a prefix, in S3's (lexicographic) order. */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let marker: string | undefined;
+    try {
+      // ListObjects (v1) with Marker: s3rver's v2 continuation tokens use DES, which Node 22's OpenSSL lacks.
+      do {
+        const out = await this.s3.send(
+          new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, Marker: marker }),
+        );
+        const page = (out.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
+        keys.push(...page);
+        marker = out.IsTruncated ? (out.NextMarker ?? page[page.length - 1]) : undefined;
+      } while (marker);
+    } catch (err) {
+      throw classifyStorageError(err, `listing s3://${this.bucket}/${prefix}`);
+    }
+    return keys;
+  }
+
+  async deleteKeys(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000);
+      try {
+        await this.s3.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+          }),
+        );
+      } catch (err) {
+        throw classifyStorageError(err, `deleting under s3://${this.bucket}`);
+      }
+    }
+  }
+
+  /** Streams an object; the body is read lazily, so memory does not grow with its size. */
+  async openStream(key: string): Promise<Readable> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!out.Body) throw new StorageCorruptError(`s3://${this.bucket}/${key} has no body`);
+      return out.Body as Readable;
+    } catch (err) {
+      throw classifyStorageError(err, `reading s3://${this.bucket}/${key}`);
+    }
+  }
+
+  /** The non-empty lines of an object, streamed. */
+  async *readLines(key: string): AsyncGenerator<string> {
+    const body = await this.openStream(key);
+    const lines = createInterface({ input: body, crlfDelay: Infinity });
+    for await (const line of lines) if (line.length > 0) yield line;
+  }
+
+  /**
+   * A writable stream uploaded with multipart upload (lib-storage): memory stays at a few part buffers
+   * whatever the size. Call `done()` after ending the stream.
+   */
+  createUpload(key: string, contentType: string): { stream: PassThrough; done: () => Promise<void> } {
+    const stream = new PassThrough({ highWaterMark: 1 << 20 });
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.bucket, Key: key, Body: stream, ContentType: contentType },
+      queueSize: 2,
+      partSize: 8 * 1024 * 1024,
+      leavePartsOnError: false,
+    });
+    const finished = upload.done();
+    // Surface upload failures to whoever writes, instead of an unhandled rejection.
+    finished.catch((err: unknown) => stream.destroy(err instanceof Error ? err : new Error(String(err))));
+    return {
+      stream,
+      done: async () => {
+        try {
+          await finished;
+        } catch (err) {
+          throw classifyStorageError(err, `uploading s3://${this.bucket}/${key}`);
+        }
+      },
+    };
+  }
+
+  /** A time-limited URL to download one object (results are never public). */
+  async presignGet(key: string, expiresInSeconds = 3600): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return err.name === 'NoSuchKey' || err.name === 'NotFound' || status === 404;
+}
