@@ -1,0 +1,98 @@
+import type { CanonicalOrder } from '../core/order';
+import { compareDecimalIds } from '../core/order';
+import type { SourceSpec } from './sources';
+import { isIdPaginated } from './sources';
+import type { CursorState } from './state';
+
+export const PAGE_LIMIT = 100;
+
+export interface PageQuery {
+  source: SourceSpec;
+  startTime: number;
+  endTime: number;
+  /** idLessThan for v2 endpoints, cursor for v3; null for the first page. */
+  next: string | null;
+  limit: number;
+}
+
+export interface FetchedPage {
+  /** Every row of the page, normalised (the normaliser throws on a malformed row: none is dropped). */
+  orders: CanonicalOrder[];
+  /** null only when the exchange said there is nothing more. */
+  next: string | null;
+}
+
+/** Fetches one page of one source: the port between the extraction and the Bitget client. */
+export type FetchPage = (query: PageQuery) => Promise<FetchedPage>;
+
+export class PaginationStalledError extends Error {
+  override readonly name = 'PaginationStalledError';
+}
+
+/**
+ * The query for a cursor's next page. The range is widened by one millisecond below (startTime) and the
+ * window's end is sent as endTime, so the cursor's [start, end) is covered whether Bitget treats each bound as
+ * inclusive or exclusive; rows outside are left to the neighbouring cursor. Id-paginated sources also narrow
+ * endTime to the oldest row seen (+1 ms), so that progress holds even if idLessThan were ignored alongside a
+ * time range ("orderId > startTime+endTime > idLessThan" in Bitget's precedence notes).
+ */
+export function nextQuery(cursor: CursorState): PageQuery {
+  const narrowed =
+    isIdPaginated(cursor.source.endpoint) && cursor.lastCTime !== null
+      ? Math.min(cursor.end, cursor.lastCTime + 1)
+      : cursor.end;
+  return {
+    source: cursor.source,
+    startTime: Math.max(0, cursor.start - 1),
+    endTime: narrowed,
+    next: cursor.next,
+    limit: PAGE_LIMIT,
+  };
+}
+
+/**
+ * Advances a cursor past a page and returns the rows it owns. Pure apart from mutating `cursor`.
+ * The cursor is done only when the exchange says so (next === null); a page that does not move the token is
+ * an error, never a silent stop.
+ */
+export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrder[] {
+  const idBased = isIdPaginated(cursor.source.endpoint);
+  const previous = cursor.next;
+  const owned = page.orders.filter(
+    (o) =>
+      o.cTime >= cursor.start &&
+      o.cTime < cursor.end &&
+      (!idBased || previous === null || compareDecimalIds(o.orderId, previous) < 0),
+  );
+  if (page.next !== null && page.next === previous) {
+    throw new PaginationStalledError(
+      `pagination of ${cursor.id} did not advance: the exchange returned the same cursor ${previous} again`,
+    );
+  }
+  for (const o of page.orders) {
+    if (cursor.lastCTime === null || o.cTime < cursor.lastCTime) cursor.lastCTime = o.cTime;
+  }
+  cursor.pages += 1;
+  cursor.orders += owned.length;
+  cursor.next = page.next;
+  cursor.failures = 0;
+  if (page.next === null) cursor.done = true;
+  else if (cursor.maxPages !== undefined && cursor.pages >= cursor.maxPages) cursor.done = true;
+  return owned;
+}
+
+/**
+ * When a lane has too few cursors to keep its budget busy, a cursor with more to fetch hands the older half of
+ * its remaining range to a new cursor. The ranges stay disjoint, so no order is fetched twice or missed.
+ * Returns the new cursor's range, or null when the cursor cannot be split.
+ */
+export function splitRange(cursor: CursorState, minSpanMs: number): { start: number; end: number } | null {
+  if (cursor.done || cursor.next === null || cursor.lastCTime === null) return null;
+  if (!isIdPaginated(cursor.source.endpoint) || cursor.maxPages !== undefined) return null;
+  const lo = cursor.start;
+  const hi = Math.min(cursor.lastCTime, cursor.end);
+  if (hi - lo < 2 * minSpanMs) return null;
+  const mid = lo + Math.floor((hi - lo) / 2);
+  cursor.start = mid;
+  return { start: lo, end: mid };
+}

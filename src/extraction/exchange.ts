@@ -1,0 +1,13 @@
+import type { EndpointId } from '../bitget/endpoints';
+import type { FetchPage } from './cursor';
+
+/** What the extraction needs from the exchange; implemented over the Bitget client (see bitgetExchange.ts). */
+export interface ExchangePort {
+  serverTime(): Promise<number>;
+  accountMode(): Promise<'classic' | 'uta'>;
+  /** Every spot symbol the exchange lists, whatever its status (offline and halted ones included). */
+  spotSymbols(): Promise<string[]>;
+  fetchPage: FetchPage;
+  /** The client's counters for one endpoint, to attribute retries and 429s to a lane. */
+  endpointStats(endpoint: EndpointId): { requests: number; retries: number; http429: number };
+}

@@ -1,0 +1,130 @@
+import { compareOrderKey } from '../core/order';
+
+/** The fields of a part line the merge needs; the line itself is passed through untouched. */
+export interface MergeItem {
+  line: string;
+  cTime: number;
+  orderId: string;
+  market: string;
+  kind: string;
+  symbol: string;
+  uTime: number | null;
+}
+
+export class UnsortedPartError extends Error {
+  override readonly name = 'UnsortedPartError';
+}
+
+export function parseMergeItem(line: string, where: string): MergeItem {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    throw new UnsortedPartError(`${where}: a line is not valid JSON`);
+  }
+  const r = o as {
+    cTime?: unknown;
+    orderId?: unknown;
+    market?: unknown;
+    kind?: unknown;
+    symbol?: unknown;
+    uTime?: unknown;
+  };
+  if (typeof r.cTime !== 'number' || typeof r.orderId !== 'string' || typeof r.market !== 'string') {
+    throw new UnsortedPartError(`${where}: a line lacks cTime, orderId or market`);
+  }
+  return {
+    line,
+    cTime: r.cTime,
+    orderId: r.orderId,
+    market: r.market,
+    kind: typeof r.kind === 'string' ? r.kind : '',
+    symbol: typeof r.symbol === 'string' ? r.symbol : '',
+    uTime: typeof r.uTime === 'number' ? r.uTime : null,
+  };
+}
+
+interface Head {
+  item: MergeItem;
+  source: number;
+}
+
+/**
+ * Streaming k-way merge of sorted sources by (cTime, orderId), ascending or descending. Holds one item per
+ * source, so memory does not grow with the number of orders. Copies of the same order (same orderId and
+ * market: a page fetched twice after a restart) are adjacent under the key; the most recently updated copy is
+ * kept. A source that is not itself sorted is an error, never silently reordered.
+ */
+export async function* mergeSorted(
+  sources: { name: string; items: AsyncIterable<MergeItem> }[],
+  order: 'asc' | 'desc',
+  stats: { duplicates: number } = { duplicates: 0 },
+): AsyncGenerator<MergeItem> {
+  const sign = order === 'asc' ? 1 : -1;
+  const cmp = (a: MergeItem, b: MergeItem) => sign * compareOrderKey(a.cTime, a.orderId, b.cTime, b.orderId);
+  const iterators = sources.map((s) => s.items[Symbol.asyncIterator]());
+  const heap: Head[] = [];
+  const less = (a: Head, b: Head) => {
+    const c = cmp(a.item, b.item);
+    return c < 0 || (c === 0 && a.source < b.source);
+  };
+  const push = (h: Head) => {
+    heap.push(h);
+    for (let i = heap.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (!less(heap[i]!, heap[p]!)) break;
+      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+      i = p;
+    }
+  };
+  const pop = (): Head => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  const advance = async (source: number, previous?: MergeItem) => {
+    const next = await iterators[source]!.next();
+    if (next.done) return;
+    if (previous && cmp(next.value, previous) < 0) {
+      throw new UnsortedPartError(
+        `${sources[source]!.name} is not sorted ${order === 'asc' ? 'ascending' : 'descending'} by (cTime, orderId) near order ${next.value.orderId}`,
+      );
+    }
+    push({ item: next.value, source });
+  };
+
+  await Promise.all(iterators.map((_, i) => advance(i)));
+  // The group of items sharing one (cTime, orderId): kept per market, newest update wins.
+  let group: MergeItem[] = [];
+  const flushGroup = function* () {
+    group.sort((a, b) => (a.market < b.market ? -1 : a.market > b.market ? 1 : 0));
+    yield* group;
+    group = [];
+  };
+  while (heap.length > 0) {
+    const { item, source } = pop();
+    await advance(source, item);
+    const head = group[0];
+    if (head && (head.cTime !== item.cTime || head.orderId !== item.orderId)) yield* flushGroup();
+    const same = group.findIndex((g) => g.market === item.market);
+    if (same === -1) group.push(item);
+    else {
+      stats.duplicates += 1;
+      if ((item.uTime ?? 0) > (group[same]!.uTime ?? 0)) group[same] = item;
+    }
+  }
+  yield* flushGroup();
+}

@@ -1,0 +1,234 @@
+import { DAY_MS, ENDPOINTS, RETENTION_DAYS } from '../bitget/endpoints';
+import type { EndpointId } from '../bitget/endpoints';
+import type { FuturesMarket, Kind, Market } from '../core/order';
+import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
+import type { ExtractionRequest } from '../core/request';
+import type { SourceSpec } from './sources';
+import { describeSource } from './sources';
+import type { CursorState, LaneState, RunPlan, TimeWindow } from './state';
+
+export interface PlanSettings {
+  /**
+   * How far inside Bitget's 90-day retention the run starts: the boundary moves while the run works, and a
+   * query that starts before it is refused. Orders in this sliver are reported as not servable.
+   */
+  retentionMarginMs: number;
+}
+
+export const DEFAULT_PLAN_SETTINGS: PlanSettings = { retentionMarginMs: 10 * 60 * 1000 };
+
+/** The lane (rate-limit bucket) of each order endpoint: one per account × endpoint. */
+export const LANE_BY_ENDPOINT: Record<SourceSpec['endpoint'], string> = {
+  spotHistoryOrders: 'spot-history',
+  spotPlanHistory: 'spot-plan',
+  futuresHistoryOrders: 'futures-history',
+  futuresPlanHistory: 'futures-plan',
+  utaHistoryOrders: 'uta-history',
+  utaStrategyHistory: 'uta-strategy',
+};
+
+export interface PlannedRun {
+  plan: RunPlan;
+  lanes: LaneState[];
+}
+
+/**
+ * Plans a run: clamps the range to what Bitget serves, cuts windows each endpoint accepts and groups the
+ * cursors into lanes, one per rate-limit bucket. Pure: the caller supplies the server time and account mode.
+ */
+export function planRun(input: {
+  runId: string;
+  request: ExtractionRequest;
+  serverNow: number;
+  mode: 'classic' | 'uta';
+  settings?: PlanSettings;
+}): PlannedRun {
+  const { runId, request, serverNow, mode } = input;
+  const settings = input.settings ?? DEFAULT_PLAN_SETTINGS;
+  const notes: string[] = [];
+
+  const oldestServed = serverNow - RETENTION_DAYS * DAY_MS + settings.retentionMarginMs;
+  const since = Math.max(request.since ?? oldestServed, oldestServed);
+  const until = Math.min(request.until ?? serverNow + 1, serverNow + 1);
+  if (request.since === undefined || request.since < oldestServed) {
+    notes.push(
+      `Bitget serves order history for the last ${RETENTION_DAYS} days only: the run covers ${iso(since)} to ${iso(until)}` +
+        (request.since !== undefined ? ` (asked from ${iso(request.since)})` : '') +
+        '. Older orders are only downloadable from Bitget’s website.',
+    );
+  }
+  if (request.until !== undefined && request.until > serverNow + 1) {
+    notes.push(`The range ends in the future; it was cut at the exchange's current time ${iso(serverNow)}.`);
+  }
+
+  const sources = mode === 'uta' ? utaSources(request) : classicSources(request);
+  const bySpan = new Map<number, TimeWindow[]>();
+  const windowsFor = (endpoint: EndpointId): TimeWindow[] => {
+    const span = maxWindowMs(endpoint);
+    let ws = bySpan.get(span);
+    if (!ws) {
+      ws = cutWindows(since, until, span);
+      bySpan.set(span, ws);
+    }
+    return ws;
+  };
+
+  const lanes = new Map<string, LaneState>();
+  if (since < until) {
+    for (const source of sources) {
+      const laneId = LANE_BY_ENDPOINT[source.endpoint];
+      const lane = lanes.get(laneId) ?? newLane(runId, laneId, source.endpoint);
+      lanes.set(laneId, lane);
+      for (const w of windowsFor(source.endpoint)) lane.cursors.push(newCursor(lane, source, w.start, w.end));
+    }
+  } else {
+    notes.push('Nothing to fetch: the requested range lies entirely outside what Bitget serves.');
+  }
+
+  const needsSymbolSearch =
+    mode === 'classic' &&
+    since < until &&
+    request.symbols === undefined &&
+    request.markets.includes('spot') &&
+    request.kinds.includes('plan');
+  const searchWindows = needsSymbolSearch ? windowsFor('spotPlanHistory') : [];
+
+  const plan: RunPlan = {
+    runId,
+    createdAt: serverNow,
+    request,
+    mode,
+    requested: { since: request.since ?? null, until: request.until ?? null },
+    served: { since, until },
+    notes,
+    laneIds: [...lanes.keys()],
+    searchWindows,
+    needsSymbolSearch,
+    stages: {},
+  };
+  return { plan, lanes: [...lanes.values()] };
+}
+
+/** The longest window an endpoint accepts, with a second to spare for the one-millisecond query overlap. */
+export function maxWindowMs(endpoint: EndpointId): number {
+  const days = ENDPOINTS[endpoint].maxSpanDays ?? RETENTION_DAYS;
+  return days * DAY_MS - 1000;
+}
+
+/** Cuts [since, until) into consecutive windows no longer than `span`, newest last. */
+export function cutWindows(since: number, until: number, span: number): TimeWindow[] {
+  const windows: TimeWindow[] = [];
+  for (let start = since, i = 0; start < until; start += span, i++) {
+    windows.push({ windowId: `w${i}`, start, end: Math.min(start + span, until) });
+  }
+  return windows;
+}
+
+function classicSources(request: ExtractionRequest): SourceSpec[] {
+  const out: SourceSpec[] = [];
+  const symbols = request.symbols;
+  const perSymbol = <T extends SourceSpec>(make: (symbol?: string) => T): T[] =>
+    symbols ? symbols.map((s) => make(s)) : [make()];
+  const wants = (k: Kind) => request.kinds.includes(k);
+
+  if (request.markets.includes('spot')) {
+    if (wants('normal'))
+      out.push(
+        ...perSymbol((symbol) => ({ endpoint: 'spotHistoryOrders', tpslType: 'normal', ...opt(symbol) })),
+      );
+    if (wants('tpsl'))
+      out.push(
+        ...perSymbol((symbol) => ({ endpoint: 'spotHistoryOrders', tpslType: 'tpsl', ...opt(symbol) })),
+      );
+    // Spot plan history needs a symbol: named symbols go straight in, otherwise the searcher discovers them.
+    if (wants('plan') && symbols)
+      out.push(...symbols.map((symbol): SourceSpec => ({ endpoint: 'spotPlanHistory', symbol })));
+  }
+  for (const market of futuresMarkets(request.markets)) {
+    const productType = PRODUCT_TYPE_BY_MARKET[market];
+    if (wants('normal'))
+      out.push(...perSymbol((symbol) => ({ endpoint: 'futuresHistoryOrders', productType, ...opt(symbol) })));
+    const planTypes = [
+      ...(wants('plan') ? (['normal_plan', 'track_plan'] as const) : []),
+      ...(wants('tpsl') ? (['profit_loss'] as const) : []),
+    ];
+    for (const planType of planTypes)
+      out.push(
+        ...perSymbol((symbol) => ({ endpoint: 'futuresPlanHistory', productType, planType, ...opt(symbol) })),
+      );
+  }
+  return out;
+}
+
+function utaSources(request: ExtractionRequest): SourceSpec[] {
+  const categories = [
+    ...(request.markets.includes('spot') ? (['SPOT', 'MARGIN'] as const) : []),
+    ...futuresMarkets(request.markets).map((m) => PRODUCT_TYPE_BY_MARKET[m]),
+  ];
+  const symbols: (string | undefined)[] = request.symbols ?? [undefined];
+  const out: SourceSpec[] = [];
+  for (const category of categories) {
+    for (const symbol of symbols) {
+      if (request.kinds.includes('normal'))
+        out.push({ endpoint: 'utaHistoryOrders', category, ...opt(symbol) });
+      if (request.kinds.includes('plan') || request.kinds.includes('tpsl'))
+        out.push({ endpoint: 'utaStrategyHistory', category, ...opt(symbol) });
+    }
+  }
+  return out;
+}
+
+function futuresMarkets(markets: Market[]): FuturesMarket[] {
+  return markets.filter((m): m is FuturesMarket => m !== 'spot');
+}
+
+function opt(symbol: string | undefined): { symbol?: string } {
+  return symbol === undefined ? {} : { symbol };
+}
+
+export function newLane(runId: string, laneId: string, endpoint: EndpointId): LaneState {
+  return {
+    runId,
+    laneId,
+    endpoint,
+    cursors: [],
+    nextCursorSeq: 0,
+    partsWritten: 0,
+    ordersFetched: 0,
+    requests: 0,
+    retries: 0,
+    http429: 0,
+    errors: {},
+    symbolsSeen: {},
+    invocations: 0,
+    busyMs: 0,
+    done: false,
+  };
+}
+
+export function newCursor(
+  lane: LaneState,
+  source: SourceSpec,
+  start: number,
+  end: number,
+  extra: Partial<CursorState> = {},
+): CursorState {
+  const id = `c${lane.nextCursorSeq++}:${describeSource(source)}`;
+  return {
+    id,
+    source,
+    start,
+    end,
+    next: null,
+    lastCTime: null,
+    done: false,
+    pages: 0,
+    orders: 0,
+    failures: 0,
+    ...extra,
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,252 @@
+import { ENDPOINTS } from '../bitget/endpoints';
+import type { EndpointId } from '../bitget/endpoints';
+import type { ExtractionRequest } from '../core/request';
+import type { RunStore } from '../storage/runStore';
+import { RUN_ID_PATTERN, runKeys } from '../storage/keys';
+import type { ExchangePort } from './exchange';
+import { ExtractionFatalError } from './errors';
+import type { LaneProgress, LaneWorkerSettings } from './laneWorker';
+import { loadLane, runLane, saveLane } from './laneWorker';
+import { LANE_BY_ENDPOINT, newCursor, newLane, planRun } from './plan';
+import type { PlanSettings } from './plan';
+import type { LaneState, RunPlan, SymbolPlan } from './state';
+import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './state';
+
+export interface ExtractionSettings {
+  /** Seconds of request latency each lane keeps in flight: in-flight = ceil(rate × this). */
+  inFlightSeconds: number;
+  checkpointOrders: number;
+  minSplitMs: number;
+  breakerThreshold: number;
+  failureBackoffMs: number;
+  plan?: PlanSettings;
+}
+
+export const DEFAULT_EXTRACTION_SETTINGS: ExtractionSettings = {
+  inFlightSeconds: 0.6,
+  checkpointOrders: 20_000,
+  minSplitMs: 60_000,
+  breakerThreshold: 4,
+  failureBackoffMs: 2_000,
+};
+
+export interface ExtractionDeps {
+  store: RunStore;
+  exchange: ExchangePort;
+  settings: ExtractionSettings;
+  now?: () => number;
+  onProgress?: (p: LaneProgress) => void;
+}
+
+export interface PlanOutput {
+  runId: string;
+  laneIds: string[];
+  windowIds: string[];
+  needsSymbolSearch: boolean;
+}
+
+/**
+ * time-range-mapper: plans the run and saves the plan and lanes. A run id that already has a plan is being
+ * resumed: its plan and cursors are kept as they are.
+ */
+export async function planStage(
+  deps: ExtractionDeps,
+  input: { runId: string; request: ExtractionRequest },
+): Promise<PlanOutput> {
+  const now = deps.now ?? Date.now;
+  if (!RUN_ID_PATTERN.test(input.runId)) {
+    throw new ExtractionFatalError(`run id ${JSON.stringify(input.runId)} is not valid`, {
+      category: 'param',
+      message: 'run id must be 1-80 letters, digits, _ or -',
+    });
+  }
+  const keys = runKeys(input.runId);
+  const existing = await deps.store.getJson(keys.plan, runPlanSchema);
+  if (existing) return planOutput(existing);
+
+  const startedAt = now();
+  const [serverNow, mode] = await Promise.all([deps.exchange.serverTime(), deps.exchange.accountMode()]);
+  const { plan, lanes } = planRun({
+    runId: input.runId,
+    request: input.request,
+    serverNow,
+    mode,
+    ...(deps.settings.plan ? { settings: deps.settings.plan } : {}),
+  });
+  for (const lane of lanes) await saveLane(deps.store, lane);
+  plan.stages['plan'] = { startedAt, finishedAt: now() };
+  // The plan is written last: its presence means planning finished.
+  await deps.store.putJson(keys.plan, plan);
+  return planOutput(plan);
+}
+
+function planOutput(plan: RunPlan): PlanOutput {
+  return {
+    runId: plan.runId,
+    laneIds: plan.laneIds,
+    windowIds: plan.searchWindows.map((w) => w.windowId),
+    needsSymbolSearch: plan.needsSymbolSearch,
+  };
+}
+
+async function loadPlan(store: RunStore, runId: string): Promise<RunPlan> {
+  const plan = await store.getJson(runKeys(runId).plan, runPlanSchema);
+  if (!plan) {
+    throw new ExtractionFatalError(`run ${runId} has no plan`, {
+      category: 'unknown',
+      message: 'missing plan',
+    });
+  }
+  return plan;
+}
+
+export function laneSettings(settings: ExtractionSettings, endpoint: EndpointId): LaneWorkerSettings {
+  return {
+    maxInFlight: Math.max(2, Math.ceil(ENDPOINTS[endpoint].ratePerSecond * settings.inFlightSeconds)),
+    checkpointOrders: settings.checkpointOrders,
+    minSplitMs: settings.minSplitMs,
+    breakerThreshold: settings.breakerThreshold,
+    failureBackoffMs: settings.failureBackoffMs,
+  };
+}
+
+async function workLane(
+  deps: ExtractionDeps,
+  runId: string,
+  laneId: string,
+  deadline: number,
+  executionName: string | undefined,
+): Promise<LaneState> {
+  const plan = await loadPlan(deps.store, runId);
+  const lane = await loadLane(deps.store, runId, laneId);
+  const endpoint = lane.endpoint as EndpointId;
+  return runLane(
+    {
+      store: deps.store,
+      fetchPage: deps.exchange.fetchPage,
+      settings: laneSettings(deps.settings, endpoint),
+      clientStats: () => deps.exchange.endpointStats(endpoint),
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+    },
+    { runId, laneId, deadline, order: plan.request.order, ...(executionName ? { executionName } : {}) },
+  );
+}
+
+/** symbol-processor: works one lane until done or the deadline; the state machine loops it until done. */
+export async function processLaneStage(
+  deps: ExtractionDeps,
+  input: { runId: string; laneId: string; deadline: number; executionName?: string },
+): Promise<{ runId: string; laneId: string; done: boolean }> {
+  const lane = await workLane(deps, input.runId, input.laneId, input.deadline, input.executionName);
+  return { runId: input.runId, laneId: input.laneId, done: lane.done };
+}
+
+/**
+ * symbol-searcher: for one window, asks spot plan history once for every candidate symbol: every spot symbol
+ * Bitget lists (online, offline, halted) and every spot symbol seen in the orders already fetched (which is
+ * how delisted symbols are found). The first page of each is kept as data; symbols with more pages go to the
+ * unifier. No cap on the number of candidates.
+ */
+export async function searchWindowStage(
+  deps: ExtractionDeps,
+  input: { runId: string; windowId: string; deadline: number; executionName?: string },
+): Promise<{ runId: string; windowId: string; done: boolean }> {
+  const plan = await loadPlan(deps.store, input.runId);
+  const window = plan.searchWindows.find((w) => w.windowId === input.windowId);
+  if (!window) {
+    throw new ExtractionFatalError(`run ${input.runId} has no search window ${input.windowId}`, {
+      category: 'unknown',
+      message: 'unknown window',
+    });
+  }
+  const laneId = `search-${input.windowId}`;
+  const keys = runKeys(input.runId);
+  if (!(await deps.store.exists(keys.lane(laneId)))) {
+    const candidates = await spotCandidates(deps, plan);
+    const lane = newLane(input.runId, laneId, 'spotPlanHistory');
+    for (const symbol of candidates) {
+      lane.cursors.push(
+        newCursor(lane, { endpoint: 'spotPlanHistory', symbol }, window.start, window.end, { maxPages: 1 }),
+      );
+    }
+    await saveLane(deps.store, lane);
+  }
+  const lane = await workLane(deps, input.runId, laneId, input.deadline, input.executionName);
+  return { runId: input.runId, windowId: input.windowId, done: lane.done };
+}
+
+async function spotCandidates(deps: ExtractionDeps, plan: RunPlan): Promise<string[]> {
+  const listed = await deps.exchange.spotSymbols();
+  const seen: string[] = [];
+  const spotLane = await deps.store.getJson(
+    runKeys(plan.runId).lane(LANE_BY_ENDPOINT.spotHistoryOrders),
+    laneStateSchema,
+  );
+  for (const key of Object.keys(spotLane?.symbolsSeen ?? {})) {
+    if (key.startsWith('spot:')) seen.push(key.slice('spot:'.length));
+  }
+  // Symbols seen in orders first (they are known to be active), then the listed ones.
+  return [...new Set([...seen, ...listed.map((s) => s.toUpperCase())])];
+}
+
+/**
+ * symbol-unifier: merges the searchers' findings, dedupes symbols, orders them most active first and adds a
+ * lane that continues every symbol with more pages. Idempotent: a rerun returns the saved symbol plan.
+ */
+export async function unifySymbolsStage(
+  deps: ExtractionDeps,
+  input: { runId: string },
+): Promise<{ laneIds: string[] }> {
+  const now = deps.now ?? Date.now;
+  const keys = runKeys(input.runId);
+  const saved = await deps.store.getJson(keys.symbolPlan, symbolPlanSchema);
+  if (saved) return { laneIds: saved.laneIds };
+
+  const plan = await loadPlan(deps.store, input.runId);
+  const activity = new Map<string, { orders: number; more: boolean }>();
+  const continuations: LaneState['cursors'] = [];
+  for (const w of plan.searchWindows) {
+    const search = await loadLane(deps.store, input.runId, `search-${w.windowId}`);
+    for (const c of search.cursors) {
+      if (c.source.endpoint !== 'spotPlanHistory' || c.skipped) continue;
+      const symbol = c.source.symbol;
+      const a = activity.get(symbol) ?? { orders: 0, more: false };
+      a.orders += c.orders;
+      if (c.next !== null && !c.broken) {
+        a.more = true;
+        continuations.push(c);
+      }
+      activity.set(symbol, a);
+    }
+  }
+  const symbols = [...activity.entries()]
+    .map(([symbol, a]) => ({ symbol, orders: a.orders, more: a.more }))
+    .sort((x, y) => y.orders - x.orders || (x.symbol < y.symbol ? -1 : 1));
+  const rank = new Map(symbols.map((s, i) => [s.symbol, i]));
+
+  const laneIds: string[] = [];
+  if (continuations.length > 0) {
+    const lane = newLane(input.runId, LANE_BY_ENDPOINT.spotPlanHistory, 'spotPlanHistory');
+    continuations.sort((a, b) => (rank.get(symbolOf(a)) ?? 0) - (rank.get(symbolOf(b)) ?? 0));
+    for (const c of continuations) {
+      lane.cursors.push(
+        newCursor(lane, c.source, c.start, c.end, {
+          next: c.next,
+          lastCTime: c.lastCTime,
+          pages: c.pages,
+          orders: c.orders,
+        }),
+      );
+    }
+    await saveLane(deps.store, lane);
+    laneIds.push(lane.laneId);
+  }
+  const symbolPlan: SymbolPlan = { laneIds, symbols, createdAt: now() };
+  await deps.store.putJson(keys.symbolPlan, symbolPlan);
+  return { laneIds };
+}
+
+function symbolOf(c: LaneState['cursors'][number]): string {
+  return c.source.symbol ?? '';
+}

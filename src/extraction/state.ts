@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { ERROR_CATEGORIES } from '../core/errors';
+import { KINDS, MARKETS } from '../core/order';
+import { sourceSpecSchema } from './sources';
+
+const errorInfoSchema = z.object({
+  category: z.enum(ERROR_CATEGORIES).or(z.literal('unknown')),
+  code: z.string().optional(),
+  message: z.string(),
+});
+export type ErrorInfo = z.infer<typeof errorInfoSchema>;
+
+/**
+ * One paginating cursor over [start, end) of one source. Saved after every checkpoint, together with the part
+ * that holds exactly the rows it has fetched, so that a restarted invocation resumes without loss.
+ */
+export const cursorStateSchema = z.object({
+  id: z.string(),
+  source: sourceSpecSchema,
+  /** Inclusive lower bound of cTime this cursor owns. */
+  start: z.number(),
+  /** Exclusive upper bound of cTime this cursor owns. */
+  end: z.number(),
+  /** Token for the next page (idLessThan or v3 cursor); null before the first page. */
+  next: z.string().nullable(),
+  /** Smallest cTime seen so far (id-paginated sources narrow endTime to it, in case idLessThan is ignored). */
+  lastCTime: z.number().nullable(),
+  done: z.boolean(),
+  /** Searcher cursors stop after this many pages; the unifier hands the rest to a symbol lane. */
+  maxPages: z.number().int().positive().optional(),
+  pages: z.number().int(),
+  orders: z.number().int(),
+  /** Consecutive failed attempts after the client's own retries; the circuit breaker opens at the threshold. */
+  failures: z.number().int(),
+  /** Set when the circuit breaker opened: the cursor did not finish and the run is incomplete. */
+  broken: errorInfoSchema.optional(),
+  /** Set when the exchange said the symbol does not exist: nothing to fetch, recorded in the summary. */
+  skipped: errorInfoSchema.optional(),
+});
+export type CursorState = z.infer<typeof cursorStateSchema>;
+
+export const laneStateSchema = z.object({
+  runId: z.string(),
+  laneId: z.string(),
+  endpoint: z.string(),
+  /** Requests per second this lane's endpoint allows; the lane keeps that many seconds of latency in flight. */
+  cursors: z.array(cursorStateSchema),
+  nextCursorSeq: z.number().int(),
+  partsWritten: z.number().int(),
+  ordersFetched: z.number().int(),
+  requests: z.number().int(),
+  retries: z.number().int(),
+  http429: z.number().int(),
+  errors: z.record(z.string(), z.number()),
+  /** `market:symbol` → orders seen: the searcher takes candidates from here. */
+  symbolsSeen: z.record(z.string(), z.number()),
+  invocations: z.number().int(),
+  executionName: z.string().optional(),
+  startedAt: z.number().optional(),
+  finishedAt: z.number().optional(),
+  busyMs: z.number(),
+  done: z.boolean(),
+});
+export type LaneState = z.infer<typeof laneStateSchema>;
+
+export const windowSchema = z.object({ windowId: z.string(), start: z.number(), end: z.number() });
+export type TimeWindow = z.infer<typeof windowSchema>;
+
+export const runPlanSchema = z.object({
+  runId: z.string(),
+  createdAt: z.number(),
+  request: z.object({
+    symbols: z.array(z.string()).optional(),
+    markets: z.array(z.enum(MARKETS)),
+    kinds: z.array(z.enum(KINDS)),
+    since: z.number().optional(),
+    until: z.number().optional(),
+    order: z.enum(['asc', 'desc']),
+  }),
+  mode: z.enum(['classic', 'uta']),
+  requested: z.object({ since: z.number().nullable(), until: z.number().nullable() }),
+  served: z.object({ since: z.number(), until: z.number() }),
+  notes: z.array(z.string()),
+  laneIds: z.array(z.string()),
+  /** Windows over which spot plan orders are searched symbol by symbol (empty when no search is needed). */
+  searchWindows: z.array(windowSchema),
+  needsSymbolSearch: z.boolean(),
+  stages: z.record(z.string(), z.object({ startedAt: z.number(), finishedAt: z.number().optional() })),
+});
+export type RunPlan = z.infer<typeof runPlanSchema>;
+
+export const symbolPlanSchema = z.object({
+  laneIds: z.array(z.string()),
+  symbols: z.array(z.object({ symbol: z.string(), orders: z.number(), more: z.boolean() })),
+  createdAt: z.number(),
+});
+export type SymbolPlan = z.infer<typeof symbolPlanSchema>;
