@@ -1,0 +1,71 @@
+import { refs } from './payload';
+import { toTransition, type Then } from './transition';
+import type { Catcher, JsonPath, PayloadTemplate, Retrier, TaskState } from './types';
+
+export const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
+
+/**
+ * What happens to the function's result. lambda:invoke returns
+ * `{ Payload, StatusCode, ExecutedVersion, SdkHttpMetadata, ... }`; only Payload is kept.
+ * - `state`: the Payload becomes the state output (OutputPath `$.Payload`).
+ * - `fields`: the named Payload fields are written at `at` (ResultSelector picks them).
+ * - `payload`: `{ Payload }` is written at `at`, so the Payload is at `<at>.Payload`.
+ * - `discard`: the input passes through unchanged (ResultPath null).
+ */
+export type InvokeResult =
+  | { as: 'state' }
+  | { as: 'fields'; at: JsonPath; fields: readonly string[] }
+  | { as: 'payload'; at: JsonPath }
+  | { as: 'discard' };
+
+export type LambdaInvokeOptions = Then & {
+  result: InvokeResult;
+  retry?: readonly Retrier[];
+  catch?: readonly Catcher[];
+  /** Set it at or above the function's own timeout, or a slow invocation gets retried while running. */
+  timeoutSeconds?: number;
+  comment?: string;
+};
+
+function resultFields(result: InvokeResult): Pick<TaskState, 'ResultSelector' | 'ResultPath' | 'OutputPath'> {
+  switch (result.as) {
+    case 'state':
+      return { OutputPath: '$.Payload' };
+    case 'fields':
+      if (result.fields.length === 0) throw new Error('fields: name at least one Payload field');
+      return {
+        ResultSelector: refs(Object.fromEntries(result.fields.map((f) => [f, `$.Payload.${f}` as const]))),
+        ResultPath: result.at,
+      };
+    case 'payload':
+      return { ResultSelector: refs({ Payload: '$.Payload' }), ResultPath: result.at };
+    case 'discard':
+      return { ResultPath: null };
+  }
+}
+
+/**
+ * A Task invoking a Lambda function through the optimised integration.
+ * `payload` is either one path (the whole selection is the event) or field → path references.
+ */
+export function lambdaInvoke(
+  functionArn: string,
+  payload: JsonPath | Readonly<Record<string, JsonPath>>,
+  opts: LambdaInvokeOptions,
+): TaskState {
+  const parameters: PayloadTemplate =
+    typeof payload === 'string'
+      ? { FunctionName: functionArn, 'Payload.$': payload }
+      : { FunctionName: functionArn, Payload: refs(payload) };
+  return {
+    Type: 'Task',
+    ...(opts.comment !== undefined && { Comment: opts.comment }),
+    Resource: LAMBDA_INVOKE_RESOURCE,
+    Parameters: parameters,
+    ...resultFields(opts.result),
+    ...(opts.timeoutSeconds !== undefined && { TimeoutSeconds: opts.timeoutSeconds }),
+    ...(opts.retry !== undefined && { Retry: [...opts.retry] }),
+    ...(opts.catch !== undefined && { Catch: [...opts.catch] }),
+    ...toTransition(opts),
+  };
+}

@@ -1,0 +1,146 @@
+import {
+  allStates,
+  checkGraph,
+  LAMBDA_INVOKE_RESOURCE,
+  validateAsl,
+  type MapState,
+  type TaskState,
+} from './asl';
+import {
+  buildExtractionStateMachine,
+  extractionDefinitionJson,
+  LAMBDA_NAMES,
+  LAMBDA_SERVICE_ERROR_NAMES,
+  RETRYABLE_ERROR_NAMES,
+  TASK_STATES,
+  type TaskLambdaName,
+} from './extraction';
+
+const arn = (name: TaskLambdaName): string =>
+  `arn:aws:lambda:eu-west-1:123456789012:function:bitget-orders-${name}`;
+const functionArns: Record<TaskLambdaName, string> = {
+  'time-range-mapper': arn('time-range-mapper'),
+  'symbol-searcher': arn('symbol-searcher'),
+  'symbol-unifier': arn('symbol-unifier'),
+  'symbol-processor': arn('symbol-processor'),
+  'result-collector': arn('result-collector'),
+};
+const definition = buildExtractionStateMachine({ functionArns });
+const states = allStates(definition);
+const tasks = states.filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task');
+const TOP_LEVEL_STEPS = [
+  'PlanRun',
+  'ProcessLanes',
+  'SearchSymbols',
+  'UnifySymbols',
+  'ProcessSymbolLanes',
+  'CollectResults',
+];
+
+describe('Extraction state machine definition', () => {
+  it('passes asl-validator', () => {
+    expect(validateAsl(definition)).toEqual([]);
+  });
+
+  it('has a sound graph with names unique across the whole machine', () => {
+    expect(checkGraph(definition)).toEqual([]);
+    const names = states.map(([name]) => name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('invokes through lambda:invoke only the given function ARNs', () => {
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const [, task] of tasks) expect(task.Resource).toBe(LAMBDA_INVOKE_RESOURCE);
+    const used = new Set(tasks.map(([, task]) => task.Parameters?.FunctionName));
+    expect(used).toEqual(new Set(Object.values(functionArns)));
+    expect(
+      JSON.stringify(definition)
+        .match(/arn:aws:lambda:[^"]+/g)
+        ?.every((a) => used.has(a)),
+    ).toBe(true);
+  });
+
+  it('maps every Task state in TASK_STATES to the function it invokes', () => {
+    expect(new Set(tasks.map(([name]) => name))).toEqual(new Set(Object.keys(TASK_STATES)));
+    for (const [name, task] of tasks) {
+      const fn = TASK_STATES[name];
+      expect(fn).toBeDefined();
+      expect(task.Parameters?.FunctionName).toBe(functionArns[fn!]);
+    }
+    expect(Object.values(TASK_STATES).every((fn) => (LAMBDA_NAMES as readonly string[]).includes(fn))).toBe(
+      true,
+    );
+  });
+
+  it('retries every Task on Lambda service and product errors with capped, jittered exponential backoff', () => {
+    expect(RETRYABLE_ERROR_NAMES).toEqual(
+      expect.arrayContaining([
+        'BitgetRetryableError',
+        'StorageTransientError',
+        'Sandbox.Timedout',
+        'Lambda.Unknown',
+        'States.Timeout',
+      ]),
+    );
+    for (const [name, task] of tasks) {
+      const retry = task.Retry ?? [];
+      const covered = retry.flatMap((r) => r.ErrorEquals);
+      expect({ name, covered }).toEqual({
+        name,
+        covered: expect.arrayContaining([...LAMBDA_SERVICE_ERROR_NAMES, ...RETRYABLE_ERROR_NAMES]),
+      });
+      for (const r of retry) {
+        expect(r).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
+        expect(r.MaxDelaySeconds).toBeGreaterThan(0);
+        expect(r.MaxAttempts).toBeGreaterThan(1);
+      }
+      expect(task.TimeoutSeconds).toBeGreaterThanOrEqual(900);
+    }
+  });
+
+  it('catches every top-level step into CollectAfterFailure at $.failure', () => {
+    for (const step of TOP_LEVEL_STEPS) {
+      const state = definition.States[step];
+      expect(state && 'Catch' in state ? state.Catch : undefined).toEqual([
+        { ErrorEquals: ['States.ALL'], Next: 'CollectAfterFailure', ResultPath: '$.failure' },
+      ]);
+    }
+    const after = definition.States.CollectAfterFailure as TaskState;
+    expect(after.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], Next: 'ExtractionFailed', ResultPath: '$.collectorFailure' },
+    ]);
+    expect(after.Next).toBe('ExtractionFailed');
+    expect(definition.States.ExtractionFailed).toEqual({
+      Type: 'Fail',
+      Error: 'ExtractionIncomplete',
+      CausePath: '$.failure.Cause',
+    });
+  });
+
+  it('keeps state small: references in, Map outputs dropped', () => {
+    for (const name of ['ProcessLanes', 'SearchSymbols', 'ProcessSymbolLanes']) {
+      const map = definition.States[name] as MapState;
+      expect(map.ResultPath).toBeNull();
+      expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+    }
+    // What is sent to Step Functions (the pretty copy is about twice as long).
+    expect(Buffer.byteLength(JSON.stringify(definition))).toBeLessThan(10 * 1024);
+  });
+
+  it('applies lane and window concurrency, unbounded by default', () => {
+    const mapConcurrency = (def: typeof definition, name: string): number | undefined =>
+      (def.States[name] as MapState).MaxConcurrency;
+    expect(mapConcurrency(definition, 'ProcessLanes')).toBe(0);
+    const bounded = buildExtractionStateMachine({ functionArns, laneConcurrency: 4, windowConcurrency: 2 });
+    expect(mapConcurrency(bounded, 'ProcessLanes')).toBe(4);
+    expect(mapConcurrency(bounded, 'ProcessSymbolLanes')).toBe(4);
+    expect(mapConcurrency(bounded, 'SearchSymbols')).toBe(2);
+  });
+
+  it('serialises to stable JSON equal to the built definition', () => {
+    const json = extractionDefinitionJson({ functionArns });
+    expect(extractionDefinitionJson({ functionArns })).toBe(json);
+    expect(JSON.parse(json)).toEqual(definition);
+    expect(json.endsWith('}\n')).toBe(true);
+  });
+});

@@ -1,0 +1,256 @@
+/**
+ * The extraction state machine (DESIGN.md, "The run, step by step"), JSONPath ASL with inline
+ * Maps only, so that the same definition runs in AWS Step Functions and in aws-local-stepfunctions.
+ *
+ * Execution input: `{ runId, request: { symbols?, markets, kinds, since?, until?, order } }`.
+ * Success output: exactly what result-collector returned. Failure: CollectAfterFailure gives
+ * result-collector `{ runId, order, failure: { Error, Cause } }` (it writes a summary marked
+ * incomplete), then the execution fails with Error `ExtractionIncomplete` and the original Cause.
+ *
+ * Local binding contract (implemented by `startLocalExecution` / `bindLocalHandlers` in ./local):
+ * - aws-local-stepfunctions keys task overrides by STATE NAME; TASK_STATES maps each Task state to
+ *   the function it invokes (CollectResults and CollectAfterFailure both use result-collector).
+ * - The override receives the Task's evaluated Parameters `{ FunctionName, Payload }`; the handler
+ *   is called with `Payload` (the Lambda event) and what it resolves to is returned the way
+ *   lambda:invoke returns it, `{ Payload: <JSON copy of the handler output>, StatusCode: 200 }`,
+ *   because the definition reads `$.Payload` from the task result.
+ * - A handler fails by throwing an Error whose `name` is the error name (Retry/Catch match on it,
+ *   e.g. `BitgetRetryableError`); the binding rethrows it with the Cause AWS would give,
+ *   `{"errorType":<name>,"errorMessage":<message>}` as a JSON string.
+ * - The definition is deep-cloned before the engine sees it (its validator mutates its input).
+ * - Every Task sets TimeoutSeconds (taskTimeoutSeconds, default 960): the local engine would
+ *   otherwise time tasks out after 60 s and, since it cannot cancel the handler, retry it while the
+ *   first attempt still runs. Local handlers must respect their own time budget.
+ */
+import {
+  booleanEquals,
+  catchAll,
+  choice,
+  defineStateMachine,
+  fail,
+  inlineMap,
+  isPresent,
+  lambdaInvoke,
+  not,
+  succeed,
+  when,
+  type Branch,
+  type Catcher,
+  type InvokeResult,
+  type JsonPath,
+  type StateMachineDefinition,
+  type TaskState,
+} from './asl';
+import { taskRetriers } from './retryPolicy';
+
+export { LAMBDA_SERVICE_ERROR_NAMES, RETRYABLE_ERROR_NAMES } from './retryPolicy';
+
+export const LAMBDA_NAMES = [
+  'coordinator',
+  'time-range-mapper',
+  'symbol-searcher',
+  'symbol-unifier',
+  'symbol-processor',
+  'result-collector',
+  'api',
+] as const;
+export type LambdaName = (typeof LAMBDA_NAMES)[number];
+
+/** Functions the state machine invokes (coordinator and api start/poll it, they are not invoked by it). */
+export type TaskLambdaName = Exclude<LambdaName, 'coordinator' | 'api'>;
+
+export interface ExtractionMachineOptions {
+  functionArns: Record<TaskLambdaName, string>;
+  /** Lanes processed at once; 0 (default) = unbounded. */
+  laneConcurrency?: number;
+  /** Symbol-search windows processed at once; 0 (default) = unbounded. */
+  windowConcurrency?: number;
+  /**
+   * Task TimeoutSeconds; keep it at or above the functions' own timeout so that a slow invocation
+   * is never retried while it still runs (default 960, Lambda's maximum plus a minute).
+   */
+  taskTimeoutSeconds?: number;
+}
+
+const TASK_STATE_FUNCTIONS = {
+  PlanRun: 'time-range-mapper',
+  ProcessLane: 'symbol-processor',
+  SearchWindow: 'symbol-searcher',
+  UnifySymbols: 'symbol-unifier',
+  ProcessSymbolLane: 'symbol-processor',
+  CollectResults: 'result-collector',
+  CollectAfterFailure: 'result-collector',
+} as const satisfies Record<string, TaskLambdaName>;
+export type TaskStateName = keyof typeof TASK_STATE_FUNCTIONS;
+
+/** state name → the function it invokes; the local engine binds handlers with this. */
+export const TASK_STATES: Readonly<Record<string, TaskLambdaName>> = TASK_STATE_FUNCTIONS;
+
+const DEFAULT_TASK_TIMEOUT_SECONDS = 960;
+const ON_FAILURE = 'CollectAfterFailure';
+const FAILED = 'ExtractionFailed';
+
+interface Context {
+  opts: ExtractionMachineOptions;
+  timeoutSeconds: number;
+}
+
+function task(
+  ctx: Context,
+  name: TaskStateName,
+  payload: Readonly<Record<string, JsonPath>>,
+  result: InvokeResult,
+  then: { next: string; catch?: readonly Catcher[] },
+): TaskState {
+  return lambdaInvoke(ctx.opts.functionArns[TASK_STATE_FUNCTIONS[name]], payload, {
+    result,
+    next: then.next,
+    retry: taskRetriers(),
+    ...(then.catch !== undefined && { catch: then.catch }),
+    timeoutSeconds: ctx.timeoutSeconds,
+  });
+}
+
+/** Every top-level step hands its failure to CollectAfterFailure at `$.failure`. */
+const toFailure = (): Catcher[] => [catchAll(ON_FAILURE, '$.failure')];
+
+interface LoopNames {
+  work: TaskStateName;
+  check: string;
+  finished: string;
+  invalid: string;
+}
+
+/**
+ * One Map iteration: invoke the function until it reports `done: true`. Each invocation works
+ * until its time budget is nearly spent and saves its cursors; its output `{ runId, <id>, done }`
+ * is the next invocation's input. A result without a boolean `done` fails the iteration (a
+ * catchable error, so the run still gets its summary) instead of looping or hitting the
+ * uncatchable States.Runtime that comparing a missing field raises.
+ */
+function untilDone(ctx: Context, names: LoopNames, idField: 'laneId' | 'windowId'): Branch {
+  return {
+    StartAt: names.work,
+    States: {
+      [names.work]: task(
+        ctx,
+        names.work,
+        { runId: '$.runId', [idField]: `$.${idField}` },
+        { as: 'state' },
+        { next: names.check },
+      ),
+      [names.check]: choice(
+        [
+          when(not(isPresent('$.done')), names.invalid),
+          when(booleanEquals('$.done', true), names.finished),
+          when(booleanEquals('$.done', false), names.work),
+        ],
+        names.invalid,
+      ),
+      [names.finished]: succeed(),
+      [names.invalid]: fail({
+        error: 'InvalidFunctionResult',
+        cause: `${TASK_STATE_FUNCTIONS[names.work]} returned no boolean "done"`,
+      }),
+    },
+  };
+}
+
+export function buildExtractionStateMachine(opts: ExtractionMachineOptions): StateMachineDefinition {
+  const ctx: Context = { opts, timeoutSeconds: opts.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS };
+  return defineStateMachine({
+    Comment: 'Bitget order extraction: plan, process lanes, search symbols if needed, collect.',
+    StartAt: 'PlanRun',
+    States: {
+      PlanRun: task(
+        ctx,
+        'PlanRun',
+        { runId: '$.runId', request: '$.request' },
+        { as: 'fields', at: '$.plan', fields: ['laneIds', 'windowIds', 'needsSymbolSearch'] },
+        { next: 'ProcessLanes', catch: toFailure() },
+      ),
+      ProcessLanes: inlineMap({
+        itemsPath: '$.plan.laneIds',
+        itemSelector: { runId: '$.runId', laneId: '$$.Map.Item.Value' },
+        maxConcurrency: opts.laneConcurrency ?? 0,
+        processor: untilDone(
+          ctx,
+          { work: 'ProcessLane', check: 'LaneDone?', finished: 'LaneFinished', invalid: 'LaneResultInvalid' },
+          'laneId',
+        ),
+        resultPath: null,
+        catch: toFailure(),
+        next: 'NeedsSymbolSearch?',
+      }),
+      'NeedsSymbolSearch?': choice(
+        [when(booleanEquals('$.plan.needsSymbolSearch', true), 'SearchSymbols')],
+        'CollectResults',
+      ),
+      SearchSymbols: inlineMap({
+        itemsPath: '$.plan.windowIds',
+        itemSelector: { runId: '$.runId', windowId: '$$.Map.Item.Value' },
+        maxConcurrency: opts.windowConcurrency ?? 0,
+        processor: untilDone(
+          ctx,
+          {
+            work: 'SearchWindow',
+            check: 'WindowSearched?',
+            finished: 'WindowFinished',
+            invalid: 'WindowResultInvalid',
+          },
+          'windowId',
+        ),
+        resultPath: null,
+        catch: toFailure(),
+        next: 'UnifySymbols',
+      }),
+      UnifySymbols: task(
+        ctx,
+        'UnifySymbols',
+        { runId: '$.runId' },
+        { as: 'fields', at: '$.symbolPlan', fields: ['laneIds'] },
+        { next: 'ProcessSymbolLanes', catch: toFailure() },
+      ),
+      ProcessSymbolLanes: inlineMap({
+        itemsPath: '$.symbolPlan.laneIds',
+        itemSelector: { runId: '$.runId', laneId: '$$.Map.Item.Value' },
+        maxConcurrency: opts.laneConcurrency ?? 0,
+        processor: untilDone(
+          ctx,
+          {
+            work: 'ProcessSymbolLane',
+            check: 'SymbolLaneDone?',
+            finished: 'SymbolLaneFinished',
+            invalid: 'SymbolLaneResultInvalid',
+          },
+          'laneId',
+        ),
+        resultPath: null,
+        catch: toFailure(),
+        next: 'CollectResults',
+      }),
+      CollectResults: task(
+        ctx,
+        'CollectResults',
+        { runId: '$.runId', order: '$.request.order' },
+        { as: 'payload', at: '$.output' },
+        { next: 'Done', catch: toFailure() },
+      ),
+      Done: succeed({ outputPath: '$.output.Payload' }),
+      [ON_FAILURE]: task(
+        ctx,
+        ON_FAILURE,
+        { runId: '$.runId', order: '$.request.order', failure: '$.failure' },
+        { as: 'discard' },
+        // Keep `$.failure` (the original error) for the Fail state's cause.
+        { next: FAILED, catch: [catchAll(FAILED, '$.collectorFailure')] },
+      ),
+      [FAILED]: fail({ error: 'ExtractionIncomplete', causePath: '$.failure.Cause' }),
+    },
+  });
+}
+
+/** The definition as stable, pretty JSON (for infra and for inspection). */
+export function extractionDefinitionJson(opts: ExtractionMachineOptions): string {
+  return `${JSON.stringify(buildExtractionStateMachine(opts), null, 2)}\n`;
+}
