@@ -135,7 +135,8 @@ function untilDone(ctx: Context, names: LoopNames, idField: 'laneId' | 'windowId
       [names.work]: task(
         ctx,
         names.work,
-        { runId: '$.runId', [idField]: `$.${idField}` },
+        // The execution name lets a resumed run (same runId, new execution) reopen cursors whose breaker opened.
+        { runId: '$.runId', [idField]: `$.${idField}`, executionName: '$$.Execution.Name' },
         { as: 'state' },
         { next: names.check },
       ),

@@ -128,7 +128,7 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
     await run(f.handlers);
     const lanes = f.callsTo('symbol-processor').map((c) => c.payload);
     expect(lanes.filter((p) => p.laneId === 'lane-a')).toEqual(
-      Array(3).fill({ runId: 'run-1', laneId: 'lane-a' }),
+      Array(3).fill({ runId: 'run-1', laneId: 'lane-a', executionName: 'local' }),
     );
     expect(lanes.filter((p) => p.laneId === 'lane-b')).toHaveLength(3);
     expect(lanes).toHaveLength(6);

@@ -82,6 +82,8 @@ function toLocalDefinition(definition: StateMachineDefinition): LocalDefinition 
 export interface LocalExecutionOptions {
   /** Milliseconds to wait before a retry, per state name (the lib's retryIntervalOverrides). */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /** The execution's name, visible to the definition as $$.Execution.Name (as on AWS). */
+  executionName?: string;
 }
 
 export interface LocalExecution {
@@ -101,6 +103,13 @@ export function startLocalExecution(
 ): LocalExecution {
   const machine = new StateMachine(toLocalDefinition(definition), { validationOptions: { checkArn: true } });
   const runOptions: RunOptions = {
+    context: {
+      Execution: {
+        Name: options.executionName ?? 'local',
+        Input: input,
+        StartTime: new Date().toISOString(),
+      },
+    },
     overrides: {
       taskResourceLocalHandlers: bindLocalHandlers(handlers),
       ...(options.retryIntervalOverrides !== undefined && {
