@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type {
+  ExecutionDescription,
+  ExecutionEngine,
+  ExecutionStatus,
+  RunOutput,
+  StartedExecution,
+} from '../core/engine';
+import type { ExtractionRequest } from '../core/request';
+import { RUN_ID_PATTERN } from '../storage/keys';
+import type { StateMachineDefinition } from '../../statemachine/asl';
+import type { LocalTaskHandlers } from '../../statemachine/local';
+import { localFailure, startLocalExecution } from '../../statemachine/local';
+
+export const LOCAL_REGION = 'local';
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_STATE_MACHINE = 'bitget-orders-extraction';
+
+const runOutputSchema = z.object({
+  bucket: z.string(),
+  runId: z.string(),
+  ordersJsonlKey: z.string(),
+  ordersJsonKey: z.string(),
+  summaryKey: z.string(),
+  complete: z.boolean(),
+  orders: z.number(),
+  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+});
+
+interface Tracked extends ExecutionDescription {
+  settled: Promise<ExecutionDescription>;
+  abort: () => void;
+}
+
+export class InvalidExecutionNameError extends Error {
+  override readonly name = 'InvalidExecutionNameError';
+}
+
+/**
+ * Runs the extraction state machine in process with aws-local-stepfunctions: the same ASL JSON that is
+ * deployed, with the same handlers bound by state name. Executions live as long as the process; their data
+ * (plans, cursors, parts, results) lives in the S3 bucket, so a run id can be resumed by a later process.
+ */
+export class LocalEngine implements ExecutionEngine {
+  private readonly executions = new Map<string, Tracked>();
+
+  constructor(
+    private readonly options: {
+      definition: StateMachineDefinition;
+      handlers: LocalTaskHandlers;
+      /** Milliseconds per retry, per state name (default: the definition's own backoff). */
+      retryIntervalOverrides?: Record<string, number | number[]>;
+      now?: () => Date;
+    },
+  ) {}
+
+  arnOf(name: string): string {
+    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${LOCAL_STATE_MACHINE}:${name}`;
+  }
+
+  async start(request: ExtractionRequest, name?: string): Promise<StartedExecution> {
+    const runName = name ?? newRunId(this.options.now?.() ?? new Date());
+    if (!RUN_ID_PATTERN.test(runName)) {
+      throw new InvalidExecutionNameError(
+        `execution name ${JSON.stringify(runName)} must be 1-80 letters, digits, _ or -`,
+      );
+    }
+    // A resumed run id gets a fresh execution name, as on AWS where names are unique per state machine.
+    let executionName = runName;
+    for (let i = 2; this.executions.has(this.arnOf(executionName)); i++) executionName = `${runName}-r${i}`;
+    const executionArn = this.arnOf(executionName);
+    const startDate = this.options.now?.() ?? new Date();
+    const run = startLocalExecution(
+      this.options.definition,
+      { runId: runName, request: request as unknown as Record<string, never> },
+      this.options.handlers,
+      {
+        executionName,
+        ...(this.options.retryIntervalOverrides
+          ? { retryIntervalOverrides: this.options.retryIntervalOverrides }
+          : {}),
+      },
+    );
+    const tracked: Tracked = {
+      executionArn,
+      name: executionName,
+      status: 'RUNNING',
+      startDate,
+      input: request,
+      abort: run.abort,
+      settled: Promise.resolve(undefined as unknown as ExecutionDescription),
+    };
+    tracked.settled = run.result.then(
+      (output) => this.finish(tracked, 'SUCCEEDED', { output }),
+      (err: unknown) => {
+        const failure = localFailure(err);
+        const aborted = err instanceof Error && err.name === 'ExecutionAbortedError';
+        return this.finish(tracked, aborted ? 'ABORTED' : 'FAILED', {
+          error: failure?.error ?? (err instanceof Error ? err.name : 'Error'),
+          cause: failure?.cause ?? (err instanceof Error ? err.message : String(err)),
+        });
+      },
+    );
+    this.executions.set(executionArn, tracked);
+    return { executionArn, name: executionName, startDate };
+  }
+
+  private finish(
+    t: Tracked,
+    status: ExecutionStatus,
+    r: { output?: unknown; error?: string; cause?: string },
+  ): ExecutionDescription {
+    t.status = status;
+    t.stopDate = this.options.now?.() ?? new Date();
+    if (r.output !== undefined) {
+      const parsed = runOutputSchema.safeParse(r.output);
+      if (parsed.success) t.output = parsed.data as RunOutput;
+      else {
+        t.status = 'FAILED';
+        t.error = 'InvalidRunOutput';
+        t.cause = 'the state machine returned an output that is not a run result';
+      }
+    }
+    if (r.error !== undefined) t.error = r.error;
+    if (r.cause !== undefined) t.cause = r.cause;
+    return describe(t);
+  }
+
+  async describe(executionArn: string): Promise<ExecutionDescription> {
+    const t = this.executions.get(executionArn);
+    if (!t) throw new ExecutionNotFoundError(`execution ${executionArn} does not exist`);
+    return describe(t);
+  }
+
+  async list(maxResults = 100): Promise<ExecutionDescription[]> {
+    return [...this.executions.values()]
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
+      .slice(0, maxResults)
+      .map(describe);
+  }
+
+  /** Resolves when the execution ends (succeeded, failed or aborted). */
+  async wait(executionArn: string): Promise<ExecutionDescription> {
+    const t = this.executions.get(executionArn);
+    if (!t) throw new ExecutionNotFoundError(`execution ${executionArn} does not exist`);
+    return t.settled;
+  }
+
+  abort(executionArn: string): void {
+    this.executions.get(executionArn)?.abort();
+  }
+}
+
+export class ExecutionNotFoundError extends Error {
+  override readonly name = 'ExecutionNotFoundError';
+}
+
+function describe(t: Tracked): ExecutionDescription {
+  const { settled: _s, abort: _a, ...d } = t;
+  return { ...d };
+}
+
+/** A sortable, unique run id: run-20261121T234501Z-1a2b3c. */
+export function newRunId(at: Date): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,75 @@
+import { FakeExchange } from '../../tests/helpers/fakeExchange';
+import { PaginationStalledError, applyPage, nextQuery, splitRange } from './cursor';
+import type { CursorState } from './state';
+
+const cursor = (over: Partial<CursorState> = {}): CursorState => ({
+  id: 'c0',
+  source: { endpoint: 'spotHistoryOrders', tpslType: 'normal' },
+  start: 1000,
+  end: 2000,
+  next: null,
+  lastCTime: null,
+  done: false,
+  pages: 0,
+  orders: 0,
+  failures: 0,
+  ...over,
+});
+
+describe('cursor pagination', () => {
+  it('asks one millisecond below its start and up to its end, so either bound semantics is covered', () => {
+    expect(nextQuery(cursor())).toMatchObject({ startTime: 999, endTime: 2000, next: null, limit: 100 });
+  });
+
+  it('narrows endTime to the oldest row seen for id-paginated endpoints, but not for v3 cursors', () => {
+    expect(nextQuery(cursor({ next: '55', lastCTime: 1500 })).endTime).toBe(1501);
+    const v3 = cursor({
+      source: { endpoint: 'utaHistoryOrders', category: 'SPOT' },
+      next: 'abc',
+      lastCTime: 1500,
+    });
+    expect(nextQuery(v3).endTime).toBe(2000);
+  });
+
+  it('keeps only the rows of its own [start, end) window and of ids below the previous token', () => {
+    const c = cursor({ next: String(1_000_000_000_000_000_000n + 50n), lastCTime: 1600 });
+    const rows = [
+      FakeExchange.order(60, 1700), // id above the token: already fetched
+      FakeExchange.order(40, 2000), // at end: the next window's
+      FakeExchange.order(30, 1500),
+      FakeExchange.order(20, 999), // below start: the previous window's
+    ];
+    const owned = applyPage(c, { orders: rows, next: rows[3]!.orderId });
+    expect(owned.map((o) => o.cTime)).toEqual([1500]);
+    expect(c.lastCTime).toBe(999);
+    expect(c.done).toBe(false);
+  });
+
+  it('is done only when the exchange says there is nothing more', () => {
+    const c = cursor();
+    applyPage(c, { orders: [FakeExchange.order(1, 1200)], next: 'x' });
+    expect(c.done).toBe(false);
+    applyPage(c, { orders: [], next: null });
+    expect(c.done).toBe(true);
+    expect(c.pages).toBe(2);
+  });
+
+  it('refuses a page that hands back the same token instead of stopping quietly', () => {
+    const c = cursor({ next: '77' });
+    expect(() => applyPage(c, { orders: [], next: '77' })).toThrow(PaginationStalledError);
+  });
+
+  it('stops a searcher cursor after its page budget but keeps the token for the unifier', () => {
+    const c = cursor({ maxPages: 1 });
+    applyPage(c, { orders: [FakeExchange.order(1, 1200)], next: 'more' });
+    expect(c).toMatchObject({ done: true, next: 'more' });
+  });
+
+  it('splits off the older half of the remaining range, leaving both ranges disjoint', () => {
+    const c = cursor({ next: '5', lastCTime: 1800 });
+    expect(splitRange(c, 10)).toEqual({ start: 1000, end: 1400 });
+    expect(c.start).toBe(1400);
+    expect(splitRange(cursor({ next: '5', lastCTime: 1010 }), 10)).toBeNull();
+    expect(splitRange(cursor({ next: null, lastCTime: 1800 }), 10)).toBeNull();
+  });
+});

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { extractionRequestSchema, parseExtractionRequest } from '../core/request';
+import type { RunOutput } from '../core/engine';
+import { collectRun } from './collector';
+import type { ExtractionDeps, PlanOutput } from './stages';
+import { planStage, processLaneStage, searchWindowStage, unifySymbolsStage } from './stages';
+
+/** The five functions the state machine invokes, as plain async functions of their event. */
+export interface StageHandlers {
+  'time-range-mapper': (event: unknown) => Promise<PlanOutput>;
+  'symbol-processor': (event: unknown) => Promise<{ runId: string; laneId: string; done: boolean }>;
+  'symbol-searcher': (event: unknown) => Promise<{ runId: string; windowId: string; done: boolean }>;
+  'symbol-unifier': (event: unknown) => Promise<{ laneIds: string[] }>;
+  'result-collector': (event: unknown) => Promise<RunOutput>;
+}
+
+/** A handler's event does not have the shape the state machine sends. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
+const runId = z.string().min(1);
+const planEvent = z.object({ runId, request: extractionRequestSchema.or(z.unknown()) });
+const laneEvent = z.object({ runId, laneId: z.string().min(1), executionName: z.string().optional() });
+const windowEvent = z.object({ runId, windowId: z.string().min(1), executionName: z.string().optional() });
+const unifyEvent = z.object({ runId });
+const collectEvent = z.object({
+  runId,
+  order: z.enum(['asc', 'desc']).optional(),
+  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+
+function parse<S extends z.ZodType>(schema: S, event: unknown, fn: string): z.output<S> {
+  const r = schema.safeParse(event);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new InvalidEventError(`${fn}: event ${i?.path.join('.') || '(root)'} ${i?.message}`);
+  }
+  return r.data;
+}
+
+/**
+ * Binds the stages to their dependencies. `deadline()` says until when a long-running invocation may start
+ * new requests: on Lambda the remaining time less a margin, locally a configured budget.
+ */
+export function createStageHandlers(deps: ExtractionDeps, deadline: () => number): StageHandlers {
+  return {
+    'time-range-mapper': async (event) => {
+      const e = parse(planEvent, event, 'time-range-mapper');
+      return planStage(deps, { runId: e.runId, request: parseExtractionRequest(e.request) });
+    },
+    'symbol-processor': async (event) => {
+      const e = parse(laneEvent, event, 'symbol-processor');
+      return processLaneStage(deps, { ...e, deadline: deadline() });
+    },
+    'symbol-searcher': async (event) => {
+      const e = parse(windowEvent, event, 'symbol-searcher');
+      return searchWindowStage(deps, { ...e, deadline: deadline() });
+    },
+    'symbol-unifier': async (event) => unifySymbolsStage(deps, parse(unifyEvent, event, 'symbol-unifier')),
+    'result-collector': async (event) => {
+      const e = parse(collectEvent, event, 'result-collector');
+      return collectRun({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) }, e);
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { DAY_MS } from '../bitget/endpoints';
+import { parseExtractionRequest } from '../core/request';
+import { cutWindows, maxWindowMs, planRun } from './plan';
+
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+
+describe('planRun', () => {
+  it('clamps an 8-year request to the 90 days Bitget serves and says so', () => {
+    const { plan } = planRun({
+      runId: 'r1',
+      request: parseExtractionRequest({ since: NOW - 8 * 365 * DAY_MS }),
+      serverNow: NOW,
+      mode: 'classic',
+    });
+    expect(plan.served.since).toBe(NOW - 90 * DAY_MS + 10 * 60 * 1000);
+    expect(plan.served.until).toBe(NOW + 1);
+    expect(plan.requested.since).toBe(NOW - 8 * 365 * DAY_MS);
+    expect(plan.notes.join(' ')).toMatch(/last 90 days only/);
+  });
+
+  it('puts every classic source into its rate-limit lane, one cursor per window', () => {
+    const { plan, lanes } = planRun({
+      runId: 'r',
+      request: parseExtractionRequest({}),
+      serverNow: NOW,
+      mode: 'classic',
+    });
+    expect(plan.laneIds.sort()).toEqual(['futures-history', 'futures-plan', 'spot-history']);
+    const byId = Object.fromEntries(lanes.map((l) => [l.laneId, l]));
+    expect(byId['spot-history']!.cursors.map((c) => c.id)).toEqual([
+      'c0:spotHistoryOrders:normal',
+      'c1:spotHistoryOrders:tpsl',
+    ]);
+    expect(byId['futures-history']!.cursors).toHaveLength(3);
+    expect(byId['futures-plan']!.cursors).toHaveLength(9); // 3 product types × 3 plan types
+    expect(plan.needsSymbolSearch).toBe(true);
+    expect(plan.searchWindows).toHaveLength(1);
+  });
+
+  it('never asks for a span longer than an endpoint accepts (30 days on v3)', () => {
+    const { lanes } = planRun({
+      runId: 'r',
+      request: parseExtractionRequest({}),
+      serverNow: NOW,
+      mode: 'uta',
+    });
+    const history = lanes.find((l) => l.laneId === 'uta-history')!;
+    for (const c of history.cursors) expect(c.end - c.start + 1).toBeLessThanOrEqual(30 * DAY_MS);
+    // 5 categories (SPOT, MARGIN, 3 futures) × 3 windows of at most 30 days over ~90 days
+    expect(history.cursors).toHaveLength(15);
+    expect(lanes.map((l) => l.laneId).sort()).toEqual(['uta-history', 'uta-strategy']);
+  });
+
+  it('gives named symbols their own cursors everywhere, spot plan included, with no search', () => {
+    const { plan, lanes } = planRun({
+      runId: 'r',
+      request: parseExtractionRequest({ symbols: ['BTCUSDT', 'ethusdt'], markets: ['spot'] }),
+      serverNow: NOW,
+      mode: 'classic',
+    });
+    expect(plan.needsSymbolSearch).toBe(false);
+    const plan_ = lanes.find((l) => l.laneId === 'spot-plan')!;
+    expect(plan_.cursors.map((c) => c.source)).toEqual([
+      { endpoint: 'spotPlanHistory', symbol: 'BTCUSDT' },
+      { endpoint: 'spotPlanHistory', symbol: 'ETHUSDT' },
+    ]);
+  });
+
+  it('plans nothing, and says why, for a range Bitget no longer serves', () => {
+    const { plan, lanes } = planRun({
+      runId: 'r',
+      request: parseExtractionRequest({ since: NOW - 400 * DAY_MS, until: NOW - 200 * DAY_MS }),
+      serverNow: NOW,
+      mode: 'classic',
+    });
+    expect(lanes).toEqual([]);
+    expect(plan.notes.join(' ')).toMatch(/Nothing to fetch/);
+  });
+});
+
+describe('cutWindows', () => {
+  it('covers the range exactly with consecutive windows no longer than the span', () => {
+    const ws = cutWindows(0, 100, 30);
+    expect(ws.map((w) => [w.start, w.end])).toEqual([
+      [0, 30],
+      [30, 60],
+      [60, 90],
+      [90, 100],
+    ]);
+    expect(maxWindowMs('utaHistoryOrders')).toBe(30 * DAY_MS - 1000);
+  });
+});
