@@ -1,0 +1,113 @@
+/**
+ * `sim [--port N] [--seed N] [--orders N] [--symbols N] [--days N] [--mode classic|uta] [--latency-ms N]
+ *      [--fault-rate F] [--truth FILE]`
+ * Writes the truth file (if asked) first, then prints exactly one JSON line
+ * {"url","apiKey","secretKey","passphrase"} on stdout, then serves until SIGTERM/SIGINT (or `signal`).
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { spreadFaultRate } from './faults';
+import { startSimulator } from './server';
+import type { FaultOptions } from './types';
+
+export interface SimCommandIo {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  /** Stops the simulator like SIGTERM does (for tests and embedding). */
+  signal?: AbortSignal;
+}
+
+const integer =
+  (min: number) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min)
+      throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return Number(value);
+  };
+
+const fraction = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number in [0, 1]');
+  return n;
+};
+
+interface SimFlags {
+  port: number;
+  seed: number;
+  orders: number;
+  symbols: number;
+  days: number;
+  mode: 'classic' | 'uta';
+  latencyMs?: number;
+  faultRate?: number;
+  truth?: string;
+}
+
+export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const args = argv[0] === 'sim' ? argv.slice(1) : argv;
+  const command = new Command('sim')
+    .description('Bitget-compatible simulator with a generated account')
+    .option('--port <n>', 'port (0: any free port)', integer(0), 0)
+    .option('--seed <n>', 'account seed', integer(0), 1)
+    .option('--orders <n>', 'total orders', integer(0), 2000)
+    .option('--symbols <n>', 'number of base coins', integer(1), 24)
+    .option('--days <n>', 'days of history (at most 90)', integer(1), 90)
+    .option(
+      '--mode <mode>',
+      'classic or uta',
+      (v: string) => {
+        if (v !== 'classic' && v !== 'uta') throw new InvalidArgumentError('expected classic or uta');
+        return v;
+      },
+      'classic',
+    )
+    .option('--latency-ms <n>', 'median latency (log-normal, p99 = 3 x median)', integer(0))
+    .option('--fault-rate <f>', 'share of requests that meet a fault', fraction)
+    .option('--truth <file>', 'write every generated order as NDJSON')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stderr.write(s), writeErr: (s) => stderr.write(s) });
+  let flags: SimFlags;
+  try {
+    command.parse(args, { from: 'user' });
+    flags = command.opts<SimFlags>();
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+
+  const faults: FaultOptions = flags.faultRate ? spreadFaultRate(flags.faultRate) : {};
+  const sim = await startSimulator({
+    port: flags.port,
+    seed: flags.seed,
+    orders: flags.orders,
+    symbols: flags.symbols,
+    days: flags.days,
+    mode: flags.mode,
+    latency: flags.latencyMs ? { medianMs: flags.latencyMs } : undefined,
+    faults,
+  });
+  try {
+    if (flags.truth) await sim.writeTruth(flags.truth);
+  } catch (err) {
+    await sim.close();
+    stderr.write(`sim: cannot write the truth file: ${String(err)}\n`);
+    return 1;
+  }
+  stdout.write(JSON.stringify({ url: sim.url, ...sim.credentials }) + '\n');
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      io.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    if (io.signal?.aborted) stop();
+    else io.signal?.addEventListener('abort', stop);
+  });
+  await sim.close();
+  return 0;
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from './index';
+import { getJson, manualClock, qs } from './testkit';
+
+const RECORDED = '/work/shared/reference/recorded';
+const SPOT = '/api/v2/spot/trade/history-orders';
+const FUTURES = '/api/v2/mix/order/orders-history';
+
+describe('per-UID per-endpoint budgets in a sliding one-second window', () => {
+  const clock = manualClock(1_750_000_000_000);
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 3, orders: 200, now: clock.now });
+  });
+  afterAll(() => sim.close());
+  const signed = () => ({ credentials: sim.credentials, timestamp: clock.now() });
+
+  test('21 spot-history requests within one second: exactly 20 served and 1 refused with HTTP 429', async () => {
+    const statuses: number[] = [];
+    let refusedBody: unknown;
+    for (let i = 0; i < 21; i++) {
+      const res = await getJson(sim.url, SPOT, qs({ limit: 1 }), signed());
+      statuses.push(res.status);
+      if (res.status === 429) refusedBody = res.body;
+      clock.advance(40);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses[20]).toBe(429);
+    const recorded = JSON.parse(readFileSync(join(RECORDED, 'rate-limited.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(refusedBody).toMatchObject({ code: recorded.code, msg: recorded.msg, data: null });
+    expect(typeof (refusedBody as { requestTime: unknown }).requestTime).toBe('number');
+  });
+
+  test('requests evenly spaced at the budget (every 50 ms for 20/s) are never refused', async () => {
+    clock.advance(5000);
+    for (let i = 0; i < 60; i++) {
+      const res = await getJson(sim.url, SPOT, qs({ limit: 1 }), signed());
+      expect(res.status).toBe(200);
+      clock.advance(50);
+    }
+  });
+
+  test('refused requests do not use up the budget', async () => {
+    clock.advance(5000);
+    for (let i = 0; i < 20; i++) expect((await getJson(sim.url, SPOT, '', signed())).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await getJson(sim.url, SPOT, '', signed())).status).toBe(429);
+    clock.advance(1000);
+    expect((await getJson(sim.url, SPOT, '', signed())).status).toBe(200);
+  });
+
+  test('futures history has its own budget of 10/s, independent of spot', async () => {
+    clock.advance(5000);
+    for (let i = 0; i < 20; i++) await getJson(sim.url, SPOT, '', signed());
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push((await getJson(sim.url, FUTURES, qs({ productType: 'USDT-FUTURES' }), signed())).status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses[10]).toBe(429);
+  });
+
+  test('public endpoints are limited per IP at 20/s', async () => {
+    clock.advance(5000);
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await getJson(sim.url, '/api/v2/public/time')).status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+  });
+
+  test('stats count rate-limit refusals apart from served requests', () => {
+    const stats = sim.stats();
+    expect(stats.refused.spotHistoryOrders?.rate_limit).toBe(1 + 5);
+    expect(stats.refused.futuresHistoryOrders?.rate_limit).toBe(1);
+    expect(stats.served.spotHistoryOrders).toBe(20 + 60 + 21 + 20);
+  });
+});
+
+describe('the IP cap over every endpoint', () => {
+  test('crossing the per-minute cap refuses the request and blocks the IP for the ban period', async () => {
+    const clock = manualClock(1_750_000_000_000);
+    const sim = await startSimulator({
+      seed: 4,
+      orders: 10,
+      now: clock.now,
+      rateLimits: { ipPerMinute: 30, ipBanMs: 2000 },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        statuses.push((await getJson(sim.url, '/api/v2/public/time')).status);
+        clock.advance(100);
+      }
+      expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+      expect(statuses[30]).toBe(429);
+      clock.advance(60_000);
+      expect((await getJson(sim.url, '/api/v2/public/time')).status).toBe(200);
+      const second: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        second.push((await getJson(sim.url, '/api/v2/public/time')).status);
+        clock.advance(100);
+      }
+      expect(second.filter((s) => s === 429)).toHaveLength(1);
+      expect(second[29]).toBe(429);
+      clock.advance(1899);
+      expect((await getJson(sim.url, '/api/v2/public/time')).status).toBe(429);
+      clock.advance(61_000);
+      expect((await getJson(sim.url, '/api/v2/public/time')).status).toBe(200);
+      const refused = sim.stats().refused.publicTime;
+      expect(refused?.ip_limit).toBe(2);
+      expect(refused?.ip_banned).toBe(1);
+    } finally {
+      await sim.close();
+    }
+  });
+});

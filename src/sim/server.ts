@@ -1,0 +1,231 @@
+/**
+ * The HTTP server: node:http for full control over resets, timeouts and malformed bodies.
+ * Pipeline per request: IP cap → route → 429 storm → signature → per-UID (per-IP when public) endpoint budget
+ * → injected fault → handler. Latency is added before every answer of a Bitget route.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  ENDPOINTS,
+  IP_BAN_MS,
+  IP_LIMIT_PER_MINUTE,
+  type EndpointId,
+  type EndpointSpec,
+} from '../bitget/endpoints';
+import { verify } from './auth';
+import { ERRORS, errorBody, type SimError } from './errors';
+import { FaultInjector } from './faults';
+import { generateAccount, type Account } from './generator';
+import { HANDLERS } from './handlers';
+import { IpGuard, SlidingWindowLimiter } from './rateLimit';
+import { createRng, hashSeed } from './rng';
+import { StatsRecorder } from './stats';
+import { truthIterable, writeTruthFile } from './truth';
+import type { FaultOptions, SimCredentials, Simulator, SimulatorOptions } from './types';
+
+export const DEFAULTS = {
+  seed: 1,
+  orders: 2000,
+  symbols: 24,
+  days: 90,
+  mode: 'classic',
+  host: '127.0.0.1',
+} as const;
+
+export function credentialsFor(seed: number): SimCredentials {
+  const rng = createRng(hashSeed(seed, 9001));
+  const hex = (n: number): string => Array.from({ length: n }, () => rng.int(0, 15).toString(16)).join('');
+  const alnum = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return {
+    apiKey: `bg_${hex(32)}`,
+    secretKey: hex(64),
+    passphrase: `sim${Array.from({ length: 12 }, () => rng.pick(alnum.split(''))).join('')}`,
+  };
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+const json = (status: number, body: string): Reply => ({ status, body });
+const refusal = (err: SimError, now: number): Reply => json(err.http, errorBody(err, now));
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const now = options.now ?? Date.now;
+  const seed = options.seed ?? DEFAULTS.seed;
+  const mode = options.mode ?? DEFAULTS.mode;
+  const account: Account = generateAccount({
+    seed,
+    orders: options.orders ?? DEFAULTS.orders,
+    symbols: options.symbols ?? DEFAULTS.symbols,
+    days: options.days ?? DEFAULTS.days,
+    now: now(),
+  });
+  const credentials = credentialsFor(seed);
+  const overrides = options.rateLimits === 'documented' || !options.rateLimits ? {} : options.rateLimits;
+  const budget = (id: EndpointId): number => overrides.perSecond?.[id] ?? ENDPOINTS[id].ratePerSecond;
+  const ipGuard = new IpGuard(overrides.ipPerMinute ?? IP_LIMIT_PER_MINUTE, overrides.ipBanMs ?? IP_BAN_MS);
+  const limiter = new SlidingWindowLimiter(1000);
+  const stats = new StatsRecorder(account.count, mode);
+  const faults = new FaultInjector(
+    hashSeed(seed, 9002),
+    { latency: options.latency, ...options.faults },
+    now(),
+  );
+  const routes = new Map<string, EndpointSpec>(Object.values(ENDPOINTS).map((spec) => [spec.path, spec]));
+  const sockets = new Set<Socket>();
+  const hanging = new Set<NodeJS.Timeout>();
+
+  const send = (res: ServerResponse, reply: Reply, delayMs: number): void => {
+    const write = (): void => {
+      if (res.destroyed) return;
+      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json' });
+      res.end(reply.body);
+    };
+    if (delayMs <= 0) return write();
+    const timer = setTimeout(() => {
+      hanging.delete(timer);
+      write();
+    }, delayMs);
+    hanging.add(timer);
+  };
+
+  const handleBitget = async (req: IncomingMessage, res: ServerResponse, arrival: number): Promise<void> => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const body = await readBody(req);
+    stats.request();
+    const spec = routes.get(path);
+    const endpoint: EndpointId | 'unknown' = spec?.id ?? 'unknown';
+    const latency = faults.sampleLatency();
+    if (latency > 0) stats.fault('latency');
+    const reply = (r: Reply): void => send(res, r, latency);
+    const refuse = (err: SimError, reason = err.reason): void => {
+      stats.refuse(endpoint, reason);
+      reply(refusal(err, arrival));
+    };
+
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const verdict = ipGuard.check(ip, arrival);
+    if (verdict !== 'ok') return refuse(ERRORS.tooManyRequests, verdict);
+    if (!spec || req.method !== 'GET') return refuse(ERRORS.notFound);
+    if (faults.storm(arrival)) {
+      stats.fault('storm');
+      return reply(refusal(ERRORS.tooManyRequests, arrival));
+    }
+    if (spec.auth === 'private') {
+      const denied = verify(
+        { method: req.method, path, rawQuery, body, headers: req.headers },
+        credentials,
+        arrival,
+      );
+      if (denied) return refuse(denied);
+    }
+    const key = `${spec.auth === 'private' ? account.uid : ip}|${spec.id}`;
+    if (!limiter.tryAcquire(key, budget(spec.id), arrival)) return refuse(ERRORS.tooManyRequests);
+
+    const fault = faults.decide();
+    if (fault === 'reset') {
+      stats.fault('reset');
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'timeout') {
+      stats.fault('timeout');
+      const timer = setTimeout(() => {
+        hanging.delete(timer);
+        req.socket.destroy();
+      }, faults.timeoutMs);
+      hanging.add(timer);
+      return;
+    }
+    if (fault === 'server_error') {
+      stats.fault('server_error');
+      const status = faults.serverErrorStatus();
+      const systemError = {
+        code: '40015',
+        msg: 'System is abnormal, please try again later',
+        requestTime: arrival,
+      };
+      return reply(
+        status === 500
+          ? json(500, JSON.stringify({ ...systemError, data: null }))
+          : { status, body: `<html><body><h1>${status}</h1></body></html>`, contentType: 'text/html' },
+      );
+    }
+    const result = HANDLERS[spec.id]({ account, mode, now: arrival, query: new URLSearchParams(rawQuery) });
+    if (!result.ok) return refuse(result.error);
+    const answer = JSON.stringify({
+      code: '00000',
+      msg: 'success',
+      requestTime: result.requestTimeAsString ? String(arrival) : arrival,
+      data: result.data,
+    });
+    if (fault === 'malformed') {
+      stats.fault('malformed');
+      return reply(json(200, answer.slice(0, Math.max(1, Math.floor(answer.length / 2)))));
+    }
+    stats.serve(spec.id);
+    reply(json(200, answer));
+  };
+
+  const server = createServer((req, res) => {
+    const arrival = now();
+    if ((req.url ?? '').startsWith('/sim/')) {
+      req.resume();
+      if (req.url === '/sim/stats') return send(res, json(200, JSON.stringify(stats.snapshot())), 0);
+      return send(res, refusal(ERRORS.notFound, arrival), 0);
+    }
+    handleBitget(req, res, arrival).catch((err: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: '40015', msg: String(err), requestTime: arrival, data: null }));
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const host = options.host ?? DEFAULTS.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${host}:${port}`,
+    credentials,
+    uid: account.uid,
+    mode,
+    stats: () => stats.snapshot(),
+    truth: () => truthIterable(account, mode),
+    writeTruth: (file: string) => writeTruthFile(account, mode, file),
+    setFaults: (f: FaultOptions) => faults.set(f, now()),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of hanging) clearTimeout(timer);
+        hanging.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
