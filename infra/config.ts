@@ -1,0 +1,298 @@
+import { z } from 'zod';
+import { defaultLocalStatePath, selectBackend } from './backend';
+import type { BackendChoice } from './backend';
+import { DEFAULT_FUNCTION_SETTINGS, FUNCTION_NAMES } from './functions';
+import type { FunctionName, FunctionSettings } from './functions';
+
+export type Architecture = 'arm64' | 'x86_64';
+export type StateMachineLogLevel = 'ALL' | 'ERROR' | 'FATAL';
+
+export interface StorageOptions {
+  /** Plans, parts and cursors under `runs/` are working files: expired after this many days. */
+  runsExpirationDays: number;
+  /** Results under `results/` are the archive beyond Bitget's 90 days; `undefined` keeps them forever. */
+  resultsRetentionDays: number | undefined;
+  /** Overwritten or deleted versions are kept this long (recovery from a bad run), then expired. */
+  noncurrentVersionExpirationDays: number;
+  abortIncompleteMultipartUploadDays: number;
+  /** Lets `terraform destroy` delete a non-empty bucket. Off: destroying never deletes data by accident. */
+  forceDestroy: boolean;
+}
+
+export interface BundlingOptions {
+  minify: boolean;
+  sourcemap: boolean;
+  /** Leave `@aws-sdk/*` to the Lambda runtime instead of bundling the pinned versions (see docs/DEPLOY.md). */
+  externalAwsSdk: boolean;
+}
+
+export interface ScheduleOptions {
+  everyHours: number;
+  /** The extraction request each scheduled execution starts with (src/core/request.ts). `{}`: everything Bitget serves. */
+  request: Record<string, unknown>;
+}
+
+/** Everything the stack needs, resolved up front: nothing below reads the environment. */
+export interface ExtractionStackOptions {
+  /** Repository root: `functions/<name>/index.ts` are bundled from here. */
+  projectRoot: string;
+  region: string;
+  /** Prefix of every resource name (functions, roles, log groups, the bucket). */
+  namePrefix: string;
+  bitgetBaseUrl: string;
+  architecture: Architecture;
+  functions: Record<FunctionName, FunctionSettings>;
+  logRetentionDays: number;
+  storage: StorageOptions;
+  stateMachine: {
+    logLevel: StateMachineLogLevel;
+    laneConcurrency?: number;
+    windowConcurrency?: number;
+  };
+  /** The `api` function behind an IAM-authenticated function URL. */
+  api: { enabled: boolean };
+  /** An EventBridge Scheduler schedule starting an extraction every N hours. */
+  schedule?: ScheduleOptions;
+  /** CloudWatch alarms are always created; with `email` they notify an SNS topic subscribed to it. */
+  alarms: { topic: boolean; email?: string };
+  /** Days Secrets Manager keeps a deleted secret recoverable (0 = delete at once, 7..30 otherwise). */
+  secretRecoveryWindowDays: number;
+  backend: BackendChoice;
+  bundling: BundlingOptions;
+  tags: Record<string, string>;
+}
+
+/** Valid Lambda log retention values (CloudWatch Logs accepts only these). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const DEFAULT_STACK_NAME = 'bitget-orders';
+
+/** Deepest partial of the options, for tests and callers that only change a few settings. */
+export interface ExtractionStackOverrides extends Partial<
+  Omit<ExtractionStackOptions, 'functions' | 'storage' | 'stateMachine' | 'bundling' | 'alarms'>
+> {
+  projectRoot: string;
+  functions?: Partial<Record<FunctionName, Partial<FunctionSettings>>>;
+  storage?: Partial<StorageOptions>;
+  stateMachine?: Partial<ExtractionStackOptions['stateMachine']>;
+  bundling?: Partial<BundlingOptions>;
+  alarms?: Partial<ExtractionStackOptions['alarms']>;
+}
+
+export function resolveStackOptions(
+  overrides: ExtractionStackOverrides,
+  stackName = DEFAULT_STACK_NAME,
+): ExtractionStackOptions {
+  const functions = Object.fromEntries(
+    FUNCTION_NAMES.map((name) => [
+      name,
+      { ...DEFAULT_FUNCTION_SETTINGS[name], ...(overrides.functions?.[name] ?? {}) },
+    ]),
+  ) as Record<FunctionName, FunctionSettings>;
+  const options: ExtractionStackOptions = {
+    projectRoot: overrides.projectRoot,
+    // Bitget's API is served from Asia: a region nearby keeps the per-request latency of pagination low.
+    region: overrides.region ?? 'ap-northeast-1',
+    namePrefix: overrides.namePrefix ?? 'bitget-orders',
+    bitgetBaseUrl: overrides.bitgetBaseUrl ?? 'https://api.bitget.com',
+    architecture: overrides.architecture ?? 'arm64',
+    functions,
+    logRetentionDays: overrides.logRetentionDays ?? 30,
+    storage: {
+      runsExpirationDays: 7,
+      resultsRetentionDays: 3653,
+      noncurrentVersionExpirationDays: 30,
+      abortIncompleteMultipartUploadDays: 1,
+      forceDestroy: false,
+      ...overrides.storage,
+    },
+    stateMachine: { logLevel: 'ERROR', ...overrides.stateMachine },
+    api: overrides.api ?? { enabled: false },
+    ...(overrides.schedule ? { schedule: overrides.schedule } : {}),
+    alarms: { topic: false, ...overrides.alarms },
+    secretRecoveryWindowDays: overrides.secretRecoveryWindowDays ?? 7,
+    backend: overrides.backend ?? selectBackend({}, defaultLocalStatePath(stackName)),
+    bundling: { minify: true, sourcemap: true, externalAwsSdk: false, ...overrides.bundling },
+    tags: { Project: 'bitget-orders', ManagedBy: 'cdktf', Stack: stackName, ...overrides.tags },
+  };
+  validateStackOptions(options);
+  return options;
+}
+
+export class InvalidStackOptionsError extends Error {
+  override readonly name = 'InvalidStackOptionsError';
+}
+
+/** Fails at synth with every problem named, rather than at `terraform apply` with one AWS error at a time. */
+export function validateStackOptions(options: ExtractionStackOptions): void {
+  const problems: string[] = [];
+  // Longest names: `<prefix>-time-range-mapper-<region>` (IAM role, 64) and `<prefix>-<account>-<region>` (bucket, 63).
+  if (!/^[a-z][a-z0-9-]{1,23}$/.test(options.namePrefix)) {
+    problems.push('namePrefix must be 2..24 lower-case letters, digits or hyphens, starting with a letter');
+  }
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d$/.test(options.region))
+    problems.push(`region "${options.region}" is not a region`);
+  for (const name of FUNCTION_NAMES) {
+    const f = options.functions[name];
+    if (!Number.isInteger(f.memoryMb) || f.memoryMb < 128 || f.memoryMb > 10240) {
+      problems.push(`functions.${name}.memoryMb must be an integer in 128..10240`);
+    }
+    if (!Number.isInteger(f.timeoutSeconds) || f.timeoutSeconds < 1 || f.timeoutSeconds > 900) {
+      problems.push(`functions.${name}.timeoutSeconds must be an integer in 1..900`);
+    }
+    if (
+      f.reservedConcurrency !== undefined &&
+      (!Number.isInteger(f.reservedConcurrency) || f.reservedConcurrency < 0)
+    ) {
+      problems.push(`functions.${name}.reservedConcurrency must be a non-negative integer`);
+    }
+  }
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(options.logRetentionDays)) {
+    problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  const s = options.storage;
+  for (const [key, value] of Object.entries({
+    'storage.runsExpirationDays': s.runsExpirationDays,
+    'storage.noncurrentVersionExpirationDays': s.noncurrentVersionExpirationDays,
+    'storage.abortIncompleteMultipartUploadDays': s.abortIncompleteMultipartUploadDays,
+    ...(s.resultsRetentionDays !== undefined
+      ? { 'storage.resultsRetentionDays': s.resultsRetentionDays }
+      : {}),
+  })) {
+    if (!Number.isInteger(value) || value < 1) problems.push(`${key} must be a positive integer`);
+  }
+  const w = options.secretRecoveryWindowDays;
+  if (!(w === 0 || (Number.isInteger(w) && w >= 7 && w <= 30))) {
+    problems.push('secretRecoveryWindowDays must be 0 or 7..30');
+  }
+  if (
+    options.schedule &&
+    (!Number.isInteger(options.schedule.everyHours) || options.schedule.everyHours < 1)
+  ) {
+    problems.push('schedule.everyHours must be a positive integer');
+  }
+  try {
+    new URL(options.bitgetBaseUrl);
+  } catch {
+    problems.push(`bitgetBaseUrl "${options.bitgetBaseUrl}" is not a URL`);
+  }
+  if (problems.length > 0)
+    throw new InvalidStackOptionsError(`invalid stack options: ${problems.join('; ')}`);
+}
+
+const flag = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off', ''] });
+const positiveInt = z.coerce.number().int().positive();
+
+/** The environment `make synth|plan|apply` reads (documented in docs/DEPLOY.md). All optional. */
+const envSchema = z.object({
+  INFRA_STACK: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
+    .optional(),
+  INFRA_NAME_PREFIX: z.string().optional(),
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+  BITGET_BASE_URL: z.string().optional(),
+  INFRA_ARCHITECTURE: z.enum(['arm64', 'x86_64']).optional(),
+  INFRA_LOG_RETENTION_DAYS: positiveInt.optional(),
+  INFRA_RUNS_EXPIRATION_DAYS: positiveInt.optional(),
+  /** 0 keeps results forever. */
+  INFRA_RESULTS_RETENTION_DAYS: z.coerce.number().int().nonnegative().optional(),
+  INFRA_FORCE_DESTROY: flag.optional(),
+  INFRA_ENABLE_API: flag.optional(),
+  INFRA_SCHEDULE_HOURS: z.coerce.number().int().nonnegative().optional(),
+  INFRA_SCHEDULE_REQUEST: z.string().optional(),
+  INFRA_ALARM_EMAIL: z.email().optional(),
+  INFRA_LANE_CONCURRENCY: positiveInt.optional(),
+  INFRA_WINDOW_CONCURRENCY: positiveInt.optional(),
+  INFRA_SFN_LOG_LEVEL: z.enum(['ALL', 'ERROR', 'FATAL']).optional(),
+  /** JSON: `{"symbol-processor":{"memoryMb":3008,"reservedConcurrency":20}}`. */
+  INFRA_FUNCTIONS: z.string().optional(),
+  INFRA_SECRET_RECOVERY_DAYS: z.coerce.number().int().nonnegative().optional(),
+  INFRA_EXTERNAL_AWS_SDK: flag.optional(),
+});
+
+const functionsOverrideSchema = z.partialRecord(
+  z.enum(FUNCTION_NAMES),
+  z.strictObject({
+    memoryMb: z.number().int().optional(),
+    timeoutSeconds: z.number().int().optional(),
+    reservedConcurrency: z.number().int().optional(),
+  }),
+);
+
+function parseJson(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidStackOptionsError(`${name} is not valid JSON`);
+  }
+}
+
+/** The stack name and its options from the environment (main.ts); unset variables take the defaults. */
+export function stackOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  projectRoot: string,
+  localStatePath: (stackName: string) => string = defaultLocalStatePath,
+): { stackName: string; options: ExtractionStackOptions } {
+  const picked = Object.fromEntries(
+    Object.keys(envSchema.shape).flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])),
+  );
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    throw new InvalidStackOptionsError(
+      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
+  }
+  const e = parsed.data;
+  const stackName = e.INFRA_STACK ?? DEFAULT_STACK_NAME;
+  const functions = e.INFRA_FUNCTIONS
+    ? functionsOverrideSchema.parse(parseJson('INFRA_FUNCTIONS', e.INFRA_FUNCTIONS))
+    : undefined;
+  const scheduleRequest = e.INFRA_SCHEDULE_REQUEST
+    ? z.record(z.string(), z.unknown()).parse(parseJson('INFRA_SCHEDULE_REQUEST', e.INFRA_SCHEDULE_REQUEST))
+    : {};
+  const region = e.AWS_REGION ?? e.AWS_DEFAULT_REGION;
+  const options = resolveStackOptions(
+    {
+      projectRoot,
+      ...(region ? { region } : {}),
+      ...(e.INFRA_NAME_PREFIX ? { namePrefix: e.INFRA_NAME_PREFIX } : {}),
+      ...(e.BITGET_BASE_URL ? { bitgetBaseUrl: e.BITGET_BASE_URL } : {}),
+      ...(e.INFRA_ARCHITECTURE ? { architecture: e.INFRA_ARCHITECTURE } : {}),
+      ...(functions ? { functions } : {}),
+      ...(e.INFRA_LOG_RETENTION_DAYS ? { logRetentionDays: e.INFRA_LOG_RETENTION_DAYS } : {}),
+      storage: {
+        ...(e.INFRA_RUNS_EXPIRATION_DAYS ? { runsExpirationDays: e.INFRA_RUNS_EXPIRATION_DAYS } : {}),
+        ...(e.INFRA_RESULTS_RETENTION_DAYS !== undefined
+          ? { resultsRetentionDays: e.INFRA_RESULTS_RETENTION_DAYS || undefined }
+          : {}),
+        ...(e.INFRA_FORCE_DESTROY !== undefined ? { forceDestroy: e.INFRA_FORCE_DESTROY } : {}),
+      },
+      stateMachine: {
+        ...(e.INFRA_SFN_LOG_LEVEL ? { logLevel: e.INFRA_SFN_LOG_LEVEL } : {}),
+        ...(e.INFRA_LANE_CONCURRENCY ? { laneConcurrency: e.INFRA_LANE_CONCURRENCY } : {}),
+        ...(e.INFRA_WINDOW_CONCURRENCY ? { windowConcurrency: e.INFRA_WINDOW_CONCURRENCY } : {}),
+      },
+      api: { enabled: e.INFRA_ENABLE_API ?? false },
+      ...(e.INFRA_SCHEDULE_HOURS
+        ? { schedule: { everyHours: e.INFRA_SCHEDULE_HOURS, request: scheduleRequest } }
+        : {}),
+      alarms: {
+        topic: e.INFRA_ALARM_EMAIL !== undefined,
+        ...(e.INFRA_ALARM_EMAIL ? { email: e.INFRA_ALARM_EMAIL } : {}),
+      },
+      ...(e.INFRA_SECRET_RECOVERY_DAYS !== undefined
+        ? { secretRecoveryWindowDays: e.INFRA_SECRET_RECOVERY_DAYS }
+        : {}),
+      bundling: {
+        ...(e.INFRA_EXTERNAL_AWS_SDK !== undefined ? { externalAwsSdk: e.INFRA_EXTERNAL_AWS_SDK } : {}),
+      },
+      backend: selectBackend(env, localStatePath(stackName)),
+    },
+    stackName,
+  );
+  return { stackName, options };
+}
