@@ -1,4 +1,78 @@
-// Work in progress: replaced by the real adapter in this session.
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error('api: not implemented yet');
+import awsLambdaFastify from '@fastify/aws-lambda';
+import type { PromiseHandler } from '@fastify/aws-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { buildApi, unavailableSymbolSource } from '../api';
+import type { ApiDeps, SymbolSource } from '../api';
+import { createDatabase } from '../db';
+import { SfnEngine } from '../engines/sfn';
+
+/**
+ * The `api` Lambda: the same Fastify app as `serve`, behind a function URL (AWS_IAM auth) through
+ * @fastify/aws-lambda. Built once per cold start from the environment:
+ *
+ * - STATE_MACHINE_ARN (required): the extraction state machine, run through SfnEngine
+ * - RESULTS_BUCKET (required): the results bucket (the only bucket save-from-url reads)
+ * - DATABASE_URL (required): mysql://user:password@host:port/database (sqlite: works for experiments)
+ * - API_KEY (optional): also require `x-api-key` on top of IAM
+ * - S3_ENDPOINT (optional): an S3-compatible endpoint (path-style), for tests and local stacks
+ * - LOG_LEVEL (optional, default info)
+ */
+export class MissingConfigurationError extends Error {
+  override readonly name = 'MissingConfigurationError';
+  constructor(variable: string) {
+    super(`environment variable ${variable} is required by the api function`);
+  }
 }
+
+export interface ApiHandlerOverrides {
+  /** Wired by the Bitget client's owner; without it GET /symbols answers 503. */
+  symbols?: SymbolSource;
+}
+
+export async function buildApiFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ApiHandlerOverrides = {},
+): Promise<ReturnType<typeof buildApi>> {
+  const stateMachineArn = required(env, 'STATE_MACHINE_ARN');
+  const bucket = required(env, 'RESULTS_BUCKET');
+  const databaseUrl = required(env, 'DATABASE_URL');
+  const region = env.AWS_REGION ?? stateMachineArn.split(':')[3] ?? 'us-east-1';
+  const s3 = new S3Client({
+    region,
+    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT, forcePathStyle: true } : {}),
+  });
+  const db = await createDatabase(databaseUrl, { poolSize: 2 });
+  const deps: ApiDeps = {
+    engine: new SfnEngine({ stateMachineArn }),
+    db,
+    s3,
+    bucket,
+    symbols: overrides.symbols ?? unavailableSymbolSource,
+    logger: { level: env.LOG_LEVEL ?? 'info' },
+    ...(env.API_KEY ? { apiKey: env.API_KEY } : {}),
+  };
+  const app = buildApi(deps);
+  app.addHook('onClose', async () => db.close());
+  await app.ready();
+  return app;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new MissingConfigurationError(name);
+  return value;
+}
+
+let proxy: Promise<PromiseHandler> | undefined;
+
+/** Lambda entry point (functions/api/index.ts re-exports it). */
+export const handler: PromiseHandler = async (event, context) => {
+  proxy ??= buildApiFromEnv().then(
+    (app) => awsLambdaFastify(app, { decorateRequest: false }),
+    (error: unknown) => {
+      proxy = undefined; // a failed cold start is retried on the next invocation
+      throw error;
+    },
+  );
+  return (await proxy)(event, context);
+};

@@ -1,0 +1,31 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ExecutionEngine } from '../core/engine';
+import type { Database } from '../db';
+import type { SymbolSource } from './symbols';
+
+/** What the API runs on. Everything is injected: the Lambda, the CLI's `serve` and the tests build their own. */
+export interface ApiDeps {
+  engine: ExecutionEngine;
+  db: Database;
+  s3: S3Client;
+  /** The results bucket of this deployment: the only bucket save-from-url reads. */
+  bucket: string;
+  symbols: SymbolSource;
+  /** When set, every route but /health and /docs requires it in `x-api-key`. */
+  apiKey?: string;
+  now?: () => number;
+  /** false (default) for silence, true for info-level JSON lines on stdout, or options. Secrets are redacted. */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Shown by /info; default: the engine's `kind` property, else `custom`. */
+  engineKind?: string;
+  /** Largest request body in bytes (default 256 KiB); larger bodies are answered 413. */
+  bodyLimit?: number;
+  /** Largest result file save-from-url reads (default 64 MiB). */
+  maxResultFileBytes?: number;
+  /** How long a status poll waits for an automatic import before answering with `importing` (default 20 s). */
+  importWaitMs?: number;
+}
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+export const DEFAULT_MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_IMPORT_WAIT_MS = 20_000;

@@ -1,0 +1,15 @@
+import { humanDuration } from './duration';
+
+describe('humanDuration', () => {
+  it.each([
+    [0, '0ms'],
+    [450, '450ms'],
+    [5_000, '5s'],
+    [123_000, '2m 3s'],
+    [3_607_000, '1h 0m 7s'],
+    [2 * 86_400_000 + 3 * 3_600_000, '2d 3h 0m 0s'],
+    [-5, '0s'],
+  ])('writes %d ms as %s', (ms, text) => {
+    expect(humanDuration(ms)).toBe(text);
+  });
+});

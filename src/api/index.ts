@@ -1,0 +1,36 @@
+export { buildApi, REDACTED_PATHS } from './app';
+export {
+  startApiServer,
+  InsecureBindError,
+  isLoopbackHost,
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+} from './server';
+export type { StartApiServerOptions, RunningApiServer } from './server';
+export type { ApiDeps } from './deps';
+export { DEFAULT_BODY_LIMIT, DEFAULT_MAX_RESULT_FILE_BYTES, DEFAULT_IMPORT_WAIT_MS } from './deps';
+export {
+  FUTURES_PRODUCT_TYPES,
+  SymbolSourceUnavailableError,
+  unavailableSymbolSource,
+  summariseSymbols,
+} from './symbols';
+export type { SymbolSource, SymbolInfo, SymbolListSummary } from './symbols';
+export {
+  ApiError,
+  BadRequestError,
+  NotFoundError,
+  UrlNotAllowedError,
+  PayloadTooLargeError,
+  UnprocessableContentError,
+  ConflictError,
+  UpstreamError,
+} from './errors';
+export { resolveBucketUrl } from './bucketUrl';
+export type { BucketUrlPolicy, ObjectLocation } from './bucketUrl';
+export { readResultFile, parseResultFile } from './resultFile';
+export { EXECUTION_ARN_PATTERN, isExecutionArn } from './executionArn';
+export { humanDuration } from './duration';
+export { apiKeyMatches } from './apiKey';
+export { ResultImporter } from './resultImporter';
+export { VERSION } from './version';

@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
+import { Migrator } from './kyselyMigration';
+import { InCodeMigrationProvider } from './migrations';
+import type { Tables } from './schema';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
+
+/** The embedded default: one SQLite file under .data/. */
+export const DEFAULT_DATABASE_URL = 'sqlite:.data/bitget-orders.sqlite';
+
+/** An open database: the Kysely instance and what it runs on. */
+export interface Database {
+  readonly db: Kysely<Tables>;
+  readonly kind: DatabaseKind;
+  /** The URL without its password, safe to show. */
+  readonly displayUrl: string;
+  /** True when a trivial query succeeds. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  /** Run the in-code migrations to the latest version (default true). */
+  migrate?: boolean;
+  /** MySQL pool size (default 10). */
+  poolSize?: number;
+}
+
+export class UnsupportedDatabaseUrlError extends Error {
+  override readonly name = 'UnsupportedDatabaseUrlError';
+  constructor(readonly displayUrl: string) {
+    super(
+      `unsupported database URL ${displayUrl}: use sqlite:<path> or mysql://user:password@host:port/database`,
+    );
+  }
+}
+
+export class MigrationFailedError extends Error {
+  override readonly name = 'MigrationFailedError';
+}
+
+/** Opens `sqlite:<path>` (WAL mode; `sqlite::memory:` for a throwaway) or `mysql://…` (a pool), migrated. */
+export async function createDatabase(
+  url: string = DEFAULT_DATABASE_URL,
+  options: CreateDatabaseOptions = {},
+): Promise<Database> {
+  const displayUrl = redactDatabaseUrl(url);
+  let database: Database;
+  if (url.startsWith('sqlite:'))
+    database = openSqlite(url.slice('sqlite:'.length).replace(/^\/\//, ''), displayUrl);
+  else if (url.startsWith('mysql://')) database = openMysql(url, displayUrl, options.poolSize ?? 10);
+  else throw new UnsupportedDatabaseUrlError(displayUrl);
+  if (options.migrate ?? true) {
+    try {
+      await migrateToLatest(database);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+  return database;
+}
+
+export async function migrateToLatest(database: Database): Promise<void> {
+  const migrator = new Migrator({ db: database.db, provider: new InCodeMigrationProvider(database.kind) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    throw new MigrationFailedError(`migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+  }
+}
+
+/** `mysql://user:secret@host/db` → `mysql://user@host/db`. */
+export function redactDatabaseUrl(url: string): string {
+  if (!url.startsWith('mysql://')) return url.startsWith('sqlite:') ? url : '(unrecognised URL)';
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return 'mysql://(unparseable URL)';
+  }
+}
+
+function openSqlite(path: string, displayUrl: string): Database {
+  if (path === '') throw new UnsupportedDatabaseUrlError(displayUrl);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return wrap(db, 'sqlite', displayUrl);
+}
+
+function openMysql(url: string, displayUrl: string, poolSize: number): Database {
+  const pool = createPool({ uri: url, connectionLimit: poolSize, charset: 'utf8mb4' });
+  const db = new Kysely<Tables>({ dialect: new MysqlDialect({ pool }) });
+  return wrap(db, 'mysql', displayUrl);
+}
+
+function wrap(db: Kysely<Tables>, kind: DatabaseKind, displayUrl: string): Database {
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    kind,
+    displayUrl,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      closed ??= db.destroy();
+      return closed;
+    },
+  };
+}

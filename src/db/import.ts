@@ -1,0 +1,353 @@
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { RunOutput } from '../core/engine';
+import type { CanonicalOrder } from '../core/order';
+import type { Database } from './connection';
+import { addProcessingLog, recordExecution } from './executions';
+import { linesWithOffsets } from './lines';
+import { orderToRow, parseOrderLine } from './orderRecord';
+import type { OrderRow } from './orderRecord';
+import { countOrders } from './orders';
+import type { ImportStatus, Tables } from './schema';
+
+/** A finished run to import: the state machine's output plus the execution it belongs to. */
+export interface ImportableRun extends RunOutput {
+  executionArn: string;
+  /** Execution name, recorded when the execution is not in the database yet (default: the ARN's last part). */
+  name?: string;
+}
+
+export interface ImportOptions {
+  /** Rows per multi-row INSERT, each batch in its own transaction with the progress it makes (default 1000). */
+  batchSize?: number;
+  now?: () => number;
+  /** An `importing` claim older than this is considered abandoned (a crashed process) and taken over. */
+  staleClaimMs?: number;
+  /** Import even when already imported (inserts nothing new; used by save-from-url). */
+  force?: boolean;
+}
+
+export type ImportOutcome =
+  | { status: 'imported'; executionArn: string; importedOrders: number; insertedNow: number }
+  | { status: 'already-imported'; executionArn: string; importedOrders: number; insertedNow: 0 }
+  | { status: 'in-progress'; executionArn: string; importedOrders: number; insertedNow: 0 };
+
+/** The import did not complete: the execution is left `failed` (never `imported`) and may be retried. */
+export class ImportFailedError extends Error {
+  override readonly name = 'ImportFailedError';
+  constructor(
+    readonly executionArn: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A source of orders that can start at a recorded offset (bytes for S3 NDJSON) or only from the start. */
+interface OrderSource {
+  resumable: boolean;
+  read(offset: number): AsyncIterable<{ order: CanonicalOrder; end: number }>;
+}
+
+const DEFAULT_STALE_CLAIM_MS = 15 * 60 * 1000;
+
+/**
+ * Streams the run's orders.jsonl from S3 line by line, validates every line as a canonical order and inserts
+ * them in batches, idempotently. Progress (byte offset) is committed with each batch, so an interrupted import
+ * resumes where it stopped. The execution is marked `imported` only when the database holds exactly the
+ * number of orders the run reports.
+ */
+export async function importRun(
+  database: Database,
+  s3: S3Client,
+  run: ImportableRun,
+  options: ImportOptions = {},
+): Promise<ImportOutcome> {
+  const outcome = await runImport(
+    database,
+    { ...run, output: run },
+    s3JsonlSource(s3, run),
+    run.orders,
+    'batched',
+    options,
+  );
+  if (outcome.status === 'imported') await storeSummary(database, s3, run);
+  return outcome;
+}
+
+const MAX_SUMMARY_BYTES = 1024 * 1024;
+
+/** Keeps summary.json with the execution (best effort: the orders are what the import promises). */
+async function storeSummary(database: Database, s3: S3Client, run: ImportableRun): Promise<void> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: run.bucket, Key: run.summaryKey }));
+    if ((object.ContentLength ?? 0) > MAX_SUMMARY_BYTES || !object.Body) return;
+    const text = await object.Body.transformToString('utf8');
+    JSON.parse(text);
+    await database.db
+      .updateTable('execution_results')
+      .set({ summary: text })
+      .where('execution_arn', '=', run.executionArn)
+      .execute();
+  } catch {
+    // A missing or unreadable summary does not make the import incomplete.
+  }
+}
+
+/** The naive baseline: same validation, one autocommitted INSERT per row, progress recorded at the end only. */
+export async function importRunRowByRow(
+  database: Database,
+  s3: S3Client,
+  run: ImportableRun,
+  options: ImportOptions = {},
+): Promise<ImportOutcome> {
+  return runImport(
+    database,
+    { ...run, output: run },
+    s3JsonlSource(s3, run),
+    run.orders,
+    'row-by-row',
+    options,
+  );
+}
+
+/** Imports already validated orders (e.g. a result file fetched by save-from-url) into an execution. */
+export async function importOrders(
+  database: Database,
+  execution: { executionArn: string; name?: string; output?: RunOutput },
+  orders: readonly CanonicalOrder[],
+  options: ImportOptions = {},
+): Promise<ImportOutcome> {
+  const source: OrderSource = {
+    resumable: false,
+    async *read() {
+      for (let i = 0; i < orders.length; i++) yield { order: orders[i]!, end: 0 };
+    },
+  };
+  return runImport(database, execution, source, orders.length, 'batched', options);
+}
+
+async function runImport(
+  database: Database,
+  execution: { executionArn: string; name?: string; output?: RunOutput },
+  source: OrderSource,
+  expectedOrders: number,
+  mode: 'batched' | 'row-by-row',
+  options: ImportOptions,
+): Promise<ImportOutcome> {
+  const now = options.now ?? Date.now;
+  const arn = execution.executionArn;
+  const batchSize = mode === 'row-by-row' ? 1 : (options.batchSize ?? 1000);
+  await recordExecution(
+    database,
+    {
+      executionArn: arn,
+      name: execution.name ?? arn.split(':').pop() ?? arn,
+      // A run with an output has succeeded; a file saved from a URL leaves the status as the engine reported it.
+      ...(execution.output ? { status: 'SUCCEEDED', output: execution.output } : {}),
+    },
+    now(),
+  );
+  const claim = await claimImport(
+    database,
+    arn,
+    now(),
+    options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS,
+    options.force,
+  );
+  if (claim.status !== 'claimed')
+    return { status: claim.status, executionArn: arn, importedOrders: claim.imported, insertedNow: 0 };
+
+  const startOffset = source.resumable ? claim.offset : 0;
+  await addProcessingLog(database, arn, 'info', `import started at offset ${startOffset}`, now());
+  let insertedNow = 0;
+  try {
+    let batch: OrderRow[] = [];
+    let batchEnd = startOffset;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rows = batch;
+      batch = [];
+      insertedNow +=
+        mode === 'batched'
+          ? await insertBatch(database, arn, rows, source.resumable ? batchEnd : 0, now())
+          : await insertRow(database, rows[0]!);
+    };
+    for await (const { order, end } of source.read(startOffset)) {
+      batch.push(orderToRow(arn, order));
+      batchEnd = end;
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await markFailed(database, arn, `import interrupted: ${reason}`, now(), { resetOffset: false });
+    throw new ImportFailedError(
+      arn,
+      `import of ${arn} interrupted after ${insertedNow} new orders: ${reason}`,
+      {
+        cause: error,
+      },
+    );
+  }
+
+  const stored = await countOrders(database, arn);
+  if (stored !== expectedOrders) {
+    const reason = `the database holds ${stored} orders for this execution but the result has ${expectedOrders}`;
+    await markFailed(database, arn, reason, now(), { resetOffset: true });
+    throw new ImportFailedError(arn, `import of ${arn} incomplete: ${reason}`);
+  }
+  await database.db
+    .updateTable('execution_results')
+    .set({
+      import_status: 'imported',
+      imported_orders: stored,
+      import_error: null,
+      imported_at: now(),
+      updated_at: now(),
+      ...(source.resumable ? {} : { import_offset: 0 }),
+    })
+    .where('execution_arn', '=', arn)
+    .execute();
+  await addProcessingLog(database, arn, 'info', `imported ${stored} orders (${insertedNow} new)`, now());
+  return { status: 'imported', executionArn: arn, importedOrders: stored, insertedNow };
+}
+
+type Claim =
+  | { status: 'claimed'; offset: number; imported: number }
+  | { status: 'already-imported' | 'in-progress'; imported: number };
+
+/** Atomically moves the execution to `importing`; only one importer wins (also across processes). */
+async function claimImport(
+  database: Database,
+  arn: string,
+  now: number,
+  staleClaimMs: number,
+  force = false,
+): Promise<Claim> {
+  const claimable: ImportStatus[] = force ? ['pending', 'failed', 'imported'] : ['pending', 'failed'];
+  const result = await database.db
+    .updateTable('execution_results')
+    .set({ import_status: 'importing', import_claimed_at: now, import_error: null, updated_at: now })
+    .where('execution_arn', '=', arn)
+    .where((eb) =>
+      eb.or([
+        eb('import_status', 'in', claimable),
+        eb.and([eb('import_status', '=', 'importing'), eb('import_claimed_at', '<', now - staleClaimMs)]),
+      ]),
+    )
+    .executeTakeFirst();
+  const row = await database.db
+    .selectFrom('execution_results')
+    .select(['import_status', 'import_offset', 'imported_orders'])
+    .where('execution_arn', '=', arn)
+    .executeTakeFirstOrThrow();
+  if (Number(result.numUpdatedRows) === 0) {
+    const status = row.import_status === 'imported' ? 'already-imported' : 'in-progress';
+    return { status, imported: Number(row.imported_orders) };
+  }
+  const stored = await countOrders(database, arn);
+  await database.db
+    .updateTable('execution_results')
+    .set({ imported_orders: stored })
+    .where('execution_arn', '=', arn)
+    .execute();
+  return { status: 'claimed', offset: Number(row.import_offset), imported: stored };
+}
+
+/** One multi-row INSERT that skips rows already present, committed together with the progress it makes. */
+async function insertBatch(
+  database: Database,
+  arn: string,
+  rows: OrderRow[],
+  endOffset: number,
+  now: number,
+): Promise<number> {
+  return database.db.transaction().execute(async (trx) => {
+    const inserted = await insertIgnoringDuplicates(trx, rows);
+    await trx
+      .updateTable('execution_results')
+      .set({
+        import_offset: endOffset,
+        imported_orders: sql<number>`imported_orders + ${inserted}`,
+        import_claimed_at: now,
+        updated_at: now,
+      })
+      .where('execution_arn', '=', arn)
+      .execute();
+    return inserted;
+  });
+}
+
+async function insertRow(database: Database, row: OrderRow): Promise<number> {
+  const result = await database.db.insertInto('orders').ignore().values(row).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+/**
+ * `INSERT IGNORE` on MySQL, `INSERT OR IGNORE` on SQLite: a row whose (execution_arn, order_id, market) is
+ * already stored is skipped. Safe here because every row was validated to fit its columns beforehand.
+ */
+async function insertIgnoringDuplicates(trx: Transaction<Tables>, rows: OrderRow[]): Promise<number> {
+  const result = await trx.insertInto('orders').ignore().values(rows).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+async function markFailed(
+  database: Database,
+  arn: string,
+  reason: string,
+  now: number,
+  options: { resetOffset: boolean },
+): Promise<void> {
+  try {
+    const stored = await countOrders(database, arn);
+    await database.db
+      .updateTable('execution_results')
+      .set({
+        import_status: 'failed',
+        import_error: reason.slice(0, 4000),
+        imported_orders: stored,
+        updated_at: now,
+        ...(options.resetOffset ? { import_offset: 0 } : {}),
+      })
+      .where('execution_arn', '=', arn)
+      .execute();
+    await addProcessingLog(database, arn, 'error', reason, now);
+  } catch {
+    // The database itself is failing: the row stays `importing` and its claim goes stale, then is retried.
+  }
+}
+
+function s3JsonlSource(s3: S3Client, run: ImportableRun): OrderSource {
+  return {
+    resumable: true,
+    async *read(offset: number) {
+      if (offset > 0) {
+        const head = await s3.send(new HeadObjectCommand({ Bucket: run.bucket, Key: run.ordersJsonlKey }));
+        if ((head.ContentLength ?? 0) <= offset) return;
+      }
+      const object = await s3.send(
+        new GetObjectCommand({
+          Bucket: run.bucket,
+          Key: run.ordersJsonlKey,
+          ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}),
+        }),
+      );
+      const body = object.Body as AsyncIterable<Uint8Array> | undefined;
+      if (!body || typeof body[Symbol.asyncIterator] !== 'function') {
+        throw new Error(`s3://${run.bucket}/${run.ordersJsonlKey} returned no readable body`);
+      }
+      for await (const line of linesWithOffsets(body, offset)) {
+        if (line.text.trim() === '') continue;
+        yield {
+          order: parseOrderLine(line.text, `${run.ordersJsonlKey} line ${line.number}`),
+          end: line.end,
+        };
+      }
+    },
+  };
+}

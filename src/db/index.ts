@@ -1,0 +1,36 @@
+export { createDatabase, migrateToLatest, redactDatabaseUrl, DEFAULT_DATABASE_URL } from './connection';
+export { UnsupportedDatabaseUrlError, MigrationFailedError } from './connection';
+export type { Database, DatabaseKind, CreateDatabaseOptions } from './connection';
+export { IMPORT_STATUSES, LOG_LEVELS } from './schema';
+export type {
+  Tables,
+  ExecutionResultsTable,
+  OrdersTable,
+  ProcessingLogsTable,
+  ImportStatus,
+  LogLevel,
+} from './schema';
+export {
+  recordExecution,
+  factsFromDescription,
+  getExecution,
+  listExecutions,
+  addProcessingLog,
+  listProcessingLogs,
+} from './executions';
+export type { ExecutionRecord, ExecutionFacts, ProcessingLog } from './executions';
+export { listOrders, countOrders, MAX_PAGE_SIZE, InvalidPageError } from './orders';
+export type { OrdersPage } from './orders';
+export {
+  canonicalOrderSchema,
+  parseCanonicalOrder,
+  parseOrderLine,
+  orderToRow,
+  rowToOrder,
+  InvalidOrderRecordError,
+} from './orderRecord';
+export type { OrderRow } from './orderRecord';
+export { importRun, importRunRowByRow, importOrders, ImportFailedError } from './import';
+export type { ImportableRun, ImportOptions, ImportOutcome } from './import';
+export { linesWithOffsets, LineTooLongError } from './lines';
+export type { OffsetLine } from './lines';

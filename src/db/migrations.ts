@@ -1,0 +1,120 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from './kyselyMigration';
+import type { DatabaseKind } from './connection';
+
+/**
+ * The schema as in-code migrations (no files to ship with a Lambda bundle). Column types are chosen to
+ * mean the same on SQLite and MySQL: amounts VARCHAR (TEXT affinity on SQLite), times BIGINT epoch ms.
+ */
+export class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly kind: DatabaseKind) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { '0001_initial': initialMigration(this.kind) };
+  }
+}
+
+function initialMigration(kind: DatabaseKind): Migration {
+  // SQLite only auto-increments an INTEGER PRIMARY KEY; MySQL wants BIGINT AUTO_INCREMENT for big tables.
+  const idType = kind === 'sqlite' ? 'integer' : 'bigint';
+  const longText = sql`mediumtext`;
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('execution_results')
+        .addColumn('id', idType, (c) => c.primaryKey().autoIncrement())
+        .addColumn('execution_arn', 'varchar(255)', (c) => c.notNull().unique())
+        .addColumn('name', 'varchar(80)', (c) => c.notNull())
+        .addColumn('status', 'varchar(32)', (c) => c.notNull())
+        .addColumn('request', longText)
+        .addColumn('start_date', 'bigint')
+        .addColumn('stop_date', 'bigint')
+        .addColumn('result_bucket', 'varchar(255)')
+        .addColumn('orders_jsonl_key', 'varchar(1024)')
+        .addColumn('orders_json_key', 'varchar(1024)')
+        .addColumn('summary_key', 'varchar(1024)')
+        .addColumn('orders_count', 'bigint')
+        .addColumn('complete', 'smallint')
+        .addColumn('summary', longText)
+        .addColumn('error', 'text')
+        .addColumn('cause', 'text')
+        .addColumn('import_status', 'varchar(16)', (c) => c.notNull().defaultTo('pending'))
+        .addColumn('imported_orders', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('import_offset', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('import_error', 'text')
+        .addColumn('import_claimed_at', 'bigint')
+        .addColumn('imported_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('execution_results_start_date_idx')
+        .on('execution_results')
+        .column('start_date')
+        .execute();
+
+      await db.schema
+        .createTable('orders')
+        .addColumn('id', idType, (c) => c.primaryKey().autoIncrement())
+        .addColumn('execution_arn', 'varchar(255)', (c) =>
+          c.notNull().references('execution_results.execution_arn').onDelete('cascade'),
+        )
+        .addColumn('order_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('client_oid', 'varchar(128)')
+        .addColumn('market', 'varchar(16)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(8)', (c) => c.notNull())
+        .addColumn('symbol', 'varchar(40)', (c) => c.notNull())
+        .addColumn('side', 'varchar(8)', (c) => c.notNull())
+        .addColumn('order_type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('status', 'varchar(32)', (c) => c.notNull())
+        .addColumn('price', 'varchar(64)')
+        .addColumn('size', 'varchar(64)')
+        .addColumn('price_avg', 'varchar(64)')
+        .addColumn('base_volume', 'varchar(64)')
+        .addColumn('quote_volume', 'varchar(64)')
+        .addColumn('fee', 'varchar(64)')
+        .addColumn('fee_coin', 'varchar(32)')
+        .addColumn('leverage', 'varchar(64)')
+        .addColumn('margin_mode', 'varchar(32)')
+        .addColumn('pos_side', 'varchar(32)')
+        .addColumn('trade_side', 'varchar(32)')
+        .addColumn('reduce_only', 'smallint', (c) => c.notNull())
+        .addColumn('c_time', 'bigint', (c) => c.notNull())
+        .addColumn('u_time', 'bigint')
+        .addColumn('raw', longText, (c) => c.notNull())
+        .addUniqueConstraint('orders_execution_order_market_uq', ['execution_arn', 'order_id', 'market'])
+        .execute();
+      await db.schema
+        .createIndex('orders_symbol_c_time_idx')
+        .on('orders')
+        .columns(['symbol', 'c_time'])
+        .execute();
+      await db.schema.createIndex('orders_c_time_idx').on('orders').column('c_time').execute();
+      await db.schema
+        .createIndex('orders_execution_arn_c_time_idx')
+        .on('orders')
+        .columns(['execution_arn', 'c_time'])
+        .execute();
+
+      await db.schema
+        .createTable('processing_logs')
+        .addColumn('id', idType, (c) => c.primaryKey().autoIncrement())
+        .addColumn('execution_arn', 'varchar(255)', (c) => c.notNull())
+        .addColumn('level', 'varchar(8)', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('processing_logs_execution_arn_idx')
+        .on('processing_logs')
+        .columns(['execution_arn', 'created_at'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('processing_logs').execute();
+      await db.schema.dropTable('orders').execute();
+      await db.schema.dropTable('execution_results').execute();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { Generated } from 'kysely';
+
+/** Import state of one execution's result in the database. */
+export const IMPORT_STATUSES = ['pending', 'importing', 'imported', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One Step Functions execution (or local run) and the import state of its result. Times are epoch ms. */
+export interface ExecutionResultsTable {
+  id: Generated<number>;
+  execution_arn: string;
+  name: string;
+  status: string;
+  /** The ExtractionRequest as JSON. */
+  request: string | null;
+  start_date: number | null;
+  stop_date: number | null;
+  result_bucket: string | null;
+  orders_jsonl_key: string | null;
+  orders_json_key: string | null;
+  summary_key: string | null;
+  /** Orders the run reports (RunOutput.orders). */
+  orders_count: number | null;
+  complete: number | null;
+  /** summary.json as stored in S3. */
+  summary: string | null;
+  error: string | null;
+  cause: string | null;
+  import_status: ImportStatus;
+  imported_orders: number;
+  /** Bytes of orders.jsonl committed so far: an interrupted import resumes from here. */
+  import_offset: number;
+  import_error: string | null;
+  import_claimed_at: number | null;
+  imported_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One canonical order of one execution. Amounts are decimal strings, times epoch ms. */
+export interface OrdersTable {
+  id: Generated<number>;
+  execution_arn: string;
+  order_id: string;
+  client_oid: string | null;
+  market: string;
+  kind: string;
+  symbol: string;
+  side: string;
+  order_type: string;
+  status: string;
+  price: string | null;
+  size: string | null;
+  price_avg: string | null;
+  base_volume: string | null;
+  quote_volume: string | null;
+  fee: string | null;
+  fee_coin: string | null;
+  leverage: string | null;
+  margin_mode: string | null;
+  pos_side: string | null;
+  trade_side: string | null;
+  /** 0 or 1. */
+  reduce_only: number;
+  c_time: number;
+  u_time: number | null;
+  /** The exchange's row as JSON. */
+  raw: string;
+}
+
+export interface ProcessingLogsTable {
+  id: Generated<number>;
+  execution_arn: string;
+  level: LogLevel;
+  message: string;
+  created_at: number;
+}
+
+export interface Tables {
+  execution_results: ExecutionResultsTable;
+  orders: OrdersTable;
+  processing_logs: ProcessingLogsTable;
+}

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import type {
+  ExecutionDescription,
+  ExecutionEngine,
+  ExecutionStatus,
+  RunOutput,
+  StartedExecution,
+} from '../core/engine';
+import { parseExtractionRequest } from '../core/request';
+import type { ExtractionRequest } from '../core/request';
+
+export interface SfnEngineOptions {
+  stateMachineArn: string;
+  /** Defaults to a client for the state machine's region with the default credential chain. */
+  client?: SFNClient;
+  /** How many DescribeExecution calls `list` makes at once (default 4; Step Functions throttles describes). */
+  describeConcurrency?: number;
+}
+
+/** The execution does not exist (Step Functions' ExecutionDoesNotExist). The API answers 404 for it. */
+export class ExecutionNotFoundError extends Error {
+  override readonly name = 'ExecutionNotFoundError';
+  constructor(readonly executionArn: string) {
+    super(`execution ${executionArn} does not exist`);
+  }
+}
+
+/** Step Functions returned something that is not what this state machine produces. */
+export class InvalidExecutionDataError extends Error {
+  override readonly name = 'InvalidExecutionDataError';
+}
+
+export class InvalidExecutionNameError extends Error {
+  override readonly name = 'InvalidExecutionNameError';
+}
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
+const EXECUTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
+const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+const runOutputSchema = z.object({
+  bucket: z.string().min(3),
+  runId: z.string().min(1),
+  ordersJsonlKey: z.string().min(1),
+  ordersJsonKey: z.string().min(1),
+  summaryKey: z.string().min(1),
+  complete: z.boolean(),
+  orders: z.number().int().min(0),
+  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+});
+
+/** A run name that sorts by time and is unique: `run-20240101T120000Z-a1b2c3`. */
+export function newRunName(now: Date = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Runs the extraction state machine on AWS Step Functions. */
+export class SfnEngine implements ExecutionEngine {
+  readonly kind = 'aws-step-functions';
+  private readonly client: SFNClient;
+  private readonly stateMachineArn: string;
+  private readonly describeConcurrency: number;
+
+  constructor(options: SfnEngineOptions) {
+    const match = STATE_MACHINE_ARN.exec(options.stateMachineArn);
+    if (!match) throw new InvalidExecutionDataError(`not a state machine ARN: ${options.stateMachineArn}`);
+    this.stateMachineArn = options.stateMachineArn;
+    this.client = options.client ?? new SFNClient({ region: match[1]! });
+    this.describeConcurrency = Math.max(1, options.describeConcurrency ?? 4);
+  }
+
+  async start(request: ExtractionRequest, name: string = newRunName()): Promise<StartedExecution> {
+    if (!EXECUTION_NAME.test(name)) {
+      throw new InvalidExecutionNameError(`execution name must match ${EXECUTION_NAME.source}: ${name}`);
+    }
+    const input = JSON.stringify({ runId: name, request: parseExtractionRequest(request) });
+    const out = await this.client.send(
+      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input }),
+    );
+    if (!out.executionArn || !out.startDate) {
+      throw new InvalidExecutionDataError('StartExecution answered without executionArn or startDate');
+    }
+    return { executionArn: out.executionArn, name, startDate: out.startDate };
+  }
+
+  async describe(executionArn: string): Promise<ExecutionDescription> {
+    let out: DescribeExecutionCommandOutput;
+    try {
+      out = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+    } catch (error) {
+      if (isNamed(error, 'ExecutionDoesNotExist')) throw new ExecutionNotFoundError(executionArn);
+      throw error;
+    }
+    return parseDescription(out);
+  }
+
+  async list(maxResults = 20): Promise<ExecutionDescription[]> {
+    const out = await this.client.send(
+      new ListExecutionsCommand({
+        stateMachineArn: this.stateMachineArn,
+        maxResults: Math.min(Math.max(1, maxResults), 1000),
+      }),
+    );
+    const arns = (out.executions ?? []).map((e) => e.executionArn).filter((a): a is string => !!a);
+    const described: ExecutionDescription[] = [];
+    for (let i = 0; i < arns.length; i += this.describeConcurrency) {
+      const slice = arns.slice(i, i + this.describeConcurrency);
+      described.push(...(await Promise.all(slice.map((arn) => this.describe(arn)))));
+    }
+    return described.sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+  }
+}
+
+/** Parse, don't cast: a DescribeExecution answer to an ExecutionDescription, output validated as RunOutput. */
+export function parseDescription(out: DescribeExecutionCommandOutput): ExecutionDescription {
+  const { executionArn, name, status, startDate } = out;
+  if (!executionArn || !name || !startDate) {
+    throw new InvalidExecutionDataError('DescribeExecution answered without executionArn, name or startDate');
+  }
+  if (!(STATUSES as readonly string[]).includes(status ?? '')) {
+    throw new InvalidExecutionDataError(`execution ${executionArn} has an unknown status ${String(status)}`);
+  }
+  return {
+    executionArn,
+    name,
+    status: status as ExecutionStatus,
+    startDate,
+    ...(out.stopDate ? { stopDate: out.stopDate } : {}),
+    input: parseInput(executionArn, out.input),
+    ...(out.output !== undefined && out.status === 'SUCCEEDED'
+      ? { output: parseOutput(executionArn, out.output) }
+      : {}),
+    ...(out.error !== undefined ? { error: out.error } : {}),
+    ...(out.cause !== undefined ? { cause: out.cause } : {}),
+  };
+}
+
+function parseInput(executionArn: string, input: string | undefined): ExtractionRequest {
+  const value = parseJson(executionArn, 'input', input ?? '{}');
+  const request =
+    typeof value === 'object' && value !== null && 'request' in value
+      ? (value as { request: unknown }).request
+      : value;
+  try {
+    return parseExtractionRequest(request);
+  } catch (error) {
+    throw new InvalidExecutionDataError(`execution ${executionArn} input: ${(error as Error).message}`);
+  }
+}
+
+function parseOutput(executionArn: string, output: string): RunOutput {
+  const parsed = runOutputSchema.safeParse(parseJson(executionArn, 'output', output));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidExecutionDataError(
+      `execution ${executionArn} output is not a run result: ${issue.path.join('.') || '(output)'} ${issue.message}`,
+    );
+  }
+  const { failure, ...rest } = parsed.data;
+  return { ...rest, ...(failure ? { failure } : {}) };
+}
+
+function parseJson(executionArn: string, what: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InvalidExecutionDataError(`execution ${executionArn} ${what} is not JSON`);
+  }
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}

@@ -1,0 +1,182 @@
+import './support/esmOnly';
+import { Readable } from 'node:stream';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  getExecution,
+  ImportFailedError,
+  importRun,
+  importRunRowByRow,
+  listOrders,
+  listProcessingLogs,
+  countOrders,
+} from '../../src/db';
+import { DATABASE_KINDS } from './support/databases';
+import type { TestDatabase } from './support/databases';
+import { localArn, makeOrder, makeOrders, toJsonl, writeRun } from './support/orders';
+import { startTestS3 } from './support/s3';
+import type { TestS3 } from './support/s3';
+
+/** Makes the next GetObject body deliver `bytes` bytes and then fail, like a connection dropped midway. */
+function failGetObjectAfter(s3: S3Client, bytes: number): jest.SpyInstance {
+  const original = s3.send.bind(s3);
+  const spy = jest.spyOn(s3, 'send') as unknown as jest.SpyInstance;
+  spy.mockImplementationOnce(async (command: unknown) => {
+    const result = (await original(command as GetObjectCommand)) as { Body: AsyncIterable<Uint8Array> };
+    const source = result.Body;
+    async function* truncated() {
+      let sent = 0;
+      for await (const chunk of source) {
+        const room = bytes - sent;
+        if (chunk.length >= room) {
+          yield Buffer.from(chunk).subarray(0, room);
+          throw new Error('socket hang up');
+        }
+        sent += chunk.length;
+        yield chunk;
+      }
+    }
+    return { ...result, Body: Readable.from(truncated()) };
+  });
+  return spy;
+}
+
+let s3: TestS3;
+beforeAll(async () => {
+  s3 = await startTestS3();
+});
+afterAll(async () => {
+  await s3.close();
+});
+
+describe.each(DATABASE_KINDS)('importing a run into %s', (_kind, open) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const put = (key: string, body: string) => s3.put(key, body);
+
+  it('imports every order in batches and marks the execution imported', async () => {
+    const arn = localArn(`batched-${t.kind}`);
+    const run = await writeRun(put, s3.bucket, `batched-${t.kind}`, makeOrders(2500));
+    const outcome = await importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: 1000 });
+    expect(outcome).toEqual({
+      status: 'imported',
+      executionArn: arn,
+      importedOrders: 2500,
+      insertedNow: 2500,
+    });
+    const record = await getExecution(t.database, arn);
+    expect(record?.import.status).toBe('imported');
+    expect(record?.import.importedOrders).toBe(2500);
+    expect(record?.ordersCount).toBe(2500);
+    expect(record?.status).toBe('SUCCEEDED');
+    expect(record?.summary).toEqual({ runId: `batched-${t.kind}`, orders: 2500, complete: true });
+  });
+
+  it('adds nothing when the same execution is imported again', async () => {
+    const arn = localArn(`twice-${t.kind}`);
+    const run = await writeRun(put, s3.bucket, `twice-${t.kind}`, makeOrders(30));
+    await importRun(t.database, s3.s3, { ...run, executionArn: arn });
+    const again = await importRun(t.database, s3.s3, { ...run, executionArn: arn });
+    const forced = await importRun(t.database, s3.s3, { ...run, executionArn: arn }, { force: true });
+    expect(again.status).toBe('already-imported');
+    expect(forced).toMatchObject({ status: 'imported', importedOrders: 30, insertedNow: 0 });
+    expect(await countOrders(t.database, arn)).toBe(30);
+  });
+
+  it('reads amounts back as the exact decimal strings that were imported', async () => {
+    const arn = localArn(`amounts-${t.kind}`);
+    const order = makeOrder(1, { size: '0.000079400000', price: '123456789.123456789012', fee: '1E-8' });
+    const run = await writeRun(put, s3.bucket, `amounts-${t.kind}`, [order]);
+    await importRun(t.database, s3.s3, { ...run, executionArn: arn });
+    const page = await listOrders(t.database, arn, { skip: 0, limit: 10 });
+    expect(page.orders[0]).toEqual(order);
+    expect(page.orders[0]!.size).toBe('0.000079400000');
+  });
+
+  it('leaves an interrupted import not imported, and a retry resumes it to the exact count', async () => {
+    const arn = localArn(`interrupted-${t.kind}`);
+    const orders = makeOrders(500);
+    const run = await writeRun(put, s3.bucket, `interrupted-${t.kind}`, orders);
+    const half = Math.floor(Buffer.byteLength(toJsonl(orders)) / 2);
+    failGetObjectAfter(s3.s3, half);
+
+    await expect(
+      importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: 50 }),
+    ).rejects.toThrow(ImportFailedError);
+    const interrupted = await getExecution(t.database, arn);
+    expect(interrupted?.import.status).toBe('failed');
+    expect(interrupted?.import.error).toMatch(/socket hang up/);
+    expect(interrupted?.import.offset).toBeGreaterThan(0);
+    expect(interrupted?.import.importedOrders).toBeGreaterThan(0);
+    expect(interrupted?.import.importedOrders).toBeLessThan(500);
+
+    jest.restoreAllMocks();
+    const send = jest.spyOn(s3.s3, 'send');
+    const retried = await importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: 50 });
+    expect(retried).toMatchObject({ status: 'imported', importedOrders: 500 });
+    expect(retried.insertedNow).toBe(500 - interrupted!.import.importedOrders);
+    const get = send.mock.calls
+      .map(([c]) => c)
+      .find((c) => c instanceof GetObjectCommand) as GetObjectCommand;
+    expect(get.input.Range).toBe(`bytes=${interrupted!.import.offset}-`);
+    expect(await countOrders(t.database, arn)).toBe(500);
+  });
+
+  it('marks the execution failed when a line is not a canonical order, naming the line and field', async () => {
+    const arn = localArn(`invalid-${t.kind}`);
+    const run = await writeRun(put, s3.bucket, `invalid-${t.kind}`, makeOrders(3));
+    const lines = toJsonl(makeOrders(3)).split('\n');
+    lines[1] = JSON.stringify({ ...makeOrder(1), price: 37012.5 });
+    await s3.put(run.ordersJsonlKey, lines.join('\n'));
+    await expect(importRun(t.database, s3.s3, { ...run, executionArn: arn })).rejects.toThrow(
+      /line 2: price/,
+    );
+    expect((await getExecution(t.database, arn))?.import.status).toBe('failed');
+  });
+
+  it('never calls an execution imported when the file holds fewer orders than the run reports', async () => {
+    const arn = localArn(`short-${t.kind}`);
+    const run = await writeRun(put, s3.bucket, `short-${t.kind}`, makeOrders(10));
+    await expect(importRun(t.database, s3.s3, { ...run, orders: 11, executionArn: arn })).rejects.toThrow(
+      /holds 10 orders .* has 11/,
+    );
+    const record = await getExecution(t.database, arn);
+    expect(record?.import.status).toBe('failed');
+    expect(record?.import.importedOrders).toBe(10);
+  });
+
+  it('lets only one of two concurrent imports of the same execution do the work', async () => {
+    const arn = localArn(`concurrent-${t.kind}`);
+    const run = await writeRun(put, s3.bucket, `concurrent-${t.kind}`, makeOrders(200));
+    const outcomes = await Promise.all([
+      importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: 20 }),
+      importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: 20 }),
+    ]);
+    const statuses = outcomes.map((o) => o.status).sort();
+    expect(statuses.filter((s) => s === 'imported')).toHaveLength(1);
+    expect(outcomes.reduce((n, o) => n + o.insertedNow, 0)).toBe(200);
+    expect(await countOrders(t.database, arn)).toBe(200);
+  });
+
+  it('imports the same orders row by row (the benchmark baseline)', async () => {
+    const arn = localArn(`row-by-row-${t.kind}`);
+    const run = await writeRun(put, s3.bucket, `row-by-row-${t.kind}`, makeOrders(120));
+    const outcome = await importRunRowByRow(t.database, s3.s3, { ...run, executionArn: arn });
+    expect(outcome).toMatchObject({ status: 'imported', importedOrders: 120, insertedNow: 120 });
+  });
+
+  it('records what the import did in the processing logs', async () => {
+    const arn = localArn(`logs-${t.kind}`);
+    const run = await writeRun(put, s3.bucket, `logs-${t.kind}`, makeOrders(5));
+    await importRun(t.database, s3.s3, { ...run, executionArn: arn });
+    const logs = await listProcessingLogs(t.database, arn);
+    expect(logs.map((l) => l.message)).toEqual(['import started at offset 0', 'imported 5 orders (5 new)']);
+  });
+});
