@@ -118,6 +118,7 @@ function incompleteness(plan: RunPlan | null, lanes: LaneState[], symbolsPlanned
   ) {
     missing.push('spot plan orders were never searched');
   }
+  if (!symbolsPlanned) missing.push('the symbols found by the search were never unified');
   for (const lane of lanes) {
     if (!plan.laneIds.includes(lane.laneId) && !lane.done) missing.push(`lane ${lane.laneId} is unfinished`);
     for (const c of lane.cursors) {

@@ -1,54 +1,211 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ExtractionRequestInput } from '../../src/core/request';
 import { parseExtractionRequest } from '../../src/core/request';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';
-import type { Simulator } from '../../src/sim';
-import { compareWithTruth, resultOf, truthOf } from '../helpers/truth';
+import type { Simulator, SimulatorOptions } from '../../src/sim';
+import { verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
+import { resultOf } from '../helpers/truth';
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
-async function withRun(
-  sim: Simulator,
-  opts: { budgetMs?: number } = {},
-): Promise<{ stack: LocalStack; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
-  const stack = await startLocalStack({
-    dataDir: dir,
-    baseUrl: sim.url,
-    credentials: sim.credentials,
-    ...(opts.budgetMs !== undefined ? { invocationBudgetMs: opts.budgetMs } : {}),
-    retryIntervalMs: 10,
-  });
-  return { stack, dir };
+interface Env {
+  sim: Simulator;
+  dir: string;
+  stack: (budgetMs?: number) => Promise<LocalStack>;
+  close: () => Promise<void>;
 }
 
-describe('the whole run against the simulator: the deployed ASL in aws-local-stepfunctions, s3rver, the client', () => {
-  it('fetches every order of a classic account exactly once, sorted, discovering spot plan symbols', async () => {
-    const sim = await startSimulator({ seed: 7, orders: 3000, symbols: 12, mode: 'classic' });
-    const { stack, dir } = await withRun(sim);
-    try {
-      const started = await stack.engine.start(parseExtractionRequest({}), 'classic-run');
-      const ended = await stack.engine.wait(started.executionArn);
-      expect(ended).toMatchObject({ status: 'SUCCEEDED', output: { complete: true } });
-      const truth = await truthOf(sim);
-      const result = await resultOf(stack.store, ended.output!.ordersJsonlKey);
-      expect(compareWithTruth(result, truth)).toEqual({
-        missing: 0,
-        unexpected: 0,
-        duplicates: 0,
-        unsorted: 0,
+async function environment(simOptions: SimulatorOptions): Promise<Env> {
+  const sim = await startSimulator(simOptions);
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
+  const stacks: LocalStack[] = [];
+  return {
+    sim,
+    dir,
+    stack: async (budgetMs?: number) => {
+      const s = await startLocalStack({
+        dataDir: dir,
+        baseUrl: sim.url,
+        credentials: sim.credentials,
+        ...(budgetMs !== undefined ? { invocationBudgetMs: budgetMs } : {}),
+        retryIntervalMs: 10,
       });
-      expect(result).toHaveLength(truth.length);
-      const byId = new Map(truth.map((t) => [`${t.market}:${t.orderId}`, t]));
-      for (const o of result) expect(o.raw).toEqual(byId.get(`${o.market}:${o.orderId}`)!.raw);
-      expect(new Set(result.map((o) => o.kind))).toEqual(new Set(['normal', 'tpsl', 'plan']));
-    } finally {
-      await stack.close();
+      stacks.push(s);
+      return s;
+    },
+    close: async () => {
+      for (const s of stacks) await s.close().catch(() => undefined);
       await sim.close();
       rmSync(dir, { recursive: true, force: true });
-    }
+    },
+  };
+}
+
+/** Truth restricted to what a request asks for (markets and symbols). */
+async function* truthFor(sim: Simulator, request: ExtractionRequestInput) {
+  for await (const t of sim.truth()) {
+    if (request.markets && !request.markets.includes(t.market)) continue;
+    if (request.symbols && !request.symbols.includes(t.symbol)) continue;
+    yield t;
+  }
+}
+
+async function extractAndVerify(
+  env: Env,
+  input: ExtractionRequestInput,
+  opts: { budgetMs?: number; name: string },
+) {
+  const stack = await env.stack(opts.budgetMs);
+  const request = parseExtractionRequest(input);
+  const started = await stack.engine.start(request, opts.name);
+  const ended = await stack.engine.wait(started.executionArn);
+  expect(ended).toMatchObject({ status: 'SUCCEEDED', output: { complete: true } });
+  const v = await verifyAgainstTruth(
+    resultOf(stack.store, ended.output!.ordersJsonlKey),
+    truthFor(env.sim, input),
+    request.order,
+  );
+  const summary = JSON.parse((await stack.store.getText(ended.output!.summaryKey))!);
+  return { v, summary, stack };
+}
+
+const PERFECT = { ok: true, missing: 0, duplicates: 0, unexpected: 0, unsorted: 0, alteredRaw: 0 };
+
+describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, the client, the simulator', () => {
+  describe('a classic account', () => {
+    let env: Env;
+    beforeAll(async () => {
+      env = await environment({ seed: 7, orders: 3000, symbols: 12, mode: 'classic' });
+    });
+    afterAll(async () => env.close());
+
+    it('fetches every order exactly once, sorted, discovering spot plan symbols', async () => {
+      const { v, summary } = await extractAndVerify(env, {}, { name: 'classic' });
+      expect(v).toMatchObject({ ...PERFECT, received: 3000 });
+      expect(Object.keys(summary.byKind).sort()).toEqual(['normal', 'plan', 'tpsl']);
+      expect(summary.lanes.map((l: { laneId: string }) => l.laneId)).toEqual(
+        expect.arrayContaining(['spot-history', 'futures-history', 'futures-plan', 'search-w0']),
+      );
+      expect(summary.http429).toBe(0);
+    });
+
+    it('with a processor budget small enough to force many loops, still exactly once, descending', async () => {
+      const { v, summary } = await extractAndVerify(env, { order: 'desc' }, { name: 'loops', budgetMs: 150 });
+      expect(v).toMatchObject(PERFECT);
+      const invocations = summary.lanes.reduce(
+        (n: number, l: { invocations: number }) => n + l.invocations,
+        0,
+      );
+      expect(invocations).toBeGreaterThan(summary.lanes.length * 2);
+    });
+
+    it('with named symbols, only those symbols, spot plan orders included without a search', async () => {
+      const symbols: string[] = [];
+      for await (const t of env.sim.truth())
+        if (t.market === 'spot' && !symbols.includes(t.symbol)) symbols.push(t.symbol);
+      const pick = symbols.slice(0, 3);
+      const { v, summary } = await extractAndVerify(
+        env,
+        { symbols: pick, markets: ['spot'] },
+        { name: 'named' },
+      );
+      expect(v).toMatchObject(PERFECT);
+      expect(v.received).toBeGreaterThan(0);
+      expect(summary.lanes.map((l: { laneId: string }) => l.laneId).sort()).toEqual([
+        'spot-history',
+        'spot-plan',
+      ]);
+    });
+  });
+
+  describe('a unified (UTA) account', () => {
+    let env: Env;
+    beforeAll(async () => {
+      env = await environment({ seed: 11, orders: 2500, symbols: 10, mode: 'uta' });
+    });
+    afterAll(async () => env.close());
+
+    it('detects the mode and fetches everything through v3 in 30-day windows', async () => {
+      const { v, summary } = await extractAndVerify(env, {}, { name: 'uta' });
+      expect(v).toMatchObject({ ...PERFECT, received: 2500 });
+      expect(summary.mode).toBe('uta');
+      expect(summary.lanes.map((l: { laneId: string }) => l.laneId).sort()).toEqual([
+        'uta-history',
+        'uta-strategy',
+      ]);
+    });
+  });
+
+  describe('a run killed and resumed', () => {
+    let env: Env;
+    beforeAll(async () => {
+      env = await environment({
+        seed: 3,
+        orders: 4000,
+        symbols: 10,
+        mode: 'classic',
+        latency: { fixedMs: 20 },
+      });
+    });
+    afterAll(async () => env.close());
+
+    it('resumes from its saved cursors and loses nothing', async () => {
+      const first = await env.stack(200);
+      const request = parseExtractionRequest({});
+      const started = await first.engine.start(request, 'killed');
+      // Let it save some cursors, then stop it mid-run.
+      for (let i = 0; i < 200 && (await first.store.list('runs/killed/parts/')).length < 3; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      first.engine.abort(started.executionArn);
+      const aborted = await first.engine.wait(started.executionArn);
+      expect(aborted.status).toBe('ABORTED');
+      expect(await first.store.exists('results/killed/orders.jsonl')).toBe(false);
+      await new Promise((r) => setTimeout(r, 1000)); // the in-flight invocation finishes its budget
+      await first.close();
+
+      const second = await env.stack(200);
+      const resumed = await second.engine.start(request, 'killed');
+      const ended = await second.engine.wait(resumed.executionArn);
+      expect(ended).toMatchObject({ status: 'SUCCEEDED', output: { complete: true, orders: 4000 } });
+      const v = await verifyAgainstTruth(
+        resultOf(second.store, ended.output!.ordersJsonlKey),
+        env.sim.truth(),
+      );
+      expect(v).toMatchObject({ ...PERFECT, received: 4000 });
+    });
+  });
+
+  describe('an account whose keys are wrong', () => {
+    it('fails fast with the exchange code, writes a summary marked incomplete, never a result', async () => {
+      const env = await environment({ seed: 5, orders: 100, symbols: 4 });
+      try {
+        const stack = await startLocalStack({
+          dataDir: env.dir,
+          baseUrl: env.sim.url,
+          credentials: { ...env.sim.credentials, secretKey: 'not-the-secret' },
+          retryIntervalMs: 10,
+        });
+        try {
+          const started = await stack.engine.start(parseExtractionRequest({}), 'badkeys');
+          const ended = await stack.engine.wait(started.executionArn);
+          expect(ended.status).toBe('FAILED');
+          expect(ended.error).toBe('ExtractionIncomplete');
+          expect(ended.cause).toMatch(/40009/);
+          expect(ended.cause).not.toContain('not-the-secret');
+          const summary = JSON.parse((await stack.store.getText('results/badkeys/summary.json'))!);
+          expect(summary).toMatchObject({ complete: false });
+          expect(await stack.store.exists('results/badkeys/orders.jsonl')).toBe(false);
+        } finally {
+          await stack.close();
+        }
+      } finally {
+        await env.close();
+      }
+    });
   });
 });

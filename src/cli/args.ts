@@ -1,0 +1,30 @@
+import { InvalidArgumentError } from 'commander';
+
+/** A time as epoch milliseconds or an ISO-8601 date/time (`2026-09-01`, `2026-09-01T12:00:00Z`). */
+export function parseTimeArg(value: string): number {
+  if (/^\d{12,14}$/.test(value)) return Number(value);
+  if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+    if (Number.isFinite(ms)) return ms;
+  }
+  throw new InvalidArgumentError(
+    'expected epoch milliseconds (e.g. 1763683200000) or an ISO date (e.g. 2026-09-01)',
+  );
+}
+
+export function parseListArg(value: string): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
+  return items;
+}
+
+export function parseIntArg(min: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min)
+      throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return Number(value);
+  };
+}

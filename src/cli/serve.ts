@@ -1,0 +1,107 @@
+import { Command, CommanderError } from 'commander';
+import { startApiServer, DEFAULT_API_PORT, InsecureBindError } from '../api';
+import type { SymbolSource } from '../api';
+import type { BitgetClient } from '../bitget/client';
+import { DEFAULT_BASE_URL } from '../bitget/client';
+import { CredentialsError, loadCredentials } from '../config/credentials';
+import type { Credentials } from '../config/credentials';
+import { createDatabase, DEFAULT_DATABASE_URL } from '../db';
+import { startLocalStack } from '../runtime/localStack';
+import { startSimulator } from '../sim';
+import type { Simulator } from '../sim';
+import { parseIntArg } from './args';
+import type { CliIo } from './extract';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  dataDir: string;
+}
+
+/** The API's symbol lists, from Bitget's public endpoints through the product's client. */
+export function bitgetSymbolSource(client: BitgetClient): SymbolSource {
+  return {
+    spotSymbols: async () =>
+      (await client.getSpotSymbols()).map((s) => ({ symbol: s.symbol, status: s.status })),
+    futuresContracts: async (productType) =>
+      (await client.getFuturesContracts(productType)).map((c) => ({
+        symbol: c.symbol,
+        status: c.symbolStatus,
+      })),
+  };
+}
+
+/**
+ * `serve`: the HTTP API on the embedded defaults: executions on the local engine, the local S3 server, the
+ * SQLite file (DATABASE_URL for MySQL). With no Bitget keys in the environment it serves the bundled simulator
+ * as the exchange, and says so.
+ */
+export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const command = new Command('serve')
+    .description('start the HTTP API (bound to 127.0.0.1 unless --host and API_KEY are given)')
+    .option('--port <n>', 'port', parseIntArg(0), Number(io.env['PORT'] ?? DEFAULT_API_PORT))
+    .option('--host <host>', 'address to bind', io.env['HOST'] ?? '127.0.0.1')
+    .option('--data-dir <dir>', 'where the local S3 server keeps its objects', '.data')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stderr.write(s), writeErr: (s) => io.stderr.write(s) });
+  let flags: ServeFlags;
+  try {
+    command.parse(argv, { from: 'user' });
+    flags = command.opts<ServeFlags>();
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+
+  let credentials: Credentials;
+  let baseUrl = io.env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL;
+  let sim: Simulator | undefined;
+  try {
+    credentials = await loadCredentials(io.env);
+  } catch (err) {
+    if (!(err instanceof CredentialsError)) throw err;
+    sim = await startSimulator({ seed: 42, orders: 20_000, symbols: 30 });
+    credentials = sim.credentials;
+    baseUrl = sim.url;
+    io.stderr.write(
+      `serve: no Bitget keys in the environment: serving the bundled simulator at ${sim.url}\n`,
+    );
+  }
+  const stack = await startLocalStack({ dataDir: flags.dataDir, baseUrl, credentials });
+  const db = await createDatabase(io.env['DATABASE_URL'] ?? DEFAULT_DATABASE_URL);
+  const apiKey = io.env['API_KEY'];
+  let server;
+  try {
+    server = await startApiServer({
+      host: flags.host,
+      port: flags.port,
+      engine: stack.engine,
+      engineKind: 'local',
+      db,
+      s3: stack.store.s3,
+      bucket: stack.store.bucket,
+      symbols: bitgetSymbolSource(stack.client),
+      ...(apiKey ? { apiKey } : {}),
+      logger: true,
+    });
+  } catch (err) {
+    await Promise.allSettled([db.close(), stack.close(), sim?.close()]);
+    if (err instanceof InsecureBindError) {
+      io.stderr.write(`serve: ${err.message} (set API_KEY)\n`);
+      return 2;
+    }
+    throw err;
+  }
+  io.stderr.write(
+    `serve: listening on ${server.url} (database ${db.displayUrl}, exchange ${baseUrl}); docs at ${server.url}/docs\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+  await server.close();
+  await Promise.allSettled([db.close(), stack.close(), sim?.close()]);
+  return 0;
+}
