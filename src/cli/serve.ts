@@ -22,7 +22,7 @@ interface ServeFlags {
 export function bitgetSymbolSource(client: BitgetClient): SymbolSource {
   return {
     spotSymbols: async () =>
-      (await client.getSpotSymbols()).map((s) => ({ symbol: s.symbol, status: s.status })),
+      (await client.getSpotSymbols()).map((s) => ({ symbol: s.symbol, status: s.status ?? 'unknown' })),
     futuresContracts: async (productType) =>
       (await client.getFuturesContracts(productType)).map((c) => ({
         symbol: c.symbol,

@@ -111,13 +111,6 @@ function incompleteness(plan: RunPlan | null, lanes: LaneState[], symbolsPlanned
     if (!byId.get(`search-${w.windowId}`)?.done)
       missing.push(`symbol search of window ${w.windowId} is unfinished`);
   }
-  if (
-    plan.needsSymbolSearch &&
-    !byId.has('spot-plan') &&
-    !lanes.some((l) => l.laneId.startsWith('search-'))
-  ) {
-    missing.push('spot plan orders were never searched');
-  }
   if (!symbolsPlanned) missing.push('the symbols found by the search were never unified');
   for (const lane of lanes) {
     if (!plan.laneIds.includes(lane.laneId) && !lane.done) missing.push(`lane ${lane.laneId} is unfinished`);
