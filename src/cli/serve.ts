@@ -26,7 +26,7 @@ export function bitgetSymbolSource(client: BitgetClient): SymbolSource {
     futuresContracts: async (productType) =>
       (await client.getFuturesContracts(productType)).map((c) => ({
         symbol: c.symbol,
-        status: c.symbolStatus,
+        status: c.symbolStatus ?? 'unknown',
       })),
   };
 }
