@@ -1,4 +1,26 @@
-// Work in progress: replaced by the real adapter in this session.
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error('coordinator: not implemented yet');
+import { z } from 'zod';
+import { parseExtractionRequest } from '../core/request';
+import type { StartedExecution } from '../core/engine';
+import { SfnEngine } from '../engines/sfn';
+import { MissingEnvironmentError } from '../runtime/lambdaRuntime';
+
+const eventSchema = z.object({ runId: z.string().optional(), request: z.unknown().optional() }).loose();
+
+let engine: SfnEngine | undefined;
+
+/**
+ * The coordinator Lambda: validates an extraction request (symbols, markets, kinds, time range) and starts
+ * an execution of the state machine; returns its ARN. Event: `{ request?: {...}, runId?: string }` or the
+ * request fields themselves. Invalid requests throw InvalidRequestError naming each field.
+ */
+export async function handler(event: unknown): Promise<StartedExecution> {
+  const e = eventSchema.parse(event ?? {});
+  const { runId, request: nested, ...fields } = e;
+  const request = parseExtractionRequest(nested ?? fields);
+  if (!engine) {
+    const arn = process.env['STATE_MACHINE_ARN'];
+    if (!arn) throw new MissingEnvironmentError('environment variable STATE_MACHINE_ARN is required');
+    engine = new SfnEngine({ stateMachineArn: arn });
+  }
+  return engine.start(request, ...(runId ? [runId] : []));
 }

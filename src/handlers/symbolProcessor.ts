@@ -1,4 +1,4 @@
-// Work in progress: replaced by the real adapter in this session.
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error('symbol-processor: not implemented yet');
-}
+import { stageHandler } from '../runtime/lambdaRuntime';
+
+/** The symbol-processor Lambda: a thin adapter over src/extraction (see stageHandler). */
+export const handler = stageHandler('symbol-processor');

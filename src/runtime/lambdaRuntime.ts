@@ -1,0 +1,101 @@
+import { BitgetClient } from '../bitget/client';
+import { DEFAULT_BASE_URL } from '../bitget/client';
+import type { EndpointId } from '../bitget/endpoints';
+import { loadCredentials } from '../config/credentials';
+import { bitgetExchange } from '../extraction/bitgetExchange';
+import type { ExchangePort } from '../extraction/exchange';
+import type { StageHandlers } from '../extraction/handlers';
+import { createStageHandlers } from '../extraction/handlers';
+import { DEFAULT_EXTRACTION_SETTINGS } from '../extraction/stages';
+import type { PageQuery } from '../extraction/cursor';
+import { RunStore, createS3Client } from '../storage';
+
+/** The slice of the Lambda context the handlers use. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+}
+
+export class MissingEnvironmentError extends Error {
+  override readonly name = 'MissingEnvironmentError';
+}
+
+/**
+ * How long before the Lambda timeout an invocation stops starting requests: enough for in-flight requests
+ * (with the client's retries) to settle and the last checkpoint to reach S3.
+ */
+export function stopMarginMs(remainingMs: number): number {
+  return Math.min(90_000, Math.max(2_000, Math.floor(remainingMs * 0.2)));
+}
+
+/**
+ * The exchange, created on first use: functions that never call Bitget (unifier, collector) never read the
+ * secret. The secret is read once per cold start.
+ */
+function lazyExchange(env: NodeJS.ProcessEnv): ExchangePort {
+  let exchange: Promise<ExchangePort> | undefined;
+  let client: BitgetClient | undefined;
+  const get = () =>
+    (exchange ??= loadCredentials(env).then((credentials) => {
+      client = new BitgetClient({ baseUrl: env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL, credentials });
+      return bitgetExchange(client);
+    }));
+  return {
+    serverTime: async () => (await get()).serverTime(),
+    accountMode: async () => (await get()).accountMode(),
+    spotSymbols: async () => (await get()).spotSymbols(),
+    fetchPage: async (q: PageQuery) => (await get()).fetchPage(q),
+    endpointStats: (endpoint: EndpointId) => {
+      const stats = client?.stats();
+      return {
+        requests: stats?.requests[endpoint] ?? 0,
+        retries: stats?.retries ?? 0,
+        http429: stats?.http429 ?? 0,
+      };
+    },
+  };
+}
+
+let cached: { handlers: StageHandlers; deadline: { context?: LambdaContextLike } } | undefined;
+
+/** The stage handlers of a Lambda process, built once per cold start from its environment. */
+export function lambdaStageHandlers(env: NodeJS.ProcessEnv = process.env) {
+  if (!cached) {
+    const bucket = env['BUCKET_NAME'];
+    if (!bucket) throw new MissingEnvironmentError('environment variable BUCKET_NAME is required');
+    const store = new RunStore(
+      createS3Client({
+        bucket,
+        ...(env['AWS_REGION'] ? { region: env['AWS_REGION'] } : {}),
+        ...(env['S3_ENDPOINT'] ? { endpoint: env['S3_ENDPOINT'] } : {}),
+      }),
+      bucket,
+    );
+    const deadline: { context?: LambdaContextLike } = {};
+    const handlers = createStageHandlers(
+      { store, exchange: lazyExchange(env), settings: DEFAULT_EXTRACTION_SETTINGS },
+      () => {
+        const remaining = deadline.context?.getRemainingTimeInMillis() ?? 60_000;
+        return Date.now() + remaining - stopMarginMs(remaining);
+      },
+    );
+    cached = { handlers, deadline };
+  }
+  return cached;
+}
+
+/** A Lambda handler for one stage: `export const handler = stageHandler('symbol-processor')`. */
+export function stageHandler<K extends keyof StageHandlers>(name: K) {
+  return async (
+    event: unknown,
+    context: LambdaContextLike,
+  ): Promise<Awaited<ReturnType<StageHandlers[K]>>> => {
+    const runtime = lambdaStageHandlers();
+    runtime.deadline.context = context;
+    return (await runtime.handlers[name](event)) as Awaited<ReturnType<StageHandlers[K]>>;
+  };
+}
+
+/** For tests: forget the cold-start state. */
+export function resetLambdaRuntime(): void {
+  cached = undefined;
+}
