@@ -1,0 +1,239 @@
+/**
+ * The physical limit of an extraction, computed from the ground truth: the fewest requests any client needs,
+ * and the least time Bitget's rate limits allow for them.
+ *
+ * Rules (see docs/BENCHMARKS.md):
+ * - A stream is what one query lists: (endpoint, stream parameters[, symbol]). Per rate-limit bucket (one
+ *   per endpoint: the budget is per UID per endpoint), every stream must be asked over every mandatory window
+ *   (the served range cut into the endpoint's largest span: 90 days on v2, 30 days on v3). A window with n
+ *   orders needs ceil(n / 100) pages, and at least one request even when it is empty (nobody can know it is
+ *   empty without asking).
+ * - Spot plan history needs a symbol: only symbols that have spot plan orders count (a lower bound: a real
+ *   client must also discover them).
+ * - Named symbols: a (stream, symbol) is mandatory when the symbol trades in that stream's market.
+ * - Time: the largest of (minimum requests of a bucket ÷ its rate) over the buckets, and (all minimum
+ *   requests ÷ the IP cap of 6000 a minute).
+ */
+import { DAY_MS, ENDPOINTS, IP_LIMIT_PER_MINUTE } from '../../src/bitget/endpoints';
+import type { EndpointId, FuturesPlanType } from '../../src/bitget/endpoints';
+import type { Kind, Market } from '../../src/core/order';
+
+export const PAGE_SIZE = 100;
+
+export interface LimitTruthRecord {
+  orderId: string;
+  market: Market;
+  kind: Kind;
+  symbol: string;
+  cTime: number;
+  planType?: FuturesPlanType;
+}
+
+export interface LimitRequest {
+  mode: 'classic' | 'uta';
+  /** The range a client must cover: [since, until). */
+  since: number;
+  until: number;
+  /** Named symbols (undefined: every symbol). */
+  symbols?: string[];
+  markets?: Market[];
+  kinds?: Kind[];
+}
+
+export interface BucketLimit {
+  endpoint: EndpointId;
+  ratePerSecond: number;
+  streams: number;
+  windows: number;
+  orders: number;
+  minRequests: number;
+  /** minRequests ÷ rate, in ms. */
+  boundMs: number;
+}
+
+export interface Limit {
+  buckets: BucketLimit[];
+  orders: number;
+  minRequests: number;
+  /** max(bucket bounds, ipBoundMs). */
+  boundMs: number;
+  ipBoundMs: number;
+  /** Which bucket (or 'ip') sets the bound. */
+  bottleneck: string;
+}
+
+const ALL_MARKETS: readonly Market[] = ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures'];
+const ALL_KINDS: readonly Kind[] = ['normal', 'tpsl', 'plan'];
+const PLAN_TYPES: readonly FuturesPlanType[] = ['normal_plan', 'track_plan', 'profit_loss'];
+const UTA_CATEGORY: Record<Market, string> = {
+  spot: 'SPOT',
+  'usdt-futures': 'USDT-FUTURES',
+  'usdc-futures': 'USDC-FUTURES',
+  'coin-futures': 'COIN-FUTURES',
+};
+
+interface StreamDef {
+  endpoint: EndpointId;
+  key: string;
+  market: Market | null;
+}
+
+/** The streams a complete client must ask, without symbols (they are added per symbol when named). */
+function baseStreams(req: LimitRequest): StreamDef[] {
+  const markets = req.markets ?? ALL_MARKETS;
+  const kinds = req.kinds ?? ALL_KINDS;
+  const out: StreamDef[] = [];
+  if (req.mode === 'classic') {
+    if (markets.includes('spot')) {
+      if (kinds.includes('normal'))
+        out.push({ endpoint: 'spotHistoryOrders', key: 'spot:normal', market: 'spot' });
+      if (kinds.includes('tpsl'))
+        out.push({ endpoint: 'spotHistoryOrders', key: 'spot:tpsl', market: 'spot' });
+      // spot plan: per symbol, added from the truth
+    }
+    for (const m of markets) {
+      if (m === 'spot') continue;
+      if (kinds.includes('normal'))
+        out.push({ endpoint: 'futuresHistoryOrders', key: `${m}:normal`, market: m });
+      for (const pt of PLAN_TYPES) {
+        const wanted =
+          pt === 'profit_loss' ? kinds.includes('tpsl') || kinds.includes('plan') : kinds.includes('plan');
+        if (wanted) out.push({ endpoint: 'futuresPlanHistory', key: `${m}:plan:${pt}`, market: m });
+      }
+    }
+  } else {
+    const cats: { key: string; market: Market | null }[] = [];
+    for (const m of markets) cats.push({ key: UTA_CATEGORY[m], market: m });
+    // MARGIN is a category of its own on v3: a complete client asks it (it is empty on the simulator).
+    if (markets.includes('spot')) cats.push({ key: 'MARGIN', market: null });
+    for (const c of cats) {
+      if (kinds.includes('normal'))
+        out.push({ endpoint: 'utaHistoryOrders', key: `${c.key}:normal`, market: c.market });
+      if (kinds.includes('tpsl') || kinds.includes('plan'))
+        out.push({ endpoint: 'utaStrategyHistory', key: `${c.key}:strategy`, market: c.market });
+    }
+  }
+  return out;
+}
+
+/** The stream (bucket endpoint + key) that lists a truth record, in the given mode. */
+export function streamOf(
+  t: LimitTruthRecord,
+  mode: 'classic' | 'uta',
+): { endpoint: EndpointId; key: string } {
+  if (mode === 'uta') {
+    const cat = UTA_CATEGORY[t.market];
+    return t.kind === 'normal'
+      ? { endpoint: 'utaHistoryOrders', key: `${cat}:normal` }
+      : { endpoint: 'utaStrategyHistory', key: `${cat}:strategy` };
+  }
+  if (t.market === 'spot') {
+    if (t.kind === 'plan') return { endpoint: 'spotPlanHistory', key: `spot:plan:${t.symbol}` };
+    return { endpoint: 'spotHistoryOrders', key: `spot:${t.kind}` };
+  }
+  if (t.kind === 'normal') return { endpoint: 'futuresHistoryOrders', key: `${t.market}:normal` };
+  return { endpoint: 'futuresPlanHistory', key: `${t.market}:plan:${t.planType ?? 'normal_plan'}` };
+}
+
+function windowSpanMs(endpoint: EndpointId): number {
+  return (ENDPOINTS[endpoint].maxSpanDays ?? 90) * DAY_MS;
+}
+
+/** Computes the limit; streams the truth once (memory: one counter per stream × window). */
+export async function computeLimit(
+  truth: AsyncIterable<LimitTruthRecord> | Iterable<LimitTruthRecord>,
+  req: LimitRequest,
+): Promise<Limit> {
+  const range = Math.max(0, req.until - req.since);
+  const windowsOf = (e: EndpointId) => Math.max(1, Math.ceil(range / windowSpanMs(e)));
+  const windowIndex = (e: EndpointId, cTime: number) => Math.floor((cTime - req.since) / windowSpanMs(e));
+  const named = req.symbols ? new Set(req.symbols.map((s) => s.toUpperCase())) : null;
+  const markets = req.markets ?? ALL_MARKETS;
+  const kinds = req.kinds ?? ALL_KINDS;
+
+  /** stream key (with symbol when named) → counts per window */
+  const counts = new Map<string, { endpoint: EndpointId; perWindow: number[] }>();
+  const ensure = (endpoint: EndpointId, key: string) => {
+    let c = counts.get(key);
+    if (!c) {
+      c = { endpoint, perWindow: new Array<number>(windowsOf(endpoint)).fill(0) };
+      counts.set(key, c);
+    }
+    return c;
+  };
+  const base = baseStreams(req);
+  // Unnamed: every base stream is mandatory. Named: a base stream × symbol is mandatory when the symbol
+  // trades in that market (seen in the truth), added below.
+  if (!named) for (const s of base) ensure(s.endpoint, s.key);
+  const symbolMarkets = new Set<string>();
+
+  for await (const t of truth as AsyncIterable<LimitTruthRecord>) {
+    if (!markets.includes(t.market)) continue;
+    if (named && !named.has(t.symbol.toUpperCase())) continue;
+    if (named) symbolMarkets.add(`${t.market}|${t.symbol.toUpperCase()}`);
+    const wantedKind =
+      kinds.includes(t.kind) || (t.kind === 'plan' && t.planType === 'profit_loss' && kinds.includes('tpsl'));
+    if (!wantedKind) continue;
+    if (t.cTime < req.since || t.cTime >= req.until) continue;
+    const s = streamOf(t, req.mode);
+    const key = named && s.endpoint !== 'spotPlanHistory' ? `${s.key}@${t.symbol.toUpperCase()}` : s.key;
+    const c = ensure(s.endpoint, key);
+    const w = Math.min(c.perWindow.length - 1, windowIndex(s.endpoint, t.cTime));
+    c.perWindow[w]! += 1;
+  }
+  if (named) {
+    for (const sm of symbolMarkets) {
+      const [market, symbol] = sm.split('|') as [Market, string];
+      for (const s of base) if (s.market === market) ensure(s.endpoint, `${s.key}@${symbol}`);
+      // MARGIN (no market) is asked for every named spot symbol
+      if (market === 'spot')
+        for (const s of base) if (s.market === null) ensure(s.endpoint, `${s.key}@${symbol}`);
+      // named spot symbols: spot plan is asked per named symbol too (a client cannot know it is empty)
+      if (market === 'spot' && req.mode === 'classic' && kinds.includes('plan'))
+        ensure('spotPlanHistory', `spot:plan:${symbol}`);
+    }
+  }
+
+  const byEndpoint = new Map<EndpointId, BucketLimit>();
+  for (const { endpoint, perWindow } of counts.values()) {
+    let b = byEndpoint.get(endpoint);
+    if (!b) {
+      b = {
+        endpoint,
+        ratePerSecond: ENDPOINTS[endpoint].ratePerSecond,
+        streams: 0,
+        windows: 0,
+        orders: 0,
+        minRequests: 0,
+        boundMs: 0,
+      };
+      byEndpoint.set(endpoint, b);
+    }
+    b.streams += 1;
+    b.windows += perWindow.length;
+    for (const n of perWindow) {
+      b.orders += n;
+      b.minRequests += Math.max(1, Math.ceil(n / PAGE_SIZE));
+    }
+  }
+  const buckets = [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));
+  for (const b of buckets) b.boundMs = (b.minRequests / b.ratePerSecond) * 1000;
+  const minRequests = buckets.reduce((n, b) => n + b.minRequests, 0);
+  const ipBoundMs = (minRequests / IP_LIMIT_PER_MINUTE) * 60_000;
+  let boundMs = ipBoundMs;
+  let bottleneck = 'ip';
+  for (const b of buckets) {
+    if (b.boundMs > boundMs) {
+      boundMs = b.boundMs;
+      bottleneck = b.endpoint;
+    }
+  }
+  return {
+    buckets,
+    orders: buckets.reduce((n, b) => n + b.orders, 0),
+    minRequests,
+    boundMs,
+    ipBoundMs,
+    bottleneck,
+  };
+}

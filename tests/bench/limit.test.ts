@@ -1,0 +1,93 @@
+import { computeLimit } from '../../bench/lib/limit';
+import type { LimitTruthRecord } from '../../bench/lib/limit';
+
+const DAY = 86_400_000;
+const SINCE = 1_700_000_000_000;
+const UNTIL = SINCE + 90 * DAY;
+
+function orders(n: number, base: Omit<LimitTruthRecord, 'orderId' | 'cTime'>, at = SINCE + DAY) {
+  return Array.from({ length: n }, (_, i): LimitTruthRecord => ({
+    ...base,
+    orderId: String(1e6 + i),
+    cTime: at + i,
+  }));
+}
+
+describe('the physical limit of an extraction', () => {
+  it('classic: ceil(n/100) per stream and window, one request for every empty stream, spot plan per symbol', async () => {
+    const truth = [
+      ...orders(250, { market: 'spot', kind: 'normal', symbol: 'BTCUSDT' }), // 3 pages
+      ...orders(100, { market: 'spot', kind: 'tpsl', symbol: 'BTCUSDT' }), // 1 page
+      ...orders(1, { market: 'spot', kind: 'plan', symbol: 'ETHUSDT' }), // 1
+      ...orders(101, { market: 'spot', kind: 'plan', symbol: 'BTCUSDT' }), // 2
+      ...orders(1001, { market: 'usdt-futures', kind: 'normal', symbol: 'BTCUSDT' }), // 11
+      ...orders(5, { market: 'usdt-futures', kind: 'plan', symbol: 'BTCUSDT', planType: 'track_plan' }), // 1
+    ];
+    const limit = await computeLimit(truth, { mode: 'classic', since: SINCE, until: UNTIL });
+    const by = Object.fromEntries(limit.buckets.map((b) => [b.endpoint, b]));
+    expect(by['spotHistoryOrders']).toMatchObject({ minRequests: 4, streams: 2, windows: 2, orders: 350 });
+    expect(by['spotPlanHistory']).toMatchObject({ minRequests: 3, streams: 2 });
+    // usdt 11 + usdc 1 (empty) + coin 1 (empty)
+    expect(by['futuresHistoryOrders']).toMatchObject({ minRequests: 13, streams: 3 });
+    // 3 markets × 3 plan types, all empty but one (5 orders): 9 requests
+    expect(by['futuresPlanHistory']).toMatchObject({ minRequests: 9, streams: 9 });
+    expect(limit.minRequests).toBe(4 + 3 + 13 + 9);
+    expect(limit.orders).toBe(truth.length);
+    // futures history: 13 requests at 10/s = 1.3 s, larger than everything else
+    expect(limit.bottleneck).toBe('futuresHistoryOrders');
+    expect(limit.boundMs).toBeCloseTo(1300);
+    expect(limit.ipBoundMs).toBeCloseTo((29 / 6000) * 60_000);
+  });
+
+  it('uta: 30-day windows, each asked at least once, MARGIN included', async () => {
+    const truth = [
+      ...orders(150, { market: 'spot', kind: 'normal', symbol: 'BTCUSDT' }, SINCE + DAY), // window 0: 2
+      ...orders(50, { market: 'spot', kind: 'normal', symbol: 'BTCUSDT' }, SINCE + 61 * DAY), // window 2: 1
+    ];
+    const limit = await computeLimit(truth, {
+      mode: 'uta',
+      since: SINCE,
+      until: UNTIL,
+      markets: ['spot'],
+      kinds: ['normal'],
+    });
+    // SPOT: windows 2 + 1 (empty) + 1; MARGIN: 3 empty windows
+    expect(limit.buckets).toEqual([
+      expect.objectContaining({ endpoint: 'utaHistoryOrders', windows: 6, minRequests: 7, orders: 200 }),
+    ]);
+    expect(limit.boundMs).toBeCloseTo(350);
+  });
+
+  it('named symbols: only the named symbols, in the markets they trade in', async () => {
+    const truth = [
+      ...orders(300, { market: 'spot', kind: 'normal', symbol: 'BTCUSDT' }),
+      ...orders(300, { market: 'spot', kind: 'normal', symbol: 'ETHUSDT' }),
+      ...orders(10, { market: 'usdt-futures', kind: 'normal', symbol: 'BTCUSDT' }),
+    ];
+    const limit = await computeLimit(truth, {
+      mode: 'classic',
+      since: SINCE,
+      until: UNTIL,
+      symbols: ['btcusdt'],
+    });
+    const by = Object.fromEntries(limit.buckets.map((b) => [b.endpoint, b.minRequests]));
+    // spot normal 3 + spot tpsl 1; spot plan 1; usdt normal 1; usdt plan types 3
+    expect(by).toEqual({
+      spotHistoryOrders: 4,
+      spotPlanHistory: 1,
+      futuresHistoryOrders: 1,
+      futuresPlanHistory: 3,
+    });
+  });
+
+  it('the IP cap sets the bound when the buckets together ask more than 100 requests a second', async () => {
+    const big = [
+      ...orders(60_000, { market: 'spot', kind: 'normal', symbol: 'A' }),
+      ...orders(60_000, { market: 'spot', kind: 'tpsl', symbol: 'A' }),
+    ];
+    const limit = await computeLimit(big, { mode: 'classic', since: SINCE, until: UNTIL });
+    expect(limit.bottleneck).toBe('spotHistoryOrders');
+    expect(limit.boundMs).toBeCloseTo((1200 / 20) * 1000);
+    expect(limit.ipBoundMs).toBeLessThan(limit.boundMs);
+  });
+});
