@@ -32,7 +32,7 @@ describe('planRun', () => {
       'c1:spotHistoryOrders:tpsl',
     ]);
     expect(byId['futures-history']!.cursors).toHaveLength(3);
-    expect(byId['futures-plan']!.cursors).toHaveLength(9); // 3 product types × 3 plan types
+    expect(byId['futures-plan']!.cursors).toHaveLength(9); // 3 product types × 3 plan types (profit_loss incl.)
     expect(plan.needsSymbolSearch).toBe(true);
     expect(plan.searchWindows).toHaveLength(1);
   });
@@ -49,6 +49,12 @@ describe('planRun', () => {
     // 5 categories (SPOT, MARGIN, 3 futures) × 3 windows of at most 30 days over ~90 days
     expect(history.cursors).toHaveLength(15);
     expect(lanes.map((l) => l.laneId).sort()).toEqual(['uta-history', 'uta-strategy']);
+    // v3 strategy orders are documented for the futures categories only: 3 categories × 3 windows.
+    const strategy = lanes.find((l) => l.laneId === 'uta-strategy')!;
+    expect(new Set(strategy.cursors.map((c) => ('category' in c.source ? c.source.category : '')))).toEqual(
+      new Set(['USDT-FUTURES', 'USDC-FUTURES', 'COIN-FUTURES']),
+    );
+    expect(strategy.cursors).toHaveLength(9);
   });
 
   it('gives named symbols their own cursors everywhere, spot plan included, with no search', () => {

@@ -1,4 +1,4 @@
-import { DAY_MS, ENDPOINTS, RETENTION_DAYS } from '../bitget/endpoints';
+import { DAY_MS, ENDPOINTS, FUTURES_PLAN_TYPES, RETENTION_DAYS } from '../bitget/endpoints';
 import type { EndpointId } from '../bitget/endpoints';
 import type { FuturesMarket, Kind, Market } from '../core/order';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
@@ -62,6 +62,15 @@ export function planRun(input: {
   }
 
   const sources = mode === 'uta' ? utaSources(request) : classicSources(request);
+  if (
+    mode === 'uta' &&
+    request.markets.includes('spot') &&
+    (request.kinds.includes('tpsl') || request.kinds.includes('plan'))
+  ) {
+    notes.push(
+      'Unified account: Bitget documents no v3 endpoint for spot TP/SL and spot plan orders, so they are not in this result; v3 strategy orders cover futures TP/SL.',
+    );
+  }
   const bySpan = new Map<number, TimeWindow[]>();
   const windowsFor = (endpoint: EndpointId): TimeWindow[] => {
     const span = maxWindowMs(endpoint);
@@ -148,10 +157,8 @@ function classicSources(request: ExtractionRequest): SourceSpec[] {
     const productType = PRODUCT_TYPE_BY_MARKET[market];
     if (wants('normal'))
       out.push(...perSymbol((symbol) => ({ endpoint: 'futuresHistoryOrders', productType, ...opt(symbol) })));
-    const planTypes = [
-      ...(wants('plan') ? (['normal_plan', 'track_plan'] as const) : []),
-      ...(wants('tpsl') ? (['profit_loss'] as const) : []),
-    ];
+    // Futures plan history lists trigger, trailing and TP/SL (profit_loss) plans; all are kind `plan`.
+    const planTypes = wants('plan') ? FUTURES_PLAN_TYPES : [];
     for (const planType of planTypes)
       out.push(
         ...perSymbol((symbol) => ({ endpoint: 'futuresPlanHistory', productType, planType, ...opt(symbol) })),
@@ -160,20 +167,20 @@ function classicSources(request: ExtractionRequest): SourceSpec[] {
   return out;
 }
 
+/**
+ * Unified accounts: v3 history orders per category (spot and margin are the spot market), and v3 strategy
+ * orders (TP/SL), which Bitget documents for the futures categories only.
+ */
 function utaSources(request: ExtractionRequest): SourceSpec[] {
-  const categories = [
-    ...(request.markets.includes('spot') ? (['SPOT', 'MARGIN'] as const) : []),
-    ...futuresMarkets(request.markets).map((m) => PRODUCT_TYPE_BY_MARKET[m]),
-  ];
+  const futures = futuresMarkets(request.markets).map((m) => PRODUCT_TYPE_BY_MARKET[m]);
+  const categories = [...(request.markets.includes('spot') ? (['SPOT', 'MARGIN'] as const) : []), ...futures];
   const symbols: (string | undefined)[] = request.symbols ?? [undefined];
   const out: SourceSpec[] = [];
-  for (const category of categories) {
-    for (const symbol of symbols) {
-      if (request.kinds.includes('normal'))
-        out.push({ endpoint: 'utaHistoryOrders', category, ...opt(symbol) });
-      if (request.kinds.includes('plan') || request.kinds.includes('tpsl'))
-        out.push({ endpoint: 'utaStrategyHistory', category, ...opt(symbol) });
-    }
+  for (const symbol of symbols) {
+    if (request.kinds.includes('normal'))
+      for (const category of categories) out.push({ endpoint: 'utaHistoryOrders', category, ...opt(symbol) });
+    if (request.kinds.includes('tpsl'))
+      for (const category of futures) out.push({ endpoint: 'utaStrategyHistory', category, ...opt(symbol) });
   }
   return out;
 }
