@@ -83,8 +83,6 @@ export interface SpotFacts {
   source: (typeof SOURCES)[number];
   timeInForce: 'gtc' | 'post_only' | 'ioc' | 'fok';
   uTime: number;
-  /** TP/SL (spot tpsl kind): trigger price of the take-profit or stop-loss. */
-  tpslTrigger: { takeProfit: number; stopLoss: number };
 }
 
 function pickForce(rng: Rng): SpotFacts['timeInForce'] {
@@ -140,7 +138,6 @@ export function spotFacts(ctx: OrderContext): SpotFacts {
     ctx.horizon,
     cTime + (orderType === 'market' ? rng.int(5, 400) : rng.int(50, 6 * 3_600_000)),
   );
-  const tp = rng.chance(0.5);
   return {
     side,
     orderType,
@@ -156,10 +153,6 @@ export function spotFacts(ctx: OrderContext): SpotFacts {
     source,
     timeInForce,
     uTime: Math.max(cTime, uTime),
-    tpslTrigger: {
-      takeProfit: tp ? round(mark * (side === 'sell' ? 1.05 : 0.95), inst.pricePlace) : 0,
-      stopLoss: tp ? 0 : round(mark * (side === 'sell' ? 0.95 : 1.05), inst.pricePlace),
-    },
   };
 }
 
@@ -190,6 +183,17 @@ function position(account: Account, ctx: OrderContext, side: Side, forceClose: b
     posSide: side === 'buy' ? 'long' : 'short',
     reduceOnly: close,
   };
+}
+
+/**
+ * The side (long/short) of the position an order opens or closes, as v3 strategy rows report it in both
+ * position modes. Hedge mode: the v2 posSide. One-way mode: a reduce-only order closes the opposite
+ * direction (a sell closes a long), any other order opens or adds to its own (a buy goes long).
+ */
+export function positionSideOf(pos: Position, side: Side): 'long' | 'short' {
+  if (pos.posSide !== 'net') return pos.posSide;
+  const long = side === 'buy';
+  return long !== pos.reduceOnly ? 'long' : 'short';
 }
 
 export interface FuturesFacts {

@@ -5,10 +5,10 @@ import { getJson, qs } from './testkit';
 import { truthRecords } from './truth';
 
 const NOW = 1_750_000_000_000;
-const account = (seed: number, orders = 6000) =>
-  generateAccount({ seed, orders, symbols: 24, days: 90, now: NOW });
+const account = (seed: number, orders = 6000, mode: 'classic' | 'uta' = 'classic') =>
+  generateAccount({ seed, orders, symbols: 24, days: 90, now: NOW, mode });
 const truthOf = (seed: number, orders = 6000, mode: 'classic' | 'uta' = 'classic'): TruthRecord[] => [
-  ...truthRecords(account(seed, orders), mode),
+  ...truthRecords(account(seed, orders, mode), mode),
 ];
 
 describe('the generated account', () => {
@@ -123,5 +123,58 @@ describe('the generated account', () => {
     expect(few.catalog.byMarket.spot).toHaveLength(8);
     expect(many.catalog.byMarket.spot).toHaveLength(60);
     expect(new Set(many.catalog.byMarket.spot.map((i) => i.symbol)).size).toBe(60);
+  });
+});
+
+describe('the generated unified (UTA) account', () => {
+  const classic = truthOf(42);
+  const uta = truthOf(42, 6000, 'uta');
+  const key = (t: TruthRecord) => `${t.market}/${t.kind}${t.planType ? '/' + t.planType : ''}`;
+
+  test('has no spot TP/SL or spot plan orders, but keeps the requested count and every other stream', () => {
+    expect(uta).toHaveLength(6000);
+    const kinds = new Set(uta.map(key));
+    expect(kinds).toContain('spot/normal');
+    expect(kinds).not.toContain('spot/tpsl');
+    expect(kinds).not.toContain('spot/plan');
+    expect(uta.filter((t) => t.market === 'spot').every((t) => t.kind === 'normal')).toBe(true);
+    for (const m of ['usdt-futures', 'usdc-futures', 'coin-futures']) {
+      expect(kinds).toContain(`${m}/normal`);
+      for (const p of ['normal_plan', 'track_plan', 'profit_loss']) expect(kinds).toContain(`${m}/plan/${p}`);
+    }
+  });
+
+  test('is deterministic and shares ids, times, symbols and futures orders with the classic account', () => {
+    expect(truthOf(42, 500, 'uta')).toEqual(truthOf(42, 500, 'uta'));
+    expect(uta.map((t) => [t.orderId, t.cTime, t.symbol])).toEqual(
+      classic.map((t) => [t.orderId, t.cTime, t.symbol]),
+    );
+    const futures = (list: TruthRecord[]) => list.filter((t) => t.market !== 'spot').map(key);
+    expect(futures(uta)).toEqual(futures(classic));
+    // Classic mode is unchanged: the spot TP/SL and plan orders of the classic account are the UTA spot extras.
+    const spotExtra = classic.filter((t) => t.market === 'spot' && t.kind !== 'normal').map((t) => t.orderId);
+    expect(spotExtra.length).toBeGreaterThan(100);
+    const utaSpot = new Set(uta.filter((t) => t.market === 'spot').map((t) => t.orderId));
+    expect(spotExtra.every((id) => utaSpot.has(id))).toBe(true);
+  });
+
+  test('every strategy row has posSide long or short, in hedge and in one-way mode', () => {
+    const strategy = uta.filter((t) => t.kind !== 'normal');
+    expect(strategy.length).toBeGreaterThan(300);
+    for (const t of strategy) expect(['long', 'short']).toContain(t.raw.posSide);
+    // The classic twin of each row says which position mode it was placed in.
+    const byId = new Map(classic.map((t) => [t.orderId, t.raw]));
+    const modeOf = (t: TruthRecord) => byId.get(t.orderId)!.posMode;
+    for (const mode of ['hedge_mode', 'one_way_mode']) {
+      const rows = strategy.filter((t) => modeOf(t) === mode);
+      expect(new Set(rows.map((t) => t.raw.posSide))).toEqual(new Set(['long', 'short']));
+    }
+    for (const t of strategy.filter((x) => modeOf(x) === 'hedge_mode'))
+      expect(t.raw.posSide).toBe(byId.get(t.orderId)!.posSide);
+    // One-way TP/SL orders are reduce-only: a sell closes a long, a buy closes a short.
+    const oneWayTpsl = strategy.filter((x) => modeOf(x) === 'one_way_mode' && x.planType === 'profit_loss');
+    expect(oneWayTpsl.length).toBeGreaterThan(20);
+    for (const t of oneWayTpsl)
+      expect(t.raw.posSide).toBe(byId.get(t.orderId)!.side === 'sell' ? 'long' : 'short');
   });
 });

@@ -5,12 +5,17 @@
  * Time density is deliberately uneven: quiet weeks, burst days and intraday clusters. cTimes lie in
  * [now - days·DAY + 1 hour, now - 1 s] (days capped at RETENTION_DAYS, so every order is servable at start).
  * Order ids are 19-digit integers, unique over the account, strictly increasing with cTime.
+ *
+ * Unified (UTA) accounts hold no spot TP/SL or spot plan orders: where Bitget serves them for a unified
+ * account is not documented (the v3 strategy endpoint is futures-only). Every draw is the same as in classic
+ * mode and such orders become spot normal orders, so both modes share order ids, times and futures orders.
  */
 import { DAY_MS, RETENTION_DAYS } from '../bitget/endpoints';
 import type { FuturesMarket } from '../core/order';
 import { buildCatalog, isActive, type Catalog } from './catalog';
 import { createRng, hashSeed, pickCumulative } from './rng';
-import { STREAMS } from './streams';
+import { findStream, STREAMS } from './streams';
+import type { AccountMode } from './types';
 
 export const ID_BASE = 1_100_000_000_000_000_000n;
 const HOUR = 3_600_000;
@@ -52,6 +57,8 @@ export interface GenerateOptions {
   symbols: number;
   days: number;
   now: number;
+  /** Default 'classic'. 'uta' generates no spot TP/SL or spot plan orders (see the header). */
+  mode?: AccountMode;
 }
 
 export function orderIdOf(account: Account, g: number): string {
@@ -125,13 +132,17 @@ export function generateAccount(options: GenerateOptions): Account {
     marketCumulative.set(market, cum);
   }
 
+  const spotNormal = findStream('spot', 'normal').id;
+  const servedIn = (s: number): number =>
+    options.mode === 'uta' && STREAMS[s]!.market === 'spot' ? spotNormal : s;
+
   const rng = createRng(hashSeed(seed, 8004));
   let id = 1 + (rng.u32() % 1_000_000_000) * 1000;
   const streamCounts = new Uint32Array(STREAMS.length);
   for (let g = 0; g < count; g++) {
     id += 2 + (rng.u32() & 0xfffff);
     idOffset[g] = id;
-    const s = pickCumulative(streamCumulative, rng.next() * streamTotal);
+    const s = servedIn(pickCumulative(streamCumulative, rng.next() * streamTotal));
     const def = STREAMS[s]!;
     const list = catalog.byMarket[def.market];
     const cum = marketCumulative.get(def.market)!;

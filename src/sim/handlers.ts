@@ -21,7 +21,7 @@ import { orderIdOf, type Account } from './generator';
 import { ERRORS, paramEmpty, paramError, type SimError } from './errors';
 import { rowFor, strategyTypeOf } from './rows';
 import { findOrder, queryOrders, type OrderPage } from './store';
-import { findStream, STREAMS } from './streams';
+import { findStream, isFutures, STREAMS } from './streams';
 import { listContracts, listSpotSymbols } from './symbols';
 import type { AccountMode } from './types';
 
@@ -254,10 +254,9 @@ const utaSettings: Handler = (ctx) =>
 function utaListing(
   ctx: HandlerContext,
   id: EndpointId,
+  market: Market | null,
   streams: (market: Market) => number[],
 ): HandlerResult {
-  const market = category(ctx);
-  if (isError(market)) return fail(market);
   const page =
     market === null
       ? { rows: [], more: false }
@@ -266,16 +265,26 @@ function utaListing(
   return ok({ list: rows(ctx, page), cursor: page.more ? lastId(page, ctx) : '' }, true);
 }
 
-const utaHistoryOrders: Handler = (ctx) =>
-  utaListing(ctx, 'utaHistoryOrders', (market) => [findStream(market, 'normal').id]);
+const utaHistoryOrders: Handler = (ctx) => {
+  const market = category(ctx);
+  if (isError(market)) return fail(market);
+  return utaListing(ctx, 'utaHistoryOrders', market, (m) => [findStream(m, 'normal').id]);
+};
 
+/**
+ * Futures only, as documented (category USDT-FUTURES | COIN-FUTURES | USDC-FUTURES): SPOT, MARGIN and
+ * unknown categories answer 40020, a missing one 40019.
+ */
 const utaStrategyHistory: Handler = (ctx) => {
+  const market = category(ctx);
+  if (isError(market)) return fail(market);
+  if (market === null || !isFutures(market)) return fail(paramError('category'));
   const type = ctx.query.get('type');
   if (type && type !== 'tpsl' && type !== 'trigger') return fail(paramError('type'));
-  return utaListing(ctx, 'utaStrategyHistory', (market) =>
+  return utaListing(ctx, 'utaStrategyHistory', market, (m) =>
     STREAMS.filter(
       (s) =>
-        s.market === market &&
+        s.market === m &&
         s.kind !== 'normal' &&
         (!type || strategyTypeOf(s.kind as 'tpsl' | 'plan', s.planType) === type),
     ).map((s) => s.id),

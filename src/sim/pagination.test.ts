@@ -283,12 +283,20 @@ describe('v3 cursor pagination (UTA) yields every order exactly once', () => {
     return served;
   }
 
-  test.each([
+  const HISTORY: Array<[string, string | null]> = [
     ['SPOT', 'spot'],
+    ['MARGIN', null],
     ['USDT-FUTURES', 'usdt-futures'],
     ['COIN-FUTURES', 'coin-futures'],
     ['USDC-FUTURES', 'usdc-futures'],
-  ])('history-orders category=%s', async (category, market) => {
+  ];
+  const STRATEGY: Array<[string, string]> = [
+    ['USDT-FUTURES', 'usdt-futures'],
+    ['COIN-FUTURES', 'coin-futures'],
+    ['USDC-FUTURES', 'usdc-futures'],
+  ];
+
+  test.each(HISTORY)('history-orders category=%s', async (category, market) => {
     const served = await pageV3('/api/v3/trade/history-orders', category);
     expectExactlyOnce(
       served,
@@ -296,29 +304,82 @@ describe('v3 cursor pagination (UTA) yields every order exactly once', () => {
     );
   });
 
-  test.each([
-    ['SPOT', 'spot'],
-    ['USDT-FUTURES', 'usdt-futures'],
-  ])('history-strategy-orders category=%s (plan and TP/SL orders)', async (category, market) => {
-    const served = await pageV3('/api/v3/trade/history-strategy-orders', category);
+  test.each(STRATEGY)(
+    'history-strategy-orders category=%s (plan and TP/SL orders)',
+    async (category, market) => {
+      const served = await pageV3('/api/v3/trade/history-strategy-orders', category);
+      expectExactlyOnce(
+        served,
+        truth.filter((t) => t.market === market && t.kind !== 'normal').map((t) => t.orderId),
+      );
+    },
+  );
+
+  test('every documented stream together yields exactly the truth, each order once', async () => {
+    const served: string[] = [];
+    for (const [category] of HISTORY)
+      served.push(...(await pageV3('/api/v3/trade/history-orders', category)));
+    for (const [category] of STRATEGY)
+      served.push(...(await pageV3('/api/v3/trade/history-strategy-orders', category)));
+    expect(truth).toHaveLength(3000);
     expectExactlyOnce(
       served,
-      truth.filter((t) => t.market === market && t.kind !== 'normal').map((t) => t.orderId),
+      truth.map((t) => t.orderId),
     );
   });
 
-  test('MARGIN has no orders in this account', async () => {
-    expect(await pageV3('/api/v3/trade/history-orders', 'MARGIN')).toEqual([]);
+  test('the truth holds no spot TP/SL or spot plan orders', () => {
+    expect(truth.filter((t) => t.market === 'spot').length).toBeGreaterThan(500);
+    expect(truth.filter((t) => t.market === 'spot' && t.kind !== 'normal')).toEqual([]);
+  });
+
+  test.each(['SPOT', 'MARGIN', 'spot', 'BTC-FUTURES'])(
+    'history-strategy-orders refuses category=%s with 40020 (futures only)',
+    async (category) => {
+      const { status, body } = await getJson(
+        sim.url,
+        '/api/v3/trade/history-strategy-orders',
+        qs({ category }),
+        signed(),
+      );
+      expect([status, body.code, body.msg, body.data]).toEqual([
+        400,
+        '40020',
+        'Parameter category error',
+        null,
+      ]);
+    },
+  );
+
+  test('history-strategy-orders without category answers 40019; refusals count as param', async () => {
+    const { status, body } = await getJson(sim.url, '/api/v3/trade/history-strategy-orders', '', signed());
+    expect([status, body.code, body.msg]).toEqual([400, '40019', 'Parameter category cannot be empty']);
+    expect(sim.stats().refused.utaStrategyHistory?.param).toBe(5);
+  });
+
+  test('every served strategy row has posSide long or short', async () => {
+    const posSides = new Set<unknown>();
+    for (const [category] of STRATEGY) {
+      const { body } = await getJson<{ list: Array<Record<string, unknown>> }>(
+        sim.url,
+        '/api/v3/trade/history-strategy-orders',
+        qs({ category, limit: 100 }),
+        signed(),
+      );
+      expect(body.data.list.length).toBeGreaterThan(0);
+      for (const row of body.data.list) posSides.add(row.posSide);
+    }
+    expect(posSides).toEqual(new Set(['long', 'short']));
   });
 
   test('strategy type=tpsl lists only TP/SL orders', async () => {
     const { body } = await getJson<{ list: Row[] }>(
       sim.url,
       '/api/v3/trade/history-strategy-orders',
-      qs({ category: 'SPOT', type: 'tpsl' }),
+      qs({ category: 'USDT-FUTURES', type: 'tpsl' }),
       signed(),
     );
-    const tpsl = new Set(truth.filter((t) => t.kind === 'tpsl').map((t) => t.orderId));
+    const tpsl = new Set(truth.filter((t) => t.planType === 'profit_loss').map((t) => t.orderId));
     expect(body.data.list.length).toBeGreaterThan(0);
     expect(body.data.list.every((r) => tpsl.has(r.orderId))).toBe(true);
   });

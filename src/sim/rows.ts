@@ -11,6 +11,7 @@ import {
   futuresFacts,
   futuresPlanFacts,
   spotFacts,
+  positionSideOf,
   spotPlanFacts,
   type FuturesFacts,
   type OrderContext,
@@ -257,17 +258,21 @@ export function strategyTypeOf(kind: 'tpsl' | 'plan', planType?: FuturesPlanType
   return kind === 'tpsl' || planType === 'profit_loss' ? 'tpsl' : 'trigger';
 }
 
+/** A futures plan or TP/SL order as history-strategy-orders serves it (the documented field set). */
 function v3StrategyRow(account: Account, ctx: OrderContext): Row {
   const { inst, def } = ctx;
   const p = (x: number): string => (x ? trim(x, inst.pricePlace) : '');
-  const base = {
+  const f = futuresPlanFacts(account, ctx);
+  const by = f.triggerType === 'mark_price' ? 'mark' : 'market';
+  const common = {
     orderId: ctx.orderId,
-    clientOid: '',
+    clientOid: f.clientOid,
     category: V3_CATEGORY[def.market],
     symbol: inst.symbol,
-    qty: '',
-    posSide: '',
-    status: '',
+    qty: trim(f.qty, inst.sizePlace),
+    // Documented as long | short in both position modes: the position the trigger opens or closes.
+    posSide: positionSideOf(f.pos, f.side),
+    status: f.status === 'executed' ? 'success' : f.status === 'fail_execute' ? 'failed' : 'cancelled',
     tpTriggerBy: '',
     slTriggerBy: '',
     takeProfit: '',
@@ -281,51 +286,6 @@ function v3StrategyRow(account: Account, ctx: OrderContext): Row {
     triggerOrderType: '',
     triggerOrderPrice: '',
     createdTime: String(ctx.cTime),
-    updatedTime: '',
-  };
-  const planStatus = (s: string): string =>
-    s === 'executed' ? 'success' : s === 'fail_execute' ? 'failed' : 'cancelled';
-  if (def.market === 'spot' && def.kind === 'tpsl') {
-    const f = spotFacts(ctx);
-    const tp = f.tpslTrigger.takeProfit > 0;
-    return {
-      ...base,
-      clientOid: f.clientOid,
-      qty: trim(f.qty || f.quoteAmount, inst.sizePlace),
-      status: f.status === 'cancelled' ? 'cancelled' : f.status === 'live' ? 'failed' : 'success',
-      tpTriggerBy: tp ? 'market' : '',
-      slTriggerBy: tp ? '' : 'market',
-      takeProfit: p(f.tpslTrigger.takeProfit),
-      stopLoss: p(f.tpslTrigger.stopLoss),
-      tpOrderType: tp ? f.orderType : '',
-      slOrderType: tp ? '' : f.orderType,
-      tpLimitPrice: tp && f.orderType === 'limit' ? p(f.price) : '',
-      slLimitPrice: !tp && f.orderType === 'limit' ? p(f.price) : '',
-      updatedTime: String(f.uTime),
-    };
-  }
-  if (def.market === 'spot') {
-    const f = spotPlanFacts(ctx);
-    return {
-      ...base,
-      clientOid: f.clientOid,
-      qty: f.planType === 'total' ? trim(f.size, 2) : trim(f.size, inst.sizePlace),
-      status: planStatus(f.status),
-      triggerBy: f.triggerType === 'mark_price' ? 'mark' : 'market',
-      triggerPrice: p(f.triggerPrice),
-      triggerOrderType: f.orderType,
-      triggerOrderPrice: f.orderType === 'limit' ? p(f.executePrice) : '',
-      updatedTime: String(f.uTime),
-    };
-  }
-  const f = futuresPlanFacts(account, ctx);
-  const by = f.triggerType === 'mark_price' ? 'mark' : 'market';
-  const common = {
-    ...base,
-    clientOid: f.clientOid,
-    qty: trim(f.qty, inst.sizePlace),
-    posSide: f.pos.hedge ? f.pos.posSide : '',
-    status: planStatus(f.status),
     updatedTime: String(f.uTime),
   };
   if (def.planType === 'profit_loss') {
@@ -361,11 +321,18 @@ export function classicRow(account: Account, g: number): Row {
   return kind === 'plan' ? futuresPlanRow(account, ctx) : futuresRow(account, ctx);
 }
 
-/** The row a v3 endpoint serves for order g (history-orders for normal orders, strategy orders otherwise). */
+/**
+ * The row a v3 endpoint serves for order g: history-orders for normal orders, history-strategy-orders for
+ * futures plan and TP/SL orders. A unified account has no spot TP/SL or plan orders (generator.ts).
+ */
 export function utaRow(account: Account, g: number): Row {
   const ctx = contextOf(account, g);
   if (ctx.def.kind === 'normal')
     return ctx.def.market === 'spot' ? v3SpotRow(ctx) : v3FuturesRow(account, ctx);
+  if (ctx.def.market === 'spot')
+    throw new Error(
+      `spot ${ctx.def.kind} order ${ctx.orderId}: not in a unified account (generate with mode 'uta')`,
+    );
   return v3StrategyRow(account, ctx);
 }
 

@@ -71,6 +71,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     symbols: options.symbols ?? DEFAULTS.symbols,
     days: options.days ?? DEFAULTS.days,
     now: now(),
+    mode,
   });
   const credentials = credentialsFor(seed);
   const overrides = options.rateLimits === 'documented' || !options.rateLimits ? {} : options.rateLimits;

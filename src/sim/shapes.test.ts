@@ -180,8 +180,11 @@ describe('rows have exactly the keys and value types of the recorded samples', (
     expect(Object.keys(rows[0]!)).toEqual(Object.keys(UTA_ROW));
     const fees = rows.flatMap((r) => r.feeDetail as Array<{ fee: string }>);
     expect(fees.every((f) => Number(f.fee) > 0)).toBe(true);
-    for (const row of rowsOf(utaTruth, (t) => t.kind !== 'normal'))
+    for (const row of rowsOf(utaTruth, (t) => t.kind !== 'normal')) {
       expect(Object.keys(row)).toEqual(STRATEGY_KEYS);
+      expect(['USDT-FUTURES', 'USDC-FUTURES', 'COIN-FUTURES']).toContain(row.category);
+      expect(['long', 'short']).toContain(row.posSide);
+    }
   });
 
   test('the same order ids are served in both modes', () => {
