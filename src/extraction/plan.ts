@@ -41,6 +41,8 @@ export function planRun(input: {
   request: ExtractionRequest;
   serverNow: number;
   mode: 'classic' | 'uta';
+  /** Every spot symbol Bitget lists (any status): spot plan history needs a symbol, so each is asked. */
+  listedSpotSymbols?: string[];
   settings?: PlanSettings;
 }): PlannedRun {
   const { runId, request, serverNow, mode } = input;
@@ -61,7 +63,16 @@ export function planRun(input: {
     notes.push(`The range ends in the future; it was cut at the exchange's current time ${iso(serverNow)}.`);
   }
 
-  const sources = mode === 'uta' ? utaSources(request) : classicSources(request);
+  const needsSymbolSearch =
+    mode === 'classic' &&
+    since < until &&
+    request.symbols === undefined &&
+    request.markets.includes('spot') &&
+    request.kinds.includes('plan');
+  const listed = needsSymbolSearch
+    ? [...new Set((input.listedSpotSymbols ?? []).map((x) => x.toUpperCase()))]
+    : [];
+  const sources = mode === 'uta' ? utaSources(request) : classicSources(request, listed);
   if (
     mode === 'uta' &&
     request.markets.includes('spot') &&
@@ -94,12 +105,6 @@ export function planRun(input: {
     notes.push('Nothing to fetch: the requested range lies entirely outside what Bitget serves.');
   }
 
-  const needsSymbolSearch =
-    mode === 'classic' &&
-    since < until &&
-    request.symbols === undefined &&
-    request.markets.includes('spot') &&
-    request.kinds.includes('plan');
   const searchWindows = needsSymbolSearch ? windowsFor('spotPlanHistory') : [];
 
   const plan: RunPlan = {
@@ -113,6 +118,7 @@ export function planRun(input: {
     laneIds: [...lanes.keys()],
     searchWindows,
     needsSymbolSearch,
+    listedSpotSymbols: listed,
     stages: {},
   };
   return { plan, lanes: [...lanes.values()] };
@@ -133,7 +139,7 @@ export function cutWindows(since: number, until: number, span: number): TimeWind
   return windows;
 }
 
-function classicSources(request: ExtractionRequest): SourceSpec[] {
+function classicSources(request: ExtractionRequest, listedSpotSymbols: string[]): SourceSpec[] {
   const out: SourceSpec[] = [];
   const symbols = request.symbols;
   const perSymbol = <T extends SourceSpec>(make: (symbol?: string) => T): T[] =>
@@ -149,9 +155,10 @@ function classicSources(request: ExtractionRequest): SourceSpec[] {
       out.push(
         ...perSymbol((symbol) => ({ endpoint: 'spotHistoryOrders', tpslType: 'tpsl', ...opt(symbol) })),
       );
-    // Spot plan history needs a symbol: named symbols go straight in, otherwise the searcher discovers them.
-    if (wants('plan') && symbols)
-      out.push(...symbols.map((symbol): SourceSpec => ({ endpoint: 'spotPlanHistory', symbol })));
+    // Spot plan history needs a symbol: named symbols, or every listed symbol (its own rate budget, so it runs
+    // beside the other lanes); the searcher later covers symbols seen in orders but absent from the list.
+    for (const symbol of symbols ?? (wants('plan') ? listedSpotSymbols : []))
+      if (wants('plan')) out.push({ endpoint: 'spotPlanHistory', symbol });
   }
   for (const market of futuresMarkets(request.markets)) {
     const productType = PRODUCT_TYPE_BY_MARKET[market];

@@ -38,6 +38,9 @@ export interface ExtractionDeps {
   onProgress?: (p: LaneProgress) => void;
 }
 
+/** The lane that continues the symbols the searcher found with more than one page. */
+export const FOUND_SYMBOLS_LANE = 'spot-plan-found';
+
 export interface PlanOutput {
   runId: string;
   laneIds: string[];
@@ -66,11 +69,17 @@ export async function planStage(
 
   const startedAt = now();
   const [serverNow, mode] = await Promise.all([deps.exchange.serverTime(), deps.exchange.accountMode()]);
+  const wantsSpotPlan =
+    mode === 'classic' &&
+    !input.request.symbols &&
+    input.request.markets.includes('spot') &&
+    input.request.kinds.includes('plan');
   const { plan, lanes } = planRun({
     runId: input.runId,
     request: input.request,
     serverNow,
     mode,
+    ...(wantsSpotPlan ? { listedSpotSymbols: await deps.exchange.spotSymbols() } : {}),
     ...(deps.settings.plan ? { settings: deps.settings.plan } : {}),
   });
   for (const lane of lanes) await saveLane(deps.store, lane);
@@ -143,10 +152,10 @@ export async function processLaneStage(
 }
 
 /**
- * symbol-searcher: for one window, asks spot plan history once for every candidate symbol: every spot symbol
- * Bitget lists (online, offline, halted) and every spot symbol seen in the orders already fetched (which is
- * how delisted symbols are found). The first page of each is kept as data; symbols with more pages go to the
- * unifier. No cap on the number of candidates.
+ * symbol-searcher: for one window, asks spot plan history once for every candidate symbol the list could not
+ * name: spot symbols seen in the orders already fetched but absent from Bitget's symbol list (delisted ones).
+ * Listed symbols (online, offline, halted) are already in the `spot-plan` lane. The first page of each is
+ * kept as data; symbols with more pages go to the unifier. No cap on the number of candidates.
  */
 export async function searchWindowStage(
   deps: ExtractionDeps,
@@ -163,7 +172,7 @@ export async function searchWindowStage(
   const laneId = `search-${input.windowId}`;
   const keys = runKeys(input.runId);
   if (!(await deps.store.exists(keys.lane(laneId)))) {
-    const candidates = await spotCandidates(deps, plan);
+    const candidates = await unlistedSpotSymbols(deps, plan);
     const lane = newLane(input.runId, laneId, 'spotPlanHistory');
     for (const symbol of candidates) {
       lane.cursors.push(
@@ -176,18 +185,19 @@ export async function searchWindowStage(
   return { runId: input.runId, windowId: input.windowId, done: lane.done };
 }
 
-async function spotCandidates(deps: ExtractionDeps, plan: RunPlan): Promise<string[]> {
-  const listed = await deps.exchange.spotSymbols();
-  const seen: string[] = [];
-  const spotLane = await deps.store.getJson(
-    runKeys(plan.runId).lane(LANE_BY_ENDPOINT.spotHistoryOrders),
-    laneStateSchema,
-  );
-  for (const key of Object.keys(spotLane?.symbolsSeen ?? {})) {
-    if (key.startsWith('spot:')) seen.push(key.slice('spot:'.length));
+/** Spot symbols seen in this run's orders that Bitget's list did not name, most active first. */
+async function unlistedSpotSymbols(deps: ExtractionDeps, plan: RunPlan): Promise<string[]> {
+  const listed = new Set(plan.listedSpotSymbols);
+  const seen = new Map<string, number>();
+  for (const laneId of plan.laneIds) {
+    const lane = await deps.store.getJson(runKeys(plan.runId).lane(laneId), laneStateSchema);
+    for (const [key, n] of Object.entries(lane?.symbolsSeen ?? {})) {
+      if (!key.startsWith('spot:')) continue;
+      const symbol = key.slice('spot:'.length);
+      if (!listed.has(symbol)) seen.set(symbol, (seen.get(symbol) ?? 0) + n);
+    }
   }
-  // Symbols seen in orders first (they are known to be active), then the listed ones.
-  return [...new Set([...seen, ...listed.map((s) => s.toUpperCase())])];
+  return [...seen.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([s]) => s);
 }
 
 /**
@@ -227,7 +237,7 @@ export async function unifySymbolsStage(
 
   const laneIds: string[] = [];
   if (continuations.length > 0) {
-    const lane = newLane(input.runId, LANE_BY_ENDPOINT.spotPlanHistory, 'spotPlanHistory');
+    const lane = newLane(input.runId, FOUND_SYMBOLS_LANE, 'spotPlanHistory');
     continuations.sort((a, b) => (rank.get(symbolOf(a)) ?? 0) - (rank.get(symbolOf(b)) ?? 0));
     for (const c of continuations) {
       lane.cursors.push(

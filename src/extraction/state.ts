@@ -85,6 +85,8 @@ export const runPlanSchema = z.object({
   /** Windows over which spot plan orders are searched symbol by symbol (empty when no search is needed). */
   searchWindows: z.array(windowSchema),
   needsSymbolSearch: z.boolean(),
+  /** Spot symbols Bitget listed when the run was planned; their plan orders are in the `spot-plan` lane. */
+  listedSpotSymbols: z.array(z.string()).default([]),
   stages: z.record(z.string(), z.object({ startedAt: z.number(), finishedAt: z.number().optional() })),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;

@@ -58,6 +58,7 @@ async function setUpRun(store: RunStore, runId: string): Promise<void> {
     laneIds: ['spot-history'],
     searchWindows: [],
     needsSymbolSearch: false,
+    listedSpotSymbols: [],
     stages: { plan: { startedAt: START, finishedAt: START + 5 } },
   };
   await store.putJson(runKeys(runId).plan, plan);
