@@ -11,5 +11,7 @@ module.exports = {
   ],
   testMatch: ['**/*.test.ts'],
   testTimeout: 60000,
+  // ES-module-only dependencies (Kysely 0.29, cookie, content-disposition) load through Node's own require.
+  setupFilesAfterEnv: ['<rootDir>/tests/setup/esmOnly.ts'],
   maxWorkers: 2,
 };
