@@ -289,7 +289,7 @@ export class BitgetClient {
     } catch (error) {
       // 40008: our timestamp is outside Bitget's window. Resync the clock and try once more.
       if (spec.auth === 'private' && error instanceof BitgetApiError && error.exchangeCode === '40008') {
-        this.counter.retry();
+        this.counter.retry(endpoint);
         await this.clock.resync();
         return await this.send(endpoint, target);
       }

@@ -1,5 +1,5 @@
 import type { CanonicalOrder } from '../core/order';
-import { fixtureBody } from '../../tests/fixtures/bitget/helpers';
+import { fixtureBody } from '../../tests/fixtures/bitget/fixtures';
 import { BitgetResponseError } from './errors';
 import { normaliseOrder } from './normalise';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { CREDENTIALS } from '../../tests/fixtures/bitget/helpers';
+import { CREDENTIALS } from '../../tests/fixtures/bitget/fixtures';
 import { BitgetClient } from './client';
 import { DEFAULT_RATE_MARGIN, RateLimiters, SpacingGate, minTimeFor } from './rate-limits';
 
@@ -134,6 +134,8 @@ describe('the limiters', () => {
     expect(busiestSecond(await server.arrivals(SPOT))).toBeGreaterThan(20);
     expect(results.filter((r) => r.status === 'rejected').length).toBeGreaterThan(0);
     expect(client.stats().http429).toBeGreaterThan(0);
+    // Every 429 came from the one endpoint under test, and is attributed to it.
+    expect(client.stats().http429ByEndpoint).toEqual({ spotHistoryOrders: client.stats().http429 });
     expect(client.stats().errors.rate_limit).toBeGreaterThan(0);
   });
 

@@ -135,7 +135,7 @@ export function createTransport(options: TransportOptions): AxiosInstance {
         );
       }
       const body = readExchangeBody(parsed);
-      if (body?.code === '429') options.stats.tooManyRequests();
+      if (body?.code === '429') options.stats.tooManyRequests(response.config.bitgetEndpoint);
       if (body !== null && body.code !== '00000') {
         throw new AxiosError(
           `exchange code ${body.code}`,
@@ -149,7 +149,8 @@ export function createTransport(options: TransportOptions): AxiosInstance {
       return response;
     },
     (error: unknown) => {
-      if (error instanceof AxiosError && error.response?.status === 429) options.stats.tooManyRequests();
+      if (error instanceof AxiosError && error.response?.status === 429)
+        options.stats.tooManyRequests(error.config?.bitgetEndpoint);
       return Promise.reject(error);
     },
   );
@@ -161,7 +162,7 @@ export function createTransport(options: TransportOptions): AxiosInstance {
     // axios-retry's own timer gets 0: the delay is slept in onRetry through the injectable sleep.
     retryDelay: () => 0,
     onRetry: async (retryNumber, error) => {
-      options.stats.retry();
+      options.stats.retry(error.config?.bitgetEndpoint);
       const delayMs = Math.max(
         backoffDelay(retryNumber, options, options.random),
         Math.min(retryAfter(error), options.maxDelayMs),
