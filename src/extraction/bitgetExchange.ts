@@ -59,8 +59,11 @@ export function bitgetExchange(client: BitgetClient): ExchangePort {
     fetchPage,
     endpointStats: (endpoint: EndpointId) => {
       const stats = client.stats();
-      // The client counts retries and 429s per client; in one lane at a time per endpoint the deltas are exact.
-      return { requests: stats.requests[endpoint] ?? 0, retries: stats.retries, http429: stats.http429 };
+      return {
+        requests: stats.requests[endpoint] ?? 0,
+        retries: stats.retriesByEndpoint[endpoint] ?? 0,
+        http429: stats.http429ByEndpoint[endpoint] ?? 0,
+      };
     },
   };
 }

@@ -33,25 +33,19 @@ export function stopMarginMs(remainingMs: number): number {
  */
 function lazyExchange(env: NodeJS.ProcessEnv): ExchangePort {
   let exchange: Promise<ExchangePort> | undefined;
-  let client: BitgetClient | undefined;
+  let ready: ExchangePort | undefined;
   const get = () =>
     (exchange ??= loadCredentials(env).then((credentials) => {
-      client = new BitgetClient({ baseUrl: env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL, credentials });
-      return bitgetExchange(client);
+      const client = new BitgetClient({ baseUrl: env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL, credentials });
+      return (ready = bitgetExchange(client));
     }));
   return {
     serverTime: async () => (await get()).serverTime(),
     accountMode: async () => (await get()).accountMode(),
     spotSymbols: async () => (await get()).spotSymbols(),
     fetchPage: async (q: PageQuery) => (await get()).fetchPage(q),
-    endpointStats: (endpoint: EndpointId) => {
-      const stats = client?.stats();
-      return {
-        requests: stats?.requests[endpoint] ?? 0,
-        retries: stats?.retries ?? 0,
-        http429: stats?.http429 ?? 0,
-      };
-    },
+    endpointStats: (endpoint: EndpointId) =>
+      ready?.endpointStats(endpoint) ?? { requests: 0, retries: 0, http429: 0 },
   };
 }
 
