@@ -174,11 +174,15 @@ export async function runLane(deps: LaneWorkerDeps, inv: LaneInvocation): Promis
     progress();
   };
 
+  // Every invocation starts at least one round of requests, so a loop of invocations always makes progress,
+  // however little time each one is given.
+  let launched = 0;
   for (;;) {
-    if (!fatal && flushError === undefined && now() < inv.deadline) {
+    if (!fatal && flushError === undefined && (now() < inv.deadline || launched === 0)) {
       for (const c of lane.cursors) {
         if (inflight.size >= settings.maxInFlight) break;
         if (!open(c) || inflight.has(c.id) || (notBefore.get(c.id) ?? 0) > now()) continue;
+        launched += 1;
         inflight.set(
           c.id,
           work(c).finally(() => inflight.delete(c.id)),

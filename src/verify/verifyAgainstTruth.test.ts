@@ -27,7 +27,7 @@ describe('verifyAgainstTruth', () => {
       duplicates: 1,
       unexpected: 1,
       alteredRaw: 1,
-      unsorted: 1,
+      unsorted: 2,
     });
     const w = await verifyAgainstTruth(iter([o(1, 10)]), iter(truth));
     expect(w).toMatchObject({ ok: false, missing: 3 });
