@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { startApiServer, DEFAULT_API_PORT, InsecureBindError } from '../api';
-import type { SymbolSource } from '../api';
-import type { BitgetClient } from '../bitget/client';
+import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
 import { DEFAULT_BASE_URL } from '../bitget/client';
 import { CredentialsError, loadCredentials } from '../config/credentials';
 import type { Credentials } from '../config/credentials';
@@ -16,19 +15,6 @@ interface ServeFlags {
   port: number;
   host: string;
   dataDir: string;
-}
-
-/** The API's symbol lists, from Bitget's public endpoints through the product's client. */
-export function bitgetSymbolSource(client: BitgetClient): SymbolSource {
-  return {
-    spotSymbols: async () =>
-      (await client.getSpotSymbols()).map((s) => ({ symbol: s.symbol, status: s.status ?? 'unknown' })),
-    futuresContracts: async (productType) =>
-      (await client.getFuturesContracts(productType)).map((c) => ({
-        symbol: c.symbol,
-        status: c.symbolStatus ?? 'unknown',
-      })),
-  };
 }
 
 /**

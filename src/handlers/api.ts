@@ -1,10 +1,13 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { PromiseHandler } from '@fastify/aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { buildApi, unavailableSymbolSource } from '../api';
+import { buildApi } from '../api';
 import type { ApiDeps, SymbolSource } from '../api';
 import { createDatabase } from '../db';
 import { SfnEngine } from '../engines/sfn';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
+import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/client';
 
 /**
  * The `api` Lambda: the same Fastify app as `serve`, behind a function URL (AWS_IAM auth) through
@@ -12,7 +15,9 @@ import { SfnEngine } from '../engines/sfn';
  *
  * - STATE_MACHINE_ARN (required): the extraction state machine, run through SfnEngine
  * - RESULTS_BUCKET (required): the results bucket (the only bucket save-from-url reads)
- * - DATABASE_URL (required): mysql://user:password@host:port/database (sqlite: works for experiments)
+ * - DATABASE_URL, or DATABASE_SECRET_ARN (a Secrets Manager secret holding it; read once per cold start):
+ *   mysql://user:password@host:port/database (sqlite: works for experiments)
+ * - BITGET_BASE_URL (optional): where GET /symbols reads Bitget's public symbol lists
  * - API_KEY (optional): also require `x-api-key` on top of IAM
  * - S3_ENDPOINT (optional): an S3-compatible endpoint (path-style), for tests and local stacks
  * - LOG_LEVEL (optional, default info)
@@ -35,7 +40,7 @@ export async function buildApiFromEnv(
 ): Promise<ReturnType<typeof buildApi>> {
   const stateMachineArn = required(env, 'STATE_MACHINE_ARN');
   const bucket = required(env, 'RESULTS_BUCKET');
-  const databaseUrl = required(env, 'DATABASE_URL');
+  const databaseUrl = env.DATABASE_URL?.trim() ? env.DATABASE_URL : await databaseUrlFromSecret(env);
   const region = env.AWS_REGION ?? stateMachineArn.split(':')[3] ?? 'us-east-1';
   const s3 = new S3Client({
     region,
@@ -47,7 +52,9 @@ export async function buildApiFromEnv(
     db,
     s3,
     bucket,
-    symbols: overrides.symbols ?? unavailableSymbolSource,
+    symbols:
+      overrides.symbols ??
+      bitgetSymbolSource(new BitgetClient({ baseUrl: env.BITGET_BASE_URL ?? DEFAULT_BASE_URL })),
     logger: { level: env.LOG_LEVEL ?? 'info' },
     ...(env.API_KEY ? { apiKey: env.API_KEY } : {}),
   };
@@ -55,6 +62,15 @@ export async function buildApiFromEnv(
   app.addHook('onClose', async () => db.close());
   await app.ready();
   return app;
+}
+
+async function databaseUrlFromSecret(env: NodeJS.ProcessEnv): Promise<string> {
+  const secretArn = env.DATABASE_SECRET_ARN;
+  if (!secretArn?.trim()) throw new MissingConfigurationError('DATABASE_URL or DATABASE_SECRET_ARN');
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+  if (!out.SecretString?.trim())
+    throw new MissingConfigurationError('DATABASE_SECRET_ARN (the secret is empty)');
+  return out.SecretString.trim();
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

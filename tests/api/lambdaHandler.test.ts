@@ -2,6 +2,7 @@ import '../db/support/esmOnly';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { buildApiFromEnv, handler, MissingConfigurationError } from '../../src/handlers/api';
 
 const dir = mkdtempSync(join(tmpdir(), 'bitget-orders-lambda-'));
@@ -55,6 +56,21 @@ describe('the api Lambda', () => {
     expect((await app.inject('/info')).statusCode).toBe(401);
     expect((await app.inject({ url: '/info', headers: { 'x-api-key': 'lambda-key' } })).statusCode).toBe(200);
     await app.close();
+  });
+
+  it('reads the database URL from Secrets Manager when only DATABASE_SECRET_ARN is set', async () => {
+    const send = jest
+      .spyOn(SecretsManagerClient.prototype, 'send')
+      .mockImplementation(async () => ({ SecretString: ENV.DATABASE_URL }));
+    const { DATABASE_URL: _url, ...rest } = ENV;
+    const app = await buildApiFromEnv({
+      ...rest,
+      DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-url',
+    });
+    expect((await app.inject('/health')).json()).toMatchObject({ database: { reachable: true } });
+    expect(send).toHaveBeenCalledTimes(1);
+    await app.close();
+    send.mockRestore();
   });
 
   it('refuses to start without its required configuration, naming the variable', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api';
-import { bitgetSymbolSource } from '../../src/cli/serve';
+import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
 import { createDatabase } from '../../src/db';
 import type { Database } from '../../src/db';
 import { startLocalStack } from '../../src/runtime/localStack';
