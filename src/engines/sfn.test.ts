@@ -64,6 +64,20 @@ describe('SfnEngine', () => {
     expect(started).toEqual({ executionArn: arnOf('run-a'), name: 'run-a', startDate: new Date(5) });
   });
 
+  it('resumes a run id that already has an execution under a fresh execution name, same run id', async () => {
+    send
+      .mockRejectedValueOnce(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }))
+      .mockImplementationOnce(async (command: StartExecutionCommand) => ({
+        executionArn: arnOf(command.input.name!),
+        startDate: new Date(6),
+      }));
+    const started = await engine.start(request, 'run-a');
+    const second = send.mock.calls[1][0] as StartExecutionCommand;
+    expect(second.input.name).toMatch(/^run-a-r[0-9a-z]+$/);
+    expect(JSON.parse(second.input.input!).runId).toBe('run-a');
+    expect(started.name).toBe(second.input.name);
+  });
+
   it('names a run after the time it started when no name is given', async () => {
     send.mockResolvedValueOnce({ executionArn: arnOf('x'), startDate: new Date(5) });
     const started = await engine.start(request);

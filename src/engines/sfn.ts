@@ -81,18 +81,33 @@ export class SfnEngine implements ExecutionEngine {
     this.describeConcurrency = Math.max(1, options.describeConcurrency ?? 4);
   }
 
+  /**
+   * Starts a run; `name` is its run id. A run id that already has an execution is being resumed: the new
+   * execution gets a fresh name (Step Functions names are unique) and the same run id, so it continues from the
+   * run's saved cursors.
+   */
   async start(request: ExtractionRequest, name: string = newRunName()): Promise<StartedExecution> {
     if (!EXECUTION_NAME.test(name)) {
       throw new InvalidExecutionNameError(`execution name must match ${EXECUTION_NAME.source}: ${name}`);
     }
     const input = JSON.stringify({ runId: name, request: parseExtractionRequest(request) });
-    const out = await this.client.send(
-      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input }),
-    );
+    const startAs = (executionName: string) =>
+      this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input }),
+      );
+    let executionName = name;
+    let out;
+    try {
+      out = await startAs(executionName);
+    } catch (error) {
+      if (!isNamed(error, 'ExecutionAlreadyExists')) throw error;
+      executionName = `${name.slice(0, 60)}-r${Date.now().toString(36)}`;
+      out = await startAs(executionName);
+    }
     if (!out.executionArn || !out.startDate) {
       throw new InvalidExecutionDataError('StartExecution answered without executionArn or startDate');
     }
-    return { executionArn: out.executionArn, name, startDate: out.startDate };
+    return { executionArn: out.executionArn, name: executionName, startDate: out.startDate };
   }
 
   async describe(executionArn: string): Promise<ExecutionDescription> {
