@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { ExtractionRequest } from './request';
 
 /** Where a finished run's files are (S3 keys in the run bucket). */
@@ -16,6 +18,18 @@ export interface RunOutput extends ResultLocation {
   orders: number;
   failure?: { error: string; cause: string };
 }
+
+/** Validates a state machine output on the way in (both engines read it). */
+export const runOutputSchema = z.object({
+  bucket: z.string().min(1),
+  runId: z.string().min(1),
+  ordersJsonlKey: z.string().min(1),
+  ordersJsonKey: z.string().min(1),
+  summaryKey: z.string().min(1),
+  complete: z.boolean(),
+  orders: z.number().int().min(0),
+  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+});
 
 export type ExecutionStatus =
   'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
@@ -46,4 +60,13 @@ export interface ExecutionEngine {
   start(request: ExtractionRequest, name?: string): Promise<StartedExecution>;
   describe(executionArn: string): Promise<ExecutionDescription>;
   list(maxResults?: number): Promise<ExecutionDescription[]>;
+}
+
+/** A run id that sorts by time and is unique: `run-20261121T234501Z-1a2b3c`. */
+export function newRunId(at: Date = new Date()): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { newRunId, runOutputSchema } from '../core/engine';
 import type {
   ExecutionDescription,
   ExecutionEngine,
@@ -16,17 +15,6 @@ import { localFailure, startLocalExecution } from '../../statemachine/local';
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_STATE_MACHINE = 'bitget-orders-extraction';
-
-const runOutputSchema = z.object({
-  bucket: z.string(),
-  runId: z.string(),
-  ordersJsonlKey: z.string(),
-  ordersJsonKey: z.string(),
-  summaryKey: z.string(),
-  complete: z.boolean(),
-  orders: z.number(),
-  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
-});
 
 interface Tracked extends ExecutionDescription {
   settled: Promise<ExecutionDescription>;
@@ -159,13 +147,4 @@ export class ExecutionNotFoundError extends Error {
 function describe(t: Tracked): ExecutionDescription {
   const { settled: _s, abort: _a, ...d } = t;
   return { ...d };
-}
-
-/** A sortable, unique run id: run-20261121T234501Z-1a2b3c. */
-export function newRunId(at: Date): string {
-  const stamp = at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }

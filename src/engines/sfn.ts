@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
@@ -6,7 +5,8 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import { newRunId, runOutputSchema } from '../core/engine';
+import { RUN_ID_PATTERN } from '../storage/keys';
 import type {
   ExecutionDescription,
   ExecutionEngine,
@@ -43,28 +43,11 @@ export class InvalidExecutionNameError extends Error {
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
-const EXECUTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
+const EXECUTION_NAME = RUN_ID_PATTERN;
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
-const runOutputSchema = z.object({
-  bucket: z.string().min(3),
-  runId: z.string().min(1),
-  ordersJsonlKey: z.string().min(1),
-  ordersJsonKey: z.string().min(1),
-  summaryKey: z.string().min(1),
-  complete: z.boolean(),
-  orders: z.number().int().min(0),
-  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
-});
-
 /** A run name that sorts by time and is unique: `run-20240101T120000Z-a1b2c3`. */
-export function newRunName(now: Date = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
-}
+export const newRunName = (now: Date = new Date()): string => newRunId(now);
 
 /** Runs the extraction state machine on AWS Step Functions. */
 export class SfnEngine implements ExecutionEngine {

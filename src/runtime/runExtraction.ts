@@ -1,7 +1,7 @@
 import type { ExecutionDescription } from '../core/engine';
 import type { ExtractionRequest } from '../core/request';
 import type { RunSummary } from '../extraction/collector';
-import { newRunId } from '../engines/local';
+import { newRunId } from '../core/engine';
 import type { LocalStack, LocalStackOptions } from './localStack';
 import { startLocalStack } from './localStack';
 

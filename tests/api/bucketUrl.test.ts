@@ -1,4 +1,3 @@
-import '../db/support/esmOnly';
 import { resolveBucketUrl, UrlNotAllowedError } from '../../src/api';
 
 const aws = { bucket: 'results-bucket', region: 'eu-west-1' };

@@ -1,4 +1,3 @@
-import '../db/support/esmOnly';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,3 @@
-import '../db/support/esmOnly';
 import { startApiServer, InsecureBindError, buildApi } from '../../src/api';
 import { sqliteTestDatabase } from '../db/support/databases';
 import type { TestDatabase } from '../db/support/databases';

@@ -1,4 +1,3 @@
-import '../db/support/esmOnly';
 import { startApiServer } from '../../src/api';
 import type { RunningApiServer } from '../../src/api';
 import { DATABASE_KINDS } from '../db/support/databases';

@@ -1,4 +1,3 @@
-import '../db/support/esmOnly';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { DATABASE_KINDS } from '../db/support/databases';
 import type { TestDatabase } from '../db/support/databases';

@@ -1,4 +1,3 @@
-import './support/esmOnly';
 import { importRun, importRunRowByRow } from '../../src/db';
 import { DATABASE_KINDS } from './support/databases';
 import { localArn, makeOrders, writeRun } from './support/orders';

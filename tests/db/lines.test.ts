@@ -1,4 +1,3 @@
-import './support/esmOnly';
 import { linesWithOffsets, LineTooLongError } from '../../src/db';
 
 async function collect(chunks: (string | Buffer)[], start = 0) {

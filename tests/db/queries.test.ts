@@ -1,4 +1,3 @@
-import './support/esmOnly';
 import {
   createDatabase,
   getExecution,
