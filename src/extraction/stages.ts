@@ -7,7 +7,7 @@ import type { ExchangePort } from './exchange';
 import { ExtractionFatalError } from './errors';
 import type { LaneProgress, LaneWorkerSettings } from './laneWorker';
 import { loadLane, runLane, saveLane } from './laneWorker';
-import { LANE_BY_ENDPOINT, newCursor, newLane, planRun } from './plan';
+import { newCursor, newLane, planRun } from './plan';
 import type { PlanSettings } from './plan';
 import type { LaneState, RunPlan, SymbolPlan } from './state';
 import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './state';
