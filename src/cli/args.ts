@@ -28,3 +28,11 @@ export function parseIntArg(min: number) {
     return Number(value);
   };
 }
+
+/** A share in (0, 1]. */
+export function parseFractionArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0 && n <= 1))
+    throw new InvalidArgumentError('expected a number in (0, 1]');
+  return n;
+}
