@@ -10,6 +10,8 @@
  *   empty without asking).
  * - Spot plan history needs a symbol: only symbols that have spot plan orders count (a lower bound: a real
  *   client must also discover them).
+ * - Unified (v3) accounts: history orders per category (SPOT, MARGIN and the three futures categories), strategy
+ *   orders for the futures categories only (what Bitget documents).
  * - Named symbols: a (stream, symbol) is mandatory when the symbol trades in that stream's market.
  * - Time: the largest of (minimum requests of a bucket ÷ its rate) over the buckets, and (all minimum
  *   requests ÷ the IP cap of 6000 a minute).
@@ -95,11 +97,9 @@ function baseStreams(req: LimitRequest): StreamDef[] {
       if (m === 'spot') continue;
       if (kinds.includes('normal'))
         out.push({ endpoint: 'futuresHistoryOrders', key: `${m}:normal`, market: m });
-      for (const pt of PLAN_TYPES) {
-        const wanted =
-          pt === 'profit_loss' ? kinds.includes('tpsl') || kinds.includes('plan') : kinds.includes('plan');
-        if (wanted) out.push({ endpoint: 'futuresPlanHistory', key: `${m}:plan:${pt}`, market: m });
-      }
+      if (kinds.includes('plan'))
+        for (const pt of PLAN_TYPES)
+          out.push({ endpoint: 'futuresPlanHistory', key: `${m}:plan:${pt}`, market: m });
     }
   } else {
     const cats: { key: string; market: Market | null }[] = [];
@@ -109,7 +109,8 @@ function baseStreams(req: LimitRequest): StreamDef[] {
     for (const c of cats) {
       if (kinds.includes('normal'))
         out.push({ endpoint: 'utaHistoryOrders', key: `${c.key}:normal`, market: c.market });
-      if (kinds.includes('tpsl') || kinds.includes('plan'))
+      // v3 strategy orders: the futures categories only (Bitget documents no v3 spot strategy history)
+      if ((kinds.includes('tpsl') || kinds.includes('plan')) && c.market !== 'spot' && c.market !== null)
         out.push({ endpoint: 'utaStrategyHistory', key: `${c.key}:strategy`, market: c.market });
     }
   }
@@ -171,9 +172,7 @@ export async function computeLimit(
     if (!markets.includes(t.market)) continue;
     if (named && !named.has(t.symbol.toUpperCase())) continue;
     if (named) symbolMarkets.add(`${t.market}|${t.symbol.toUpperCase()}`);
-    const wantedKind =
-      kinds.includes(t.kind) || (t.kind === 'plan' && t.planType === 'profit_loss' && kinds.includes('tpsl'));
-    if (!wantedKind) continue;
+    if (!kinds.includes(t.kind)) continue;
     if (t.cTime < req.since || t.cTime >= req.until) continue;
     const s = streamOf(t, req.mode);
     const key = named && s.endpoint !== 'spotPlanHistory' ? `${s.key}@${t.symbol.toUpperCase()}` : s.key;

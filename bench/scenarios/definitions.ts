@@ -1,0 +1,33 @@
+import type { ExtractionScenario } from './extraction';
+
+/** Latency of the extraction scenarios: 150 ms median and a long tail (p99 1 s), log-normal. */
+export const BENCH_LATENCY = { medianMs: 150, p99Ms: 1000 };
+
+/** The extraction scenarios of `make bench`; `scale` shrinks the accounts (development, CI smoke). */
+export function extractionScenarios(scale = 1): ExtractionScenario[] {
+  const n = (x: number) => Math.max(200, Math.round(x * scale));
+  return [
+    {
+      scenario: 'extract-classic-200k',
+      description:
+        'classic account, spot (normal, TP/SL, plan) + USDT-M/USDC-M/COIN-M (normal, plan), 64 coins incl. delisted, 90 days, documented rate limits, latency 150 ms median / 1 s p99',
+      sim: { seed: 2024, orders: n(200_000), symbols: 64, days: 90, mode: 'classic', latency: BENCH_LATENCY },
+      request: {},
+    },
+    {
+      scenario: 'extract-uta-60k',
+      description:
+        'unified (UTA, v3) account: normal orders of every market + futures strategy (TP/SL, plan) orders, 30-day windows, documented rate limits, same latency',
+      sim: { seed: 2025, orders: n(60_000), symbols: 64, days: 90, mode: 'uta', latency: BENCH_LATENCY },
+      request: {},
+    },
+    {
+      scenario: 'extract-named-symbols',
+      description:
+        'classic account of the first scenario, 5 named symbols (the most active spot coins) over every market: per-symbol streams, spot plan without search',
+      sim: { seed: 2024, orders: n(200_000), symbols: 64, days: 90, mode: 'classic', latency: BENCH_LATENCY },
+      request: {},
+      namedSymbols: 5,
+    },
+  ];
+}
