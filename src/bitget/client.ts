@@ -54,7 +54,7 @@ export interface BitgetClientOptions {
   baseDelayMs?: number;
   /** Largest backoff, ms. Default 10000. */
   maxDelayMs?: number;
-  /** Rate budgets and margin (used when `limiters` is not given). Default margin 0.95. */
+  /** Rate budgets and margin (used when `limiters` is not given). Default margin DEFAULT_RATE_MARGIN (0.9). */
   rateLimits?: RateLimitOptions;
   /** Limiters to share; default: the process-wide limiters for (baseUrl, rateLimits). */
   limiters?: RateLimiters;
@@ -141,8 +141,11 @@ export class BitgetClient {
   private readonly counter = new StatsCounter();
   private readonly secrets: string[];
 
+  private readonly limiters: RateLimiters;
+
   constructor(private readonly options: BitgetClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.limiters = options.limiters ?? sharedRateLimiters(this.baseUrl, options.rateLimits);
     this.account = accountLabel(options.credentials);
     const c = options.credentials;
     this.secrets = c ? [c.apiKey, c.secretKey, c.passphrase].filter((s) => s.length >= 4) : [];
@@ -156,13 +159,18 @@ export class BitgetClient {
       locale: options.locale ?? 'en-US',
       credentials: options.credentials,
       account: this.account,
-      limiters: options.limiters ?? sharedRateLimiters(this.baseUrl, options.rateLimits),
+      limiters: this.limiters,
       stats: this.counter,
       timestamp: () => this.clock.timestamp(),
       sleep: options.sleep ?? sleepFor,
       random: options.random ?? Math.random,
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     });
+  }
+
+  /** Requests per second this client sends to an endpoint at most (the documented rate × the margin). */
+  rateLimit(endpoint: EndpointId): number {
+    return 1000 / this.limiters.minTime(endpoint);
   }
 
   /** Requests, retries, 429s and errors so far (numbers for the run summary). */

@@ -57,6 +57,7 @@ export function bitgetExchange(client: BitgetClient): ExchangePort {
     accountMode: () => client.getAccountMode(),
     spotSymbols: async () => (await client.getSpotSymbols()).map((s) => s.symbol),
     fetchPage,
+    rateLimit: (endpoint: EndpointId) => client.rateLimit(endpoint),
     endpointStats: (endpoint: EndpointId) => {
       const stats = client.stats();
       return {

@@ -150,15 +150,22 @@ async function mergeParts(store: RunStore, runId: string, order: 'asc' | 'desc')
   };
   const sources = partKeys.map((key) => ({ name: key, items: itemsOf(store, key) }));
   try {
-    await write(json.stream, '{"orders":[\n');
+    // Lines are batched into chunks of about 1 MiB: one write (and one await) per chunk, not per order.
+    let jsonlChunk = '';
+    let jsonChunk = '{"orders":[\n';
+    const flush = async () => {
+      await Promise.all([write(jsonl.stream, jsonlChunk), write(json.stream, jsonChunk)]);
+      jsonlChunk = '';
+      jsonChunk = '';
+    };
     for await (const item of mergeSorted(sources, order, stats)) {
       count(result, item);
-      await Promise.all([
-        write(jsonl.stream, item.line + '\n'),
-        write(json.stream, (result.orders > 1 ? ',\n' : '') + item.line),
-      ]);
+      jsonlChunk += item.line + '\n';
+      jsonChunk += (result.orders > 1 ? ',\n' : '') + item.line;
+      if (jsonlChunk.length >= 1 << 20) await flush();
     }
-    await write(json.stream, '\n]}\n');
+    jsonChunk += '\n]}\n';
+    await flush();
     jsonl.stream.end();
     json.stream.end();
   } catch (err) {

@@ -72,4 +72,18 @@ describe('cursor pagination', () => {
     expect(splitRange(cursor({ next: '5', lastCTime: 1010 }), 10)).toBeNull();
     expect(splitRange(cursor({ next: null, lastCTime: 1800 }), 10)).toBeNull();
   });
+
+  it('does not split when the page density says too few pages remain to pay for a new cursor', () => {
+    // 100 rows over 400 ms: the 800 ms left hold about 200 rows, two pages.
+    expect(
+      splitRange(cursor({ next: '5', lastCTime: 1800 }), 10, { rows: 100, spanMs: 400, minPages: 4 }),
+    ).toBeNull();
+    // 100 rows over 100 ms: about 800 rows, eight pages: worth a cursor.
+    expect(
+      splitRange(cursor({ next: '5', lastCTime: 1800 }), 10, { rows: 100, spanMs: 100, minPages: 4 }),
+    ).toEqual({
+      start: 1000,
+      end: 1400,
+    });
+  });
 });

@@ -86,12 +86,22 @@ export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrde
  * its remaining range to a new cursor. The ranges stay disjoint, so no order is fetched twice or missed.
  * Returns the new cursor's range, or null when the cursor cannot be split.
  */
-export function splitRange(cursor: CursorState, minSpanMs: number): { start: number; end: number } | null {
+export function splitRange(
+  cursor: CursorState,
+  minSpanMs: number,
+  page?: { rows: number; spanMs: number; minPages: number },
+): { start: number; end: number } | null {
   if (cursor.done || cursor.next === null || cursor.lastCTime === null) return null;
   if (!isIdPaginated(cursor.source.endpoint) || cursor.maxPages !== undefined) return null;
   const lo = cursor.start;
   const hi = Math.min(cursor.lastCTime, cursor.end);
   if (hi - lo < 2 * minSpanMs) return null;
+  // Each new cursor costs about two requests (its last partial page and the exchange's "nothing more"):
+  // split only when the density of the page just read says enough pages remain to pay for that.
+  if (page && page.rows > 0) {
+    const expectedRows = (page.rows / Math.max(1, page.spanMs)) * (hi - lo);
+    if (expectedRows < page.minPages * PAGE_LIMIT) return null;
+  }
   const mid = lo + Math.floor((hi - lo) / 2);
   cursor.start = mid;
   return { start: lo, end: mid };

@@ -10,4 +10,6 @@ export interface ExchangePort {
   fetchPage: FetchPage;
   /** The client's counters for one endpoint, to attribute retries and 429s to a lane. */
   endpointStats(endpoint: EndpointId): { requests: number; retries: number; http429: number };
+  /** Requests per second the client sends to an endpoint at most. */
+  rateLimit(endpoint: EndpointId): number;
 }

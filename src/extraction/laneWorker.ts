@@ -17,6 +17,8 @@ export interface LaneWorkerSettings {
   checkpointOrders: number;
   /** A cursor is not split below this span. */
   minSplitMs: number;
+  /** A cursor is split only when its remaining range is expected to hold at least this many pages. */
+  minPagesToSplit: number;
   /** Consecutive failed attempts (each after the client's own retries) that open a cursor's circuit. */
   breakerThreshold: number;
   /** Pause before a failed cursor is tried again, doubled per failure. */
@@ -37,6 +39,11 @@ export interface LaneWorkerDeps {
   settings: LaneWorkerSettings;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Requests per second the endpoint allows this client. Cursors split only while the lane runs below it:
+   * more cursors than latency needs cost requests and win no time.
+   */
+  targetRate?: number;
   /** Client counters of this lane's endpoint (requests, retries, 429s), to attribute them to the lane. */
   clientStats?: () => { requests: number; retries: number; http429: number };
   onProgress?: (p: LaneProgress) => void;
@@ -130,6 +137,15 @@ export async function runLane(deps: LaneWorkerDeps, inv: LaneInvocation): Promis
   };
 
   const open = (c: CursorState) => !c.done && !c.broken && !c.skipped;
+  // Request starts of the last two seconds: the lane's own rate, against the rate the endpoint allows.
+  const starts: number[] = [];
+  const starved = () => {
+    if (deps.targetRate === undefined) return true;
+    const t = now();
+    while (starts.length > 0 && starts[0]! <= t - 2000) starts.shift();
+    const seconds = Math.max(0.05, Math.min(2000, t - began) / 1000);
+    return starts.length / seconds < 0.85 * deps.targetRate;
+  };
   const progress = () =>
     deps.onProgress?.({
       laneId: lane.laneId,
@@ -141,6 +157,7 @@ export async function runLane(deps: LaneWorkerDeps, inv: LaneInvocation): Promis
 
   const work = async (cursor: CursorState) => {
     lane.requests += 1;
+    starts.push(now());
     try {
       const page = await deps.fetchPage(nextQuery(cursor));
       const owned = applyPage(cursor, page);
@@ -151,10 +168,16 @@ export async function runLane(deps: LaneWorkerDeps, inv: LaneInvocation): Promis
       }
       lane.ordersFetched += owned.length;
       if (
+        page.orders.length >= nextQuery(cursor).limit &&
         lane.cursors.filter(open).length < settings.maxInFlight &&
-        page.orders.length >= nextQuery(cursor).limit
+        starved()
       ) {
-        const older = splitRange(cursor, settings.minSplitMs);
+        const times = page.orders.map((o) => o.cTime);
+        const older = splitRange(cursor, settings.minSplitMs, {
+          rows: page.orders.length,
+          spanMs: Math.max(...times) - Math.min(...times) + 1,
+          minPages: settings.minPagesToSplit,
+        });
         if (older) lane.cursors.push(newCursor(lane, cursor.source, older.start, older.end));
       }
       if (buffer.length >= settings.checkpointOrders) void checkpoint();

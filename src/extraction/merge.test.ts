@@ -97,6 +97,19 @@ describe('mergeSorted', () => {
     ).rejects.toThrow(/part-7 is not sorted ascending/);
   });
 
+  it('reads the key from the fields before raw, whatever raw holds', () => {
+    const line = JSON.stringify({
+      orderId: '7',
+      market: 'spot',
+      kind: 'plan',
+      symbol: 'BTCUSDT',
+      cTime: 5,
+      uTime: 6,
+      raw: { raw: { ',"raw":': '}' }, note: 'x,"raw":{"cTime":1}' },
+    });
+    expect(parseMergeItem(line, 'p')).toMatchObject({ line, orderId: '7', cTime: 5, uTime: 6, kind: 'plan' });
+  });
+
   it('refuses a line without the merge key', () => {
     expect(() => parseMergeItem('{"orderId":"1"}', 'part-1')).toThrow(/part-1: a line lacks cTime/);
     expect(() => parseMergeItem('{"orderId":', 'part-2')).toThrow(/part-2: a line is not valid JSON/);

@@ -18,7 +18,7 @@ export class UnsortedPartError extends Error {
 export function parseMergeItem(line: string, where: string): MergeItem {
   let o: unknown;
   try {
-    o = JSON.parse(line);
+    o = JSON.parse(headerOf(line));
   } catch {
     throw new UnsortedPartError(`${where}: a line is not valid JSON`);
   }
@@ -42,6 +42,17 @@ export function parseMergeItem(line: string, where: string): MergeItem {
     symbol: typeof r.symbol === 'string' ? r.symbol : '',
     uTime: typeof r.uTime === 'number' ? r.uTime : null,
   };
+}
+
+/**
+ * The part of a canonical order line before its `raw` field. `raw` is written last and holds most of the
+ * bytes; the keys before it have string, number, boolean or null values, in which an unescaped `,"raw":` cannot
+ * occur, so the first one is the top-level key. Parsing the header alone makes the merge several times faster.
+ * A line without it is parsed whole.
+ */
+function headerOf(line: string): string {
+  const at = line.indexOf(',"raw":');
+  return at > 0 && line.endsWith('}') ? `${line.slice(0, at)}}` : line;
 }
 
 interface Head {

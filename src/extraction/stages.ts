@@ -17,6 +17,7 @@ export interface ExtractionSettings {
   inFlightSeconds: number;
   checkpointOrders: number;
   minSplitMs: number;
+  minPagesToSplit: number;
   breakerThreshold: number;
   failureBackoffMs: number;
   plan?: PlanSettings;
@@ -26,6 +27,7 @@ export const DEFAULT_EXTRACTION_SETTINGS: ExtractionSettings = {
   inFlightSeconds: 0.6,
   checkpointOrders: 20_000,
   minSplitMs: 60_000,
+  minPagesToSplit: 4,
   breakerThreshold: 4,
   failureBackoffMs: 2_000,
 };
@@ -68,21 +70,23 @@ export async function planStage(
   if (existing) return planOutput(existing);
 
   const startedAt = now();
-  const [serverNow, mode] = await Promise.all([deps.exchange.serverTime(), deps.exchange.accountMode()]);
-  const wantsSpotPlan =
-    mode === 'classic' &&
-    !input.request.symbols &&
-    input.request.markets.includes('spot') &&
-    input.request.kinds.includes('plan');
+  const spotPlanWanted =
+    !input.request.symbols && input.request.markets.includes('spot') && input.request.kinds.includes('plan');
+  // The symbol list is only needed on classic accounts, but asking for it alongside the mode costs no time.
+  const [serverNow, mode, listed] = await Promise.all([
+    deps.exchange.serverTime(),
+    deps.exchange.accountMode(),
+    spotPlanWanted ? deps.exchange.spotSymbols() : Promise.resolve([]),
+  ]);
   const { plan, lanes } = planRun({
     runId: input.runId,
     request: input.request,
     serverNow,
     mode,
-    ...(wantsSpotPlan ? { listedSpotSymbols: await deps.exchange.spotSymbols() } : {}),
+    listedSpotSymbols: listed,
     ...(deps.settings.plan ? { settings: deps.settings.plan } : {}),
   });
-  for (const lane of lanes) await saveLane(deps.store, lane);
+  await Promise.all(lanes.map((lane) => saveLane(deps.store, lane)));
   plan.stages['plan'] = { startedAt, finishedAt: now() };
   // The plan is written last: its presence means planning finished.
   await deps.store.putJson(keys.plan, plan);
@@ -114,6 +118,7 @@ export function laneSettings(settings: ExtractionSettings, endpoint: EndpointId)
     maxInFlight: Math.max(2, Math.ceil(ENDPOINTS[endpoint].ratePerSecond * settings.inFlightSeconds)),
     checkpointOrders: settings.checkpointOrders,
     minSplitMs: settings.minSplitMs,
+    minPagesToSplit: settings.minPagesToSplit,
     breakerThreshold: settings.breakerThreshold,
     failureBackoffMs: settings.failureBackoffMs,
   };
@@ -135,6 +140,7 @@ async function workLane(
       fetchPage: deps.exchange.fetchPage,
       settings: laneSettings(deps.settings, endpoint),
       clientStats: () => deps.exchange.endpointStats(endpoint),
+      targetRate: deps.exchange.rateLimit(endpoint),
       ...(deps.now ? { now: deps.now } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     },

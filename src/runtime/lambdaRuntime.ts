@@ -1,5 +1,6 @@
 import { BitgetClient } from '../bitget/client';
 import { DEFAULT_BASE_URL } from '../bitget/client';
+import { ENDPOINTS } from '../bitget/endpoints';
 import type { EndpointId } from '../bitget/endpoints';
 import { loadCredentials } from '../config/credentials';
 import { bitgetExchange } from '../extraction/bitgetExchange';
@@ -44,6 +45,7 @@ function lazyExchange(env: NodeJS.ProcessEnv): ExchangePort {
     accountMode: async () => (await get()).accountMode(),
     spotSymbols: async () => (await get()).spotSymbols(),
     fetchPage: async (q: PageQuery) => (await get()).fetchPage(q),
+    rateLimit: (endpoint: EndpointId) => ready?.rateLimit(endpoint) ?? ENDPOINTS[endpoint].ratePerSecond,
     endpointStats: (endpoint: EndpointId) =>
       ready?.endpointStats(endpoint) ?? { requests: 0, retries: 0, http429: 0 },
   };

@@ -20,6 +20,7 @@ const settings: LaneWorkerSettings = {
   maxInFlight: 6,
   checkpointOrders: 700,
   minSplitMs: 60_000,
+  minPagesToSplit: 2,
   breakerThreshold: 3,
   failureBackoffMs: 5,
 };

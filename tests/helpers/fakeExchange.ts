@@ -58,6 +58,7 @@ export class FakeExchange implements ExchangePort {
   accountMode = async () => this.options.mode ?? 'classic';
   spotSymbols = async () => this.options.spotSymbols ?? [];
   endpointStats = (_e: EndpointId) => ({ requests: 0, retries: 0, http429: 0 });
+  rateLimit = (_e: EndpointId) => 1000;
 
   fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
     this.calls.push(q);
