@@ -73,6 +73,23 @@ describe('cursor pagination', () => {
     expect(splitRange(cursor({ next: null, lastCTime: 1800 }), 10)).toBeNull();
   });
 
+  it('splits a started v3 cursor without re-issuing its token for another range, and stops it past the split', () => {
+    const v3 = cursor({
+      source: { endpoint: 'utaHistoryOrders', category: 'SPOT' },
+      next: 'tok',
+      lastCTime: 1800,
+    });
+    expect(splitRange(v3, 10)).toEqual({ start: 1000, end: 1400 });
+    expect(v3).toMatchObject({ start: 1400, queryStart: 1000 });
+    expect(nextQuery(v3)).toMatchObject({ startTime: 999, endTime: 2000, next: 'tok' });
+    const owned = applyPage(v3, {
+      orders: [FakeExchange.order(3, 1500), FakeExchange.order(2, 1399)],
+      next: 'tok2',
+    });
+    expect(owned.map((o) => o.cTime)).toEqual([1500]);
+    expect(v3.done).toBe(true);
+  });
+
   it('does not split when the page density says too few pages remain to pay for a new cursor', () => {
     // 100 rows over 400 ms: the 800 ms left hold about 200 rows, two pages.
     expect(

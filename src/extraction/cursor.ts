@@ -41,9 +41,11 @@ export function nextQuery(cursor: CursorState): PageQuery {
     isIdPaginated(cursor.source.endpoint) && cursor.lastCTime !== null
       ? Math.min(cursor.end, cursor.lastCTime + 1)
       : cursor.end;
+  // An opaque (v3) token is only ever sent back with the range it was issued for.
+  const start = isIdPaginated(cursor.source.endpoint) ? cursor.start : (cursor.queryStart ?? cursor.start);
   return {
     source: cursor.source,
-    startTime: Math.max(0, cursor.start - 1),
+    startTime: Math.max(0, start - 1),
     endTime: narrowed,
     next: cursor.next,
     limit: PAGE_LIMIT,
@@ -76,7 +78,10 @@ export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrde
   cursor.orders += owned.length;
   cursor.next = page.next;
   cursor.failures = 0;
-  if (page.next === null) cursor.done = true;
+  // Rows come newest first: once a page reaches below the cursor's range, everything after it belongs to the
+  // cursor that owns the older range (a v3 cursor keeps its original query after a split, see splitRange).
+  const crossed = page.orders.some((o) => o.cTime < cursor.start);
+  if (page.next === null || (crossed && cursor.queryStart !== undefined)) cursor.done = true;
   else if (cursor.maxPages !== undefined && cursor.pages >= cursor.maxPages) cursor.done = true;
   return owned;
 }
@@ -92,7 +97,7 @@ export function splitRange(
   page?: { rows: number; spanMs: number; minPages: number },
 ): { start: number; end: number } | null {
   if (cursor.done || cursor.next === null || cursor.lastCTime === null) return null;
-  if (!isIdPaginated(cursor.source.endpoint) || cursor.maxPages !== undefined) return null;
+  if (cursor.maxPages !== undefined) return null;
   const lo = cursor.start;
   const hi = Math.min(cursor.lastCTime, cursor.end);
   if (hi - lo < 2 * minSpanMs) return null;
@@ -103,6 +108,8 @@ export function splitRange(
     if (expectedRows < page.minPages * PAGE_LIMIT) return null;
   }
   const mid = lo + Math.floor((hi - lo) / 2);
+  // A v3 cursor cannot be re-issued for a narrower range: it keeps its query and stops once it passes `mid`.
+  if (!isIdPaginated(cursor.source.endpoint)) cursor.queryStart ??= cursor.start;
   cursor.start = mid;
   return { start: lo, end: mid };
 }

@@ -21,6 +21,8 @@ export const cursorStateSchema = z.object({
   start: z.number(),
   /** Exclusive upper bound of cTime this cursor owns. */
   end: z.number(),
+  /** For an opaque (v3) cursor split after it started: the start its token was issued with. */
+  queryStart: z.number().optional(),
   /** Token for the next page (idLessThan or v3 cursor); null before the first page. */
   next: z.string().nullable(),
   /** Smallest cTime seen so far (id-paginated sources narrow endTime to it, in case idLessThan is ignored). */
