@@ -139,7 +139,7 @@ export class RunStore {
       client: this.s3,
       params: { Bucket: this.bucket, Key: key, Body: stream, ContentType: contentType },
       queueSize: 2,
-      partSize: 8 * 1024 * 1024,
+      partSize: 32 * 1024 * 1024,
       leavePartsOnError: false,
     });
     const finished = upload.done();
