@@ -1,6 +1,6 @@
 import { DAY_MS } from '../bitget/endpoints';
 import { parseExtractionRequest } from '../core/request';
-import { cutWindows, maxWindowMs, planRun } from './plan';
+import { cutWindows, maxWindowMs, mayTradeAs, planRun } from './plan';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 
@@ -81,6 +81,31 @@ describe('planRun', () => {
     });
     expect(lanes).toEqual([]);
     expect(plan.notes.join(' ')).toMatch(/Nothing to fetch/);
+  });
+});
+
+describe('mayTradeAs', () => {
+  it('leaves out only the clear mismatches of Bitget contract naming', () => {
+    expect(mayTradeAs('BTCUSDT', 'USDT-FUTURES')).toBe(true);
+    expect(mayTradeAs('BTCUSDT', 'COIN-FUTURES')).toBe(false);
+    expect(mayTradeAs('BTCUSDT', 'USDC-FUTURES')).toBe(false);
+    expect(mayTradeAs('BTCPERP', 'USDC-FUTURES')).toBe(true);
+    expect(mayTradeAs('BTCPERP', 'USDT-FUTURES')).toBe(false);
+    expect(mayTradeAs('BTCUSD', 'COIN-FUTURES')).toBe(true);
+    expect(mayTradeAs('BTCUSD', 'USDT-FUTURES')).toBe(true); // not a clear mismatch: asked
+  });
+
+  it('keeps named symbols out of product types they cannot belong to', () => {
+    const { lanes } = planRun({
+      runId: 'r',
+      request: parseExtractionRequest({ symbols: ['BTCUSDT'], markets: ['usdt-futures', 'coin-futures'] }),
+      serverNow: NOW,
+      mode: 'classic',
+    });
+    const products = lanes.flatMap((l) =>
+      l.cursors.map((c) => ('productType' in c.source ? c.source.productType : '')),
+    );
+    expect(new Set(products)).toEqual(new Set(['USDT-FUTURES']));
   });
 });
 

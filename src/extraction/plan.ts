@@ -1,6 +1,7 @@
 import { DAY_MS, ENDPOINTS, FUTURES_PLAN_TYPES, RETENTION_DAYS } from '../bitget/endpoints';
+import type { UtaCategory } from '../bitget/endpoints';
 import type { EndpointId } from '../bitget/endpoints';
-import type { FuturesMarket, Kind, Market } from '../core/order';
+import type { FuturesMarket, Kind, Market, ProductType } from '../core/order';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
 import type { ExtractionRequest } from '../core/request';
 import type { SourceSpec } from './sources';
@@ -162,16 +163,32 @@ function classicSources(request: ExtractionRequest, listedSpotSymbols: string[])
   }
   for (const market of futuresMarkets(request.markets)) {
     const productType = PRODUCT_TYPE_BY_MARKET[market];
+    const inType = <T extends SourceSpec>(make: (symbol?: string) => T): T[] =>
+      perSymbol(make).filter((src) => src.symbol === undefined || mayTradeAs(src.symbol, productType));
     if (wants('normal'))
-      out.push(...perSymbol((symbol) => ({ endpoint: 'futuresHistoryOrders', productType, ...opt(symbol) })));
+      out.push(...inType((symbol) => ({ endpoint: 'futuresHistoryOrders', productType, ...opt(symbol) })));
     // Futures plan history lists trigger, trailing and TP/SL (profit_loss) plans; all are kind `plan`.
     const planTypes = wants('plan') ? FUTURES_PLAN_TYPES : [];
     for (const planType of planTypes)
       out.push(
-        ...perSymbol((symbol) => ({ endpoint: 'futuresPlanHistory', productType, planType, ...opt(symbol) })),
+        ...inType((symbol) => ({ endpoint: 'futuresPlanHistory', productType, planType, ...opt(symbol) })),
       );
   }
   return out;
+}
+
+/**
+ * Whether a named symbol can be a contract of a futures product type, by Bitget's naming: USDT-M contracts
+ * are quoted in USDT (`BTCUSDT`), USDC-M in USDC or PERP (`BTCPERP`), COIN-M in USD (`BTCUSD`). Only the
+ * clear mismatches are left out (a `…USDT` symbol is never a COIN-M or USDC-M contract): asking costs a request
+ * per window, skipping a real contract would lose its orders.
+ */
+export function mayTradeAs(symbol: string, productType: ProductType): boolean {
+  const usdt = /USDT(\d+)?$/.test(symbol);
+  const usdc = /(USDC|PERP)(\d+)?$/.test(symbol);
+  if (productType === 'USDT-FUTURES') return !usdc;
+  if (productType === 'USDC-FUTURES') return !usdt;
+  return !usdt && !usdc;
 }
 
 /**
@@ -182,12 +199,14 @@ function utaSources(request: ExtractionRequest): SourceSpec[] {
   const futures = futuresMarkets(request.markets).map((m) => PRODUCT_TYPE_BY_MARKET[m]);
   const categories = [...(request.markets.includes('spot') ? (['SPOT', 'MARGIN'] as const) : []), ...futures];
   const symbols: (string | undefined)[] = request.symbols ?? [undefined];
+  const fits = (category: UtaCategory, symbol: string | undefined) =>
+    symbol === undefined || category === 'SPOT' || category === 'MARGIN' || mayTradeAs(symbol, category);
   const out: SourceSpec[] = [];
   for (const symbol of symbols) {
-    if (request.kinds.includes('normal'))
-      for (const category of categories) out.push({ endpoint: 'utaHistoryOrders', category, ...opt(symbol) });
-    if (request.kinds.includes('tpsl'))
-      for (const category of futures) out.push({ endpoint: 'utaStrategyHistory', category, ...opt(symbol) });
+    for (const category of request.kinds.includes('normal') ? categories : [])
+      if (fits(category, symbol)) out.push({ endpoint: 'utaHistoryOrders', category, ...opt(symbol) });
+    for (const category of request.kinds.includes('tpsl') ? futures : [])
+      if (fits(category, symbol)) out.push({ endpoint: 'utaStrategyHistory', category, ...opt(symbol) });
   }
   return out;
 }
