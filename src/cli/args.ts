@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from 'commander';
+import { CommanderError, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 
 /** A time as epoch milliseconds or an ISO-8601 date/time (`2026-09-01`, `2026-09-01T12:00:00Z`). */
 export function parseTimeArg(value: string): number {
@@ -35,4 +36,25 @@ export function parseFractionArg(value: string): number {
   if (!/^\d*\.?\d+$/.test(value) || !(n > 0 && n <= 1))
     throw new InvalidArgumentError('expected a number in (0, 1]');
   return n;
+}
+
+/**
+ * Parses a command's arguments with help and errors on stderr. Returns the options, or the exit code when
+ * parsing ended the command (0 after --help, 2 for bad arguments).
+ */
+export function parseCommand<T extends object>(
+  command: Command,
+  argv: string[],
+  stderr: NodeJS.WritableStream,
+): { flags: T } | { exitCode: number } {
+  command
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stderr.write(s), writeErr: (s) => stderr.write(s) });
+  try {
+    command.parse(argv, { from: 'user' });
+    return { flags: command.opts<T>() };
+  } catch (err) {
+    if (err instanceof CommanderError) return { exitCode: err.exitCode === 0 ? 0 : 2 };
+    throw err;
+  }
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { parseExtractionRequest } from '../core/request';
 import type { CanonicalOrder } from '../core/order';
 import { countOrders, createDatabase, importRun } from '../db';
@@ -8,7 +8,7 @@ import { runLocalExtraction } from '../runtime/runExtraction';
 import { startSimulator } from '../sim';
 import type { RunStore } from '../storage';
 import { verifyAgainstTruth } from '../verify/verifyAgainstTruth';
-import { parseIntArg } from './args';
+import { parseCommand, parseIntArg } from './args';
 import type { CliIo } from './extract';
 import { ProgressReporter } from './progress';
 import { downloadResults } from './results';
@@ -37,17 +37,10 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     .option('--mode <mode>', 'classic or uta', 'classic')
     .option('--latency-ms <n>', 'median simulated latency', parseIntArg(0), 60)
     .option('--data-dir <dir>', 'where the demo keeps its S3 objects and database', '.data/demo')
-    .option('--out <dir>', 'where the result files are written', 'out/demo')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stderr.write(s), writeErr: (s) => io.stderr.write(s) });
-  let flags: DemoFlags;
-  try {
-    command.parse(argv, { from: 'user' });
-    flags = command.opts<DemoFlags>();
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    throw err;
-  }
+    .option('--out <dir>', 'where the result files are written', 'out/demo');
+  const parsed = parseCommand<DemoFlags>(command, argv, io.stderr);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const flags = parsed.flags;
   if (flags.mode !== 'classic' && flags.mode !== 'uta') {
     io.stderr.write('demo: --mode must be classic or uta\n');
     return 2;

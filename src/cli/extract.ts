@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BASE_URL } from '../bitget/client';
 import { CredentialsError, loadCredentials } from '../config/credentials';
 import { InvalidRequestError, parseExtractionRequest } from '../core/request';
 import { RUN_ID_PATTERN } from '../storage/keys';
 import { runLocalExtraction } from '../runtime/runExtraction';
-import { parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
+import { parseCommand, parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
 import { ProgressReporter } from './progress';
 import { downloadResults } from './results';
 
@@ -59,17 +59,10 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
       '--rate-margin <f>',
       'share of each documented rate limit to use (default 0.9: no 429 even with 100 ms of arrival jitter)',
       parseFractionArg,
-    )
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stderr.write(s), writeErr: (s) => io.stderr.write(s) });
-  let flags: ExtractFlags;
-  try {
-    command.parse(argv, { from: 'user' });
-    flags = command.opts<ExtractFlags>();
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    throw err;
-  }
+    );
+  const parsed = parseCommand<ExtractFlags>(command, argv, io.stderr);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const flags = parsed.flags;
 
   let request;
   let credentials;

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { startApiServer, DEFAULT_API_PORT, InsecureBindError } from '../api';
 import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
 import { DEFAULT_BASE_URL } from '../bitget/client';
@@ -8,7 +8,7 @@ import { createDatabase, DEFAULT_DATABASE_URL } from '../db';
 import { startLocalStack } from '../runtime/localStack';
 import { startSimulator } from '../sim';
 import type { Simulator } from '../sim';
-import { parseIntArg } from './args';
+import { parseCommand, parseIntArg } from './args';
 import type { CliIo } from './extract';
 
 interface ServeFlags {
@@ -27,17 +27,10 @@ export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortS
     .description('start the HTTP API (bound to 127.0.0.1 unless --host and API_KEY are given)')
     .option('--port <n>', 'port', parseIntArg(0), Number(io.env['PORT'] ?? DEFAULT_API_PORT))
     .option('--host <host>', 'address to bind', io.env['HOST'] ?? '127.0.0.1')
-    .option('--data-dir <dir>', 'where the local S3 server keeps its objects', '.data')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stderr.write(s), writeErr: (s) => io.stderr.write(s) });
-  let flags: ServeFlags;
-  try {
-    command.parse(argv, { from: 'user' });
-    flags = command.opts<ServeFlags>();
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    throw err;
-  }
+    .option('--data-dir <dir>', 'where the local S3 server keeps its objects', '.data');
+  const parsed = parseCommand<ServeFlags>(command, argv, io.stderr);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const flags = parsed.flags;
 
   let credentials: Credentials;
   let baseUrl = io.env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL;
