@@ -14,6 +14,7 @@ import type { CampaignContext, FaultCaseResult } from './scenarios/faultCases';
 import { collectorKillCase, inProcessCase, killResumeCase } from './scenarios/faultCases';
 
 const ORDERS = Number(process.env['FAULTS_ORDERS'] ?? '10000');
+const KILL_ORDERS = Number(process.env['FAULTS_KILL_ORDERS'] ?? '60000');
 const ONLY = process.env['FAULTS_ONLY']?.split(',');
 /** Modest latency for the campaign: 25 ms median, 150 ms p99. */
 const LATENCY: LatencySpec = { medianMs: 25, p99Ms: 150 };
@@ -140,20 +141,30 @@ async function main(): Promise<void> {
       save();
     }
     if (want('kill-resume')) {
-      results.push(
-        await killResumeCase(ctx, {
-          kills: 12,
-          minMs: 800,
-          maxMs: 6000,
-          seed: 42,
-          budgetMs: 1500,
-          maxAttempts: 30,
-        }),
-      );
+      // A larger account (in its own simulator process) so that the kill points land inside the extraction.
+      const big = await startBenchSim({ ...account, seed: 78, orders: KILL_ORDERS, latency: LATENCY });
+      try {
+        results.push(
+          await killResumeCase(
+            { sim: big, latency: LATENCY, faultFreeMs: null },
+            {
+              kills: 14,
+              minKillsInside: 10,
+              minMs: 1500,
+              maxShare: 0.15,
+              seed: 42,
+              budgetMs: 1000,
+              maxAttempts: 40,
+            },
+          ),
+        );
+      } finally {
+        await big.close();
+      }
       save();
     }
     if (want('collector-kill')) {
-      results.push(await collectorKillCase({ orders: 300_000, kills: 3, seed: 7 }));
+      results.push(await collectorKillCase({ orders: 300_000, parts: 40, kills: 3, seed: 7 }));
       save();
     }
   } finally {

@@ -16,6 +16,7 @@ export interface BenchSim {
   setFaults(f: FaultOptions): Promise<void>;
   close(): Promise<void>;
   pid: number | null;
+  orders?: number;
 }
 
 /**
@@ -37,6 +38,7 @@ export async function startBenchSim(
       setFaults: async (f) => sim.setFaults(f),
       close: () => sim.close(),
       pid: null,
+      orders: options.orders ?? 2000,
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'bench-sim-'));
@@ -59,6 +61,7 @@ export async function startBenchSim(
     url,
     credentials: { apiKey: ready.apiKey, secretKey: ready.secretKey, passphrase: ready.passphrase },
     pid: child.pid ?? null,
+    orders: options.orders ?? 2000,
     stats: async () => (await (await fetch(`${url}/sim/stats`)).json()) as SimStats,
     async *truth() {
       const rl = createInterface({ input: createReadStream(truthFile), crlfDelay: Infinity });

@@ -190,7 +190,11 @@ async function runTask(
     child.once('exit', (c, s) => resolve([c, s])),
   );
   const last = lines.at(-1);
-  if (code === 0 && last) return JSON.parse(last) as CollectorTaskResult;
+  if (code === 0 && last) {
+    const r = JSON.parse(last) as CollectorTaskResult;
+    const warn = stderr.match(/socket usage at capacity=\d+ and \d+ additional requests are enqueued/)?.[0];
+    return !r.ok && warn ? { ...r, error: `${r.error ?? ''} (SDK: ${warn})` } : r;
+  }
   return {
     kind: args.kind,
     ok: false,
@@ -242,7 +246,7 @@ export async function runCollectorBench(options: {
       const clean = () => store.deleteKeys([out.ordersJsonl, out.ordersJson, out.summary]);
       const p: CollectorTaskResult =
         n <= (options.productClientUpTo ?? Infinity)
-          ? await runTask(args, { inProcess })
+          ? await runTask({ ...args, stallMs: 20_000 }, { inProcess })
           : { ...notRun, kind: 'collector', error: `not run at this size (see the smaller size)` };
       log(`collector ${n} (product S3 client): ${JSON.stringify(p)}`);
       const pVerified = p.ok ? await verifySortedResult(store, out.ordersJsonl) : null;

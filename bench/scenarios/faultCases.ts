@@ -26,8 +26,12 @@ import { verifySortedResult, writeCollectorRun } from './collector';
 export interface FaultCaseResult {
   case: string;
   fault: string;
-  /** finished: completed under the fault; stopped-resumed: stopped with a clear error, then resumed to completion. */
-  outcome: 'finished' | 'stopped-resumed' | 'failed';
+  /**
+   * finished: completed under the fault; stopped-resumed: stopped with a clear error (never a success), then
+   * resumed to completion with the same run id; stopped-resume-failed: stopped honestly, but resuming did not
+   * complete it; failed: anything else (a false success, or never complete).
+   */
+  outcome: 'finished' | 'stopped-resumed' | 'stopped-resume-failed' | 'failed';
   attempts: number;
   /** Attempts that reported success (exit 0 / SUCCEEDED + complete) although their result was not verified. */
   falseSuccesses: number;
@@ -167,6 +171,13 @@ export async function inProcessCase(
     errors: Record<string, number>;
   } | null = null;
   let stoppedOnce = false;
+  const attemptLog: {
+    attempt: number;
+    status: string;
+    complete: boolean;
+    error: string | null;
+    ms: number;
+  }[] = [];
   try {
     for (let i = 0; i < (c.maxAttempts ?? 3) && !verification?.ok; i++) {
       attempts++;
@@ -174,6 +185,7 @@ export async function inProcessCase(
         if (timer) clearTimeout(timer);
         await ctx.sim.setFaults({ latency: ctx.latency });
       }
+      const ta = performance.now();
       const run = await runLocalExtraction({
         dataDir,
         baseUrl: ctx.sim.url,
@@ -194,6 +206,17 @@ export async function inProcessCase(
             http429: summary.http429,
             errors: summary.errors,
           };
+        attemptLog.push({
+          attempt: i + 1,
+          status: execution.status,
+          complete: claimsSuccess,
+          error: claimsSuccess
+            ? null
+            : `${execution.error ?? ''} ${execution.cause ?? summary?.missing.join('; ') ?? ''}`
+                .replace(/\s+/g, ' ')
+                .slice(0, 600),
+          ms: Math.round(performance.now() - ta),
+        });
         const resultKey = resultKeys(run.runId).ordersJsonl;
         const hasResult = await run.stack.store.exists(resultKey);
         if (claimsSuccess) {
@@ -227,7 +250,13 @@ export async function inProcessCase(
     {
       case: c.name,
       fault: c.fault,
-      outcome: v.ok ? (stoppedOnce ? 'stopped-resumed' : 'finished') : 'failed',
+      outcome: v.ok
+        ? stoppedOnce
+          ? 'stopped-resumed'
+          : 'finished'
+        : stoppedOnce && falseSuccesses === 0
+          ? 'stopped-resume-failed'
+          : 'failed',
       attempts,
       falseSuccesses,
       firstError,
@@ -240,6 +269,7 @@ export async function inProcessCase(
         statsBefore.faults as Record<string, number>,
         statsAfter.faults as Record<string, number>,
       ),
+      details: { attempts: attemptLog },
     },
     v,
     ctx.faultFreeMs,
@@ -264,7 +294,16 @@ export function rng(seed: number): () => number {
  */
 export async function killResumeCase(
   ctx: CampaignContext,
-  c: { kills: number; minMs: number; maxMs: number; seed: number; budgetMs: number; maxAttempts: number },
+  c: {
+    kills: number;
+    /** Kill points that must land inside the extraction (before it first completes). */
+    minKillsInside: number;
+    minMs: number;
+    maxShare: number;
+    seed: number;
+    budgetMs: number;
+    maxAttempts: number;
+  },
 ): Promise<FaultCaseResult> {
   const root = mkdtempSync(join(tmpdir(), 'fault-kill-'));
   const dataDir = join(root, 'data');
@@ -272,6 +311,40 @@ export async function killResumeCase(
   const bin = resolve(__dirname, '..', '..', '..', 'bin', 'bitget-orders.js');
   const random = rng(c.seed);
   const runId = 'fault-kill-resume';
+  const env = {
+    ...process.env,
+    BITGET_API_KEY: ctx.sim.credentials.apiKey,
+    BITGET_SECRET_KEY: ctx.sim.credentials.secretKey,
+    BITGET_PASSPHRASE: ctx.sim.credentials.passphrase,
+  };
+  // Reference: the same CLI run uninterrupted (its own run id and data dir), for the time ratio and kill window.
+  const refStart = performance.now();
+  const refExit = await new Promise<number | null>((res) => {
+    const ref = spawn(
+      process.execPath,
+      [
+        bin,
+        'extract',
+        '--base-url',
+        ctx.sim.url,
+        '--out',
+        join(root, 'ref-out'),
+        '--run-id',
+        'kill-ref',
+        '--data-dir',
+        join(root, 'ref-data'),
+        '--budget-ms',
+        String(c.budgetMs),
+      ],
+      { stdio: 'ignore', env },
+    );
+    ref.once('exit', (code) => res(code));
+  });
+  const refMs = Math.round(performance.now() - refStart);
+  const maxMs = Math.max(c.minMs + 1000, Math.round(refMs * c.maxShare));
+  log(
+    `fault kill-resume: uninterrupted CLI run ${refMs} ms (exit ${refExit}); kills at ${c.minMs}-${maxMs} ms`,
+  );
   const attemptsLog: { attempt: number; killedAtMs: number | null; exit: number | string; ms: number }[] = [];
   let falseSuccesses = 0;
   let verification: Verification | null = null;
@@ -281,7 +354,7 @@ export async function killResumeCase(
   try {
     let kills = 0;
     for (let attempt = 1; attempt <= c.maxAttempts; attempt++) {
-      const killAt = kills < c.kills ? Math.round(c.minMs + random() * (c.maxMs - c.minMs)) : null;
+      const killAt = kills < c.kills ? Math.round(c.minMs + random() * (maxMs - c.minMs)) : null;
       const started = performance.now();
       const child: ChildProcess = spawn(
         process.execPath,
@@ -301,12 +374,7 @@ export async function killResumeCase(
         ],
         {
           stdio: ['ignore', 'ignore', 'pipe'],
-          env: {
-            ...process.env,
-            BITGET_API_KEY: ctx.sim.credentials.apiKey,
-            BITGET_SECRET_KEY: ctx.sim.credentials.secretKey,
-            BITGET_PASSPHRASE: ctx.sim.credentials.passphrase,
-          },
+          env,
         },
       );
       let stderr = '';
@@ -353,11 +421,15 @@ export async function killResumeCase(
   const statsAfter = await ctx.sim.stats();
   const v = verification ?? emptyVerification(await truthCount(ctx.sim));
   const killPoints = attemptsLog.filter((a) => a.killedAtMs !== null).length;
+  const firstSuccess = attemptsLog.findIndex((a) => a.exit === 0);
+  const killsBeforeComplete = attemptsLog
+    .slice(0, firstSuccess < 0 ? attemptsLog.length : firstSuccess)
+    .filter((a) => a.killedAtMs !== null).length;
   return finish(
     {
       case: 'kill-resume',
-      fault: `CLI extract SIGKILLed at ${killPoints} random moments (${c.minMs}-${c.maxMs} ms after each start), restarted with the same --run-id/--data-dir until exit 0; --budget-ms ${c.budgetMs}`,
-      outcome: v.ok && killPoints >= c.kills ? 'stopped-resumed' : 'failed',
+      fault: `CLI extract (${ctx.sim.orders ?? '?'} orders) SIGKILLed at ${killPoints} random moments (${c.minMs}-${maxMs} ms after each start; ${killsBeforeComplete} before the run first completed), restarted with the same --run-id/--data-dir until exit 0; --budget-ms ${c.budgetMs}`,
+      outcome: v.ok && killsBeforeComplete >= c.minKillsInside ? 'stopped-resumed' : 'failed',
       attempts: attemptsLog.length,
       falseSuccesses,
       firstError,
@@ -367,10 +439,15 @@ export async function killResumeCase(
       http429: null,
       errors: {},
       simFaults: {},
-      details: { killPoints, attempts: attemptsLog },
+      details: {
+        killPoints,
+        killsBeforeComplete,
+        note: 'killsBeforeComplete: kill points before the first exit 0 (inside the extraction); later kills hit reruns of the completed run',
+        attempts: attemptsLog,
+      },
     },
     v,
-    ctx.faultFreeMs,
+    refMs,
   );
 }
 
@@ -382,6 +459,7 @@ export async function killResumeCase(
  */
 export async function collectorKillCase(c: {
   orders: number;
+  parts: number;
   kills: number;
   seed: number;
 }): Promise<FaultCaseResult> {
@@ -392,7 +470,13 @@ export async function collectorKillCase(c: {
   const random = rng(c.seed);
   const script = join(__dirname, '..', 'collectorChild.js');
   const runCollector = async (runId: string, killAtMs: number | null) => {
-    const args: CollectorTaskArgs = { kind: 'collector', endpoint: s3.endpoint, bucket, runId };
+    const args: CollectorTaskArgs = {
+      kind: 'collector',
+      endpoint: s3.endpoint,
+      bucket,
+      runId,
+      stallMs: 30_000,
+    };
     if (!existsSync(script)) {
       // jest (TypeScript sources): in process, no kill possible
       const r = await runCollectorTask(args);
@@ -425,9 +509,9 @@ export async function collectorKillCase(c: {
   try {
     const templates = await lineTemplates();
     // A reference run, uninterrupted, to know how long collecting takes.
-    await writeCollectorRun(store, 'ref', c.orders, 200, templates);
+    await writeCollectorRun(store, 'ref', c.orders, c.parts, templates);
     const ref = await runCollector('ref', null);
-    await writeCollectorRun(store, 'killed', c.orders, 200, templates);
+    await writeCollectorRun(store, 'killed', c.orders, c.parts, templates);
     log(`fault collector-kill: uninterrupted collect ${ref.ms} ms`);
     for (let i = 0; i < c.kills + 1; i++) {
       const killAt = i < c.kills ? Math.round(ref.ms * (0.25 + 0.5 * random())) : null;
@@ -473,7 +557,7 @@ export async function collectorKillCase(c: {
   return finish(
     {
       case: 'collector-kill',
-      fault: `collectRun (child process) SIGKILLed ${killed}× mid multipart upload of results/ (25-75 % into an uninterrupted collect of ${c.orders} orders in 200 parts), rerun`,
+      fault: `collectRun (child process) SIGKILLed ${killed}× mid multipart upload of results/ (25-75 % into an uninterrupted collect of ${c.orders} orders in ${c.parts} parts, fewer than the S3 client's 50 sockets), rerun`,
       outcome: v.ok && killed >= Math.min(1, c.kills) ? 'stopped-resumed' : 'failed',
       attempts: attempts.length,
       falseSuccesses,
