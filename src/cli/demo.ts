@@ -119,13 +119,13 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     let dbOk = false;
     try {
       const t2 = Date.now();
-      const arn = run.stack.engine.arnOf('demo');
+      const arn = execution.executionArn;
       const imported = await importRun(db, run.stack.store.s3, {
         ...output,
         executionArn: arn,
-        name: 'demo',
+        name: execution.name,
       });
-      const again = await importRun(db, run.stack.store.s3, { ...output, executionArn: arn, name: 'demo' });
+      const again = await importRun(db, run.stack.store.s3, { ...output, executionArn: arn, name: execution.name });
       const rows = await countOrders(db, arn);
       dbOk = rows === output.orders && again.insertedNow === 0;
       say(

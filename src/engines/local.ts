@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { newRunId, runOutputSchema } from '../core/engine';
 import type {
   ExecutionDescription,
@@ -54,9 +55,9 @@ export class LocalEngine implements ExecutionEngine {
         `execution name ${JSON.stringify(runName)} must be 1-80 letters, digits, _ or -`,
       );
     }
-    // A resumed run id gets a fresh execution name, as on AWS where names are unique per state machine.
-    let executionName = runName;
-    for (let i = 2; this.executions.has(this.arnOf(executionName)); i++) executionName = `${runName}-r${i}`;
+    // Every execution gets a name of its own, as on AWS where names are unique per state machine: a run id
+    // resumed by another process is a new execution (cursors whose circuit opened get another chance).
+    const executionName = `${runName.slice(0, 72)}-${randomBytes(3).toString('hex')}`;
     const executionArn = this.arnOf(executionName);
     const startDate = this.options.now?.() ?? new Date();
     const run = startLocalExecution(

@@ -180,6 +180,47 @@ describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, th
     });
   });
 
+  describe('an exchange that goes down mid-run', () => {
+    it('stops the run as incomplete, and the same run id completes in a new process once it is back', async () => {
+      const env = await environment({ seed: 8, orders: 3000, symbols: 6, latency: { fixedMs: 10 } });
+      const quick = {
+        dataDir: env.dir,
+        baseUrl: env.sim.url,
+        credentials: env.sim.credentials,
+        retryIntervalMs: 10,
+        client: { retries: 1, baseDelayMs: 5, maxDelayMs: 20 },
+        settings: { failureBackoffMs: 10 },
+      };
+      try {
+        const first = await startLocalStack(quick);
+        const request = parseExtractionRequest({});
+        const started = await first.engine.start(request, 'outage');
+        for (let i = 0; i < 200 && (await first.store.list('runs/outage/parts/')).length < 1; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        env.sim.setFaults({ serverErrorRate: 1 });
+        const failed = await first.engine.wait(started.executionArn);
+        expect(failed.status).toBe('FAILED');
+        expect(await first.store.exists('results/outage/orders.jsonl')).toBe(false);
+        await first.close();
+
+        env.sim.setFaults({});
+        const second = await startLocalStack(quick);
+        const resumed = await second.engine.start(request, 'outage');
+        const ended = await second.engine.wait(resumed.executionArn);
+        expect(ended).toMatchObject({ status: 'SUCCEEDED', output: { complete: true, orders: 3000 } });
+        const v = await verifyAgainstTruth(
+          resultOf(second.store, ended.output!.ordersJsonlKey),
+          env.sim.truth(),
+        );
+        expect(v).toMatchObject({ ...PERFECT, received: 3000 });
+        await second.close();
+      } finally {
+        await env.close();
+      }
+    });
+  });
+
   describe('an account whose keys are wrong', () => {
     it('fails fast with the exchange code, writes a summary marked incomplete, never a result', async () => {
       const env = await environment({ seed: 5, orders: 100, symbols: 4 });
