@@ -18,6 +18,8 @@ export interface CollectDeps {
   store: RunStore;
   now?: () => number;
   presignSeconds?: number;
+  /** Parts merged at once (default MERGE_FAN_IN). */
+  mergeFanIn?: number;
 }
 
 /** The run could not fetch everything (a circuit breaker opened, a lane is unfinished): never reported done. */
@@ -73,7 +75,7 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
     return { ...base, complete: false, orders: 0, failure };
   }
 
-  const merged = await mergeParts(store, input.runId, order);
+  const merged = await mergeParts(store, input.runId, order, deps.mergeFanIn);
   const presigned = await store.presignGet(out.ordersJsonl, deps.presignSeconds ?? 3600);
   const summary = buildSummary({
     plan,
@@ -132,51 +134,100 @@ interface MergeResult {
   bySymbol: Record<string, number>;
 }
 
-async function mergeParts(store: RunStore, runId: string, order: 'asc' | 'desc'): Promise<MergeResult> {
-  const partKeys = await store.list(runKeys(runId).partsPrefix);
+/**
+ * Parts merged at once. Every open part holds an HTTP connection until it is read to its end, so a merge of
+ * more parts than the client has sockets would wait forever; beyond this, parts are first merged in groups
+ * into intermediate sorted files (runs/<runId>/merged/), and those are merged in turn.
+ */
+export const MERGE_FAN_IN = 32;
+
+async function mergeParts(
+  store: RunStore,
+  runId: string,
+  order: 'asc' | 'desc',
+  fanIn = MERGE_FAN_IN,
+): Promise<MergeResult> {
+  let keys = await store.list(runKeys(runId).partsPrefix);
+  const parts = keys.length;
+  const stats = { duplicates: 0 };
+  for (let level = 0; keys.length > fanIn; level++) {
+    const next: string[] = [];
+    for (let g = 0; g * fanIn < keys.length; g++) {
+      const key = `${runKeys(runId).root}/merged/${level}/${String(g).padStart(5, '0')}.ndjson`;
+      const group = keys.slice(g * fanIn, (g + 1) * fanIn);
+      const upload = store.createUpload(key, 'application/x-ndjson');
+      await streamLines(
+        mergeSorted(
+          group.map((k) => ({ name: k, items: itemsOf(store, k) })),
+          order,
+          stats,
+        ),
+        [upload],
+        (item) => [item.line + '\n'],
+      );
+      next.push(key);
+    }
+    keys = next;
+  }
   const out = resultKeys(runId);
   const jsonl = store.createUpload(out.ordersJsonl, 'application/x-ndjson');
   const json = store.createUpload(out.ordersJson, 'application/json');
-  const stats = { duplicates: 0 };
   const result: MergeResult = {
     orders: 0,
     duplicates: 0,
-    parts: partKeys.length,
+    parts,
     first: null,
     last: null,
     byMarket: {},
     byKind: {},
     bySymbol: {},
   };
-  const sources = partKeys.map((key) => ({ name: key, items: itemsOf(store, key) }));
-  try {
-    // Lines are batched into chunks of about 1 MiB: one write (and one await) per chunk, not per order.
-    let jsonlChunk = '';
-    let jsonChunk = '{"orders":[\n';
-    const flush = async () => {
-      await Promise.all([write(jsonl.stream, jsonlChunk), write(json.stream, jsonChunk)]);
-      jsonlChunk = '';
-      jsonChunk = '';
-    };
-    for await (const item of mergeSorted(sources, order, stats)) {
+  const sources = keys.map((key) => ({ name: key, items: itemsOf(store, key) }));
+  await streamLines(
+    mergeSorted(sources, order, stats),
+    [jsonl, json],
+    (item) => {
       count(result, item);
-      jsonlChunk += item.line + '\n';
-      jsonChunk += (result.orders > 1 ? ',\n' : '') + item.line;
-      if (jsonlChunk.length >= 1 << 20) await flush();
-    }
-    jsonChunk += '\n]}\n';
-    await flush();
-    jsonl.stream.end();
-    json.stream.end();
-  } catch (err) {
-    jsonl.stream.destroy(err as Error);
-    json.stream.destroy(err as Error);
-    await Promise.allSettled([jsonl.done(), json.done()]);
-    throw err;
-  }
-  await Promise.all([jsonl.done(), json.done()]);
+      return [item.line + '\n', (result.orders > 1 ? ',\n' : '') + item.line];
+    },
+    ['', '{"orders":[\n'],
+    ['', '\n]}\n'],
+  );
   result.duplicates = stats.duplicates;
   return result;
+}
+
+/**
+ * Streams merged items into uploads (one text per upload per item), batching writes into chunks of about
+ * 1 MiB: one write, and one await, per chunk rather than per order. Aborts every upload on failure.
+ */
+async function streamLines(
+  items: AsyncIterable<MergeItem>,
+  uploads: { stream: Writable; done: () => Promise<void> }[],
+  render: (item: MergeItem) => string[],
+  head: string[] = [],
+  tail: string[] = [],
+): Promise<void> {
+  const chunks = uploads.map((_, i) => head[i] ?? '');
+  const flush = async () => {
+    await Promise.all(uploads.map((u, i) => write(u.stream, chunks[i]!)));
+    chunks.fill('');
+  };
+  try {
+    for await (const item of items) {
+      const texts = render(item);
+      for (let i = 0; i < chunks.length; i++) chunks[i] += texts[i] ?? '';
+      if (chunks[0]!.length >= 1 << 20) await flush();
+    }
+    for (let i = 0; i < chunks.length; i++) chunks[i] += tail[i] ?? '';
+    await flush();
+    for (const u of uploads) u.stream.end();
+  } catch (err) {
+    for (const u of uploads) u.stream.destroy(err as Error);
+    await Promise.allSettled(uploads.map((u) => u.done()));
+    throw err;
+  }
+  await Promise.all(uploads.map((u) => u.done()));
 }
 
 async function* itemsOf(store: RunStore, key: string): AsyncGenerator<MergeItem> {

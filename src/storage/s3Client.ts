@@ -25,5 +25,7 @@ export function createS3Client(location: S3Location): S3Client {
       : {}),
     ...(location.credentials ? { credentials: location.credentials } : {}),
     maxAttempts: 5,
+    // The collector streams up to MERGE_FAN_IN parts at once beside its uploads; leave room for concurrent runs.
+    requestHandler: { httpAgent: { maxSockets: 256 }, httpsAgent: { maxSockets: 256 } },
   });
 }

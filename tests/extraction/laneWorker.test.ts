@@ -233,6 +233,22 @@ describe('lane worker and collector against a real S3 server', () => {
     expect(summary.duplicatesDropped).toBeGreaterThan(0);
   });
 
+  it('merges more parts than it opens at once in stages, still exactly once and sorted', async () => {
+    const truth = account(2000);
+    const ex = new FakeExchange(truth, { now: END });
+    await setUpRun(env.store, 'staged');
+    const small = { ...settings, checkpointOrders: 40 }; // about 50 parts
+    await runLane(
+      { store: env.store, fetchPage: ex.fetchPage, settings: small },
+      { runId: 'staged', laneId: 'spot-history', deadline: Date.now() + 60_000, order: 'asc' },
+    );
+    expect((await env.store.list('runs/staged/parts/')).length).toBeGreaterThan(16);
+    const out = await collectRun({ store: env.store, mergeFanIn: 4 }, { runId: 'staged' });
+    expect(out).toMatchObject({ complete: true, orders: 2000 });
+    expect((await env.store.list('runs/staged/merged/')).length).toBeGreaterThan(4);
+    expectExactlyOnceSorted(await readResult(env.store, 'staged'), truth);
+  });
+
   it('writes a descending result when asked', async () => {
     const truth = account(300);
     const ex = new FakeExchange(truth, { now: END });
