@@ -125,7 +125,11 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
         executionArn: arn,
         name: execution.name,
       });
-      const again = await importRun(db, run.stack.store.s3, { ...output, executionArn: arn, name: execution.name });
+      const again = await importRun(db, run.stack.store.s3, {
+        ...output,
+        executionArn: arn,
+        name: execution.name,
+      });
       const rows = await countOrders(db, arn);
       dbOk = rows === output.orders && again.insertedNow === 0;
       say(
