@@ -2,12 +2,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parseExtractionRequest } from '../core/request';
-import type { CanonicalOrder } from '../core/order';
 import { countOrders, createDatabase, importRun } from '../db';
 import { runLocalExtraction } from '../runtime/runExtraction';
 import { startSimulator } from '../sim';
-import type { RunStore } from '../storage';
-import { verifyAgainstTruth } from '../verify/verifyAgainstTruth';
+import { readResultOrders, verifyAgainstTruth } from '../verify/verifyAgainstTruth';
 import { parseCommand, parseIntArg } from './args';
 import type { CliIo } from './extract';
 import { ProgressReporter } from './progress';
@@ -101,7 +99,7 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     for (const note of summary.notes) say(`   note: ${note}`);
 
     const v = await verifyAgainstTruth(
-      ordersOf(run.stack.store, output.ordersJsonlKey),
+      readResultOrders(run.stack.store, output.ordersJsonlKey),
       sim.truth(),
       summary.order,
     );
@@ -147,10 +145,6 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     await run.stack.close();
     await sim.close();
   }
-}
-
-async function* ordersOf(store: RunStore, key: string): AsyncGenerator<CanonicalOrder> {
-  for await (const line of store.readLines(key)) yield JSON.parse(line) as CanonicalOrder;
 }
 
 function fmt(counts: Record<string, number>): string {

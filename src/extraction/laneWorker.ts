@@ -4,7 +4,7 @@ import { compareOrderKey } from '../core/order';
 import type { RunStore } from '../storage/runStore';
 import { runKeys } from '../storage/keys';
 import type { FetchPage } from './cursor';
-import { applyPage, nextQuery, splitRange } from './cursor';
+import { PAGE_LIMIT, applyPage, nextQuery, splitRange } from './cursor';
 import { ExtractionFatalError, classifyFailure } from './errors';
 import { newCursor } from './plan';
 import type { CursorState, LaneState } from './state';
@@ -78,11 +78,16 @@ export async function saveLane(store: RunStore, lane: LaneState): Promise<void> 
  * followed by the cursors that produced exactly those rows. A crash between the two re-fetches pages that are
  * already in a part: the collector drops those duplicates, nothing is lost.
  */
-export async function runLane(deps: LaneWorkerDeps, inv: LaneInvocation): Promise<LaneState> {
+export async function runLane(
+  deps: LaneWorkerDeps,
+  inv: LaneInvocation,
+  /** The lane's saved state when the caller has just read or written it (saves reading it again). */
+  loaded?: LaneState,
+): Promise<LaneState> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const { settings, store } = deps;
-  const lane = await loadLane(store, inv.runId, inv.laneId);
+  const lane = loaded ?? (await loadLane(store, inv.runId, inv.laneId));
   const began = now();
   const statsBefore = deps.clientStats?.();
 
@@ -168,7 +173,7 @@ export async function runLane(deps: LaneWorkerDeps, inv: LaneInvocation): Promis
       }
       lane.ordersFetched += owned.length;
       if (
-        page.orders.length >= nextQuery(cursor).limit &&
+        page.orders.length >= PAGE_LIMIT &&
         lane.cursors.filter(open).length < settings.maxInFlight &&
         starved()
       ) {

@@ -64,12 +64,7 @@ export function planRun(input: {
     notes.push(`The range ends in the future; it was cut at the exchange's current time ${iso(serverNow)}.`);
   }
 
-  const needsSymbolSearch =
-    mode === 'classic' &&
-    since < until &&
-    request.symbols === undefined &&
-    request.markets.includes('spot') &&
-    request.kinds.includes('plan');
+  const needsSymbolSearch = mode === 'classic' && since < until && wantsSpotPlanDiscovery(request);
   const listed = needsSymbolSearch
     ? [...new Set((input.listedSpotSymbols ?? []).map((x) => x.toUpperCase()))]
     : [];
@@ -123,6 +118,14 @@ export function planRun(input: {
     stages: {},
   };
   return { plan, lanes: [...lanes.values()] };
+}
+
+/**
+ * Whether spot plan orders must be discovered symbol by symbol (the endpoint needs a symbol and the caller
+ * named none). On a classic account that means asking every listed symbol and searching the unlisted ones.
+ */
+export function wantsSpotPlanDiscovery(request: ExtractionRequest): boolean {
+  return request.symbols === undefined && request.markets.includes('spot') && request.kinds.includes('plan');
 }
 
 /** The longest window an endpoint accepts, with a second to spare for the one-millisecond query overlap. */

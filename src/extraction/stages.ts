@@ -7,7 +7,7 @@ import type { ExchangePort } from './exchange';
 import { ExtractionFatalError } from './errors';
 import type { LaneProgress, LaneWorkerSettings } from './laneWorker';
 import { loadLane, runLane, saveLane } from './laneWorker';
-import { newCursor, newLane, planRun } from './plan';
+import { newCursor, newLane, planRun, wantsSpotPlanDiscovery } from './plan';
 import type { PlanSettings } from './plan';
 import type { LaneState, RunPlan, SymbolPlan } from './state';
 import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './state';
@@ -70,8 +70,7 @@ export async function planStage(
   if (existing) return planOutput(existing);
 
   const startedAt = now();
-  const spotPlanWanted =
-    !input.request.symbols && input.request.markets.includes('spot') && input.request.kinds.includes('plan');
+  const spotPlanWanted = wantsSpotPlanDiscovery(input.request);
   // The symbol list is only needed on classic accounts, but asking for it alongside the mode costs no time.
   const [serverNow, mode, listed] = await Promise.all([
     deps.exchange.serverTime(),
@@ -130,9 +129,10 @@ async function workLane(
   laneId: string,
   deadline: number,
   executionName: string | undefined,
+  known?: { plan?: RunPlan; lane?: LaneState },
 ): Promise<LaneState> {
-  const plan = await loadPlan(deps.store, runId);
-  const lane = await loadLane(deps.store, runId, laneId);
+  const plan = known?.plan ?? (await loadPlan(deps.store, runId));
+  const lane = known?.lane ?? (await loadLane(deps.store, runId, laneId));
   const endpoint = lane.endpoint as EndpointId;
   return runLane(
     {
@@ -145,6 +145,7 @@ async function workLane(
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     },
     { runId, laneId, deadline, order: plan.request.order, ...(executionName ? { executionName } : {}) },
+    lane,
   );
 }
 
@@ -177,17 +178,23 @@ export async function searchWindowStage(
   }
   const laneId = `search-${input.windowId}`;
   const keys = runKeys(input.runId);
+  let created: LaneState | undefined;
   if (!(await deps.store.exists(keys.lane(laneId)))) {
     const candidates = await unlistedSpotSymbols(deps, plan);
-    const lane = newLane(input.runId, laneId, 'spotPlanHistory');
+    created = newLane(input.runId, laneId, 'spotPlanHistory');
     for (const symbol of candidates) {
-      lane.cursors.push(
-        newCursor(lane, { endpoint: 'spotPlanHistory', symbol }, window.start, window.end, { maxPages: 1 }),
+      created.cursors.push(
+        newCursor(created, { endpoint: 'spotPlanHistory', symbol }, window.start, window.end, {
+          maxPages: 1,
+        }),
       );
     }
-    await saveLane(deps.store, lane);
+    await saveLane(deps.store, created);
   }
-  const lane = await workLane(deps, input.runId, laneId, input.deadline, input.executionName);
+  const lane = await workLane(deps, input.runId, laneId, input.deadline, input.executionName, {
+    plan,
+    ...(created ? { lane: created } : {}),
+  });
   return { runId: input.runId, windowId: input.windowId, done: lane.done };
 }
 

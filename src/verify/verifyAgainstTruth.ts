@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CanonicalOrder } from '../core/order';
+import type { RunStore } from '../storage/runStore';
 import { compareOrderKey } from '../core/order';
 
 export interface TruthOrder {
@@ -84,4 +85,9 @@ export async function verifyAgainstTruth(
   v.ok =
     v.missing === 0 && v.unexpected === 0 && v.duplicates === 0 && v.unsorted === 0 && v.alteredRaw === 0;
   return v;
+}
+
+/** The orders of a result file (`orders.jsonl`), streamed from the bucket. */
+export async function* readResultOrders(store: RunStore, key: string): AsyncGenerator<CanonicalOrder> {
+  for await (const line of store.readLines(key)) yield JSON.parse(line) as CanonicalOrder;
 }

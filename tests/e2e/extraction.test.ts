@@ -7,8 +7,7 @@ import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';
 import type { Simulator, SimulatorOptions } from '../../src/sim';
-import { verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
-import { resultOf } from '../helpers/truth';
+import { readResultOrders, verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
 
 jest.setTimeout(300_000);
 
@@ -65,7 +64,7 @@ async function extractAndVerify(
   const ended = await stack.engine.wait(started.executionArn);
   expect(ended).toMatchObject({ status: 'SUCCEEDED', output: { complete: true } });
   const v = await verifyAgainstTruth(
-    resultOf(stack.store, ended.output!.ordersJsonlKey),
+    readResultOrders(stack.store, ended.output!.ordersJsonlKey),
     truthFor(env.sim, input),
     request.order,
   );
@@ -173,7 +172,7 @@ describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, th
       const ended = await second.engine.wait(resumed.executionArn);
       expect(ended).toMatchObject({ status: 'SUCCEEDED', output: { complete: true, orders: 4000 } });
       const v = await verifyAgainstTruth(
-        resultOf(second.store, ended.output!.ordersJsonlKey),
+        readResultOrders(second.store, ended.output!.ordersJsonlKey),
         env.sim.truth(),
       );
       expect(v).toMatchObject({ ...PERFECT, received: 4000 });
@@ -210,7 +209,7 @@ describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, th
         const ended = await second.engine.wait(resumed.executionArn);
         expect(ended).toMatchObject({ status: 'SUCCEEDED', output: { complete: true, orders: 3000 } });
         const v = await verifyAgainstTruth(
-          resultOf(second.store, ended.output!.ordersJsonlKey),
+          readResultOrders(second.store, ended.output!.ordersJsonlKey),
           env.sim.truth(),
         );
         expect(v).toMatchObject({ ...PERFECT, received: 3000 });

@@ -8,11 +8,10 @@ import { resetLambdaRuntime, stopMarginMs } from '../../src/runtime/lambdaRuntim
 import { localFunctionArns } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';
 import type { Simulator } from '../../src/sim';
-import { verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
+import { readResultOrders, verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
 import { buildExtractionStateMachine } from '../../statemachine';
 import { startLocalExecution } from '../../statemachine/local';
 import { startTestStore } from '../helpers/localStore';
-import { resultOf } from '../helpers/truth';
 
 jest.setTimeout(120_000);
 
@@ -65,7 +64,7 @@ describe('the Lambda entry points, bound into the deployed state machine definit
     );
     const output = (await run.result) as { complete: boolean; ordersJsonlKey: string; orders: number };
     expect(output).toMatchObject({ complete: true, orders: 1500 });
-    const v = await verifyAgainstTruth(resultOf(env.store, output.ordersJsonlKey), sim.truth());
+    const v = await verifyAgainstTruth(readResultOrders(env.store, output.ordersJsonlKey), sim.truth());
     expect(v).toMatchObject({ ok: true, missing: 0, duplicates: 0 });
   });
 
