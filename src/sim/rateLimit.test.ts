@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from './index';
+import { SlidingWindowLimiter } from './rateLimit';
 import { getJson, manualClock, qs } from './testkit';
 
 const RECORDED = '/work/shared/reference/recorded';
@@ -114,5 +115,39 @@ describe('the IP cap over every endpoint', () => {
     } finally {
       await sim.close();
     }
+  });
+});
+
+describe('SlidingWindowLimiter', () => {
+  test('admits exactly `limit` arrivals in any window and frees each slot one window after its arrival', () => {
+    const limiter = new SlidingWindowLimiter(1000);
+    const t0 = 1_000_000;
+    const admitted = Array.from({ length: 40 }, (_, i) => limiter.tryAcquire('k', 25, t0 + i));
+    expect(admitted.filter(Boolean)).toHaveLength(25);
+    expect(admitted.slice(0, 25).every(Boolean)).toBe(true);
+    // The first arrival (t0) leaves the window (now - 1000, now] at t0 + 1000, the second at t0 + 1001.
+    expect(limiter.tryAcquire('k', 25, t0 + 999)).toBe(false);
+    expect(limiter.tryAcquire('k', 25, t0 + 1000)).toBe(true);
+    expect(limiter.tryAcquire('k', 25, t0 + 1000)).toBe(false);
+    expect(limiter.tryAcquire('k', 25, t0 + 1001)).toBe(true);
+    // Other keys have budgets of their own.
+    expect(limiter.tryAcquire('other', 25, t0 + 1001)).toBe(true);
+  });
+
+  test('keeps admitting at the steady budget across many ring wrap-arounds', () => {
+    const limiter = new SlidingWindowLimiter(1000);
+    let refused = 0;
+    for (let i = 0; i < 5000; i++) if (!limiter.tryAcquire('k', 20, 2_000_000 + i * 50)) refused++;
+    expect(refused).toBe(0);
+    expect(limiter.tryAcquire('k', 20, 2_000_000 + 4999 * 50)).toBe(false);
+  });
+
+  test('memory follows the arrivals held, not the limit (a limit of 1e9 allocates no 8 GB ring)', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const limiter = new SlidingWindowLimiter(1000);
+    for (let key = 0; key < 20; key++) {
+      for (let i = 0; i < 1000; i++) expect(limiter.tryAcquire(`k${key}`, 1e9, 3_000_000 + i)).toBe(true);
+    }
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1048576);
   });
 });

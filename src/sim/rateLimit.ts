@@ -1,31 +1,51 @@
 /**
  * Sliding-window limits, counted at arrival. A request is admitted when fewer than `limit` admitted requests
  * arrived in (now - window, now]; refused requests are not recorded (they do not use up the budget).
+ *
+ * Each key keeps a ring of the arrival times still inside the window. The ring grows by doubling as requests
+ * arrive, so memory follows the requests actually held (a test that lifts a limit to 1e9 costs nothing), never
+ * the limit itself.
  */
+interface ArrivalLog {
+  times: Float64Array;
+  head: number;
+  size: number;
+}
+
+const INITIAL_CAPACITY = 16;
+
 export class SlidingWindowLimiter {
-  private readonly logs = new Map<string, { times: Float64Array; head: number; size: number }>();
+  private readonly logs = new Map<string, ArrivalLog>();
 
   constructor(private readonly windowMs: number) {}
 
   tryAcquire(key: string, limit: number, now: number): boolean {
     if (limit <= 0) return false;
     let log = this.logs.get(key);
-    if (!log || log.times.length !== limit) {
-      log = { times: new Float64Array(limit), head: 0, size: 0 };
+    if (!log) {
+      log = { times: new Float64Array(Math.min(limit, INITIAL_CAPACITY)), head: 0, size: 0 };
       this.logs.set(key, log);
     }
-    if (log.size < limit) {
-      log.times[(log.head + log.size) % limit] = now;
-      log.size += 1;
-      return true;
+    // Arrivals that left the window no longer count against the budget.
+    while (log.size > 0 && (log.times[log.head] as number) <= now - this.windowMs) {
+      log.head = (log.head + 1) % log.times.length;
+      log.size -= 1;
     }
-    if ((log.times[log.head] as number) <= now - this.windowMs) {
-      log.times[log.head] = now;
-      log.head = (log.head + 1) % limit;
-      return true;
-    }
-    return false;
+    if (log.size >= limit) return false;
+    if (log.size === log.times.length) grow(log, limit);
+    log.times[(log.head + log.size) % log.times.length] = now;
+    log.size += 1;
+    return true;
   }
+}
+
+/** Doubles the ring (never beyond the limit), keeping the arrivals in order from index 0. */
+function grow(log: ArrivalLog, limit: number): void {
+  const capacity = Math.min(limit, Math.max(INITIAL_CAPACITY, log.times.length * 2));
+  const times = new Float64Array(capacity);
+  for (let i = 0; i < log.size; i++) times[i] = log.times[(log.head + i) % log.times.length] as number;
+  log.times = times;
+  log.head = 0;
 }
 
 export type IpVerdict = 'ok' | 'ip_limit' | 'ip_banned';

@@ -98,16 +98,3 @@ export const qs = (params: Record<string, string | number | undefined>): string 
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
     .join('&');
-
-/** Retries an operation that spawns a process when the machine momentarily refuses (ENOMEM, EAGAIN). */
-export async function retrySpawn<T>(operation: () => T | Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await operation();
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? String(err);
-      if (i >= attempts || !/ENOMEM|EAGAIN/.test(code)) throw err;
-      await new Promise((r) => setTimeout(r, 500 * i));
-    }
-  }
-}
