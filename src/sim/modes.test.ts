@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { startSimulator, type Simulator } from './index';
 import { getJson, manualClock, qs } from './testkit';
+import { fixtureBody } from '../../tests/fixtures/bitget/fixtures';
 
-const UTA_ON_CLASSIC = JSON.parse(
-  readFileSync('/work/shared/reference/recorded/uta-mode-on-classic-endpoint.json', 'utf8'),
-) as { code: string; msg: string };
+/** The recorded answer (tests/fixtures/bitget holds the shared recordings, checked equal to them). */
+const UTA_ON_CLASSIC = fixtureBody('uta-mode-on-classic-endpoint.json') as unknown as {
+  code: string;
+  msg: string;
+};
 
 const V2_ORDER_ENDPOINTS: Array<[string, string]> = [
   ['/api/v2/spot/trade/history-orders', ''],

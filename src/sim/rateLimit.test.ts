@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startSimulator, type Simulator } from './index';
 import { SlidingWindowLimiter } from './rateLimit';
 import { getJson, manualClock, qs } from './testkit';
+import { fixtureBody } from '../../tests/fixtures/bitget/fixtures';
 
-const RECORDED = '/work/shared/reference/recorded';
 const SPOT = '/api/v2/spot/trade/history-orders';
 const FUTURES = '/api/v2/mix/order/orders-history';
 
@@ -28,10 +26,7 @@ describe('per-UID per-endpoint budgets in a sliding one-second window', () => {
     }
     expect(statuses.filter((s) => s === 200)).toHaveLength(20);
     expect(statuses[20]).toBe(429);
-    const recorded = JSON.parse(readFileSync(join(RECORDED, 'rate-limited.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
+    const recorded = fixtureBody('rate-limited.json');
     expect(refusedBody).toMatchObject({ code: recorded.code, msg: recorded.msg, data: null });
     expect(typeof (refusedBody as { requestTime: unknown }).requestTime).toBe('number');
   });

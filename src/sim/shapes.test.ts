@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startSimulator, type Simulator, type TruthRecord } from './index';
 import { getJson, manualClock, qs } from './testkit';
+import { fixtureBody } from '../../tests/fixtures/bitget/fixtures';
 
-const RECORDED = '/work/shared/reference/recorded';
-const recorded = (file: string) =>
-  JSON.parse(readFileSync(join(RECORDED, file), 'utf8')) as Record<string, unknown>;
+/** The recorded samples (tests/fixtures/bitget holds the shared recordings, checked equal to them). */
+const recorded = (file: string): Record<string, unknown> => fixtureBody(file);
 
 type Shape = Record<string, string>;
 const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
