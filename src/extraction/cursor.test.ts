@@ -67,8 +67,8 @@ describe('cursor pagination', () => {
 
   it('splits off the older half of the remaining range, leaving both ranges disjoint', () => {
     const c = cursor({ next: '5', lastCTime: 1800 });
-    expect(splitRange(c, 10)).toEqual({ start: 1000, end: 1400 });
-    expect(c.start).toBe(1400);
+    expect(splitRange(c, 10)).toEqual({ start: 1000, end: 1400, queryStart: 1000 });
+    expect(c).toMatchObject({ start: 1400, queryStart: 1000 });
     expect(splitRange(cursor({ next: '5', lastCTime: 1010 }), 10)).toBeNull();
     expect(splitRange(cursor({ next: null, lastCTime: 1800 }), 10)).toBeNull();
   });
@@ -79,7 +79,7 @@ describe('cursor pagination', () => {
       next: 'tok',
       lastCTime: 1800,
     });
-    expect(splitRange(v3, 10)).toEqual({ start: 1000, end: 1400 });
+    expect(splitRange(v3, 10)).toEqual({ start: 1000, end: 1400, queryStart: 1000 });
     expect(v3).toMatchObject({ start: 1400, queryStart: 1000 });
     expect(nextQuery(v3)).toMatchObject({ startTime: 999, endTime: 2000, next: 'tok' });
     const owned = applyPage(v3, {
@@ -98,9 +98,48 @@ describe('cursor pagination', () => {
     // 100 rows over 100 ms: about 800 rows, eight pages: worth a cursor.
     expect(
       splitRange(cursor({ next: '5', lastCTime: 1800 }), 10, { rows: 100, spanMs: 100, minPages: 4 }),
-    ).toEqual({
-      start: 1000,
-      end: 1400,
+    ).toEqual({ start: 1000, end: 1400, queryStart: 1000 });
+  });
+
+  it('ends a split id-paginated cursor on the page that crosses into its older neighbour, with no extra request', () => {
+    const c = cursor({ next: String(1_000_000_000_000_000_000n + 90n), lastCTime: 1800 });
+    splitRange(c, 10);
+    // It keeps asking from the range's old start, so the exchange can show it a row of the older cursor.
+    expect(nextQuery(c)).toMatchObject({ startTime: 999, endTime: 1801 });
+    const first = applyPage(c, {
+      orders: [FakeExchange.order(80, 1700), FakeExchange.order(70, 1500)],
+      next: FakeExchange.order(70, 1500).orderId,
     });
+    expect(first.map((o) => o.cTime)).toEqual([1700, 1500]);
+    expect(c.done).toBe(false);
+    const last = applyPage(c, {
+      orders: [FakeExchange.order(60, 1400), FakeExchange.order(50, 1399), FakeExchange.order(40, 1200)],
+      next: FakeExchange.order(40, 1200).orderId,
+    });
+    // 1400 is its own (start is inclusive); 1399 and 1200 belong to the older cursor, which fetches them itself.
+    expect(last.map((o) => o.cTime)).toEqual([1400]);
+    expect(c.done).toBe(true);
+  });
+
+  it('gives a cursor split off a split cursor the first query start, so it too ends by crossing', () => {
+    const c = cursor({ next: '9', lastCTime: 1800 });
+    splitRange(c, 10); // c: [1400, 2000), older [1000, 1400)
+    c.lastCTime = 1900;
+    c.start = 1400;
+    const older = splitRange(c, 10); // c: [1650, 2000) and [1400, 1650), both asking from 1000
+    expect(older).toEqual({ start: 1400, end: 1650, queryStart: 1000 });
+    const split = cursor({ start: older!.start, end: older!.end, queryStart: older!.queryStart });
+    expect(nextQuery(split)).toMatchObject({ startTime: 999, endTime: 1650, next: null });
+    applyPage(split, { orders: [FakeExchange.order(5, 1600), FakeExchange.order(4, 1300)], next: 'n' });
+    expect(split.done).toBe(true);
+  });
+
+  it("keeps the bottom cursor of a window asking from its own start and ending only on the exchange's word", () => {
+    const bottom = cursor({ start: 1000, end: 1400 });
+    expect(nextQuery(bottom).startTime).toBe(999);
+    applyPage(bottom, { orders: [FakeExchange.order(3, 1100)], next: 'n' });
+    expect(bottom.done).toBe(false);
+    applyPage(bottom, { orders: [], next: null });
+    expect(bottom.done).toBe(true);
   });
 });

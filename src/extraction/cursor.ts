@@ -35,17 +35,19 @@ export class PaginationStalledError extends Error {
  * inclusive or exclusive; rows outside are left to the neighbouring cursor. Id-paginated sources also narrow
  * endTime to the oldest row seen (+1 ms), so that progress holds even if idLessThan were ignored alongside a
  * time range ("orderId > startTime+endTime > idLessThan" in Bitget's precedence notes).
+ *
+ * A cursor made by a split asks from its `queryStart` (the start of the range it was split from), below its
+ * own start: the page that reaches past its start proves it has every row of its range (rows come newest
+ * first), so it ends on that page instead of asking once more for the exchange's empty "nothing more".
  */
 export function nextQuery(cursor: CursorState): PageQuery {
   const narrowed =
     isIdPaginated(cursor.source.endpoint) && cursor.lastCTime !== null
       ? Math.min(cursor.end, cursor.lastCTime + 1)
       : cursor.end;
-  // An opaque (v3) token is only ever sent back with the range it was issued for.
-  const start = isIdPaginated(cursor.source.endpoint) ? cursor.start : (cursor.queryStart ?? cursor.start);
   return {
     source: cursor.source,
-    startTime: Math.max(0, start - 1),
+    startTime: Math.max(0, (cursor.queryStart ?? cursor.start) - 1),
     endTime: narrowed,
     next: cursor.next,
     limit: PAGE_LIMIT,
@@ -78,8 +80,8 @@ export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrde
   cursor.orders += owned.length;
   cursor.next = page.next;
   cursor.failures = 0;
-  // Rows come newest first: once a page reaches below the cursor's range, everything after it belongs to the
-  // cursor that owns the older range (a v3 cursor keeps its original query after a split, see splitRange).
+  // Rows come newest first: once a page reaches below the cursor's range, the cursor has every row of its range
+  // and everything after belongs to the cursor that owns the older range (see nextQuery and splitRange).
   const crossed = page.orders.some((o) => o.cTime < cursor.start);
   if (page.next === null || (crossed && cursor.queryStart !== undefined)) cursor.done = true;
   else if (cursor.maxPages !== undefined && cursor.pages >= cursor.maxPages) cursor.done = true;
@@ -89,27 +91,32 @@ export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrde
 /**
  * When a lane has too few cursors to keep its budget busy, a cursor with more to fetch hands the older half of
  * its remaining range to a new cursor. The ranges stay disjoint, so no order is fetched twice or missed.
- * Returns the new cursor's range, or null when the cursor cannot be split.
+ * Returns the new cursor's range and the start its queries use, or null when the cursor cannot be split.
+ *
+ * Both cursors keep asking from the start of the range before the split (`queryStart`): the split cursor stops
+ * on the page that crosses into its older neighbour's range, so a split costs its last, partly filled page and
+ * no "nothing more" request. A started v3 cursor must keep that query anyway: its opaque token is only ever
+ * sent back with the range it was issued for.
  */
 export function splitRange(
   cursor: CursorState,
   minSpanMs: number,
   page?: { rows: number; spanMs: number; minPages: number },
-): { start: number; end: number } | null {
+): { start: number; end: number; queryStart: number } | null {
   if (cursor.done || cursor.next === null || cursor.lastCTime === null) return null;
   if (cursor.maxPages !== undefined) return null;
   const lo = cursor.start;
   const hi = Math.min(cursor.lastCTime, cursor.end);
   if (hi - lo < 2 * minSpanMs) return null;
-  // Each new cursor costs about two requests (its last partial page and the exchange's "nothing more"):
-  // split only when the density of the page just read says enough pages remain to pay for that.
+  // A new cursor costs about one request beyond its share of pages (its last, partly filled page): split only
+  // when the density of the page just read says enough pages remain to pay for that.
   if (page && page.rows > 0) {
     const expectedRows = (page.rows / Math.max(1, page.spanMs)) * (hi - lo);
     if (expectedRows < page.minPages * PAGE_LIMIT) return null;
   }
   const mid = lo + Math.floor((hi - lo) / 2);
-  // A v3 cursor cannot be re-issued for a narrower range: it keeps its query and stops once it passes `mid`.
-  if (!isIdPaginated(cursor.source.endpoint)) cursor.queryStart ??= cursor.start;
+  const queryStart = cursor.queryStart ?? lo;
+  cursor.queryStart = queryStart;
   cursor.start = mid;
-  return { start: lo, end: mid };
+  return { start: lo, end: mid, queryStart };
 }

@@ -183,7 +183,10 @@ export async function runLane(
           spanMs: Math.max(...times) - Math.min(...times) + 1,
           minPages: settings.minPagesToSplit,
         });
-        if (older) lane.cursors.push(newCursor(lane, cursor.source, older.start, older.end));
+        if (older) {
+          const below = older.queryStart < older.start ? { queryStart: older.queryStart } : {};
+          lane.cursors.push(newCursor(lane, cursor.source, older.start, older.end, below));
+        }
       }
       if (buffer.length >= settings.checkpointOrders) void checkpoint();
     } catch (err) {

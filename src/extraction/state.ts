@@ -21,7 +21,10 @@ export const cursorStateSchema = z.object({
   start: z.number(),
   /** Exclusive upper bound of cTime this cursor owns. */
   end: z.number(),
-  /** For an opaque (v3) cursor split after it started: the start its token was issued with. */
+  /**
+   * Set by a split: the start its queries use, below `start` (the start of the range it was split from). The page
+   * that reaches below `start` ends the cursor; a started v3 token is only ever sent back with this range.
+   */
   queryStart: z.number().optional(),
   /** Token for the next page (idLessThan or v3 cursor); null before the first page. */
   next: z.string().nullable(),
