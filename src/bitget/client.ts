@@ -54,7 +54,7 @@ export interface BitgetClientOptions {
   baseDelayMs?: number;
   /** Largest backoff, ms. Default 10000. */
   maxDelayMs?: number;
-  /** Rate budgets and margin (used when `limiters` is not given). Default margin DEFAULT_RATE_MARGIN (0.9). */
+  /** Rate budgets and margin (used when `limiters` is not given). Default margin DEFAULT_RATE_MARGIN (0.95). */
   rateLimits?: RateLimitOptions;
   /** Limiters to share; default: the process-wide limiters for (baseUrl, rateLimits). */
   limiters?: RateLimiters;

@@ -61,7 +61,7 @@ function stopWindowServer(server: WindowServer): Promise<void> {
 
 describe('minimum spacing', () => {
   it('is 1000 / (rate × margin) ms, rounded up', () => {
-    expect(DEFAULT_RATE_MARGIN).toBe(0.9);
+    expect(DEFAULT_RATE_MARGIN).toBe(0.95);
     expect(minTimeFor(20, 0.95)).toBe(53);
     expect(minTimeFor(10, 0.95)).toBe(106);
     expect(minTimeFor(100, 0.95)).toBe(11);

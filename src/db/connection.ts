@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
 import { createPool } from 'mysql2';
 import { Migrator } from './kyselyMigration';
 import { InCodeMigrationProvider } from './migrations';
@@ -95,8 +96,31 @@ function openSqlite(path: string, displayUrl: string): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withPreparedWrites(sqlite) }) });
   return wrap(db, 'sqlite', displayUrl);
+}
+
+/**
+ * better-sqlite3 as Kysely sees it, with write statements kept prepared: Kysely prepares every query it runs,
+ * and an import runs the same 1000-row INSERT text batch after batch (preparing it again took about a tenth
+ * of the import's time). Only statements that return no rows are reused: a reader may still be iterating a
+ * streamed query when the same text runs again.
+ */
+function withPreparedWrites(sqlite: BetterSqlite3.Database, capacity = 32): SqliteDatabase {
+  const writes = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const kept = writes.get(text);
+      if (kept) return kept;
+      const statement = sqlite.prepare(text);
+      if (!statement.reader) {
+        if (writes.size >= capacity) writes.delete(writes.keys().next().value as string);
+        writes.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function openMysql(url: string, displayUrl: string, poolSize: number): Database {
