@@ -8,7 +8,13 @@ import { createStageHandlers } from '../extraction/handlers';
 import type { LaneProgress } from '../extraction/laneWorker';
 import type { ExtractionSettings } from '../extraction/stages';
 import { DEFAULT_EXTRACTION_SETTINGS } from '../extraction/stages';
-import { RunStore, createS3Client, startLocalS3 } from '../storage';
+import {
+  RunStore,
+  createS3Client,
+  localS3ProcessAvailable,
+  startLocalS3,
+  startLocalS3Process,
+} from '../storage';
 import type { LocalS3 } from '../storage';
 import { buildExtractionStateMachine, TASK_STATES } from '../../statemachine';
 import type { TaskLambdaName } from '../../statemachine';
@@ -27,6 +33,11 @@ export interface LocalStackOptions {
   /** Retry waits per state, ms (default: the definition's own backoff). */
   retryIntervalMs?: number;
   onProgress?: (p: LaneProgress) => void;
+  /**
+   * Where the S3 server runs: a process of its own (the default whenever the project is built, as for the CLI
+   * and the bench) or this one (the default under ts-jest, which has no compiled child entry).
+   */
+  s3Server?: 'process' | 'in-process';
 }
 
 export interface LocalStack {
@@ -54,7 +65,10 @@ export function localFunctionArns(): Record<TaskLambdaName, string> {
  * deployed state machine definition run in process with the handlers bound.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const s3 = await startLocalS3({ directory: join(options.dataDir, 's3'), bucket: LOCAL_BUCKET });
+  const s3Options = { directory: join(options.dataDir, 's3'), bucket: LOCAL_BUCKET };
+  const inProcess =
+    (options.s3Server ?? (localS3ProcessAvailable() ? 'process' : 'in-process')) === 'in-process';
+  const s3 = inProcess ? await startLocalS3(s3Options) : await startLocalS3Process(s3Options);
   const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
   const client = new BitgetClient({
     ...options.client,

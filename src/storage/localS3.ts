@@ -15,17 +15,19 @@ export interface LocalS3 extends S3Location {
 }
 
 /** s3rver's fixed development credentials: not a secret, the local server accepts only these. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-/**
- * Starts an S3-compatible server on loopback, storing objects under `directory`, with `bucket` created.
- * The run talks to it with the same @aws-sdk/client-s3 code it uses against AWS.
- */
-export async function startLocalS3(options: {
+export interface LocalS3Options {
   directory: string;
   bucket: string;
   port?: number;
-}): Promise<LocalS3> {
+}
+
+/**
+ * Starts an S3-compatible server on loopback in this process, storing objects under `directory`, with `bucket`
+ * created. The run talks to it with the same @aws-sdk/client-s3 code it uses against AWS.
+ */
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   mkdirSync(options.directory, { recursive: true });
   const server = new S3rver({
     address: '127.0.0.1',

@@ -1,0 +1,32 @@
+/**
+ * Entry of the local S3 server's own process (see startLocalS3Process). Argument: JSON LocalS3Options. Sends
+ * {endpoint} over IPC once it serves, or {error}; stops on SIGTERM, SIGINT or when the parent goes away.
+ */
+import { z } from 'zod';
+import { startLocalS3 } from './localS3';
+
+const optionsSchema = z.strictObject({
+  directory: z.string().min(1),
+  bucket: z.string().min(3),
+  port: z.number().int().min(0).max(65535).optional(),
+});
+
+async function main(): Promise<void> {
+  const options = optionsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+  const s3 = await startLocalS3(options);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void s3.close().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop);
+  process.send?.({ endpoint: s3.endpoint });
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ error: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCAL_CREDENTIALS } from './localS3';
+import type { LocalS3, LocalS3Options } from './localS3';
+
+/** The compiled entry of the child (absent under ts-jest, which runs the sources uncompiled). */
+const CHILD_ENTRY = join(__dirname, 'localS3Child.js');
+
+export class LocalS3StartError extends Error {
+  override readonly name = 'LocalS3StartError';
+}
+
+/** True when the S3 server can run in a process of its own (the project is built). */
+export function localS3ProcessAvailable(): boolean {
+  return existsSync(CHILD_ENTRY);
+}
+
+/**
+ * The local S3 server (s3rver, as startLocalS3 runs it) in a process of its own. In the run's process, s3rver's
+ * request handling, MD5 hashing and file writes took about a third of the collector's CPU and shared the event
+ * loop with the lanes' request timers; in a child it uses another core. The child exits when its parent does,
+ * however the parent ends (its IPC channel closes), and never keeps the parent alive.
+ */
+export async function startLocalS3Process(options: LocalS3Options): Promise<LocalS3 & { pid: number }> {
+  if (!localS3ProcessAvailable())
+    throw new LocalS3StartError(`${CHILD_ENTRY} does not exist: build the project first (npm run build)`);
+  const child = fork(CHILD_ENTRY, [JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m: { endpoint?: unknown; error?: unknown }) => {
+      if (typeof m.endpoint === 'string') resolve(m.endpoint);
+      else reject(new LocalS3StartError(`local S3 server did not start: ${String(m.error)}`));
+    });
+    child.once('error', (err) =>
+      reject(new LocalS3StartError(`local S3 server did not start: ${err.message}`)),
+    );
+    child.once('exit', (code, signal) =>
+      reject(
+        new LocalS3StartError(`local S3 server exited before it was ready (${signal ?? `code ${code}`})`),
+      ),
+    );
+  });
+  child.unref();
+  child.channel?.unref();
+  let closed: Promise<void> | undefined;
+  return {
+    pid: child.pid!,
+    bucket: options.bucket,
+    region: 'us-east-1',
+    endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    close: () => {
+      closed ??= child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : stop();
+      return closed;
+    },
+  };
+
+  function stop(): Promise<void> {
+    // Held again while it stops: whoever awaits close() must see the child's exit, not an emptied event loop.
+    child.ref();
+    child.kill('SIGTERM');
+    return exited;
+  }
+}
