@@ -12,7 +12,9 @@ const optionsSchema = z.strictObject({
 });
 
 async function main(): Promise<void> {
-  const options = optionsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+  const parsed = optionsSchema.safeParse(JSON.parse(process.argv[2] ?? '{}'));
+  if (!parsed.success) throw new Error(`invalid options: ${z.prettifyError(parsed.error)}`);
+  const options = parsed.data;
   const s3 = await startLocalS3(options);
   let stopping = false;
   const stop = () => {
