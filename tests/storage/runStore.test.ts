@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -59,6 +61,46 @@ describe('RunStore against a real S3 protocol server (s3rver)', () => {
       count++;
     }
     expect(count).toBe(lines);
+  });
+
+  it("assembles a multipart upload of several parts intact, with S3's multipart ETag (MD5 of the parts' MD5s)", async () => {
+    const { stream, done } = store.createUpload('results/r/parts.jsonl', 'application/x-ndjson');
+    const part = 32 * 1024 * 1024;
+    const size = 1024; // a part holds a whole number of lines
+    const line = (i: number) => `${String(i).padStart(9, '0')} ${'y'.repeat(size - 11)}\n`;
+    const lines = (2.5 * part) / size;
+    const whole = createHash('md5');
+    for (let i = 0; i < lines; i++) {
+      whole.update(line(i));
+      if (!stream.write(line(i))) await new Promise((r) => stream.once('drain', r));
+    }
+    stream.end();
+    await done();
+    const bytes = lines * size;
+    const partMd5s = [0, 1, 2].map((k) =>
+      createHash('md5')
+        .update(
+          Buffer.concat(
+            Array.from({ length: Math.min(part, bytes - k * part) / size }, (_, j) =>
+              Buffer.from(line(k * (part / size) + j)),
+            ),
+          ),
+        )
+        .digest(),
+    );
+    const head = await createS3Client(s3).send(
+      new HeadObjectCommand({ Bucket: s3.bucket, Key: 'results/r/parts.jsonl' }),
+    );
+    expect(head.ContentLength).toBe(bytes);
+    expect(head.ETag).toBe(`"${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-3"`);
+    const back = createHash('md5');
+    let count = 0;
+    for await (const l of store.readLines('results/r/parts.jsonl')) {
+      back.update(l + '\n');
+      count++;
+    }
+    expect(count).toBe(lines);
+    expect(back.digest('hex')).toBe(whole.digest('hex'));
   });
 
   it('presigns a GET URL that downloads the object without credentials', async () => {
