@@ -184,8 +184,8 @@ export async function runLane(
           minPages: settings.minPagesToSplit,
         });
         if (older) {
-          const below = older.queryStart < older.start ? { queryStart: older.queryStart } : {};
-          lane.cursors.push(newCursor(lane, cursor.source, older.start, older.end, below));
+          const { start, end, queryStart } = older;
+          lane.cursors.push(newCursor(lane, cursor.source, start, end, { queryStart }));
         }
       }
       if (buffer.length >= settings.checkpointOrders) void checkpoint();
