@@ -121,6 +121,17 @@ describe('cursor pagination', () => {
     expect(c.done).toBe(true);
   });
 
+  it('does not end a split cursor on a page whose last row is still inside its range', () => {
+    const c = cursor({ next: String(1_000_000_000_000_000_000n + 90n), lastCTime: 1800 });
+    splitRange(c, 10); // c: [1400, 2000), asking from 1000
+    const owned = applyPage(c, {
+      orders: [FakeExchange.order(8, 1700), FakeExchange.order(7, 1300), FakeExchange.order(6, 1500)],
+      next: FakeExchange.order(6, 1500).orderId,
+    });
+    expect(owned.map((o) => o.cTime)).toEqual([1700, 1500]);
+    expect(c.done).toBe(false);
+  });
+
   it('gives a cursor split off a split cursor the first query start, so it too ends by crossing', () => {
     const c = cursor({ next: '9', lastCTime: 1800 });
     splitRange(c, 10); // c: [1400, 2000), older [1000, 1400)

@@ -80,9 +80,10 @@ export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrde
   cursor.orders += owned.length;
   cursor.next = page.next;
   cursor.failures = 0;
-  // Rows come newest first: once a page reaches below the cursor's range, the cursor has every row of its range
-  // and everything after belongs to the cursor that owns the older range (see nextQuery and splitRange).
-  const crossed = page.orders.some((o) => o.cTime < cursor.start);
+  // Rows come newest first: once a page ends below the cursor's range, the cursor has every row of its range and
+  // everything after belongs to the cursor that owns the older range (see nextQuery and splitRange). The page's
+  // last row decides, not any row: an out-of-order row below the range inside a page ends nothing.
+  const crossed = (page.orders.at(-1)?.cTime ?? Infinity) < cursor.start;
   if (page.next === null || (crossed && cursor.queryStart !== undefined)) cursor.done = true;
   else if (cursor.maxPages !== undefined && cursor.pages >= cursor.maxPages) cursor.done = true;
   return owned;
