@@ -102,8 +102,8 @@ function openSqlite(path: string, displayUrl: string): Database {
 
 /**
  * better-sqlite3 as Kysely sees it, with write statements kept prepared: Kysely prepares every query it runs,
- * and an import runs the same 1000-row INSERT text batch after batch (preparing it again took about a tenth
- * of the import's time). Only statements that return no rows are reused: a reader may still be iterating a
+ * and an import runs the same 1000-row INSERT text batch after batch (preparing it again was 5.5 % of an
+ * import's CPU in a profile of 50 000 orders). Only statements that return no rows are reused: a reader may still be iterating a
  * streamed query when the same text runs again.
  */
 function withPreparedWrites(sqlite: BetterSqlite3.Database, capacity = 32): SqliteDatabase {

@@ -135,13 +135,12 @@ describe('cursor pagination', () => {
   it('gives a cursor split off a split cursor the first query start, so it too ends by crossing', () => {
     const c = cursor({ next: '9', lastCTime: 1800 });
     splitRange(c, 10); // c: [1400, 2000), older [1000, 1400)
-    c.lastCTime = 1900;
-    c.start = 1400;
-    const older = splitRange(c, 10); // c: [1650, 2000) and [1400, 1650), both asking from 1000
-    expect(older).toEqual({ start: 1400, end: 1650, queryStart: 1000 });
+    const older = splitRange(c, 10); // c: [1600, 2000) and [1400, 1600), both asking from 1000
+    expect(older).toEqual({ start: 1400, end: 1600, queryStart: 1000 });
+    expect(c).toMatchObject({ start: 1600, queryStart: 1000 });
     const split = cursor({ start: older!.start, end: older!.end, queryStart: older!.queryStart });
-    expect(nextQuery(split)).toMatchObject({ startTime: 999, endTime: 1650, next: null });
-    applyPage(split, { orders: [FakeExchange.order(5, 1600), FakeExchange.order(4, 1300)], next: 'n' });
+    expect(nextQuery(split)).toMatchObject({ startTime: 999, endTime: 1600, next: null });
+    applyPage(split, { orders: [FakeExchange.order(5, 1500), FakeExchange.order(4, 1300)], next: 'n' });
     expect(split.done).toBe(true);
   });
 

@@ -33,11 +33,6 @@ export interface LocalStackOptions {
   /** Retry waits per state, ms (default: the definition's own backoff). */
   retryIntervalMs?: number;
   onProgress?: (p: LaneProgress) => void;
-  /**
-   * Where the S3 server runs: a process of its own (the default whenever the project is built, as for the CLI
-   * and the bench) or this one (the default under ts-jest, which has no compiled child entry).
-   */
-  s3Server?: 'process' | 'in-process';
 }
 
 export interface LocalStack {
@@ -65,10 +60,10 @@ export function localFunctionArns(): Record<TaskLambdaName, string> {
  * deployed state machine definition run in process with the handlers bound.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // The S3 server gets a process of its own whenever the project is built (CLI, serve, demo, bench); under
+  // ts-jest, which has no compiled child entry, it runs in this process.
   const s3Options = { directory: join(options.dataDir, 's3'), bucket: LOCAL_BUCKET };
-  const inProcess =
-    (options.s3Server ?? (localS3ProcessAvailable() ? 'process' : 'in-process')) === 'in-process';
-  const s3 = inProcess ? await startLocalS3(s3Options) : await startLocalS3Process(s3Options);
+  const s3 = localS3ProcessAvailable() ? await startLocalS3Process(s3Options) : await startLocalS3(s3Options);
   const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
   const client = new BitgetClient({
     ...options.client,
