@@ -3,11 +3,10 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CREDENTIALS } from '../../tests/fixtures/bitget/fixtures';
 import { BitgetClient } from './client';
+import type { EndpointId } from './endpoints';
 import { DEFAULT_RATE_MARGIN, RateLimiters, SpacingGate, minTimeFor } from './rate-limits';
 
 const SPOT = '/api/v2/spot/trade/history-orders';
-const FUTURES = '/api/v2/mix/order/orders-history';
-const UTA = '/api/v3/trade/history-orders';
 
 /** The largest number of arrivals in any closed one-second window [t, t + 1000 ms]. */
 function busiestSecond(arrivals: readonly number[]): number {
@@ -95,63 +94,108 @@ describe('minimum spacing', () => {
   });
 });
 
-describe('the limiters', () => {
-  let server: WindowServer;
+/**
+ * Acquires `count` slots per (account, endpoint) under jest's fake clock and returns the fake time at which
+ * each was released. Rate limiting is a property of the schedule, proved here without sockets or a real clock
+ * (a real-time test on a shared 2-core machine measures its event loop, not the limiter).
+ */
+async function releaseTimes(
+  limiters: RateLimiters,
+  requests: readonly { account: string; endpoint: EndpointId; count: number }[],
+): Promise<Map<string, number[]>> {
+  const released = new Map<string, number[]>();
+  const pending = requests.flatMap(({ account, endpoint, count }) =>
+    Array.from({ length: count }, () =>
+      limiters.acquire(account, endpoint).then(() => {
+        const key = `${account}|${endpoint}`;
+        released.set(key, [...(released.get(key) ?? []), Date.now()]);
+      }),
+    ),
+  );
+  const total = pending.length;
+  let done = 0;
+  for (const p of pending) void p.then(() => done++);
+  for (let step = 0; step < 100_000 && done < total; step++) await jest.advanceTimersByTimeAsync(1);
+  await Promise.all(pending);
+  return released;
+}
+
+describe('the limiters, on a fake clock', () => {
   let limiters: RateLimiters;
+  beforeEach(() => jest.useFakeTimers({ now: 1_750_000_000_000 }));
   afterEach(async () => {
+    jest.useRealTimers(); // Bottleneck's stop() waits on timers of its own
     await limiters.stop();
-    await stopWindowServer(server);
   });
 
   it('never let more than the budget of an endpoint through in any sliding second, with the default margin', async () => {
-    server = await startWindowServer({
-      [SPOT]: { budget: 20, data: [] },
-      [FUTURES]: { budget: 10, data: { entrustedList: [], endId: null } },
-    });
     limiters = new RateLimiters();
-    const options = { credentials: CREDENTIALS, baseUrl: server.url, limiters };
-    // Two clients of the same account share one budget per endpoint.
-    const first = new BitgetClient(options);
-    const second = new BitgetClient(options);
-    await Promise.all([
-      ...Array.from({ length: 44 }, (_, i) => (i % 2 ? first : second).getSpotHistoryOrders({ limit: 100 })),
-      ...Array.from({ length: 21 }, () => first.getFuturesHistoryOrders({ productType: 'USDT-FUTURES' })),
+    const released = await releaseTimes(limiters, [
+      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 44 },
+      { account: 'uid-1', endpoint: 'futuresHistoryOrders', count: 21 },
     ]);
-    expect(first.stats().http429 + second.stats().http429).toBe(0);
-    const spot = await server.arrivals(SPOT);
-    const futures = await server.arrivals(FUTURES);
+    const spot = released.get('uid-1|spotHistoryOrders')!;
+    const futures = released.get('uid-1|futuresHistoryOrders')!;
     expect(spot).toHaveLength(44);
     expect(futures).toHaveLength(21);
     expect(busiestSecond(spot)).toBeLessThanOrEqual(20);
     expect(busiestSecond(futures)).toBeLessThanOrEqual(10);
+    // …and no slower than the margin: 44 starts 53 ms apart span 43 gaps (the fake clock steps 1 ms at a time).
+    expect(spot[spot.length - 1]! - spot[0]!).toBeLessThanOrEqual(43 * 53 + 20);
   });
 
-  it('are checked by a window test that does catch a limiter set above the budget', async () => {
-    server = await startWindowServer({ [SPOT]: { budget: 20, data: [] } });
+  it('share one budget between two callers of the same account, and keep accounts apart', async () => {
+    limiters = new RateLimiters();
+    const released = await releaseTimes(limiters, [
+      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 22 },
+      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 22 },
+      { account: 'uid-2', endpoint: 'spotHistoryOrders', count: 20 },
+    ]);
+    expect(released.get('uid-1|spotHistoryOrders')).toHaveLength(44);
+    expect(busiestSecond(released.get('uid-1|spotHistoryOrders')!)).toBeLessThanOrEqual(20);
+    // The second account's 20 leave at its own spacing (19 gaps of 53 ms) although the first account is busy.
+    const other = released.get('uid-2|spotHistoryOrders')!;
+    expect(other[other.length - 1]! - other[0]!).toBeLessThanOrEqual(19 * 53 + 20);
+  });
+
+  it('are checked by a window count that does catch a limiter set above the budget', async () => {
     limiters = new RateLimiters({ margin: 1, ratePerSecond: { spotHistoryOrders: 40 } });
-    const client = new BitgetClient({ credentials: CREDENTIALS, baseUrl: server.url, limiters, retries: 0 });
-    const results = await Promise.allSettled(Array.from({ length: 30 }, () => client.getSpotHistoryOrders()));
-    expect(busiestSecond(await server.arrivals(SPOT))).toBeGreaterThan(20);
-    expect(results.filter((r) => r.status === 'rejected').length).toBeGreaterThan(0);
-    expect(client.stats().http429).toBeGreaterThan(0);
-    // Every 429 came from the one endpoint under test, and is attributed to it.
-    expect(client.stats().http429ByEndpoint).toEqual({ spotHistoryOrders: client.stats().http429 });
-    expect(client.stats().errors.rate_limit).toBeGreaterThan(0);
+    const released = await releaseTimes(limiters, [
+      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 30 },
+    ]);
+    expect(busiestSecond(released.get('uid-1|spotHistoryOrders')!)).toBeGreaterThan(20);
   });
 
   it('hold every request to the shared IP budget as well', async () => {
-    server = await startWindowServer({
-      [SPOT]: { budget: 20, data: [] },
-      [UTA]: { budget: 20, data: { list: [], cursor: '' } },
-    });
     limiters = new RateLimiters({ ipPerMinute: 600 }); // 10/s for the whole IP
-    const client = new BitgetClient({ credentials: CREDENTIALS, baseUrl: server.url, limiters });
-    await Promise.all([
-      ...Array.from({ length: 11 }, () => client.getSpotHistoryOrders()),
-      ...Array.from({ length: 11 }, () => client.getUtaHistoryOrders({ category: 'SPOT' })),
+    const released = await releaseTimes(limiters, [
+      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 11 },
+      { account: 'uid-1', endpoint: 'utaHistoryOrders', count: 11 },
     ]);
-    const all = await server.arrivals();
-    expect(all).toHaveLength(23); // 22 calls and the server-time sync
+    const all = [...released.values()].flat();
+    expect(all).toHaveLength(22);
     expect(busiestSecond(all)).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('the client and its 429s, over a socket', () => {
+  let server: WindowServer;
+  afterEach(async () => stopWindowServer(server));
+
+  it('counts each HTTP 429 against the endpoint that drew it, with the rate_limit category', async () => {
+    server = await startWindowServer({ [SPOT]: { budget: 0, data: [] } }); // refuses every request
+    const limiters = new RateLimiters();
+    const client = new BitgetClient({ credentials: CREDENTIALS, baseUrl: server.url, limiters, retries: 0 });
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () => client.getSpotHistoryOrders()),
+      );
+      expect(results.every((r) => r.status === 'rejected')).toBe(true);
+      expect(client.stats().http429).toBe(5);
+      expect(client.stats().http429ByEndpoint).toEqual({ spotHistoryOrders: 5 });
+      expect(client.stats().errors.rate_limit).toBe(5);
+    } finally {
+      await limiters.stop();
+    }
   });
 });
