@@ -2,6 +2,7 @@ import { runSimCommand } from '../sim';
 import { runDemoCommand } from './demo';
 import type { CliIo } from './extract';
 import { runExtractCommand } from './extract';
+import { runReportCommand } from './report';
 import { runServeCommand } from './serve';
 
 const USAGE = `usage: bitget-orders <command> [options]
@@ -11,6 +12,7 @@ commands:
   extract  fetch every order of the account into --out (orders.jsonl, orders.json, summary.json)
   serve    start the HTTP API (docs at /docs)
   demo     simulator + full extraction + check against the ground truth + database import
+  report   write a run's report.html (charts and tables of its orders and of the run itself)
 
 Run "bitget-orders <command> --help" for a command's options.
 `;
@@ -27,6 +29,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return runServeCommand(rest, io);
     case 'demo':
       return runDemoCommand(rest, io);
+    case 'report':
+      return runReportCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':

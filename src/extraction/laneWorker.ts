@@ -162,6 +162,8 @@ export async function runLane(
 
   const work = async (cursor: CursorState) => {
     lane.requests += 1;
+    const second = String(Math.floor(now() / 1000));
+    lane.requestsBySecond[second] = (lane.requestsBySecond[second] ?? 0) + 1;
     starts.push(now());
     try {
       const page = await deps.fetchPage(nextQuery(cursor));

@@ -238,6 +238,7 @@ export function newLane(runId: string, laneId: string, endpoint: EndpointId): La
     symbolsSeen: {},
     invocations: 0,
     busyMs: 0,
+    requestsBySecond: {},
     done: false,
   };
 }

@@ -1,0 +1,61 @@
+import { FakeExchange } from '../../tests/helpers/fakeExchange';
+import type { CanonicalOrder } from '../core/order';
+import { orderFigures } from './orderFigures';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 1, 12);
+
+async function* each(orders: CanonicalOrder[]) {
+  yield* orders;
+}
+
+describe('orderFigures', () => {
+  const orders = [
+    FakeExchange.order(1, T0, { fee: '0.1', feeCoin: 'USDT', baseVolume: '0.5', quoteVolume: '10.1' }),
+    FakeExchange.order(2, T0 + 1000, { fee: '0.2', feeCoin: 'USDT', baseVolume: '0.25', quoteVolume: '5.2' }),
+    FakeExchange.order(3, T0 + 3 * DAY, {
+      market: 'usdt-futures',
+      symbol: 'ETHUSDT',
+      fee: '0.00001',
+      feeCoin: 'BNB',
+      baseVolume: '2',
+      quoteVolume: '100',
+    }),
+    FakeExchange.order(4, T0 + 3 * DAY + 5, {
+      fee: null,
+      feeCoin: null,
+      baseVolume: null,
+      quoteVolume: null,
+    }),
+  ];
+
+  it('sums fees per coin with decimal arithmetic (0.1 + 0.2 is 0.3, not 0.30000000000000004)', async () => {
+    const f = await orderFigures(each(orders));
+    expect(f.feesByCoin).toEqual([
+      { coin: 'USDT', amount: '0.3', orders: 2 },
+      { coin: 'BNB', amount: '0.00001', orders: 1 },
+    ]);
+  });
+
+  it('counts orders per UTC day and market, with every day between the first and the last present', async () => {
+    const f = await orderFigures(each(orders));
+    expect(f.orders).toBe(4);
+    expect(f.days).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04']);
+    expect(f.perDayByMarket.spot).toEqual([2, 0, 0, 1]);
+    expect(f.perDayByMarket['usdt-futures']).toEqual([0, 0, 0, 1]);
+    expect(f.perDayByMarket['coin-futures']).toEqual([0, 0, 0, 0]);
+  });
+
+  it('adds volume per market and symbol, largest quote volume first, skipping orders without volume', async () => {
+    const f = await orderFigures(each(orders));
+    expect(f.volumeBySymbol).toEqual([
+      { symbol: 'ETHUSDT', market: 'usdt-futures', base: '2', quote: '100', orders: 1 },
+      { symbol: 'BTCUSDT', market: 'spot', base: '0.75', quote: '15.3', orders: 2 },
+    ]);
+  });
+
+  it('has no days and no totals for no orders', async () => {
+    const f = await orderFigures(each([]));
+    expect(f).toMatchObject({ orders: 0, days: [], feesByCoin: [], volumeBySymbol: [] });
+  });
+});

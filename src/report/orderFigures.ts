@@ -1,0 +1,87 @@
+import Decimal from 'decimal.js';
+import type { CanonicalOrder, Market } from '../core/order';
+import { MARKETS } from '../core/order';
+
+const DAY_MS = 86_400_000;
+
+/** What a report shows of a set of orders; every amount summed with decimal arithmetic, kept as a string. */
+export interface OrderFigures {
+  orders: number;
+  /** UTC days (`YYYY-MM-DD`) from the first order's day to the last one's, every day present. */
+  days: string[];
+  /** Orders created per day, per market, aligned with `days`. */
+  perDayByMarket: Record<Market, number[]>;
+  /** Fees paid per coin, largest first by count of orders that paid it. */
+  feesByCoin: { coin: string; amount: string; orders: number }[];
+  /** Filled volume per symbol (base and quote), largest quote volume first. */
+  volumeBySymbol: { symbol: string; market: Market; base: string; quote: string; orders: number }[];
+}
+
+const dayOf = (t: number) => new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+
+/** Reads the orders once, in any order; memory grows with days, coins and symbols, not with orders. */
+export async function orderFigures(orders: AsyncIterable<CanonicalOrder>): Promise<OrderFigures> {
+  const perDay = new Map<number, Record<Market, number>>();
+  const fees = new Map<string, { amount: Decimal; orders: number }>();
+  const volume = new Map<string, { market: Market; base: Decimal; quote: Decimal; orders: number }>();
+  let count = 0;
+  for await (const o of orders) {
+    count++;
+    const day = Math.floor(o.cTime / DAY_MS);
+    let row = perDay.get(day);
+    if (!row) {
+      row = Object.fromEntries(MARKETS.map((m) => [m, 0])) as Record<Market, number>;
+      perDay.set(day, row);
+    }
+    row[o.market]++;
+    if (o.fee !== null && o.feeCoin !== null) {
+      const f = fees.get(o.feeCoin) ?? { amount: new Decimal(0), orders: 0 };
+      fees.set(o.feeCoin, { amount: f.amount.plus(o.fee), orders: f.orders + 1 });
+    }
+    if (o.baseVolume !== null || o.quoteVolume !== null) {
+      const key = `${o.market}\u0000${o.symbol}`;
+      const v = volume.get(key) ?? {
+        market: o.market,
+        base: new Decimal(0),
+        quote: new Decimal(0),
+        orders: 0,
+      };
+      volume.set(key, {
+        market: o.market,
+        base: v.base.plus(o.baseVolume ?? 0),
+        quote: v.quote.plus(o.quoteVolume ?? 0),
+        orders: v.orders + 1,
+      });
+    }
+  }
+  const dayNumbers = [...perDay.keys()];
+  const first = dayNumbers.length ? Math.min(...dayNumbers) : 0;
+  const last = dayNumbers.length ? Math.max(...dayNumbers) : -1;
+  const days: string[] = [];
+  const perDayByMarket = Object.fromEntries(MARKETS.map((m) => [m, [] as number[]])) as Record<
+    Market,
+    number[]
+  >;
+  for (let d = first; d <= last; d++) {
+    days.push(dayOf(d * DAY_MS));
+    for (const m of MARKETS) perDayByMarket[m].push(perDay.get(d)?.[m] ?? 0);
+  }
+  return {
+    orders: count,
+    days,
+    perDayByMarket,
+    feesByCoin: [...fees]
+      .map(([coin, f]) => ({ coin, amount: f.amount.toFixed(), orders: f.orders }))
+      .sort((a, b) => b.orders - a.orders || a.coin.localeCompare(b.coin)),
+    volumeBySymbol: [...volume]
+      .map(([key, v]) => ({ symbol: key.split('\u0000')[1]!, ...v }))
+      .sort((a, b) => b.quote.cmp(a.quote) || a.symbol.localeCompare(b.symbol))
+      .map((v) => ({
+        symbol: v.symbol,
+        market: v.market,
+        base: v.base.toFixed(),
+        quote: v.quote.toFixed(),
+        orders: v.orders,
+      })),
+  };
+}

@@ -1,0 +1,56 @@
+import type { OrderFigures } from './orderFigures';
+import { renderReport } from './renderReport';
+
+const figures: OrderFigures = {
+  orders: 3,
+  days: ['2026-11-01', '2026-11-02'],
+  perDayByMarket: { spot: [1, 1], 'usdt-futures': [0, 1], 'usdc-futures': [0, 0], 'coin-futures': [0, 0] },
+  feesByCoin: [{ coin: 'USDT', amount: '0.3', orders: 2 }],
+  volumeBySymbol: [{ symbol: 'A<B>USDT', market: 'spot', base: '1', quote: '2', orders: 1 }],
+};
+
+describe('renderReport', () => {
+  const html = renderReport({
+    title: 'Run r1',
+    facts: ['3 orders, complete'],
+    verification: '3/3 orders, 0 missing -> OK',
+    orders: figures,
+    run: {
+      seconds: [100, 101],
+      lanes: [
+        {
+          laneId: 'spot-history',
+          endpoint: 'spotHistoryOrders',
+          budgetPerSecond: 20,
+          requests: 3,
+          perSecond: [2, 1],
+        },
+      ],
+      stages: [{ name: 'lanes', startedAt: 100_000, finishedAt: 101_500 }],
+    },
+    generatedAt: Date.UTC(2026, 11, 1),
+  });
+
+  it('is one self-contained file: inline SVG charts, no script, nothing loaded from elsewhere', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<svg /g)?.length).toBe(5);
+    expect(html).not.toMatch(/<script|<link|<img|src=|href="(?!#)|url\((?!#)/i); // only references inside the file
+  });
+
+  it('shows the numbers under each chart as a table, exact as summed', () => {
+    expect(html).toContain('<td>USDT</td><td>0.3</td><td>2</td>');
+    expect(html).toContain('<td>2026-11-02</td><td>1</td><td>1</td>');
+    expect(html).toContain(
+      '<td>spot-history</td><td>spotHistoryOrders</td><td>20</td><td>3</td><td>2</td><td>2</td>',
+    );
+  });
+
+  it('escapes what comes from the exchange', () => {
+    expect(html).toContain('A&lt;B&gt;USDT');
+    expect(html).not.toContain('A<B>USDT');
+  });
+
+  it('carries the verification line when the run was checked', () => {
+    expect(html).toContain('<p class="verification">3/3 orders, 0 missing -&gt; OK</p>');
+  });
+});

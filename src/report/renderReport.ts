@@ -1,0 +1,147 @@
+import type { OrderFigures } from './orderFigures';
+import type { RunFigures } from './runFigures';
+import { horizontalBars, rateTimeline, stackedBars, stageBars } from './charts';
+import { MARKETS } from '../core/order';
+
+export interface ReportInput {
+  title: string;
+  /** Lines under the title: range served, completeness, notes. */
+  facts: string[];
+  /** The verification against a ground truth, when the run was checked. */
+  verification?: string;
+  orders: OrderFigures;
+  run?: RunFigures;
+  generatedAt: number;
+}
+
+const TOP_SYMBOLS = 20;
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const tr = rows
+    .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
+}
+
+function section(title: string, chart: string | null, numbers: string, note?: string): string {
+  return [
+    `<section><h2>${escapeHtml(title)}</h2>`,
+    note ? `<p class="note">${escapeHtml(note)}</p>` : '',
+    chart ? `<figure>${chart}</figure>` : '<p class="note">nothing to draw</p>',
+    `<details><summary>the numbers</summary>${numbers}</details></section>`,
+  ].join('\n');
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** One self-contained HTML file: inline CSS and SVG, no script, nothing fetched when it is opened. */
+export function renderReport(input: ReportInput): string {
+  const { orders, run } = input;
+  const markets = MARKETS.filter((m) => orders.perDayByMarket[m].some((n) => n > 0));
+  const top = orders.volumeBySymbol.slice(0, TOP_SYMBOLS);
+  const parts = [
+    section(
+      'Orders per day, by market',
+      orders.days.length
+        ? stackedBars(
+            orders.days,
+            markets.map((m) => ({ name: m, data: orders.perDayByMarket[m] })),
+            'orders',
+          )
+        : null,
+      table(
+        ['day (UTC)', ...markets],
+        orders.days.map((d, i) => [d, ...markets.map((m) => orders.perDayByMarket[m][i]!)]),
+      ),
+    ),
+    section(
+      'Fees paid, per coin',
+      orders.feesByCoin.length
+        ? horizontalBars(
+            orders.feesByCoin.map((f) => f.coin),
+            orders.feesByCoin.map((f) => f.orders),
+            'orders that paid it',
+          )
+        : null,
+      table(
+        ['coin', 'fees paid', 'orders'],
+        orders.feesByCoin.map((f) => [f.coin, f.amount, f.orders]),
+      ),
+      'Coins differ in value, so the chart counts the orders that paid each coin; the table sums the amounts exactly.',
+    ),
+    section(
+      `Volume per symbol (top ${TOP_SYMBOLS} by quote volume)`,
+      top.length
+        ? horizontalBars(
+            top.map((v) => `${v.symbol} ${v.market === 'spot' ? '' : v.market}`.trim()),
+            top.map((v) => Number(v.quote)),
+            'quote volume',
+          )
+        : null,
+      table(
+        ['symbol', 'market', 'base volume', 'quote volume', 'orders'],
+        orders.volumeBySymbol.map((v) => [v.symbol, v.market, v.base, v.quote, v.orders]),
+      ),
+      'Filled volume, in each symbol’s own base and quote coin (the chart rounds for drawing; the table is exact).',
+    ),
+  ];
+  if (run) {
+    parts.push(
+      section(
+        'Requests per second, per rate-limit bucket, against its budget',
+        run.seconds.length
+          ? rateTimeline(
+              run.seconds,
+              run.lanes.map((l) => ({ name: l.laneId, perSecond: l.perSecond, budget: l.budgetPerSecond })),
+            )
+          : null,
+        table(
+          ['lane', 'endpoint', 'budget/s', 'requests', 'busiest second', 'seconds with requests'],
+          run.lanes.map((l) => [
+            l.laneId,
+            l.endpoint,
+            l.budgetPerSecond ?? '?',
+            l.requests,
+            Math.max(0, ...l.perSecond),
+            l.perSecond.filter((n) => n > 0).length,
+          ]),
+        ),
+      ),
+      section(
+        'Stages',
+        run.stages.length ? stageBars(run.stages) : null,
+        table(
+          ['stage', 'started', 'finished', 'seconds'],
+          run.stages.map((s) => [
+            s.name,
+            iso(s.startedAt),
+            iso(s.finishedAt),
+            (s.finishedAt - s.startedAt) / 1000,
+          ]),
+        ),
+      ),
+    );
+  }
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:sans-serif;margin:2rem auto;max-width:1000px;color:#222;padding:0 1rem}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
+.facts li{margin:.2rem 0}.verification{padding:.5rem;border-left:4px solid #3a7;background:#f3faf5}
+.note{color:#555;font-size:.9rem}figure{margin:0;overflow-x:auto}svg{max-width:100%;height:auto}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}
+td:first-child,th:first-child{text-align:left}
+</style></head><body>
+<h1>${escapeHtml(input.title)}</h1>
+<ul class="facts">${input.facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>
+${input.verification ? `<p class="verification">${escapeHtml(input.verification)}</p>` : ''}
+${parts.join('\n')}
+<p class="note">Generated ${iso(input.generatedAt)} by bitget-orders.</p>
+</body></html>
+`;
+}

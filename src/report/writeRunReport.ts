@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { CanonicalOrder } from '../core/order';
+import type { LaneState } from '../extraction/state';
+import { laneStateSchema, runPlanSchema } from '../extraction/state';
+import type { RunStore } from '../storage/runStore';
+import { resultKeys, runKeys } from '../storage/keys';
+import { orderFigures } from './orderFigures';
+import { renderReport } from './renderReport';
+import { runFigures } from './runFigures';
+
+/** The fields of summary.json a report reads; the rest of the summary is not its business. */
+const summaryFields = z.object({
+  runId: z.string(),
+  complete: z.boolean(),
+  mode: z.enum(['classic', 'uta']).nullable(),
+  served: z.object({ since: z.number(), until: z.number() }).nullable(),
+  notes: z.array(z.string()),
+  orders: z.number(),
+  requests: z.number(),
+  retries: z.number(),
+  http429: z.number(),
+  timing: z.record(z.string(), z.number().nullable()),
+  generatedAt: z.number(),
+});
+
+export class ReportSourceMissingError extends Error {
+  override readonly name = 'ReportSourceMissingError';
+}
+
+export const reportKey = (runId: string) => `results/${runId}/report.html`;
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+async function* ordersOf(store: RunStore, key: string): AsyncGenerator<CanonicalOrder> {
+  for await (const line of store.readLines(key)) yield JSON.parse(line) as CanonicalOrder;
+}
+
+/**
+ * Builds `results/<runId>/report.html` from the run's result and, while they are kept, its plan and lanes (the
+ * timeline comes from the lanes' per-second request counts; without them the report has no run section).
+ */
+export async function writeRunReport(
+  store: RunStore,
+  runId: string,
+  options: { verification?: string } = {},
+): Promise<{ key: string; bytes: number; renderMs: number }> {
+  const began = performance.now();
+  const summary = await store.getJson(resultKeys(runId).summary, summaryFields);
+  if (!summary)
+    throw new ReportSourceMissingError(`run ${runId} has no result (no ${resultKeys(runId).summary})`);
+  const plan = await store.getJson(runKeys(runId).plan, runPlanSchema);
+  const lanes: LaneState[] = [];
+  for (const key of await store.list(runKeys(runId).lanesPrefix)) {
+    const lane = await store.getJson(key, laneStateSchema);
+    if (lane) lanes.push(lane);
+  }
+  const orders = await orderFigures(ordersOf(store, resultKeys(runId).ordersJsonl));
+  const collectMs = summary.timing['collectMs'] ?? null;
+  const collect =
+    collectMs !== null
+      ? { startedAt: summary.generatedAt - collectMs, finishedAt: summary.generatedAt }
+      : null;
+  const facts = [
+    `${summary.orders} orders, ${summary.complete ? 'complete' : 'INCOMPLETE'}${summary.mode ? `, ${summary.mode} account` : ''}`,
+    summary.served
+      ? `range served: ${iso(summary.served.since)} to ${iso(summary.served.until)}`
+      : 'range: none',
+    `${summary.requests} requests, ${summary.retries} retries, ${summary.http429} HTTP 429`,
+    ...summary.notes,
+  ];
+  const html = renderReport({
+    title: `Run ${runId}`,
+    facts,
+    ...(options.verification ? { verification: options.verification } : {}),
+    orders,
+    ...(lanes.length ? { run: runFigures(plan, lanes, collect) } : {}),
+    generatedAt: Date.now(),
+  });
+  await store.putText(reportKey(runId), html, 'text/html; charset=utf-8');
+  return { key: reportKey(runId), bytes: Buffer.byteLength(html), renderMs: performance.now() - began };
+}

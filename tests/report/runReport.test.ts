@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main';
+import { parseExtractionRequest } from '../../src/core/request';
+import { laneStateSchema } from '../../src/extraction/state';
+import { reportKey, writeRunReport } from '../../src/report/writeRunReport';
+import { startLocalStack } from '../../src/runtime/localStack';
+import type { LocalStack } from '../../src/runtime/localStack';
+import { startSimulator } from '../../src/sim';
+import type { Simulator } from '../../src/sim';
+import { runKeys } from '../../src/storage';
+
+jest.setTimeout(120_000);
+
+function io() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const text = { out: '', err: '' };
+  out.on('data', (c: Buffer) => (text.out += c.toString()));
+  err.on('data', (c: Buffer) => (text.err += c.toString()));
+  return { io: { stdout: out, stderr: err as unknown as NodeJS.WriteStream, env: {} }, text };
+}
+
+describe('the run report, from a run on the simulator', () => {
+  let sim: Simulator;
+  let dir: string;
+  let stack: LocalStack;
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 5, orders: 1500, symbols: 8, mode: 'classic' });
+    dir = mkdtempSync(join(tmpdir(), 'report-'));
+    stack = await startLocalStack({ dataDir: dir, baseUrl: sim.url, credentials: sim.credentials });
+    const started = await stack.engine.start(parseExtractionRequest({}), 'reported');
+    const ended = await stack.engine.wait(started.executionArn);
+    expect(ended.status).toBe('SUCCEEDED');
+  });
+  afterAll(async () => {
+    await stack.close().catch(() => undefined); // the last test closes it already
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is written beside the result, with one chart per figure and the run section', async () => {
+    const written = await writeRunReport(stack.store, 'reported', { verification: '1500/1500 orders -> OK' });
+    expect(written.key).toBe(reportKey('reported'));
+    const html = (await stack.store.getText(written.key))!;
+    expect(written.bytes).toBe(Buffer.byteLength(html));
+    expect(html.match(/<svg /g)?.length).toBe(5);
+    expect(html).toContain('1500 orders, complete, classic account');
+    expect(html).toContain('1500/1500 orders -&gt; OK');
+  });
+
+  it('counts every request of every lane in its timeline, second by second', async () => {
+    for (const key of await stack.store.list(runKeys('reported').lanesPrefix)) {
+      const lane = (await stack.store.getJson(key, laneStateSchema))!;
+      const perSecond = Object.values(lane.requestsBySecond).reduce((a, b) => a + b, 0);
+      expect({ lane: lane.laneId, perSecond }).toEqual({ lane: lane.laneId, perSecond: lane.requests });
+    }
+  });
+
+  it('is written by `report --run-id` once the stack is closed, and refuses an unknown run by name', async () => {
+    await stack.close();
+    const ok = io();
+    const out = join(dir, 'copy', 'report.html');
+    expect(await main(['report', '--run-id', 'reported', '--data-dir', dir, '--out', out], ok.io)).toBe(0);
+    expect(ok.text.out.trim()).toBe(out);
+    expect(readFileSync(out, 'utf8')).toContain('<h1>Run reported</h1>');
+    const missing = io();
+    expect(await main(['report', '--run-id', 'nope', '--data-dir', dir], missing.io)).toBe(2);
+    expect(missing.text.err).toContain('run nope has no result');
+    const noDir = io();
+    expect(await main(['report', '--run-id', 'x', '--data-dir', join(dir, 'absent')], noDir.io)).toBe(2);
+    expect(noDir.text.err).toContain('check --data-dir');
+  });
+});
