@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { extractionRequestSchema, parseExtractionRequest } from '../core/request';
 import type { RunOutput } from '../core/engine';
+import { writeRunReport } from '../report/writeRunReport';
 import { collectRun } from './collector';
 import type { ExtractionDeps, PlanOutput } from './stages';
 import { planStage, processLaneStage, searchWindowStage, unifySymbolsStage } from './stages';
@@ -60,7 +61,14 @@ export function createStageHandlers(deps: ExtractionDeps, deadline: () => number
     'symbol-unifier': async (event) => unifySymbolsStage(deps, parse(unifyEvent, event, 'symbol-unifier')),
     'result-collector': async (event) => {
       const e = parse(collectEvent, event, 'result-collector');
-      return collectRun({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) }, e);
+      const output = await collectRun({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) }, e);
+      // The result is complete and written before the report is drawn: a report that cannot be drawn is said
+      // (the run's log) but never turns a complete result into a failed run.
+      if (output.complete)
+        await writeRunReport(deps.store, e.runId).catch((err: unknown) =>
+          console.error(`result-collector: run ${e.runId}: report.html not written: ${String(err)}`),
+        );
+      return output;
     },
   };
 }

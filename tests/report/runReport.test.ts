@@ -41,6 +41,10 @@ describe('the run report, from a run on the simulator', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('is written by the result collector as soon as the run is complete', async () => {
+    expect(await stack.store.exists(reportKey('reported'))).toBe(true);
+  });
+
   it('is written beside the result, with one chart per figure and the run section', async () => {
     const written = await writeRunReport(stack.store, 'reported', { verification: '1500/1500 orders -> OK' });
     expect(written.key).toBe(reportKey('reported'));
