@@ -75,7 +75,7 @@ export function planRun(input: {
     (request.kinds.includes('tpsl') || request.kinds.includes('plan'))
   ) {
     notes.push(
-      'Unified account: Bitget documents no v3 endpoint for spot TP/SL and spot plan orders, so they are not in this result; v3 strategy orders cover futures TP/SL.',
+      'Unified account: Bitget documents no v3 endpoint for spot TP/SL and spot plan orders, so they are not in this result; v3 strategy orders cover futures TP/SL and trigger orders.',
     );
   }
   const bySpan = new Map<number, TimeWindow[]>();
