@@ -97,8 +97,9 @@ function baseStreams(req: LimitRequest): StreamDef[] {
       if (m === 'spot') continue;
       if (kinds.includes('normal'))
         out.push({ endpoint: 'futuresHistoryOrders', key: `${m}:normal`, market: m });
-      if (kinds.includes('plan'))
-        for (const pt of PLAN_TYPES)
+      // profit_loss plans are TP/SL orders (kind tpsl); trigger and trailing plans are kind plan.
+      for (const pt of PLAN_TYPES)
+        if (kinds.includes(pt === 'profit_loss' ? 'tpsl' : 'plan'))
           out.push({ endpoint: 'futuresPlanHistory', key: `${m}:plan:${pt}`, market: m });
     }
   } else {

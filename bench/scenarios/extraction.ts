@@ -14,7 +14,8 @@ import { runLocalExtraction } from '../../src/runtime/runExtraction';
 import type { SimulatorOptions, TruthRecord } from '../../src/sim';
 import type { RunStore } from '../../src/storage';
 import { runKeys } from '../../src/storage';
-import { verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
+import type { FieldMismatch, VerifiedField } from '../../src/verify/verifyAgainstTruth';
+import { describeFieldMismatches, verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
 import { computeLimit } from '../lib/limit';
 import type { BucketLimit } from '../lib/limit';
 import { machineInfo } from '../lib/machine';
@@ -72,6 +73,10 @@ export interface ExtractionResult {
   duplicates: number;
   unsorted: number;
   alteredRaw: number;
+  /** Orders with at least one canonical field unlike the truth's. */
+  mismatched: number;
+  /** Per canonical field (market, kind, side, …): orders that differ in it, and one example. */
+  fieldMismatches: Record<VerifiedField, FieldMismatch> | null;
   duplicatesDroppedByCollector: number;
   /** Requests the exchange received on order-history endpoints (retries and refused ones included). */
   requests: number;
@@ -104,6 +109,8 @@ export interface ExtractionResult {
     timeRatio: boolean;
     requestRatio: boolean;
     allOrders: boolean;
+    /** Every canonical field of every order as the truth says. */
+    exactFields: boolean;
     noDuplicates: boolean;
     http429: boolean;
     all: boolean;
@@ -225,6 +232,7 @@ export async function runExtractionScenario(
         timeRatio: timeRatio <= TARGETS.timeRatio,
         requestRatio: requestRatio <= TARGETS.requestRatio,
         allOrders: !!v && v.missing === 0 && v.unexpected === 0 && v.alteredRaw === 0 && complete,
+        exactFields: !!v && v.mismatched === 0,
         noDuplicates: !!v && v.duplicates === 0,
         http429: http429Share <= TARGETS.http429Share,
         all: false,
@@ -233,6 +241,7 @@ export async function runExtractionScenario(
         targets.timeRatio &&
         targets.requestRatio &&
         targets.allOrders &&
+        targets.exactFields &&
         targets.noDuplicates &&
         targets.http429;
       const result: ExtractionResult = {
@@ -255,6 +264,8 @@ export async function runExtractionScenario(
         duplicates: v?.duplicates ?? 0,
         unsorted: v?.unsorted ?? 0,
         alteredRaw: v?.alteredRaw ?? 0,
+        mismatched: v?.mismatched ?? 0,
+        fieldMismatches: v?.fields ?? null,
         duplicatesDroppedByCollector: summary?.duplicatesDropped ?? 0,
         requests,
         productRequests: summary?.requests ?? 0,
@@ -291,6 +302,8 @@ export async function runExtractionScenario(
         `${sc.scenario}: ${result.ordersOut}/${result.ordersTruth} orders, dup ${result.duplicates}, ` +
           `requests ${requests}/${limit.minRequests} (${requestRatio}), wall ${result.wallMs}/${result.boundMs} ms (${timeRatio}), 429 ${http429}`,
       );
+      if (v) for (const line of describeFieldMismatches(v)) log(`${sc.scenario}: fields: ${line}`);
+      else log(`${sc.scenario}: fields: not verified (the run did not complete)`);
       return result;
     } finally {
       await run.stack.close();

@@ -15,7 +15,7 @@ import { runLocalExtraction } from '../../src/runtime/runExtraction';
 import type { FaultOptions, LatencySpec } from '../../src/sim';
 import { createS3Client, RunStore, resultKeys, startLocalS3 } from '../../src/storage';
 import type { Verification } from '../../src/verify/verifyAgainstTruth';
-import { verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
+import { noFieldMismatches, verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
 import { lineTemplates } from '../lib/canonicalLines';
 import { log, round } from '../lib/results';
 import type { BenchSim } from '../lib/sim';
@@ -43,6 +43,8 @@ export interface FaultCaseResult {
   unexpected: number;
   unsorted: number;
   alteredRaw: number;
+  /** Orders with a canonical field unlike the truth's (see fieldMismatches in the extraction results). */
+  mismatched: number;
   wallMs: number;
   timeVsFaultFree: number | null;
   requests: number | null;
@@ -74,6 +76,8 @@ function emptyVerification(expected: number): Verification {
     duplicates: 0,
     unsorted: 0,
     alteredRaw: 0,
+    mismatched: 0,
+    fields: noFieldMismatches(),
     ok: false,
     examples: [],
   };
@@ -104,6 +108,7 @@ function finish(
     | 'unexpected'
     | 'unsorted'
     | 'alteredRaw'
+    | 'mismatched'
     | 'ok'
     | 'timeVsFaultFree'
   >,
@@ -119,6 +124,7 @@ function finish(
     unexpected: v.unexpected,
     unsorted: v.unsorted,
     alteredRaw: v.alteredRaw,
+    mismatched: v.mismatched,
     timeVsFaultFree: faultFreeMs ? round(base.wallMs / faultFreeMs, 2) : null,
     ok: false,
   };
@@ -550,6 +556,9 @@ export async function collectorKillCase(c: {
     duplicates: verified?.duplicates ?? 0,
     unsorted: verified?.unsorted ?? 0,
     alteredRaw: 0,
+    // The collector case checks order, uniqueness and count of its merged lines; fields are not re-verified.
+    mismatched: 0,
+    fields: noFieldMismatches(),
     ok: verified?.ok === true && verified.lines === c.orders,
     examples: [],
   };

@@ -262,33 +262,7 @@ describe('normaliseOrder field by field', () => {
       priceAvg: null,
       baseVolume: null,
       fee: null,
-      reduceOnly: false,
-    });
-  });
-
-  it('reads a v3 strategy row: a TP/SL on a long position is a reduce-only sell', () => {
-    const row = {
-      orderId: '111111111111111111',
-      clientOid: '111111111111111112',
-      category: 'USDT-FUTURES',
-      symbol: 'BTCUSDT',
-      qty: '0.01',
-      posSide: 'long',
-      tpTriggerBy: 'market',
-      takeProfit: '110000',
-      tpOrderType: 'market',
-      createdTime: '1730186725663',
-      updatedTime: '1730186725691',
-    };
-    expect(normaliseOrder({ endpoint: 'utaStrategyHistory', category: 'USDT-FUTURES' }, row)).toMatchObject({
-      kind: 'tpsl',
-      market: 'usdt-futures',
-      side: 'sell',
-      orderType: 'tpsl',
-      status: 'unknown',
-      size: '0.01',
       reduceOnly: true,
-      cTime: 1730186725663,
     });
   });
 
@@ -307,6 +281,236 @@ describe('normaliseOrder field by field', () => {
       fee: '0.1',
       feeCoin: 'USDT',
     });
+  });
+});
+
+/** A v3 history-strategy-orders row with every documented field empty, as Bitget lists an unused leg. */
+const strategyRow = (fields: Row): Row => ({
+  orderId: '1322441400976261200',
+  clientOid: '1322441400976261201',
+  category: 'USDT-FUTURES',
+  symbol: 'BTCUSDT',
+  qty: '0.01',
+  posSide: 'long',
+  status: 'success',
+  tpTriggerBy: '',
+  slTriggerBy: '',
+  takeProfit: '',
+  stopLoss: '',
+  tpOrderType: '',
+  slOrderType: '',
+  tpLimitPrice: '',
+  slLimitPrice: '',
+  triggerBy: '',
+  triggerPrice: '',
+  triggerOrderType: '',
+  triggerOrderPrice: '',
+  createdTime: '1730186725663',
+  updatedTime: '1730186725691',
+  ...fields,
+});
+const v3 = { endpoint: 'utaStrategyHistory', category: 'USDT-FUTURES' } as const;
+const classicPlan = (planType: 'normal_plan' | 'track_plan' | 'profit_loss') =>
+  ({ endpoint: 'futuresPlanHistory', productType: 'USDT-FUTURES', planType }) as const;
+
+describe('normaliseOrder classifies every row shape by what it holds', () => {
+  it('reads a v3 take-profit on a long as a reduce-only tpsl sell typed by tpOrderType', () => {
+    const row = strategyRow({ tpTriggerBy: 'market', takeProfit: '110000', tpOrderType: 'market' });
+    expect(normaliseOrder(v3, row)).toMatchObject({
+      kind: 'tpsl',
+      market: 'usdt-futures',
+      side: 'sell',
+      orderType: 'market',
+      status: 'triggered',
+      price: null,
+      size: '0.01',
+      posSide: 'long',
+      reduceOnly: true,
+      cTime: 1730186725663,
+    });
+  });
+
+  it('reads a v3 limit stop-loss on a short as a reduce-only tpsl buy at its slLimitPrice', () => {
+    const row = strategyRow({
+      posSide: 'short',
+      status: 'cancelled',
+      slTriggerBy: 'mark',
+      stopLoss: '120000',
+      slOrderType: 'limit',
+      slLimitPrice: '120100',
+    });
+    expect(normaliseOrder(v3, row)).toMatchObject({
+      kind: 'tpsl',
+      side: 'buy',
+      orderType: 'limit',
+      price: '120100',
+      status: 'canceled',
+      reduceOnly: true,
+    });
+  });
+
+  it('reads a v3 trigger order as kind plan typed by triggerOrderType, its side and reduceOnly unknown', () => {
+    const row = strategyRow({
+      triggerBy: 'market',
+      triggerPrice: '100000',
+      triggerOrderType: 'limit',
+      triggerOrderPrice: '100050',
+    });
+    expect(normaliseOrder(v3, row)).toMatchObject({
+      kind: 'plan',
+      orderType: 'limit',
+      price: '100050',
+      side: null,
+      reduceOnly: null,
+      posSide: 'long',
+      status: 'triggered',
+    });
+  });
+
+  it('keeps a v3 trigger order with preset take-profit / stop-loss prices a plan order', () => {
+    const row = strategyRow({
+      status: 'failed',
+      triggerBy: 'mark',
+      triggerPrice: '100000',
+      triggerOrderType: 'market',
+      takeProfit: '105000',
+      stopLoss: '97000',
+    });
+    expect(normaliseOrder(v3, row)).toMatchObject({
+      kind: 'plan',
+      orderType: 'market',
+      price: null,
+      status: 'failed',
+    });
+  });
+
+  it('takes side and reduceOnly from a v3 row that names them', () => {
+    const row = strategyRow({
+      triggerPrice: '100000',
+      triggerOrderType: 'market',
+      side: 'buy',
+      reduceOnly: 'NO',
+    });
+    expect(normaliseOrder(v3, row)).toMatchObject({ kind: 'plan', side: 'buy', reduceOnly: false });
+  });
+
+  it('refuses a v3 strategy row that holds neither a trigger price nor a TP/SL price', () => {
+    expect(() => normaliseOrder(v3, strategyRow({}))).toThrow(
+      expect.objectContaining({ name: 'BitgetResponseError', field: 'triggerPrice' }),
+    );
+  });
+
+  it('refuses a v3 TP/SL leg without its order type', () => {
+    expect(() => normaliseOrder(v3, strategyRow({ takeProfit: '110000' }))).toThrow(
+      expect.objectContaining({ field: 'tpOrderType' }),
+    );
+  });
+
+  it('keeps the recorded v3 sample a normal order: its null take-profit / stop-loss fields hold no TP/SL', () => {
+    expect(utaRow).toMatchObject({ takeProfit: null, stopLoss: null, tpOrderType: null });
+    expect(normaliseOrder({ endpoint: 'utaHistoryOrders', category: 'USDT-FUTURES' }, utaRow)).toMatchObject({
+      kind: 'normal',
+      orderType: 'market',
+      reduceOnly: false,
+    });
+    expect(() => normaliseOrder(v3, utaRow)).toThrow(expect.objectContaining({ field: 'triggerPrice' }));
+  });
+
+  it('reads a classic normal_plan opening a hedge-mode long as a plan buy that does not reduce', () => {
+    const row = { ...futuresPlanRow, side: 'buy', posSide: 'long', tradeSide: 'open' };
+    expect(normaliseOrder(classicPlan('normal_plan'), row)).toMatchObject({
+      kind: 'plan',
+      side: 'buy',
+      orderType: 'limit',
+      reduceOnly: false,
+    });
+  });
+
+  it('leaves reduceOnly unknown on a one-way normal_plan, whose row does not say', () => {
+    const row = {
+      ...futuresPlanRow,
+      side: 'sell',
+      posSide: 'net',
+      tradeSide: 'sell_single',
+      posMode: 'one_way_mode',
+    };
+    expect(normaliseOrder(classicPlan('normal_plan'), row)).toMatchObject({
+      kind: 'plan',
+      side: 'sell',
+      reduceOnly: null,
+    });
+  });
+
+  it('reads a classic track_plan as a market plan order', () => {
+    const row = {
+      ...futuresPlanRow,
+      planType: 'track_plan',
+      orderType: 'market',
+      price: '',
+      executePrice: '0',
+      callbackRatio: '1.5',
+      tradeSide: 'open',
+      side: 'buy',
+      posSide: 'long',
+    };
+    expect(normaliseOrder(classicPlan('track_plan'), row)).toMatchObject({
+      kind: 'plan',
+      orderType: 'market',
+      price: null,
+      side: 'buy',
+      reduceOnly: false,
+    });
+  });
+
+  it.each(['profit_plan', 'loss_plan', 'moving_plan', 'pos_profit', 'pos_loss'])(
+    'reads a classic profit_loss row of sub-type %s as a reduce-only tpsl order',
+    (planType) => {
+      const closeLong = { ...futuresPlanRow, planType, side: 'buy', posSide: 'long', tradeSide: 'close' };
+      expect(normaliseOrder(classicPlan('profit_loss'), closeLong)).toMatchObject({
+        kind: 'tpsl',
+        side: 'sell',
+        orderType: 'limit',
+        reduceOnly: true,
+      });
+      const oneWay = { ...closeLong, tradeSide: 'sell_single', side: 'sell', posSide: 'net' };
+      expect(normaliseOrder(classicPlan('profit_loss'), oneWay)).toMatchObject({
+        kind: 'tpsl',
+        side: 'sell',
+        reduceOnly: true,
+      });
+    },
+  );
+
+  it('classifies a classic plan row by its own planType, and by the listing only when it has none', () => {
+    const { planType: _planType, ...untyped } = futuresPlanRow;
+    expect(normaliseOrder(classicPlan('profit_loss'), untyped).kind).toBe('tpsl');
+    expect(normaliseOrder(classicPlan('normal_plan'), untyped).kind).toBe('plan');
+    const profitPlan = { ...futuresPlanRow, planType: 'profit_plan' };
+    expect(normaliseOrder(classicPlan('normal_plan'), profitPlan).kind).toBe('tpsl');
+  });
+
+  it('reads a spot plan row as a plan order and a spot TP/SL row as tpsl; spot orders never reduce', () => {
+    expect(normaliseOrder({ endpoint: 'spotPlanHistory' }, spotPlanRow)).toMatchObject({
+      kind: 'plan',
+      orderType: 'market',
+      side: 'sell',
+      reduceOnly: false,
+    });
+    const tpsl = { ...spotRow, tpslType: 'tpsl', triggerPrice: '75', orderType: 'limit', price: '74.9' };
+    expect(normaliseOrder({ endpoint: 'spotHistoryOrders', tpslType: 'tpsl' }, tpsl)).toMatchObject({
+      kind: 'tpsl',
+      orderType: 'limit',
+      reduceOnly: false,
+    });
+  });
+
+  it('derives a futures order reduceOnly from its tradeSide only when the flag is absent', () => {
+    const source = { endpoint: 'futuresHistoryOrders', productType: 'USDT-FUTURES' } as const;
+    const { reduceOnly: _flag, ...unflagged } = futuresRow;
+    expect(normaliseOrder(source, unflagged).reduceOnly).toBe(true);
+    expect(normaliseOrder(source, { ...unflagged, tradeSide: 'open' }).reduceOnly).toBe(false);
+    expect(normaliseOrder(source, { ...unflagged, tradeSide: 'buy_single' }).reduceOnly).toBeNull();
+    expect(() => normaliseOrder(source, { ...futuresRow, reduceOnly: 'maybe' })).toThrow(/reduceOnly/);
   });
 });
 

@@ -6,7 +6,7 @@ import type { FuturesPlanType, UtaCategory } from './endpoints';
 import { BitgetResponseError } from './errors';
 import type { PaidFee } from './fee-detail';
 import { decodeSpotFeeDetail, futuresFee, pickUtaFee } from './fee-detail';
-import type { FuturesOrderRow } from './schemas';
+import type { FuturesOrderRow, UtaStrategyRow } from './schemas';
 import {
   futuresOrderRowSchema,
   futuresPlanRowSchema,
@@ -31,16 +31,18 @@ export type OrderSource =
  * Orders (spot, futures, v3): Bitget's own value lower-cased, `cancelled` → `canceled`
  * (live, partially_filled, filled, canceled; anything else, e.g. `init`, `new`, passes through lower-cased).
  * Plan/trigger orders (spot `status`, futures `planStatus`): live (not_trigger, live: waiting for the trigger),
- * triggered (triggered, executed), failed (fail_trigger, fail_execute), canceled (cancel, cancelled).
- * v3 strategy rows that carry no status at all: `unknown`.
+ * triggered (triggered, executed, v3 success), failed (fail_trigger, fail_execute, v3 failed), canceled
+ * (cancel, cancelled). v3 strategy rows that carry no status at all: `unknown`.
  */
 export const PLAN_STATUS: Readonly<Record<string, string>> = {
   not_trigger: 'live',
   live: 'live',
   triggered: 'triggered',
   executed: 'triggered',
+  success: 'triggered',
   fail_trigger: 'failed',
   fail_execute: 'failed',
+  failed: 'failed',
   cancel: 'canceled',
   cancelled: 'canceled',
   canceled: 'canceled',
@@ -85,9 +87,53 @@ function priceOrNull(price: string | null | undefined, orderType: string): strin
   return p;
 }
 
-function reduceOnlyFlag(value: string | boolean | null | undefined): boolean {
+/** Bitget's own reduceOnly (`YES`/`NO`, `true`/`false`, a boolean); null when the row does not carry one. */
+function reduceOnlyFlag(value: string | boolean | null | undefined): boolean | null {
   if (typeof value === 'boolean') return value;
-  return typeof value === 'string' && /^(yes|true)$/i.test(value.trim());
+  if (typeof value !== 'string') return null;
+  const v = value.trim().toLowerCase();
+  if (v === 'yes' || v === 'true') return true;
+  if (v === 'no' || v === 'false') return false;
+  if (v === '') return null;
+  throw new BitgetResponseError('normaliser', 'reduceOnly', `unknown reduceOnly "${value}"`);
+}
+
+/**
+ * A futures row's reduceOnly: what the row says, else what its tradeSide implies (a hedge-mode `close` reduces
+ * its position, an `open` does not); one-way rows (`buy_single`/`sell_single`) without the flag say nothing: null.
+ */
+function futuresReduceOnly(
+  value: string | boolean | null | undefined,
+  tradeSide: string | null | undefined,
+): boolean | null {
+  const said = reduceOnlyFlag(value);
+  if (said !== null) return said;
+  const t = tradeSide?.trim().toLowerCase();
+  return t === 'close' ? true : t === 'open' ? false : null;
+}
+
+/** Sub-types of the classic `profit_loss` plan type: take-profit / stop-loss orders on a position. */
+export const PROFIT_LOSS_PLAN_TYPES: readonly string[] = [
+  'profit_plan',
+  'loss_plan',
+  'moving_plan',
+  'pos_profit',
+  'pos_loss',
+];
+
+/**
+ * A classic futures plan row's kind, by what it holds: its own planType (`profit_plan` … `pos_loss`, or
+ * `profit_loss` itself) says TP/SL; `normal_plan` (trigger) and `track_plan` (trailing) are plan orders. A row
+ * without a planType falls back on the planType it was listed under.
+ */
+export function futuresPlanKind(rowPlanType: string | null | undefined, listedAs?: FuturesPlanType): Kind {
+  const t =
+    textOrNull(rowPlanType ?? null)
+      ?.trim()
+      .toLowerCase() ??
+    listedAs ??
+    'normal_plan';
+  return t === 'profit_loss' || PROFIT_LOSS_PLAN_TYPES.includes(t) ? 'tpsl' : 'plan';
 }
 
 /**
@@ -144,6 +190,7 @@ function futuresOrder(
     status: string;
     limitPrice: string | null | undefined;
     fee: PaidFee | null;
+    reduceOnly: boolean | null;
     raw: Record<string, unknown>;
   },
 ): CanonicalOrder {
@@ -166,7 +213,7 @@ function futuresOrder(
     marginMode: textOrNull(r.marginMode),
     posSide: textOrNull(r.posSide),
     tradeSide: textOrNull(r.tradeSide),
-    reduceOnly: reduceOnlyFlag(r.reduceOnly),
+    reduceOnly: specific.reduceOnly,
     cTime: Number(r.cTime),
     uTime: msOrNull(r.uTime),
     raw: specific.raw,
@@ -175,6 +222,44 @@ function futuresOrder(
 
 function asRaw(row: unknown): Record<string, unknown> {
   return { ...(row as Record<string, unknown>) };
+}
+
+/**
+ * What a v3 strategy row holds. A trigger price makes it a trigger order (kind `plan`, typed by
+ * `triggerOrderType`; take-profit / stop-loss prices beside it are presets for the position it opens). Without
+ * one, take-profit / stop-loss prices make it a TP/SL order (kind `tpsl`, typed by the leg's own
+ * `tpOrderType` / `slOrderType`, the take-profit leg first). A row holding neither is refused.
+ */
+function strategyLeg(r: UtaStrategyRow): { kind: Kind; orderType: string; limitPrice: string | null } {
+  const typed = (legType: string | null | undefined, field: string): string => {
+    const t = textOrNull(legType) ?? textOrNull(r.orderType);
+    if (t === null)
+      throw new BitgetResponseError('normaliser', field, 'the order type of the leg is missing');
+    return t;
+  };
+  if (textOrNull(r.triggerPrice) !== null)
+    return {
+      kind: 'plan',
+      orderType: typed(r.triggerOrderType, 'triggerOrderType'),
+      limitPrice: textOrNull(r.triggerOrderPrice),
+    };
+  if (textOrNull(r.takeProfit) !== null)
+    return {
+      kind: 'tpsl',
+      orderType: typed(r.tpOrderType, 'tpOrderType'),
+      limitPrice: textOrNull(r.tpLimitPrice),
+    };
+  if (textOrNull(r.stopLoss) !== null)
+    return {
+      kind: 'tpsl',
+      orderType: typed(r.slOrderType, 'slOrderType'),
+      limitPrice: textOrNull(r.slLimitPrice),
+    };
+  throw new BitgetResponseError(
+    'normaliser',
+    'triggerPrice',
+    'a strategy row holds neither a trigger price nor a take-profit / stop-loss price',
+  );
 }
 
 /**
@@ -247,15 +332,22 @@ export function normaliseOrder(source: OrderSource, row: unknown): CanonicalOrde
         status: unifyOrderStatus((r.status || r.state)!),
         limitPrice: r.price,
         fee: futuresFee(r.fee, r.marginCoin),
+        reduceOnly: futuresReduceOnly(r.reduceOnly, r.tradeSide),
         raw: asRaw(row),
       });
     }
     case 'futuresPlanHistory': {
       const r = parseOrThrow(futuresPlanRowSchema, row, 'normaliser');
-      return futuresOrder(source.productType, 'plan', r, {
+      const kind = futuresPlanKind(r.planType, source.planType);
+      return futuresOrder(source.productType, kind, r, {
         status: unifyPlanStatus((r.planStatus || r.status)!),
         limitPrice: textOrNull(r.price) ?? r.executePrice,
         fee: null,
+        // A TP/SL closes (part of) its position; a trigger or trailing order may open one: only its row can say.
+        reduceOnly:
+          kind === 'tpsl'
+            ? (reduceOnlyFlag(r.reduceOnly) ?? true)
+            : futuresReduceOnly(r.reduceOnly, r.tradeSide),
         raw: asRaw(row),
       });
     }
@@ -280,7 +372,8 @@ export function normaliseOrder(source: OrderSource, row: unknown): CanonicalOrde
         marginMode: textOrNull(r.marginMode),
         posSide: textOrNull(r.posSide),
         tradeSide: null,
-        reduceOnly: reduceOnlyFlag(r.reduceOnly),
+        reduceOnly:
+          reduceOnlyFlag(r.reduceOnly) ?? (marketOfUtaCategory(source.category) === 'spot' ? false : null),
         cTime: Number(r.createdTime),
         uTime: msOrNull(r.updatedTime),
         raw: asRaw(row),
@@ -288,22 +381,32 @@ export function normaliseOrder(source: OrderSource, row: unknown): CanonicalOrde
     }
     case 'utaStrategyHistory': {
       const r = parseOrThrow(utaStrategyRowSchema, row, 'normaliser');
+      const leg = strategyLeg(r);
       const posSide = textOrNull(r.posSide);
-      // A TP/SL strategy closes its position: long → sell, short → buy (when the row names no side).
-      const side = textOrNull(r.side) ?? (posSide === 'long' ? 'sell' : posSide === 'short' ? 'buy' : null);
-      if (side === null)
-        throw new BitgetResponseError('normaliser', 'side', 'neither side nor posSide given');
+      // A TP/SL closes its position: long → sell, short → buy. A trigger order names the position it opens or
+      // closes, not which: without the row's own side, its side is unknown.
+      const rowSide = textOrNull(r.side);
+      const side =
+        rowSide !== null
+          ? tradeDirection(rowSide, null)
+          : leg.kind === 'tpsl' && posSide === 'long'
+            ? 'sell'
+            : leg.kind === 'tpsl' && posSide === 'short'
+              ? 'buy'
+              : null;
+      if (side === null && leg.kind === 'tpsl')
+        throw new BitgetResponseError('normaliser', 'side', 'a TP/SL row names neither side nor posSide');
       const status = textOrNull(r.orderStatus) ?? textOrNull(r.status);
       return {
         orderId: r.orderId,
         clientOid: textOrNull(r.clientOid),
         market: marketOfUtaCategory(source.category),
-        kind: 'tpsl',
+        kind: leg.kind,
         symbol: canonicalSymbol(r.symbol),
-        side: tradeDirection(side, null),
-        orderType: textOrNull(r.orderType) ?? 'tpsl',
+        side,
+        orderType: leg.orderType,
         status: status === null ? 'unknown' : unifyPlanStatus(status),
-        price: null,
+        price: priceOrNull(leg.limitPrice, leg.orderType),
         size: textOrNull(r.qty),
         priceAvg: null,
         baseVolume: null,
@@ -314,8 +417,8 @@ export function normaliseOrder(source: OrderSource, row: unknown): CanonicalOrde
         marginMode: null,
         posSide,
         tradeSide: null,
-        // A TP/SL strategy on a position only ever reduces it: true unless the row says otherwise.
-        reduceOnly: r.reduceOnly === null || r.reduceOnly === undefined ? true : reduceOnlyFlag(r.reduceOnly),
+        // A TP/SL on a position only ever reduces it; a trigger order may open one: the row's flag, else unknown.
+        reduceOnly: reduceOnlyFlag(r.reduceOnly) ?? (leg.kind === 'tpsl' ? true : null),
         cTime: Number(r.createdTime),
         uTime: msOrNull(r.updatedTime),
         raw: asRaw(row),

@@ -162,7 +162,10 @@ export const utaOrderRowSchema = z.looseObject({
 });
 export type UtaOrderRow = z.infer<typeof utaOrderRowSchema>;
 
-/** GET /api/v3/trade/history-strategy-orders, rows of data.list (TP/SL strategy orders on a position). */
+/**
+ * GET /api/v3/trade/history-strategy-orders, rows of data.list: TP/SL orders on a position (take-profit /
+ * stop-loss prices, one order type per leg) and trigger orders (a trigger price and its order type).
+ */
 export const utaStrategyRowSchema = z.looseObject({
   orderId: id,
   symbol: id,
@@ -177,6 +180,15 @@ export const utaStrategyRowSchema = z.looseObject({
   orderStatus: text,
   status: text,
   reduceOnly: flag,
+  takeProfit: text,
+  stopLoss: text,
+  tpOrderType: text,
+  slOrderType: text,
+  tpLimitPrice: text,
+  slLimitPrice: text,
+  triggerPrice: text,
+  triggerOrderType: text,
+  triggerOrderPrice: text,
 });
 export type UtaStrategyRow = z.infer<typeof utaStrategyRowSchema>;
 

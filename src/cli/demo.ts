@@ -5,7 +5,7 @@ import { parseExtractionRequest } from '../core/request';
 import { countOrders, createDatabase, importRun } from '../db';
 import { runLocalExtraction } from '../runtime/runExtraction';
 import { startSimulator } from '../sim';
-import { readResultOrders, verifyAgainstTruth } from '../verify/verifyAgainstTruth';
+import { describeFieldMismatches, readResultOrders, verifyAgainstTruth } from '../verify/verifyAgainstTruth';
 import { parseCommand, parseIntArg } from './args';
 import type { CliIo } from './extract';
 import { ProgressReporter } from './progress';
@@ -105,8 +105,10 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     );
     say(
       `3. Verification against the ground truth: ${v.received}/${v.expected} orders, ${v.missing} missing, ${v.duplicates} duplicates, ` +
-        `${v.unexpected} unexpected, ${v.unsorted} out of order, ${v.alteredRaw} with altered fields -> ${v.ok ? 'OK (100%)' : 'FAILED'}`,
+        `${v.unexpected} unexpected, ${v.unsorted} out of order, ${v.alteredRaw} with altered raw fields, ` +
+        `${v.mismatched} with canonical fields unlike the truth -> ${v.ok ? 'OK (100%)' : 'FAILED'}`,
     );
+    for (const line of describeFieldMismatches(v)) say(`   fields: ${line}`);
     for (const e of v.examples) say(`   ${e}`);
 
     const files = await downloadResults(run.stack.store, output, flags.out);

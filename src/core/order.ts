@@ -26,8 +26,11 @@ export interface CanonicalOrder {
   kind: Kind;
   /** Upper case, v2 spelling (a v1 suffix such as `_UMCBL` is removed). */
   symbol: string;
-  /** Direction of the trade: a hedge-mode close of a long is a sell. */
-  side: 'buy' | 'sell';
+  /**
+   * Direction of the trade: a hedge-mode close of a long is a sell. null when the row does not say and nothing
+   * implies it (a v3 trigger order names only the position side: it may open that position or close it).
+   */
+  side: 'buy' | 'sell' | null;
   orderType: string;
   /** Unified spelling: `cancelled` becomes `canceled`. */
   status: string;
@@ -43,7 +46,8 @@ export interface CanonicalOrder {
   marginMode: string | null;
   posSide: string | null;
   tradeSide: string | null;
-  reduceOnly: boolean;
+  /** Whether the order can only reduce a position; null when the row does not say and nothing implies it. */
+  reduceOnly: boolean | null;
   cTime: number;
   uTime: number | null;
   /** The exchange's row exactly as received. */

@@ -11,7 +11,10 @@ export class InCodeMigrationProvider implements MigrationProvider {
   constructor(private readonly kind: DatabaseKind) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initialMigration(this.kind) };
+    return {
+      '0001_initial': initialMigration(this.kind),
+      '0002_orders_side_reduce_only_nullable': nullableSideMigration(this.kind),
+    };
   }
 }
 
@@ -54,48 +57,8 @@ function initialMigration(kind: DatabaseKind): Migration {
         .column('start_date')
         .execute();
 
-      await db.schema
-        .createTable('orders')
-        .addColumn('id', idType, (c) => c.primaryKey().autoIncrement())
-        .addColumn('execution_arn', 'varchar(255)', (c) =>
-          c.notNull().references('execution_results.execution_arn').onDelete('cascade'),
-        )
-        .addColumn('order_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn('client_oid', 'varchar(128)')
-        .addColumn('market', 'varchar(16)', (c) => c.notNull())
-        .addColumn('kind', 'varchar(8)', (c) => c.notNull())
-        .addColumn('symbol', 'varchar(40)', (c) => c.notNull())
-        .addColumn('side', 'varchar(8)', (c) => c.notNull())
-        .addColumn('order_type', 'varchar(32)', (c) => c.notNull())
-        .addColumn('status', 'varchar(32)', (c) => c.notNull())
-        .addColumn('price', 'varchar(64)')
-        .addColumn('size', 'varchar(64)')
-        .addColumn('price_avg', 'varchar(64)')
-        .addColumn('base_volume', 'varchar(64)')
-        .addColumn('quote_volume', 'varchar(64)')
-        .addColumn('fee', 'varchar(64)')
-        .addColumn('fee_coin', 'varchar(32)')
-        .addColumn('leverage', 'varchar(64)')
-        .addColumn('margin_mode', 'varchar(32)')
-        .addColumn('pos_side', 'varchar(32)')
-        .addColumn('trade_side', 'varchar(32)')
-        .addColumn('reduce_only', 'smallint', (c) => c.notNull())
-        .addColumn('c_time', 'bigint', (c) => c.notNull())
-        .addColumn('u_time', 'bigint')
-        .addColumn('raw', longText, (c) => c.notNull())
-        .addUniqueConstraint('orders_execution_order_market_uq', ['execution_arn', 'order_id', 'market'])
-        .execute();
-      await db.schema
-        .createIndex('orders_symbol_c_time_idx')
-        .on('orders')
-        .columns(['symbol', 'c_time'])
-        .execute();
-      await db.schema.createIndex('orders_c_time_idx').on('orders').column('c_time').execute();
-      await db.schema
-        .createIndex('orders_execution_arn_c_time_idx')
-        .on('orders')
-        .columns(['execution_arn', 'c_time'])
-        .execute();
+      await createOrdersTable(db, 'orders', idType, { unknownSide: false });
+      await createOrdersIndexes(db);
 
       await db.schema
         .createTable('processing_logs')
@@ -117,4 +80,87 @@ function initialMigration(kind: DatabaseKind): Migration {
       await db.schema.dropTable('execution_results').execute();
     },
   };
+}
+
+/**
+ * `side` and `reduce_only` may be unknown (null): a v3 trigger order names the position it opens or closes,
+ * not which (see src/core/order.ts). MySQL relaxes the columns in place; SQLite cannot, so the table is
+ * rebuilt with every row copied, and its indexes recreated.
+ */
+function nullableSideMigration(kind: DatabaseKind): Migration {
+  const idType = kind === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    async up(db: Kysely<unknown>) {
+      if (kind === 'mysql') {
+        await sql`ALTER TABLE orders MODIFY COLUMN side varchar(8) NULL, MODIFY COLUMN reduce_only smallint NULL`.execute(
+          db,
+        );
+        return;
+      }
+      await createOrdersTable(db, 'orders_0002', idType, { unknownSide: true });
+      await sql`INSERT INTO orders_0002 SELECT * FROM orders`.execute(db);
+      await db.schema.dropTable('orders').execute();
+      await db.schema.alterTable('orders_0002').renameTo('orders').execute();
+      await createOrdersIndexes(db);
+    },
+    async down() {
+      throw new Error(
+        '0002 cannot be undone: rows with an unknown side or reduceOnly have no NOT NULL value',
+      );
+    },
+  };
+}
+
+async function createOrdersTable(
+  db: Kysely<unknown>,
+  name: string,
+  idType: 'integer' | 'bigint',
+  opts: { unknownSide: boolean },
+): Promise<void> {
+  const longText = sql`mediumtext`;
+  await db.schema
+    .createTable(name)
+    .addColumn('id', idType, (c) => c.primaryKey().autoIncrement())
+    .addColumn('execution_arn', 'varchar(255)', (c) =>
+      c.notNull().references('execution_results.execution_arn').onDelete('cascade'),
+    )
+    .addColumn('order_id', 'varchar(64)', (c) => c.notNull())
+    .addColumn('client_oid', 'varchar(128)')
+    .addColumn('market', 'varchar(16)', (c) => c.notNull())
+    .addColumn('kind', 'varchar(8)', (c) => c.notNull())
+    .addColumn('symbol', 'varchar(40)', (c) => c.notNull())
+    .addColumn('side', 'varchar(8)', (c) => (opts.unknownSide ? c : c.notNull()))
+    .addColumn('order_type', 'varchar(32)', (c) => c.notNull())
+    .addColumn('status', 'varchar(32)', (c) => c.notNull())
+    .addColumn('price', 'varchar(64)')
+    .addColumn('size', 'varchar(64)')
+    .addColumn('price_avg', 'varchar(64)')
+    .addColumn('base_volume', 'varchar(64)')
+    .addColumn('quote_volume', 'varchar(64)')
+    .addColumn('fee', 'varchar(64)')
+    .addColumn('fee_coin', 'varchar(32)')
+    .addColumn('leverage', 'varchar(64)')
+    .addColumn('margin_mode', 'varchar(32)')
+    .addColumn('pos_side', 'varchar(32)')
+    .addColumn('trade_side', 'varchar(32)')
+    .addColumn('reduce_only', 'smallint', (c) => (opts.unknownSide ? c : c.notNull()))
+    .addColumn('c_time', 'bigint', (c) => c.notNull())
+    .addColumn('u_time', 'bigint')
+    .addColumn('raw', longText, (c) => c.notNull())
+    .addUniqueConstraint(`${name}_execution_order_market_uq`, ['execution_arn', 'order_id', 'market'])
+    .execute();
+}
+
+async function createOrdersIndexes(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createIndex('orders_symbol_c_time_idx')
+    .on('orders')
+    .columns(['symbol', 'c_time'])
+    .execute();
+  await db.schema.createIndex('orders_c_time_idx').on('orders').column('c_time').execute();
+  await db.schema
+    .createIndex('orders_execution_arn_c_time_idx')
+    .on('orders')
+    .columns(['execution_arn', 'c_time'])
+    .execute();
 }

@@ -48,7 +48,8 @@ export interface OrdersTable {
   market: string;
   kind: string;
   symbol: string;
-  side: string;
+  /** null: the row did not say (see CanonicalOrder.side). */
+  side: string | null;
   order_type: string;
   status: string;
   price: string | null;
@@ -62,8 +63,8 @@ export interface OrdersTable {
   margin_mode: string | null;
   pos_side: string | null;
   trade_side: string | null;
-  /** 0 or 1. */
-  reduce_only: number;
+  /** 0 or 1; null when the row did not say. */
+  reduce_only: number | null;
   c_time: number;
   u_time: number | null;
   /** The exchange's row as JSON. */

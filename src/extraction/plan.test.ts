@@ -32,9 +32,26 @@ describe('planRun', () => {
       'c1:spotHistoryOrders:tpsl',
     ]);
     expect(byId['futures-history']!.cursors).toHaveLength(3);
-    expect(byId['futures-plan']!.cursors).toHaveLength(9); // 3 product types × 3 plan types (profit_loss incl.)
+    expect(byId['futures-plan']!.cursors).toHaveLength(9); // 3 product types × 3 plan types (profit_loss: kind tpsl)
     expect(plan.needsSymbolSearch).toBe(true);
     expect(plan.searchWindows).toHaveLength(1);
+  });
+
+  it('asks classic profit_loss plans for kind tpsl and trigger and trailing plans for kind plan', () => {
+    const planTypesFor = (kinds: ('normal' | 'tpsl' | 'plan')[], mode: 'classic' | 'uta' = 'classic') =>
+      planRun({
+        runId: 'r',
+        request: parseExtractionRequest({ kinds, markets: ['usdt-futures'] }),
+        serverNow: NOW,
+        mode,
+      }).lanes.flatMap((l) =>
+        l.cursors.map((c) => `${l.laneId}:${'planType' in c.source ? c.source.planType : ''}`),
+      );
+    expect(planTypesFor(['tpsl'])).toEqual(['futures-plan:profit_loss']);
+    expect(planTypesFor(['plan'])).toEqual(['futures-plan:normal_plan', 'futures-plan:track_plan']);
+    // v3 lists TP/SL and trigger orders on one endpoint: either kind asks it.
+    expect(new Set(planTypesFor(['plan'], 'uta'))).toEqual(new Set(['uta-strategy:']));
+    expect(new Set(planTypesFor(['tpsl'], 'uta'))).toEqual(new Set(['uta-strategy:']));
   });
 
   it('never asks for a span longer than an endpoint accepts (30 days on v3)', () => {

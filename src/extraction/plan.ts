@@ -75,7 +75,7 @@ export function planRun(input: {
     (request.kinds.includes('tpsl') || request.kinds.includes('plan'))
   ) {
     notes.push(
-      'Unified account: Bitget documents no v3 endpoint for spot TP/SL and spot plan orders, so they are not in this result; v3 strategy orders cover futures TP/SL.',
+      'Unified account: Bitget documents no v3 endpoint for spot TP/SL and spot plan orders, so they are not in this result; v3 strategy orders cover futures TP/SL and trigger orders.',
     );
   }
   const bySpan = new Map<number, TimeWindow[]>();
@@ -170,8 +170,9 @@ function classicSources(request: ExtractionRequest, listedSpotSymbols: string[])
       perSymbol(make).filter((src) => src.symbol === undefined || mayTradeAs(src.symbol, productType));
     if (wants('normal'))
       out.push(...inType((symbol) => ({ endpoint: 'futuresHistoryOrders', productType, ...opt(symbol) })));
-    // Futures plan history lists trigger, trailing and TP/SL (profit_loss) plans; all are kind `plan`.
-    const planTypes = wants('plan') ? FUTURES_PLAN_TYPES : [];
+    // Futures plan history lists trigger and trailing plans (kind `plan`) and TP/SL plans (`profit_loss`,
+    // kind `tpsl`), one planType per query.
+    const planTypes = FUTURES_PLAN_TYPES.filter((t) => wants(t === 'profit_loss' ? 'tpsl' : 'plan'));
     for (const planType of planTypes)
       out.push(
         ...inType((symbol) => ({ endpoint: 'futuresPlanHistory', productType, planType, ...opt(symbol) })),
@@ -196,7 +197,7 @@ export function mayTradeAs(symbol: string, productType: ProductType): boolean {
 
 /**
  * Unified accounts: v3 history orders per category (spot and margin are the spot market), and v3 strategy
- * orders (TP/SL), which Bitget documents for the futures categories only.
+ * orders (TP/SL and trigger orders), which Bitget documents for the futures categories only.
  */
 function utaSources(request: ExtractionRequest): SourceSpec[] {
   const futures = futuresMarkets(request.markets).map((m) => PRODUCT_TYPE_BY_MARKET[m]);
@@ -208,7 +209,9 @@ function utaSources(request: ExtractionRequest): SourceSpec[] {
   for (const symbol of symbols) {
     for (const category of request.kinds.includes('normal') ? categories : [])
       if (fits(category, symbol)) out.push({ endpoint: 'utaHistoryOrders', category, ...opt(symbol) });
-    for (const category of request.kinds.includes('tpsl') ? futures : [])
+    // v3 strategy orders are TP/SL (kind `tpsl`) and trigger orders (kind `plan`), listed together.
+    const strategy = request.kinds.includes('tpsl') || request.kinds.includes('plan');
+    for (const category of strategy ? futures : [])
       if (fits(category, symbol)) out.push({ endpoint: 'utaStrategyHistory', category, ...opt(symbol) });
   }
   return out;

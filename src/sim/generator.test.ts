@@ -41,12 +41,13 @@ describe('the generated account', () => {
     expect(short.cTime[0]).toBeGreaterThanOrEqual(NOW - 7 * DAY_MS + 3_600_000);
   });
 
-  test('covers spot (normal, TP/SL, plan), the three futures markets and every futures plan type', () => {
+  test('covers spot (normal, TP/SL, plan), the three futures markets and every futures plan type (profit_loss is TP/SL)', () => {
     const kinds = new Set(truth.map((t) => `${t.market}/${t.kind}${t.planType ? '/' + t.planType : ''}`));
     for (const k of ['spot/normal', 'spot/tpsl', 'spot/plan']) expect(kinds).toContain(k);
     for (const m of ['usdt-futures', 'usdc-futures', 'coin-futures']) {
       expect(kinds).toContain(`${m}/normal`);
-      for (const p of ['normal_plan', 'track_plan', 'profit_loss']) expect(kinds).toContain(`${m}/plan/${p}`);
+      for (const p of ['normal_plan', 'track_plan']) expect(kinds).toContain(`${m}/plan/${p}`);
+      expect(kinds).toContain(`${m}/tpsl/profit_loss`);
     }
   });
 
@@ -140,7 +141,8 @@ describe('the generated unified (UTA) account', () => {
     expect(uta.filter((t) => t.market === 'spot').every((t) => t.kind === 'normal')).toBe(true);
     for (const m of ['usdt-futures', 'usdc-futures', 'coin-futures']) {
       expect(kinds).toContain(`${m}/normal`);
-      for (const p of ['normal_plan', 'track_plan', 'profit_loss']) expect(kinds).toContain(`${m}/plan/${p}`);
+      for (const p of ['normal_plan', 'track_plan']) expect(kinds).toContain(`${m}/plan/${p}`);
+      expect(kinds).toContain(`${m}/tpsl/profit_loss`);
     }
   });
 

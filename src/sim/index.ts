@@ -15,5 +15,6 @@ export type {
   SimStats,
   Simulator,
   SimulatorOptions,
+  TruthCanonical,
   TruthRecord,
 } from './types';

@@ -27,7 +27,7 @@ function dec(x: number, d: number): string {
 }
 
 /** Decimals with trailing zeros removed ("7.2250" → "7.225", "5.00" → "5"). */
-function trim(x: number, d: number): string {
+export function trim(x: number, d: number): string {
   const s = dec(x, d);
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }

@@ -157,7 +157,7 @@ describe('rows have exactly the keys and value types of the recorded samples', (
   });
 
   test('futures plan rows have Bitget’s documented field set', () => {
-    const rows = rowsOf(truth, (t) => t.market !== 'spot' && t.kind === 'plan');
+    const rows = rowsOf(truth, (t) => t.market !== 'spot' && t.planType !== undefined);
     for (const row of rows) expect(Object.keys(row)).toEqual(FUTURES_PLAN_KEYS);
     expect(rows.every((r) => Object.values(r).every((v) => typeof v === 'string'))).toBe(true);
     const pl = rowsOf(truth, (t) => t.planType === 'profit_loss').map((r) => r.planType);

@@ -1,24 +1,24 @@
-/** The ground truth: every generated order with the exact row the simulator serves for it. */
+/**
+ * The ground truth: every generated order with the canonical fields the product must emit for it
+ * (canonical.ts) and the exact row the simulator serves for it.
+ */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Account } from './generator';
 import { orderIdOf } from './generator';
+import { canonicalOf } from './canonical';
 import { rowFor } from './rows';
 import { STREAMS } from './streams';
 import type { AccountMode, TruthRecord } from './types';
 
 export function truthRecord(account: Account, g: number, mode: AccountMode): TruthRecord {
   const def = STREAMS[account.stream[g] as number]!;
-  const record: TruthRecord = {
+  return {
     orderId: orderIdOf(account, g),
-    market: def.market,
-    kind: def.kind,
-    symbol: account.catalog.instruments[account.instrument[g] as number]!.symbol,
-    cTime: account.cTime[g] as number,
+    ...canonicalOf(account, g, mode),
+    ...(def.planType ? { planType: def.planType } : {}),
     raw: rowFor(account, g, mode),
   };
-  if (def.planType) record.planType = def.planType;
-  return record;
 }
 
 /** Ascending by (cTime, orderId); one record materialised at a time. */

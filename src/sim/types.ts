@@ -74,14 +74,29 @@ export interface SimStats {
   mode: AccountMode;
 }
 
-/** One generated order: what the product must find, and the exact row the simulator serves for it. */
-export interface TruthRecord {
-  orderId: string;
+/**
+ * The canonical fields an order must come out with (DESIGN.md, "Canonical order record"), as the simulator
+ * knows them from the facts it generated the order from (never from its rows): `side` and `reduceOnly` are
+ * null where the served row does not say and nothing implies them.
+ */
+export interface TruthCanonical {
   market: Market;
   kind: Kind;
   symbol: string;
+  side: 'buy' | 'sell' | null;
+  status: string;
+  orderType: string;
+  reduceOnly: boolean | null;
   cTime: number;
-  /** Futures plan orders only: the planType query value that lists it. */
+  uTime: number | null;
+  fee: string | null;
+  feeCoin: string | null;
+}
+
+/** One generated order: what the product must find, as it must emit it, and the exact row served for it. */
+export interface TruthRecord extends TruthCanonical {
+  orderId: string;
+  /** Futures plan and TP/SL orders on classic endpoints: the planType query value that lists it. */
   planType?: FuturesPlanType;
   raw: Record<string, unknown>;
 }

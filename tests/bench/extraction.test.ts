@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExtractionScenario } from '../../bench/scenarios/extraction';
+import { noFieldMismatches } from '../../src/verify/verifyAgainstTruth';
 
 jest.setTimeout(180_000);
 
@@ -35,6 +36,8 @@ describe('bench: extraction scenario (smoke)', () => {
       unexpected: 0,
       unsorted: 0,
       alteredRaw: 0,
+      mismatched: 0,
+      fieldMismatches: noFieldMismatches(),
     });
     for (const key of [
       'machine',
@@ -68,6 +71,7 @@ describe('bench: extraction scenario (smoke)', () => {
       'spotPlanHistory',
     ]);
     expect(r.targets.allOrders).toBe(true);
+    expect(r.targets.exactFields).toBe(true);
     expect(r.targets.noDuplicates).toBe(true);
   });
 });

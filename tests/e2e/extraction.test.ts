@@ -7,7 +7,7 @@ import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';
 import type { Simulator, SimulatorOptions } from '../../src/sim';
-import { readResultOrders, verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
+import { noFieldMismatches, readResultOrders, verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
 
 jest.setTimeout(300_000);
 
@@ -72,7 +72,17 @@ async function extractAndVerify(
   return { v, summary, stack };
 }
 
-const PERFECT = { ok: true, missing: 0, duplicates: 0, unexpected: 0, unsorted: 0, alteredRaw: 0 };
+/** Every order once, sorted, raw intact, and every canonical field as the truth says (a count of 0 per field). */
+const PERFECT = {
+  ok: true,
+  missing: 0,
+  duplicates: 0,
+  unexpected: 0,
+  unsorted: 0,
+  alteredRaw: 0,
+  mismatched: 0,
+  fields: noFieldMismatches(),
+};
 
 describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, the client, the simulator', () => {
   describe('a classic account', () => {
@@ -130,6 +140,8 @@ describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, th
     it('detects the mode and fetches everything through v3 in 30-day windows', async () => {
       const { v, summary } = await extractAndVerify(env, {}, { name: 'uta' });
       expect(v).toMatchObject({ ...PERFECT, received: 2500 });
+      // Trigger and trailing orders from history-strategy-orders are plan orders, TP/SL orders tpsl.
+      expect(Object.keys(summary.byKind).sort()).toEqual(['normal', 'plan', 'tpsl']);
       expect(summary.mode).toBe('uta');
       expect(summary.lanes.map((l: { laneId: string }) => l.laneId).sort()).toEqual([
         'uta-history',
