@@ -11,7 +11,10 @@ export class InCodeMigrationProvider implements MigrationProvider {
   constructor(private readonly kind: DatabaseKind) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initialMigration(this.kind) };
+    return {
+      '0001_initial': initialMigration(this.kind),
+      '0002_stored_at_and_import_start': storedAtMigration(),
+    };
   }
 }
 
@@ -115,6 +118,23 @@ function initialMigration(kind: DatabaseKind): Migration {
       await db.schema.dropTable('processing_logs').execute();
       await db.schema.dropTable('orders').execute();
       await db.schema.dropTable('execution_results').execute();
+    },
+  };
+}
+
+/**
+ * When each order row was stored (the source system's `orders.created_at`) and when the last import attempt
+ * started (for the import's processing time). Rows stored before this migration keep NULL: unknown.
+ */
+function storedAtMigration(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('orders').addColumn('created_at', 'bigint').execute();
+      await db.schema.alterTable('execution_results').addColumn('import_started_at', 'bigint').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('execution_results').dropColumn('import_started_at').execute();
+      await db.schema.alterTable('orders').dropColumn('created_at').execute();
     },
   };
 }
