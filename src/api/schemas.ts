@@ -73,6 +73,9 @@ const mapOf = (values: Schema, description?: string): Schema => ({
   additionalProperties: values,
   ...(description ? { description } : {}),
 });
+/** A success answer: a closed object with its description (the document's "description" of the response). */
+const ok = (description: string, properties: Record<string, Schema>): Schema =>
+  closed(properties, description);
 /** A closed object whose every property is required. */
 const closed = (properties: Record<string, Schema>, description?: string): Schema => ({
   type: 'object',
@@ -276,7 +279,7 @@ export const listExecutionsSchema = {
   },
   response: {
     ...errors,
-    200: closed({
+    200: ok('Executions, newest first', {
       executions: { type: 'array', items: executionListItem },
       count: int('Executions in this answer'),
       total_executions: int("The database's executions plus those only the engine listed"),
@@ -332,25 +335,28 @@ const resultSchema = closed({
   }),
 });
 
-const executionSchema = closed({
-  executionArn: text(),
-  name: text(),
-  status: text(),
-  startDate: nullableDateTime(),
-  processing_time_seconds: nullableNum('Seconds since the start (until the stop once it ended)'),
-  request: { type: ['object', 'null'], additionalProperties: true, description: 'The extraction request' },
-  timing: timingSchema,
-  result: nullable(resultSchema),
-  error: nullableText(),
-  cause: nullableText(),
-  import: closed({
-    status: { type: 'string', enum: ['pending', 'importing', 'imported', 'failed'] },
-    importedOrders: int(),
+const executionSchema = closed(
+  {
+    executionArn: text(),
+    name: text(),
+    status: text(),
+    startDate: nullableDateTime(),
+    processing_time_seconds: nullableNum('Seconds since the start (until the stop once it ended)'),
+    request: { type: ['object', 'null'], additionalProperties: true, description: 'The extraction request' },
+    timing: timingSchema,
+    result: nullable(resultSchema),
     error: nullableText(),
-    importedAt: nullableDateTime(),
-  }),
-  links,
-});
+    cause: nullableText(),
+    import: closed({
+      status: { type: 'string', enum: ['pending', 'importing', 'imported', 'failed'] },
+      importedOrders: int(),
+      error: nullableText(),
+      importedAt: nullableDateTime(),
+    }),
+    links,
+  },
+  'The execution: status, timing, result (signed URL included) and import state',
+);
 
 export const getExecutionSchema = {
   tags: ['orders'],
@@ -377,7 +383,7 @@ export const executionOrdersSchema = {
   },
   response: {
     ...errors,
-    200: closed({
+    200: ok('A page of the stored orders, with the execution and the page', {
       executionArn: text(),
       import: importState,
       orders: {
@@ -425,7 +431,7 @@ export const executionLogsSchema = {
   },
   response: {
     ...errors,
-    200: closed({
+    200: ok('The processing logs, oldest first', {
       executionArn: text(),
       logs: {
         type: 'array',
@@ -466,7 +472,7 @@ export const saveFromUrlSchema = {
   },
   response: {
     ...errors,
-    200: closed({
+    200: ok('The file was read, validated and stored', {
       executionArn: text(),
       source: text('s3://<bucket>/<key> read'),
       orders: int('Orders in the file'),
@@ -495,7 +501,7 @@ export const symbolsSchema = {
   description: 'Spot symbols and the contracts of each futures product type, each with counts by status.',
   response: {
     ...errors,
-    200: closed({
+    200: ok('Symbols per market, and as one list', {
       spot: symbolList,
       futures: closed(
         Object.fromEntries(FUTURES_PRODUCT_TYPES.map((t) => [t, symbolList])),
@@ -525,7 +531,7 @@ export const rootSchema = {
   description: 'What this API is, with links.',
   response: {
     ...errors,
-    200: closed({ name: text(), version: text(), description: text(), links: mapOf(text()) }),
+    200: ok('What this API is', { name: text(), version: text(), description: text(), links: mapOf(text()) }),
   },
 };
 export const infoSchema = {
@@ -534,7 +540,7 @@ export const infoSchema = {
   description: 'Version, engine kind, database kind and results bucket. Never secrets.',
   response: {
     ...errors,
-    200: closed({
+    200: ok('This deployment', {
       name: text(),
       version: text(),
       engine: text(),
