@@ -87,7 +87,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       .send(errorBody(404, `route ${request.method} ${request.url.split('?')[0]} does not exist`));
   });
 
-  void app.register(helmet);
+  // Helmet's defaults, except upgrade-insecure-requests: `serve` speaks plain HTTP on loopback, and a page
+  // told to upgrade would fetch /docs' scripts over https from a server that has none.
+  void app.register(helmet, {
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
   const limits = deps.rateLimit === false ? undefined : resolveRateLimit(deps.rateLimit);
   void app.register(rateLimit, {
     global: false,

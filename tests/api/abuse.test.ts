@@ -170,6 +170,7 @@ describe('the API on loopback under abuse, over a real socket', () => {
         'cross-origin-resource-policy': 'same-origin',
         'content-security-policy': expect.stringContaining("default-src 'self'"),
       });
+      expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
     }
   });
 
