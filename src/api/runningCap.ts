@@ -11,8 +11,12 @@ export interface RunningCapOptions {
   now: () => number;
 }
 
-/** How many of the newest executions the engine is asked about (the database covers older ones). */
-const ENGINE_LIST_SIZE = 20;
+/**
+ * How many of the newest executions the engine is asked about beyond the cap (on Step Functions each costs a
+ * DescribeExecution); the database covers older ones started through the API.
+ */
+const ENGINE_LIST_MARGIN = 2;
+const MAX_LISTED = 20;
 
 /**
  * A cap on executions RUNNING at once. Running executions are the ones the engine lists as RUNNING (runs
@@ -44,9 +48,12 @@ export class RunningExecutionsCap {
 
   async countRunning(): Promise<number> {
     const { engine, db } = this.options;
-    const listed = await engine.list(ENGINE_LIST_SIZE).catch(() => [] as ExecutionDescription[]);
+    const listSize = Math.min(this.options.max + ENGINE_LIST_MARGIN, MAX_LISTED);
+    const listed = await engine.list(listSize).catch(() => [] as ExecutionDescription[]);
     const running = new Set(listed.filter((d) => d.status === 'RUNNING').map((d) => d.executionArn));
-    const recorded = await listRunningExecutions(db, { limit: this.options.max + ENGINE_LIST_SIZE });
+    const recorded = await listRunningExecutions(db, {
+      limit: Math.min(this.options.max + MAX_LISTED, 1000),
+    });
     await Promise.all(
       recorded
         .filter((r) => !running.has(r.executionArn))
