@@ -11,11 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { startApiServer } from '../../src/api';
+import { localStateMachineArn, startApiServer } from '../../src/api';
 import type { SymbolSource } from '../../src/api';
 import type { ExecutionDescription, ExecutionEngine, StartedExecution } from '../../src/core/engine';
 import type { ExtractionRequest } from '../../src/core/request';
 import { createDatabase } from '../../src/db';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
 import { startLocalStack } from '../../src/runtime/localStack';
 import { LOCAL_BUCKET } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';
@@ -118,6 +119,11 @@ export async function runApiBench(options: {
       host: '127.0.0.1',
       port: 0,
       engine: new StubEngine(),
+      stateMachineArn: localStateMachineArn(LOCAL_STATE_MACHINE),
+      // Load from one client is what is measured: the per-client limits and the cap on running executions
+      // (the stub's runs never end) would answer it 429.
+      rateLimit: false,
+      maxRunningExecutions: Number.MAX_SAFE_INTEGER,
       db,
       s3: createS3Client(stack.s3),
       bucket: LOCAL_BUCKET,
@@ -160,6 +166,8 @@ export async function runApiBench(options: {
         host: '127.0.0.1',
         port: 0,
         engine: real.engine,
+        stateMachineArn: localStateMachineArn(LOCAL_STATE_MACHINE),
+        maxRunningExecutions: options.realEngineRequests,
         db: db2,
         s3: createS3Client(real.s3),
         bucket: LOCAL_BUCKET,

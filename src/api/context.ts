@@ -1,5 +1,7 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { ApiDeps } from './deps';
 import type { ResultImporter } from './resultImporter';
+import type { RunningExecutionsCap } from './runningCap';
 
 /** What every route module gets: the dependencies with defaults applied, and the shared importer. */
 export interface ApiContext {
@@ -10,4 +12,7 @@ export interface ApiContext {
   importer: ResultImporter;
   importWaitMs: number;
   maxResultFileBytes: number;
+  presignSeconds: number;
+  runningCap: RunningExecutionsCap;
+  log: FastifyBaseLogger;
 }

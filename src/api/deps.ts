@@ -1,18 +1,37 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ExecutionEngine } from '../core/engine';
 import type { Database } from '../db';
+import type { RateLimitOptions } from './limits';
 import type { SymbolSource } from './symbols';
 
 /** What the API runs on. Everything is injected: the Lambda, the CLI's `serve` and the tests build their own. */
 export interface ApiDeps {
   engine: ExecutionEngine;
+  /**
+   * The state machine the engine runs (`arn:aws:states:<region>:<account>:stateMachine:<name>`); an execution
+   * ARN of any other machine, region, account or partition is answered 404 without asking the engine.
+   */
+  stateMachineArn: string;
   db: Database;
   s3: S3Client;
   /** The results bucket of this deployment: the only bucket save-from-url reads. */
   bucket: string;
   symbols: SymbolSource;
-  /** When set, every route but /health and /docs requires it in `x-api-key`. */
+  /** When set, every route but /health (the docs included) requires it in `x-api-key`. */
   apiKey?: string;
+  /**
+   * The Host values answered; any other is refused with 421. startApiServer sets it on loopback; absent (the
+   * Lambda behind its function URL, tests through inject): any Host.
+   */
+  allowedHosts?: () => ReadonlySet<string>;
+  /** Per-client request limits (defaults in DEFAULT_RATE_LIMIT); false turns them off. */
+  rateLimit?: RateLimitOptions | false;
+  /** Executions RUNNING at once before a start is answered 429 (default 3). */
+  maxRunningExecutions?: number;
+  /** Retry-After of that 429, in seconds (default 60). */
+  runningRetryAfterSeconds?: number;
+  /** Lifetime of the presigned result URL a status read returns (default 900 s). */
+  presignSeconds?: number;
   now?: () => number;
   /** false (default) for silence, true for info-level JSON lines on stdout, or options. Secrets are redacted. */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };

@@ -21,3 +21,14 @@ export function humanDuration(ms: number): string {
     .map(([n, unit]) => `${n}${unit}`)
     .join(' ');
 }
+
+/** The source system's spelling, to the millisecond: `0.450s`, `55.092s`, `1m 55.092s`, `2h 0m 7.000s`. */
+export function preciseDuration(ms: number): string {
+  const total = !Number.isFinite(ms) || ms < 0 ? 0 : Math.round(ms);
+  const hours = Math.floor(total / 3_600_000);
+  const minutes = Math.floor((total % 3_600_000) / 60_000);
+  const seconds = ((total % 60_000) / 1000).toFixed(3);
+  if (hours > 0) return `${hours}h ${minutes}m ${seconds}s`;
+  if (minutes > 0) return `${minutes}m ${seconds}s`;
+  return `${seconds}s`;
+}

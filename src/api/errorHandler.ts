@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError } from '../core/request';
 import { InvalidPageError } from '../db';
-import { ApiError } from './errors';
+import { ApiError, TooManyRequestsError } from './errors';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -12,6 +12,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  421: 'Misdirected Request',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -44,6 +45,8 @@ export function errorBody(statusCode: number, message: string, field?: string): 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const body = toErrorBody(error);
   if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+  if (error instanceof TooManyRequestsError)
+    void reply.header('retry-after', String(error.retryAfterSeconds));
   void reply.status(body.statusCode).send(body);
 }
 

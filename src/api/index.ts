@@ -2,6 +2,8 @@ export { buildApi, REDACTED_PATHS } from './app';
 export {
   startApiServer,
   InsecureBindError,
+  WeakApiKeyError,
+  assertStrongApiKey,
   isLoopbackHost,
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
@@ -25,12 +27,33 @@ export {
   UnprocessableContentError,
   ConflictError,
   UpstreamError,
+  MisdirectedRequestError,
+  UnsupportedMediaTypeError,
+  TooManyRequestsError,
+  ForeignExecutionError,
 } from './errors';
 export { resolveBucketUrl } from './bucketUrl';
 export type { BucketUrlPolicy, ObjectLocation } from './bucketUrl';
 export { readResultFile, parseResultFile } from './resultFile';
-export { EXECUTION_ARN_PATTERN, isExecutionArn } from './executionArn';
-export { humanDuration } from './duration';
+export {
+  EXECUTION_ARN_PATTERN,
+  isExecutionArn,
+  belongsTo,
+  localStateMachineArn,
+  parseStateMachineArn,
+  stateMachineOf,
+  InvalidStateMachineArnError,
+} from './executionArn';
+export { humanDuration, preciseDuration } from './duration';
+export {
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_MAX_RUNNING_EXECUTIONS,
+  DEFAULT_RUNNING_RETRY_AFTER_SECONDS,
+  DEFAULT_PRESIGN_SECONDS,
+  MIN_API_KEY_LENGTH,
+} from './limits';
+export type { RateLimitOptions } from './limits';
+export { loopbackHosts } from './requestGuards';
 export { apiKeyMatches } from './apiKey';
 export { ResultImporter } from './resultImporter';
 export { VERSION } from './version';

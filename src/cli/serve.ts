@@ -1,10 +1,17 @@
 import { Command } from 'commander';
-import { startApiServer, DEFAULT_API_PORT, InsecureBindError } from '../api';
+import {
+  startApiServer,
+  DEFAULT_API_PORT,
+  InsecureBindError,
+  localStateMachineArn,
+  WeakApiKeyError,
+} from '../api';
 import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
 import { DEFAULT_BASE_URL } from '../bitget/client';
 import { CredentialsError, loadCredentials } from '../config/credentials';
 import type { Credentials } from '../config/credentials';
 import { createDatabase, DEFAULT_DATABASE_URL } from '../db';
+import { LOCAL_STATE_MACHINE } from '../engines/local';
 import { startLocalStack } from '../runtime/localStack';
 import { startSimulator } from '../sim';
 import type { Simulator } from '../sim';
@@ -49,23 +56,33 @@ export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortS
   const stack = await startLocalStack({ dataDir: flags.dataDir, baseUrl, credentials });
   const db = await createDatabase(io.env['DATABASE_URL'] ?? DEFAULT_DATABASE_URL);
   const apiKey = io.env['API_KEY'];
+  const maxRunning = io.env['MAX_RUNNING_EXECUTIONS'];
+  if (maxRunning !== undefined && !/^[1-9][0-9]{0,5}$/.test(maxRunning)) {
+    io.stderr.write(
+      `serve: MAX_RUNNING_EXECUTIONS must be a positive integer, got ${JSON.stringify(maxRunning)}\n`,
+    );
+    await Promise.allSettled([db.close(), stack.close(), sim?.close()]);
+    return 2;
+  }
   let server;
   try {
     server = await startApiServer({
       host: flags.host,
       port: flags.port,
       engine: stack.engine,
+      stateMachineArn: localStateMachineArn(LOCAL_STATE_MACHINE),
       engineKind: 'local',
       db,
       s3: stack.store.s3,
       bucket: stack.store.bucket,
       symbols: bitgetSymbolSource(stack.client),
       ...(apiKey ? { apiKey } : {}),
+      ...(maxRunning !== undefined ? { maxRunningExecutions: Number(maxRunning) } : {}),
       logger: true,
     });
   } catch (err) {
     await Promise.allSettled([db.close(), stack.close(), sim?.close()]);
-    if (err instanceof InsecureBindError) {
+    if (err instanceof InsecureBindError || err instanceof WeakApiKeyError) {
       io.stderr.write(`serve: ${err.message} (set API_KEY)\n`);
       return 2;
     }

@@ -7,6 +7,8 @@ import { IMPORT_STATUSES } from './schema';
 
 /** An execution as stored, in the API's vocabulary. Times are epoch ms. */
 export interface ExecutionRecord {
+  /** The database row's id. */
+  id: number;
   executionArn: string;
   name: string;
   status: string;
@@ -29,6 +31,8 @@ export interface ExecutionRecord {
     importedOrders: number;
     offset: number;
     error: string | null;
+    /** When the last import attempt started; with importedAt, how long the import took. */
+    startedAt: number | null;
     importedAt: number | null;
   };
   createdAt: number;
@@ -90,6 +94,7 @@ export async function recordExecution(database: Database, facts: ExecutionFacts,
       import_offset: 0,
       import_error: null,
       import_claimed_at: null,
+      import_started_at: null,
       imported_at: null,
       created_at: now,
       updated_at: now,
@@ -144,6 +149,31 @@ export async function listExecutions(
   return rows.map(toRecord);
 }
 
+/** How many executions the database holds. */
+export async function countExecutions(database: Database): Promise<number> {
+  const row = await database.db
+    .selectFrom('execution_results')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Executions recorded as RUNNING (the status last seen; the caller refreshes it from the engine), newest first. */
+export async function listRunningExecutions(
+  database: Database,
+  options: { limit: number },
+): Promise<ExecutionRecord[]> {
+  const rows = await database.db
+    .selectFrom('execution_results')
+    .selectAll()
+    .where('status', '=', 'RUNNING')
+    .orderBy('start_date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .execute();
+  return rows.map(toRecord);
+}
+
 export interface ProcessingLog {
   level: LogLevel;
   message: string;
@@ -182,6 +212,7 @@ export async function listProcessingLogs(
 
 function toRecord(row: Selectable<ExecutionResultsTable>): ExecutionRecord {
   return {
+    id: Number(row.id),
     executionArn: row.execution_arn,
     name: row.name,
     status: row.status,
@@ -207,6 +238,7 @@ function toRecord(row: Selectable<ExecutionResultsTable>): ExecutionRecord {
       importedOrders: Number(row.imported_orders),
       offset: Number(row.import_offset),
       error: row.import_error,
+      startedAt: nullableNumber(row.import_started_at),
       importedAt: nullableNumber(row.imported_at),
     },
     createdAt: Number(row.created_at),

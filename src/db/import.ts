@@ -177,7 +177,7 @@ async function runImport(
           : await insertRow(database, rows[0]!);
     };
     for await (const { order, end } of source.read(startOffset)) {
-      batch.push(orderToRow(arn, order));
+      batch.push(orderToRow(arn, order, now()));
       batchEnd = end;
       if (batch.length >= batchSize) await flush();
     }
@@ -231,7 +231,13 @@ async function claimImport(
   const claimable: ImportStatus[] = force ? ['pending', 'failed', 'imported'] : ['pending', 'failed'];
   const result = await database.db
     .updateTable('execution_results')
-    .set({ import_status: 'importing', import_claimed_at: now, import_error: null, updated_at: now })
+    .set({
+      import_status: 'importing',
+      import_claimed_at: now,
+      import_started_at: now,
+      import_error: null,
+      updated_at: now,
+    })
     .where('execution_arn', '=', arn)
     .where((eb) =>
       eb.or([

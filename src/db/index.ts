@@ -15,12 +15,21 @@ export {
   factsFromDescription,
   getExecution,
   listExecutions,
+  countExecutions,
+  listRunningExecutions,
   addProcessingLog,
   listProcessingLogs,
 } from './executions';
 export type { ExecutionRecord, ExecutionFacts, ProcessingLog } from './executions';
-export { listOrders, countOrders, MAX_PAGE_SIZE, InvalidPageError } from './orders';
-export type { OrdersPage } from './orders';
+export {
+  listOrders,
+  listStoredOrders,
+  countOrders,
+  countSymbols,
+  MAX_PAGE_SIZE,
+  InvalidPageError,
+} from './orders';
+export type { OrdersPage, StoredOrder, StoredOrdersPage } from './orders';
 export {
   canonicalOrderSchema,
   parseCanonicalOrder,

@@ -14,6 +14,7 @@ export class InCodeMigrationProvider implements MigrationProvider {
     return {
       '0001_initial': initialMigration(this.kind),
       '0002_orders_side_reduce_only_nullable': nullableSideMigration(this.kind),
+      '0003_stored_at_and_import_start': storedAtMigration(),
     };
   }
 }
@@ -163,4 +164,21 @@ async function createOrdersIndexes(db: Kysely<unknown>): Promise<void> {
     .on('orders')
     .columns(['execution_arn', 'c_time'])
     .execute();
+}
+
+/**
+ * When each order row was stored (the source system's `orders.created_at`) and when the last import attempt
+ * started (for the import's processing time). Rows stored before this migration keep NULL: unknown.
+ */
+function storedAtMigration(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('orders').addColumn('created_at', 'bigint').execute();
+      await db.schema.alterTable('execution_results').addColumn('import_started_at', 'bigint').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('execution_results').dropColumn('import_started_at').execute();
+      await db.schema.alterTable('orders').dropColumn('created_at').execute();
+    },
+  };
 }

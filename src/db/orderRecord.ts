@@ -76,7 +76,12 @@ export function parseOrderLine(line: string, location: string): CanonicalOrder {
 
 export type OrderRow = Omit<OrdersTable, 'id'>;
 
-export function orderToRow(executionArn: string, o: CanonicalOrder): OrderRow {
+/** `storedAt`: when the row is written (epoch ms), kept as the row's `created_at`. */
+export function orderToRow(
+  executionArn: string,
+  o: CanonicalOrder,
+  storedAt: number | null = null,
+): OrderRow {
   return {
     execution_arn: executionArn,
     order_id: o.orderId,
@@ -102,6 +107,7 @@ export function orderToRow(executionArn: string, o: CanonicalOrder): OrderRow {
     c_time: o.cTime,
     u_time: o.uTime,
     raw: JSON.stringify(o.raw),
+    created_at: storedAt,
   };
 }
 

@@ -34,6 +34,8 @@ export interface ExecutionResultsTable {
   import_offset: number;
   import_error: string | null;
   import_claimed_at: number | null;
+  /** When the last import attempt claimed the execution (epoch ms); NULL before it was ever imported. */
+  import_started_at: number | null;
   imported_at: number | null;
   created_at: number;
   updated_at: number;
@@ -69,6 +71,8 @@ export interface OrdersTable {
   u_time: number | null;
   /** The exchange's row as JSON. */
   raw: string;
+  /** When this row was stored (epoch ms); NULL for rows stored before the column existed. */
+  created_at: number | null;
 }
 
 export interface ProcessingLogsTable {

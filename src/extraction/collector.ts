@@ -17,7 +17,6 @@ export interface CollectInput {
 export interface CollectDeps {
   store: RunStore;
   now?: () => number;
-  presignSeconds?: number;
   /** Parts merged at once (default MERGE_FAN_IN). */
   mergeFanIn?: number;
 }
@@ -76,7 +75,8 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
   }
 
   const merged = await mergeParts(store, input.runId, order, deps.mergeFanIn);
-  const presigned = await store.presignGet(out.ordersJsonl, deps.presignSeconds ?? 3600);
+  // No download URL is stored: a presigned URL embeds the signer's (session) credentials and would outlive
+  // them in a file kept for years. The API signs one when a result is read.
   const summary = buildSummary({
     plan,
     lanes,
@@ -86,7 +86,6 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
     merged,
     failure: undefined,
     missing,
-    presigned,
   });
   await store.putJson(out.summary, summary);
   await store.putJson(LATEST_RESULT_KEY, { runId: input.runId, ...out, orders: merged.orders, at: now() });
@@ -298,7 +297,6 @@ export interface RunSummary {
     skippedSymbols: string[];
   }[];
   timing: Record<string, number | null>;
-  download: { ordersJsonl: string; expiresInSeconds: number } | null;
   generatedAt: number;
 }
 
@@ -311,7 +309,6 @@ function buildSummary(a: {
   merged: MergeResult | null;
   failure: { error: string; cause: string } | undefined;
   missing: string[];
-  presigned?: string;
 }): RunSummary {
   const { plan, lanes, merged } = a;
   const sum = (f: (l: LaneState) => number) => lanes.reduce((n, l) => n + f(l), 0);
@@ -362,7 +359,6 @@ function buildSummary(a: {
       collectMs: a.now - a.collectStartedAt,
       totalMs: plan?.stages['plan']?.startedAt ? a.now - plan.stages['plan'].startedAt : null,
     },
-    download: a.presigned ? { ordersJsonl: a.presigned, expiresInSeconds: 3600 } : null,
     generatedAt: a.now,
   };
 }

@@ -1,7 +1,7 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { PromiseHandler } from '@fastify/aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { buildApi } from '../api';
+import { assertStrongApiKey, buildApi } from '../api';
 import type { ApiDeps, SymbolSource } from '../api';
 import { createDatabase } from '../db';
 import { SfnEngine } from '../engines/sfn';
@@ -18,7 +18,9 @@ import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/client';
  * - DATABASE_URL, or DATABASE_SECRET_ARN (a Secrets Manager secret holding it; read once per cold start):
  *   mysql://user:password@host:port/database (sqlite: works for experiments)
  * - BITGET_BASE_URL (optional): where GET /symbols reads Bitget's public symbol lists
- * - API_KEY (optional): also require `x-api-key` on top of IAM
+ * - API_KEY (optional): also require `x-api-key` on top of IAM; at least 32 characters (the function is off
+ *   loopback)
+ * - MAX_RUNNING_EXECUTIONS (optional, default 3): executions RUNNING at once before a start is answered 429
  * - S3_ENDPOINT (optional): an S3-compatible endpoint (path-style), for tests and local stacks
  * - LOG_LEVEL (optional, default info)
  */
@@ -46,9 +48,13 @@ export async function buildApiFromEnv(
     region,
     ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT, forcePathStyle: true } : {}),
   });
+  if (env.API_KEY) assertStrongApiKey(env.API_KEY, 'start the api function');
+  const maxRunning = positiveInt(env, 'MAX_RUNNING_EXECUTIONS');
   const db = await createDatabase(databaseUrl, { poolSize: 2 });
   const deps: ApiDeps = {
     engine: new SfnEngine({ stateMachineArn }),
+    stateMachineArn,
+    ...(maxRunning !== undefined ? { maxRunningExecutions: maxRunning } : {}),
     db,
     s3,
     bucket,
@@ -71,6 +77,15 @@ async function databaseUrlFromSecret(env: NodeJS.ProcessEnv): Promise<string> {
   if (!out.SecretString?.trim())
     throw new MissingConfigurationError('DATABASE_SECRET_ARN (the secret is empty)');
   return out.SecretString.trim();
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9][0-9]{0,5}$/.test(value)) {
+    throw new MissingConfigurationError(`${name} (a positive integer, got ${JSON.stringify(value)})`);
+  }
+  return Number(value);
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

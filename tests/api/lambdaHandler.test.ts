@@ -51,9 +51,31 @@ describe('the api Lambda', () => {
   });
 
   it('requires x-api-key when API_KEY is set', async () => {
-    const app = await buildApiFromEnv({ ...ENV, API_KEY: 'lambda-key' });
+    const key = 'lambda-key-of-at-least-32-characters';
+    const app = await buildApiFromEnv({ ...ENV, API_KEY: key });
     expect((await app.inject('/info')).statusCode).toBe(401);
-    expect((await app.inject({ url: '/info', headers: { 'x-api-key': 'lambda-key' } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/info', headers: { 'x-api-key': key } })).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('refuses to start with an API key shorter than 32 characters, saying so', async () => {
+    await expect(buildApiFromEnv({ ...ENV, API_KEY: 'lambda-key' })).rejects.toThrow(
+      /API key of 10 characters: off loopback the key must be at least 32 characters/,
+    );
+  });
+
+  it('refuses a MAX_RUNNING_EXECUTIONS that is not a positive integer, naming it', async () => {
+    await expect(buildApiFromEnv({ ...ENV, MAX_RUNNING_EXECUTIONS: 'many' })).rejects.toThrow(
+      /MAX_RUNNING_EXECUTIONS \(a positive integer, got "many"\)/,
+    );
+  });
+
+  it('answers 404 for an execution of another region without asking Step Functions', async () => {
+    const app = await buildApiFromEnv(ENV);
+    const foreign = 'arn:aws:states:us-east-1:123456789012:execution:bitget-orders:run-1';
+    const res = await app.inject(`/orders/${encodeURIComponent(foreign)}`);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().message).toBe(`${foreign} is not an execution of this deployment`);
     await app.close();
   });
 

@@ -1,4 +1,4 @@
-import { startApiServer, InsecureBindError, buildApi } from '../../src/api';
+import { startApiServer, InsecureBindError, buildApi, WeakApiKeyError } from '../../src/api';
 import { sqliteTestDatabase } from '../db/support/databases';
 import type { TestDatabase } from '../db/support/databases';
 import { startTestS3 } from '../db/support/s3';
@@ -24,7 +24,7 @@ describe('binding and API keys', () => {
     await expect(startApiServer({ ...deps, host: '0.0.0.0', port: 0 })).rejects.toThrow(InsecureBindError);
   });
 
-  it('on 0.0.0.0 with a key, requires x-api-key everywhere but /health and /docs', async () => {
+  it('on 0.0.0.0 with a key, requires x-api-key everywhere but /health, the docs included', async () => {
     const { deps } = buildHarness(t, s3);
     const server = await startApiServer({ ...deps, host: '0.0.0.0', port: 0, apiKey: KEY });
     const url = server.url.replace('0.0.0.0', '127.0.0.1');
@@ -37,13 +37,34 @@ describe('binding and API keys', () => {
       expect(keyed.status).toBe(200);
       expect(JSON.stringify(await keyed.json())).not.toContain(KEY);
       expect((await fetch(`${url}/health`)).status).toBe(200);
-      expect((await fetch(`${url}/docs/json`)).status).toBe(200);
+      expect((await fetch(`${url}/docs/json`)).status).toBe(401);
+      expect((await fetch(`${url}/docs`)).status).toBe(401);
+      expect((await fetch(`${url}/docs/json`, { headers: { 'x-api-key': KEY } })).status).toBe(200);
       const post = await fetch(`${url}/orders`, {
         method: 'POST',
         body: '{}',
         headers: { 'content-type': 'application/json' },
       });
       expect(post.status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses to listen on 0.0.0.0 with a key shorter than 32 characters, saying why', async () => {
+    const { deps } = buildHarness(t, s3);
+    const attempt = startApiServer({ ...deps, host: '0.0.0.0', port: 0, apiKey: 'short-key' });
+    await expect(attempt).rejects.toThrow(WeakApiKeyError);
+    await expect(
+      startApiServer({ ...deps, host: '0.0.0.0', port: 0, apiKey: 'x'.repeat(31) }),
+    ).rejects.toThrow(/API key of 31 characters: off loopback the key must be at least 32 characters/);
+  });
+
+  it('accepts a short key on loopback, where the key is not what keeps the network out', async () => {
+    const { deps } = buildHarness(t, s3);
+    const server = await startApiServer({ ...deps, port: 0, apiKey: 'short-key' });
+    try {
+      expect((await fetch(`${server.url}/info`, { headers: { 'x-api-key': 'short-key' } })).status).toBe(200);
     } finally {
       await server.close();
     }

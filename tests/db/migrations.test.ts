@@ -63,12 +63,15 @@ describe.each(['sqlite', 'mysql'] as const)('migration 0002 on %s', (kind) => {
         })
         .execute();
       const before = FakeExchange.order(1, 1_700_000_000_000, { reduceOnly: true, side: 'sell' });
-      await database.db.insertInto('orders').values(orderToRow(arn, before)).execute();
+      // A row as 0001 stored it: without the columns later migrations add.
+      const { created_at: _storedAt, ...asOf0001 } = orderToRow(arn, before);
+      await database.db.insertInto('orders').values(asOf0001).execute();
 
       await migrateToLatest(database);
 
       const kept = await database.db.selectFrom('orders').selectAll().execute();
       expect(kept.map((r) => rowToOrder(r))).toEqual([before]);
+      expect(kept[0]!.created_at).toBeNull(); // unknown for rows stored before 0003
       const unknown = FakeExchange.order(2, 1_700_000_000_001, {
         kind: 'plan',
         side: null,

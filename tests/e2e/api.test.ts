@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../../src/api';
+import { buildApi, localStateMachineArn } from '../../src/api';
 import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
 import { createDatabase } from '../../src/db';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
 import type { Database } from '../../src/db';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
@@ -66,6 +67,7 @@ describe.each(['sqlite', 'mysql'] as const)(
       }
       app = buildApi({
         engine: stack.engine,
+        stateMachineArn: localStateMachineArn(LOCAL_STATE_MACHINE),
         db,
         s3: stack.store.s3,
         bucket: stack.store.bucket,

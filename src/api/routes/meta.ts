@@ -4,6 +4,7 @@ import type { ApiContext } from '../context';
 import { UpstreamError } from '../errors';
 import { infoSchema, rootSchema, symbolsSchema } from '../schemas';
 import { FUTURES_PRODUCT_TYPES, summariseSymbols, SymbolSourceUnavailableError } from '../symbols';
+import type { SymbolInfo } from '../symbols';
 import { PRODUCT_NAME, VERSION } from '../version';
 
 export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -46,6 +47,14 @@ export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
         FUTURES_PRODUCT_TYPES.map((t, i) => [t, summariseSymbols(futures[i]!)]),
       );
       const spotSummary = summariseSymbols(spot);
+      // The source system's flat list: every symbol of every product type, with the market it belongs to.
+      const byMarket: [string, SymbolInfo[]][] = [
+        ['spot', spot],
+        ...FUTURES_PRODUCT_TYPES.map((t, i): [string, SymbolInfo[]] => [t.toLowerCase(), futures[i]!]),
+      ];
+      const symbols = byMarket.flatMap(([market, list]) =>
+        list.map((s) => ({ symbol: s.symbol, product_type: market, status: s.status })),
+      );
       return {
         spot: spotSummary,
         futures: futuresByType,
@@ -53,6 +62,11 @@ export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
           ['spot', { total: spotSummary.total, byStatus: spotSummary.byStatus }],
           ...Object.entries(futuresByType).map(([t, s]) => [t, { total: s.total, byStatus: s.byStatus }]),
         ]),
+        symbols,
+        total_count: symbols.length,
+        product_types_summary: Object.fromEntries(
+          byMarket.map(([market, list]) => [market, { count: list.length }]),
+        ),
       };
     } catch (error) {
       if (error instanceof SymbolSourceUnavailableError) throw new UpstreamError(error.message, 503);

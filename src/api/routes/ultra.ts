@@ -9,7 +9,12 @@ import { VERSION } from '../version';
 export function ultraRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/extract-orders', { schema: extractOrdersSchema }, async (request, reply) => {
     const extraction = parseExtractionRequest(request.body ?? {});
-    return reply.status(202).send(await startExecution(ctx, extraction));
+    const started = await startExecution(ctx, extraction);
+    return reply.status(202).send({
+      ...started,
+      status: 'started',
+      message: `extraction of ${extraction.symbols ? extraction.symbols.join(', ') : 'every symbol'} started: poll ${started.links.status}`,
+    });
   });
 
   app.post<{ Params: { symbol: string } }>(
@@ -18,7 +23,14 @@ export function ultraRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const extraction = parseExtractionRequest({ ...body, symbols: [request.params.symbol] });
-      return reply.status(202).send(await startExecution(ctx, extraction));
+      const started = await startExecution(ctx, extraction);
+      const symbol = extraction.symbols![0]!;
+      return reply.status(202).send({
+        ...started,
+        status: 'processing',
+        symbol,
+        message: `extraction of ${symbol} started: poll ${started.links.status}`,
+      });
     },
   );
 

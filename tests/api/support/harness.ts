@@ -25,6 +25,9 @@ export const fakeSymbols: SymbolSource = {
   },
 };
 
+/** The state machine of the fake engine's ARNs (tests/db/support/orders.ts `localArn`). */
+export const FAKE_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:bitget-orders';
+
 export interface Harness {
   app: FastifyInstance;
   engine: FakeEngine;
@@ -40,6 +43,8 @@ export function buildHarness(
     count?: number;
     apiKey?: string;
     prefix?: string;
+    /** Default: no cap (the fake engine's runs end at once); the cap's own tests set one. */
+    maxRunningExecutions?: number;
   } = {},
 ): Harness {
   const count = options.count ?? 250;
@@ -50,6 +55,8 @@ export function buildHarness(
   );
   const deps: ApiDeps = {
     engine,
+    stateMachineArn: FAKE_STATE_MACHINE_ARN,
+    maxRunningExecutions: options.maxRunningExecutions ?? Number.MAX_SAFE_INTEGER,
     db: t.database,
     s3: s3.s3,
     bucket: s3.bucket,
