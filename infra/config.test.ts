@@ -181,6 +181,22 @@ describe('Stack options', () => {
     );
   });
 
+  it('are synthesized from freshly compiled code: cdktf.json builds before it runs dist/', () => {
+    const cdktf = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8')) as {
+      app: string;
+    };
+    const steps = cdktf.app.split('&&').map((step) => step.trim());
+    expect(steps).toEqual(['npm run --silent build', 'node dist/infra/main.js']);
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+    const build = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'tsconfig.build.json'), 'utf8')) as {
+      include: string[];
+    };
+    expect(build.include).toEqual(expect.arrayContaining(['infra', 'src', 'functions', 'statemachine']));
+  });
+
   it('find the project root from infra/ and from dist/infra/', () => {
     expect(findProjectRoot(__dirname)).toBe(PROJECT_ROOT);
     expect(findProjectRoot(path.join(PROJECT_ROOT, 'dist', 'infra'))).toBe(PROJECT_ROOT);

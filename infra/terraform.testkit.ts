@@ -27,6 +27,7 @@ export interface TerraformRun {
 export function applyVariablesOnly(
   config: { variable: Record<string, unknown>; output?: Record<string, { value: unknown }> },
   vars: Record<string, string> = {},
+  varFile?: string,
 ): TerraformRun {
   const dir = mkdtempSync(join(tmpdir(), 'tfvars-'));
   try {
@@ -40,6 +41,7 @@ export function applyVariablesOnly(
       '-input=false',
       '-no-color',
       '-auto-approve',
+      ...(varFile ? [`-var-file=${varFile}`] : []),
       ...Object.entries(vars).flatMap(([k, v]) => ['-var', `${k}=${v}`]),
     ]);
     const output = clean(`${apply.stderr}${apply.stdout}`);

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { validateAsl } from '../statemachine/asl';
 import type { StateMachineDefinition } from '../statemachine/asl';
 import { DEFAULT_MAP_CONCURRENCY } from '../statemachine/extraction';
 import { applyVariablesOnly, terraformAvailable } from './terraform.testkit';
-import { resourceNamed, synthStack } from './synth.testkit';
+import { PROJECT_ROOT, resourceNamed, synthStack } from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
 import { VARIABLE_NAMES } from './variables';
 
@@ -84,7 +86,26 @@ describe('Terraform variables of the stack', () => {
   });
 });
 
+const EXAMPLE_TFVARS = join(PROJECT_ROOT, 'infra', 'example.tfvars');
+
+describe('infra/example.tfvars', () => {
+  it('sets every variable the stack declares, and nothing else', () => {
+    const names = [...readFileSync(EXAMPLE_TFVARS, 'utf8').matchAll(/^([a-z_]+)\s*=/gm)].map((m) => m[1]);
+    expect(names.sort()).toEqual(Object.keys(synthesized.tf.variable).sort());
+  });
+});
+
 (terraformAvailable ? describe : describe.skip)('Terraform variables, checked by terraform itself', () => {
+  it('accept infra/example.tfvars as it stands', () => {
+    const run = applyVariablesOnly(
+      { variable: synthesized.tf.variable, output: probes(synthesized.tf) },
+      {},
+      EXAMPLE_TFVARS,
+    );
+    expect(run.output).not.toMatch(/^Error:/m);
+    expect(run.outputs).toMatchObject({ schedule_state: 'ENABLED', schedule_expression: 'rate(12 hours)' });
+  });
+
   it('accept the defaults: no schedule, bounded Maps, default sizes, no reservation', () => {
     const run = applyVariablesOnly({ variable: synthesized.tf.variable, output: probes(synthesized.tf) });
     expect(run.output).not.toMatch(/^Error:/m);
