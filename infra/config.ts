@@ -233,6 +233,9 @@ const envSchema = z.object({
   INFRA_EXTERNAL_AWS_SDK: flag.optional(),
 });
 
+/** Names of the synth-time variables (the CI workflow passes each one through). */
+export const SYNTH_ENVIRONMENT = Object.keys(envSchema.shape).filter((k) => k !== 'AWS_DEFAULT_REGION');
+
 /** Build-time variables of earlier versions, now Terraform variables: setting one is an error that names its successor. */
 export const RETIRED_ENVIRONMENT: Readonly<Record<string, string>> = {
   INFRA_ARCHITECTURE: 'architecture',
