@@ -9,8 +9,8 @@ import { parseExtractionRequest } from '../src/core/request';
 import { applyBackend } from './backend';
 import type { ExtractionStackOptions } from './config';
 import { Alarms } from './constructs/Alarms';
-import { BitgetCredentials } from './constructs/BitgetCredentials';
-import { DatabaseUrlSecret } from './constructs/DatabaseUrlSecret';
+import { BitgetCredentials, putBitgetSecretCommand } from './constructs/BitgetCredentials';
+import { DatabaseUrlSecret, putDatabaseUrlCommand } from './constructs/DatabaseUrlSecret';
 import { ExtractionSchedule } from './constructs/ExtractionSchedule';
 import { ExtractionStateMachine } from './constructs/ExtractionStateMachine';
 import { FunctionUrl } from './constructs/FunctionUrl';
@@ -27,6 +27,7 @@ import {
 import type { FunctionName, TaskFunctionName } from './functions';
 import { allow, s3PrefixAccess } from './iam';
 import type { PolicyStatement } from './iam';
+import { StackVariables } from './variables';
 
 /** Environment variable names the handlers read (documented in docs/DEPLOY.md). No secret values, ever. */
 export const ENV = {
@@ -46,20 +47,28 @@ export function functionOutputName(name: FunctionName, what: 'function_arn' | 'r
   return `${name.replace(/-/g, '_')}_${what}`;
 }
 
+/** Terraform's minimum: S3-native state locking (1.10) and cross-object preconditions read by the api function. */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
+
 /**
  * The whole product on AWS: the run bucket, the Bitget secret, seven Lambdas with one role each, the extraction
- * state machine, optionally the IAM-authenticated API URL and a schedule, alarms, and outputs for every ARN.
+ * state machine, optionally the IAM-authenticated API URL, a schedule, alarms, and outputs for every ARN. The
+ * settings a user tunes are Terraform variables (variables.ts).
  */
 export class ExtractionStack extends TerraformStack {
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly stateMachine: ExtractionStateMachine;
   readonly bucket: RunBucket;
   readonly credentials: BitgetCredentials;
+  readonly variables: StackVariables;
 
   constructor(scope: Construct, id: string, options: ExtractionStackOptions) {
     super(scope, id);
     applyBackend(this, options.backend);
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
     new AwsProvider(this, 'aws', { region: options.region, defaultTags: [{ tags: options.tags }] });
+    const vars = new StackVariables(this, options);
+    this.variables = vars;
 
     const account = new DataAwsCallerIdentity(this, 'account');
     const region = new DataAwsRegion(this, 'region');
@@ -71,17 +80,23 @@ export class ExtractionStack extends TerraformStack {
       account,
       region,
       ...options.storage,
+      forceDestroy: vars.forceDestroy,
+      runsExpirationDays: vars.runsExpirationDays,
+      results: {
+        keptForever: vars.hcl.resultsKeptForever,
+        days: '${max(var.results_retention_days, 1)}',
+      },
     });
     const bucket = this.bucket.bucket;
     this.credentials = new BitgetCredentials(this, 'bitget-credentials', {
       namePrefix: prefix,
-      recoveryWindowDays: options.secretRecoveryWindowDays,
+      recoveryWindowDays: vars.secretRecoveryWindowDays,
     });
     const secretArn = this.credentials.secret.arn;
     const databaseSecretArn = options.api.enabled
       ? new DatabaseUrlSecret(this, 'database-url', {
           namePrefix: prefix,
-          recoveryWindowDays: options.secretRecoveryWindowDays,
+          recoveryWindowDays: vars.secretRecoveryWindowDays,
         }).secret.arn
       : undefined;
 
@@ -125,7 +140,7 @@ export class ExtractionStack extends TerraformStack {
       const access = FUNCTION_ACCESS[name];
       return {
         [ENV.nodeOptions]: '--enable-source-maps',
-        [ENV.baseUrl]: options.bitgetBaseUrl,
+        [ENV.baseUrl]: vars.bitgetBaseUrl,
         ...(access.bucket.length > 0
           ? {
               [ENV.bucket]: bucket.bucket,
@@ -149,10 +164,12 @@ export class ExtractionStack extends TerraformStack {
         description: `bitget-orders ${name}: ${FUNCTION_ACCESS[name].purpose}`,
         entry: path.join(options.projectRoot, 'functions', name, 'index.ts'),
         projectRoot: options.projectRoot,
-        settings: options.functions[name],
-        architecture: options.architecture,
+        memoryMb: vars.memoryMb(name, options.functions[name].memoryMb),
+        timeoutSeconds: options.functions[name].timeoutSeconds,
+        reservedConcurrency: vars.reservedConcurrency(name),
+        architecture: vars.architecture,
         environment: environmentFor(name, arns),
-        logRetentionDays: options.logRetentionDays,
+        logRetentionDays: vars.logRetentionDays,
         bundling: options.bundling,
         ...(BUNDLE_ASSETS[name] ? { assets: BUNDLE_ASSETS[name] } : {}),
         statements: statementsFor(name, arns),
@@ -169,14 +186,10 @@ export class ExtractionStack extends TerraformStack {
       functionArns: Object.fromEntries(
         TASK_FUNCTION_NAMES.map((n) => [n, taskFunctions[n].function.arn]),
       ) as Record<TaskFunctionName, string>,
-      logLevel: options.stateMachine.logLevel,
-      logRetentionDays: options.logRetentionDays,
-      ...(options.stateMachine.laneConcurrency !== undefined
-        ? { laneConcurrency: options.stateMachine.laneConcurrency }
-        : {}),
-      ...(options.stateMachine.windowConcurrency !== undefined
-        ? { windowConcurrency: options.stateMachine.windowConcurrency }
-        : {}),
+      logLevel: vars.stateMachineLogLevel,
+      logRetentionDays: vars.logRetentionDays,
+      laneConcurrency: vars.laneConcurrencyText,
+      windowConcurrency: vars.windowConcurrencyText,
     });
     const machine = this.stateMachine.stateMachine;
     const machineArns: MachineArns = {
@@ -190,6 +203,7 @@ export class ExtractionStack extends TerraformStack {
     const functions: Partial<Record<FunctionName, NodejsFunction>> = { ...taskFunctions, coordinator };
     if (options.api.enabled) {
       const api = makeFunction('api', machineArns);
+      api.placeInVpc(vars, partition.partition);
       functions.api = api;
       enabled.push('api');
       const url = new FunctionUrl(this, 'api-url', api);
@@ -197,34 +211,59 @@ export class ExtractionStack extends TerraformStack {
         value: url.url.functionUrl,
         description: 'API (AWS_IAM: sign with SigV4)',
       });
+      new TerraformOutput(this, 'database_secret_arn', {
+        value: databaseSecretArn,
+        description: 'Secret holding the API database URL (its value is put outside Terraform)',
+      });
+      new TerraformOutput(this, 'put_database_url_command', {
+        value: putDatabaseUrlCommand(databaseSecretArn!, options.region),
+        description:
+          'Run once with DATABASE_URL set: puts it into the secret without passing through Terraform',
+      });
     }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
 
-    if (options.schedule) {
-      const schedule = new ExtractionSchedule(this, 'schedule', {
-        name: `${prefix}-extraction-schedule`,
-        region: options.region,
-        accountId: account.accountId,
-        stateMachineArn: machine.arn,
-        everyHours: options.schedule.everyHours,
-        request: parseExtractionRequest(options.schedule.request),
-      });
-      new TerraformOutput(this, 'schedule_arn', { value: schedule.schedule.arn });
-      new TerraformOutput(this, 'schedule_role_arn', { value: schedule.role.arn });
-    }
+    const schedule = new ExtractionSchedule(this, 'schedule', {
+      name: `${prefix}-extraction-schedule`,
+      region: options.region,
+      accountId: account.accountId,
+      stateMachineArn: machine.arn,
+      expression: StackVariables.conditional(
+        vars.hcl.scheduleEnabled,
+        'var.schedule_expression',
+        '"rate(1 day)"',
+      ),
+      state: StackVariables.conditional(vars.hcl.scheduleEnabled, '"ENABLED"', '"DISABLED"'),
+      request: parseExtractionRequest(options.schedule.request),
+    });
+    new TerraformOutput(this, 'schedule_arn', { value: schedule.schedule.arn });
+    new TerraformOutput(this, 'schedule_role_arn', { value: schedule.role.arn });
+    new TerraformOutput(this, 'schedule_state', {
+      value: schedule.schedule.state,
+      description: 'ENABLED once schedule_expression is set',
+    });
 
     const alarms = new Alarms(this, 'alarms', {
       namePrefix: prefix,
       stateMachineArn: machine.arn,
       functionNames: Object.fromEntries(enabled.map((n) => [n, `${prefix}-${n}`])),
-      topic: options.alarms.topic,
-      ...(options.alarms.email ? { email: options.alarms.email } : {}),
+      email: vars.alarmEmail,
+      subscribeEmail: vars.hcl.alarmEmailSet,
     });
 
     new TerraformOutput(this, 'bucket_name', { value: bucket.bucket });
     new TerraformOutput(this, 'bucket_arn', { value: bucket.arn });
-    new TerraformOutput(this, 'bitget_secret_arn', { value: secretArn });
+    new TerraformOutput(this, 'bitget_secret_arn', {
+      value: secretArn,
+      description: 'Secret holding the Bitget API key (its value is put outside Terraform)',
+    });
+    new TerraformOutput(this, 'put_bitget_secret_command', {
+      value: putBitgetSecretCommand(secretArn, options.region),
+      description:
+        'Run once with BITGET_API_KEY, BITGET_SECRET_KEY, BITGET_PASSPHRASE set: puts the keys into the secret',
+    });
     new TerraformOutput(this, 'state_machine_arn', { value: machine.arn });
+    new TerraformOutput(this, 'aws_region', { value: options.region });
     new TerraformOutput(this, 'state_machine_role_arn', { value: this.stateMachine.role.arn });
     new TerraformOutput(this, 'state_machine_log_group_arn', { value: this.stateMachine.logGroup.arn });
     for (const name of FUNCTION_NAMES) {
@@ -233,7 +272,7 @@ export class ExtractionStack extends TerraformStack {
       new TerraformOutput(this, functionOutputName(name, 'function_arn'), { value: fn.function.arn });
       new TerraformOutput(this, functionOutputName(name, 'role_arn'), { value: fn.role.arn });
     }
-    if (alarms.topic) new TerraformOutput(this, 'alarm_topic_arn', { value: alarms.topic.arn });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: alarms.topic.arn });
   }
 
   /** Bundle size of each function's `index.js`, for the synth report. */

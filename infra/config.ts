@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultLocalStatePath, selectBackend } from './backend';
 import type { BackendChoice } from './backend';
+import { DEFAULT_MAP_CONCURRENCY } from '../statemachine/extraction';
 import { DEFAULT_FUNCTION_SETTINGS, FUNCTION_NAMES } from './functions';
 import type { FunctionName, FunctionSettings } from './functions';
 
@@ -27,12 +28,21 @@ export interface BundlingOptions {
 }
 
 export interface ScheduleOptions {
-  everyHours: number;
+  /** Default of the `schedule` variable: an EventBridge Scheduler expression, or '' (no scheduled runs). */
+  expression: string;
   /** The extraction request each scheduled execution starts with (src/core/request.ts). `{}`: everything Bitget serves. */
   request: Record<string, unknown>;
 }
 
-/** Everything the stack needs, resolved up front: nothing below reads the environment. */
+export interface VpcOptions {
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
+/**
+ * Everything the stack needs, resolved up front: nothing below reads the environment. The settings a Terraform
+ * variable carries (variables.ts) are that variable's default here; the others shape the stack at synth.
+ */
 export interface ExtractionStackOptions {
   /** Repository root: `functions/<name>/index.ts` are bundled from here. */
   projectRoot: string;
@@ -46,15 +56,17 @@ export interface ExtractionStackOptions {
   storage: StorageOptions;
   stateMachine: {
     logLevel: StateMachineLogLevel;
-    laneConcurrency?: number;
-    windowConcurrency?: number;
+    /** MaxConcurrency of the Maps over lanes (1..40). */
+    laneConcurrency: number;
+    /** MaxConcurrency of the Map over symbol-search windows (1..40). */
+    windowConcurrency: number;
   };
-  /** The `api` function behind an IAM-authenticated function URL. */
-  api: { enabled: boolean };
-  /** An EventBridge Scheduler schedule starting an extraction every N hours. */
-  schedule?: ScheduleOptions;
-  /** CloudWatch alarms are always created; with `email` they notify an SNS topic subscribed to it. */
-  alarms: { topic: boolean; email?: string };
+  /** The `api` function behind an IAM-authenticated function URL, optionally inside a VPC (to reach a private database). */
+  api: { enabled: boolean; vpc: VpcOptions };
+  /** The EventBridge Scheduler schedule (always created, disabled while its expression is ''). */
+  schedule: ScheduleOptions;
+  /** CloudWatch alarms notify an SNS topic; `email` is subscribed to it. */
+  alarms: { email?: string };
   /** Days Secrets Manager keeps a deleted secret recoverable (0 = delete at once, 7..30 otherwise). */
   secretRecoveryWindowDays: number;
   backend: BackendChoice;
@@ -71,9 +83,14 @@ export const DEFAULT_STACK_NAME = 'bitget-orders';
 
 /** Deepest partial of the options, for tests and callers that only change a few settings. */
 export interface ExtractionStackOverrides extends Partial<
-  Omit<ExtractionStackOptions, 'functions' | 'storage' | 'stateMachine' | 'bundling' | 'alarms'>
+  Omit<
+    ExtractionStackOptions,
+    'functions' | 'storage' | 'stateMachine' | 'bundling' | 'alarms' | 'api' | 'schedule'
+  >
 > {
   projectRoot: string;
+  api?: { enabled?: boolean; vpc?: Partial<VpcOptions> };
+  schedule?: Partial<ScheduleOptions>;
   functions?: Partial<Record<FunctionName, Partial<FunctionSettings>>>;
   storage?: Partial<StorageOptions>;
   stateMachine?: Partial<ExtractionStackOptions['stateMachine']>;
@@ -108,10 +125,18 @@ export function resolveStackOptions(
       forceDestroy: false,
       ...overrides.storage,
     },
-    stateMachine: { logLevel: 'ERROR', ...overrides.stateMachine },
-    api: overrides.api ?? { enabled: false },
-    ...(overrides.schedule ? { schedule: overrides.schedule } : {}),
-    alarms: { topic: false, ...overrides.alarms },
+    stateMachine: {
+      logLevel: 'ERROR',
+      laneConcurrency: DEFAULT_MAP_CONCURRENCY,
+      windowConcurrency: DEFAULT_MAP_CONCURRENCY,
+      ...overrides.stateMachine,
+    },
+    api: {
+      enabled: overrides.api?.enabled ?? false,
+      vpc: { subnetIds: [], securityGroupIds: [], ...overrides.api?.vpc },
+    },
+    schedule: { expression: '', request: {}, ...overrides.schedule },
+    alarms: { ...overrides.alarms },
     secretRecoveryWindowDays: overrides.secretRecoveryWindowDays ?? 7,
     backend: overrides.backend ?? selectBackend({}, defaultLocalStatePath(stackName)),
     bundling: { minify: true, sourcemap: true, externalAwsSdk: false, ...overrides.bundling },
@@ -144,9 +169,9 @@ export function validateStackOptions(options: ExtractionStackOptions): void {
     }
     if (
       f.reservedConcurrency !== undefined &&
-      (!Number.isInteger(f.reservedConcurrency) || f.reservedConcurrency < 0)
+      (!Number.isInteger(f.reservedConcurrency) || f.reservedConcurrency < -1)
     ) {
-      problems.push(`functions.${name}.reservedConcurrency must be a non-negative integer`);
+      problems.push(`functions.${name}.reservedConcurrency must be an integer >= -1`);
     }
   }
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(options.logRetentionDays)) {
@@ -167,11 +192,18 @@ export function validateStackOptions(options: ExtractionStackOptions): void {
   if (!(w === 0 || (Number.isInteger(w) && w >= 7 && w <= 30))) {
     problems.push('secretRecoveryWindowDays must be 0 or 7..30');
   }
-  if (
-    options.schedule &&
-    (!Number.isInteger(options.schedule.everyHours) || options.schedule.everyHours < 1)
-  ) {
-    problems.push('schedule.everyHours must be a positive integer');
+  for (const key of ['laneConcurrency', 'windowConcurrency'] as const) {
+    const c = options.stateMachine[key];
+    if (!Number.isInteger(c) || c < 1 || c > 40)
+      problems.push(`stateMachine.${key} must be an integer in 1..40`);
+  }
+  const e = options.schedule.expression;
+  if (e !== '' && !/^(rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/.test(e)) {
+    problems.push(`schedule.expression "${e}" is not rate(…) or cron(…)`);
+  }
+  const { subnetIds, securityGroupIds } = options.api.vpc;
+  if (subnetIds.length > 0 !== securityGroupIds.length > 0) {
+    problems.push('api.vpc needs both subnetIds and securityGroupIds, or neither');
   }
   try {
     new URL(options.bitgetBaseUrl);
@@ -183,9 +215,11 @@ export function validateStackOptions(options: ExtractionStackOptions): void {
 }
 
 const flag = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off', ''] });
-const positiveInt = z.coerce.number().int().positive();
 
-/** The environment `make synth|plan|apply` reads (documented in docs/DEPLOY.md). All optional. */
+/**
+ * The synth-time environment (docs/DEPLOY.md): what shapes the stack itself. All optional. Everything else is a
+ * Terraform variable (variables.ts), set with -var, TF_VAR_*, a .tfvars file or the Terraform Cloud workspace.
+ */
 const envSchema = z.object({
   INFRA_STACK: z
     .string()
@@ -194,34 +228,29 @@ const envSchema = z.object({
   INFRA_NAME_PREFIX: z.string().optional(),
   AWS_REGION: z.string().optional(),
   AWS_DEFAULT_REGION: z.string().optional(),
-  BITGET_BASE_URL: z.string().optional(),
-  INFRA_ARCHITECTURE: z.enum(['arm64', 'x86_64']).optional(),
-  INFRA_LOG_RETENTION_DAYS: positiveInt.optional(),
-  INFRA_RUNS_EXPIRATION_DAYS: positiveInt.optional(),
-  /** 0 keeps results forever. */
-  INFRA_RESULTS_RETENTION_DAYS: z.coerce.number().int().nonnegative().optional(),
-  INFRA_FORCE_DESTROY: flag.optional(),
   INFRA_ENABLE_API: flag.optional(),
-  INFRA_SCHEDULE_HOURS: z.coerce.number().int().nonnegative().optional(),
   INFRA_SCHEDULE_REQUEST: z.string().optional(),
-  INFRA_ALARM_EMAIL: z.email().optional(),
-  INFRA_LANE_CONCURRENCY: positiveInt.optional(),
-  INFRA_WINDOW_CONCURRENCY: positiveInt.optional(),
-  INFRA_SFN_LOG_LEVEL: z.enum(['ALL', 'ERROR', 'FATAL']).optional(),
-  /** JSON: `{"symbol-processor":{"memoryMb":3008,"reservedConcurrency":20}}`. */
-  INFRA_FUNCTIONS: z.string().optional(),
-  INFRA_SECRET_RECOVERY_DAYS: z.coerce.number().int().nonnegative().optional(),
   INFRA_EXTERNAL_AWS_SDK: flag.optional(),
 });
 
-const functionsOverrideSchema = z.partialRecord(
-  z.enum(FUNCTION_NAMES),
-  z.strictObject({
-    memoryMb: z.number().int().optional(),
-    timeoutSeconds: z.number().int().optional(),
-    reservedConcurrency: z.number().int().optional(),
-  }),
-);
+/** Names of the synth-time variables (the CI workflow passes each one through). */
+export const SYNTH_ENVIRONMENT = Object.keys(envSchema.shape).filter((k) => k !== 'AWS_DEFAULT_REGION');
+
+/** Build-time variables of earlier versions, now Terraform variables: setting one is an error that names its successor. */
+export const RETIRED_ENVIRONMENT: Readonly<Record<string, string>> = {
+  INFRA_ARCHITECTURE: 'architecture',
+  INFRA_LOG_RETENTION_DAYS: 'log_retention_days',
+  INFRA_RUNS_EXPIRATION_DAYS: 'runs_expiration_days',
+  INFRA_RESULTS_RETENTION_DAYS: 'results_retention_days',
+  INFRA_FORCE_DESTROY: 'force_destroy',
+  INFRA_SCHEDULE_HOURS: 'schedule_expression',
+  INFRA_ALARM_EMAIL: 'alarm_email',
+  INFRA_LANE_CONCURRENCY: 'lane_concurrency',
+  INFRA_WINDOW_CONCURRENCY: 'window_concurrency',
+  INFRA_SFN_LOG_LEVEL: 'state_machine_log_level',
+  INFRA_FUNCTIONS: 'function_memory_mb, reserved_concurrency',
+  INFRA_SECRET_RECOVERY_DAYS: 'secret_recovery_window_days',
+};
 
 function parseJson(name: string, text: string): unknown {
   try {
@@ -237,6 +266,15 @@ export function stackOptionsFromEnv(
   projectRoot: string,
   localStatePath: (stackName: string) => string = defaultLocalStatePath,
 ): { stackName: string; options: ExtractionStackOptions } {
+  // BITGET_BASE_URL, the CLI's own variable, is ignored here: the stack's exchange address is bitget_base_url.
+  const retired = Object.keys(RETIRED_ENVIRONMENT).filter((k) => env[k] !== undefined && env[k] !== '');
+  if (retired.length > 0) {
+    throw new InvalidStackOptionsError(
+      `these settings are Terraform variables now: ${retired
+        .map((k) => `${k} → ${RETIRED_ENVIRONMENT[k]}`)
+        .join('; ')} (set them with -var, TF_VAR_<name> or a .tfvars file; docs/DEPLOY.md)`,
+    );
+  }
   const picked = Object.fromEntries(
     Object.keys(envSchema.shape).flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])),
   );
@@ -248,9 +286,6 @@ export function stackOptionsFromEnv(
   }
   const e = parsed.data;
   const stackName = e.INFRA_STACK ?? DEFAULT_STACK_NAME;
-  const functions = e.INFRA_FUNCTIONS
-    ? functionsOverrideSchema.parse(parseJson('INFRA_FUNCTIONS', e.INFRA_FUNCTIONS))
-    : undefined;
   const scheduleRequest = e.INFRA_SCHEDULE_REQUEST
     ? z.record(z.string(), z.unknown()).parse(parseJson('INFRA_SCHEDULE_REQUEST', e.INFRA_SCHEDULE_REQUEST))
     : {};
@@ -260,37 +295,15 @@ export function stackOptionsFromEnv(
       projectRoot,
       ...(region ? { region } : {}),
       ...(e.INFRA_NAME_PREFIX ? { namePrefix: e.INFRA_NAME_PREFIX } : {}),
-      ...(e.BITGET_BASE_URL ? { bitgetBaseUrl: e.BITGET_BASE_URL } : {}),
-      ...(e.INFRA_ARCHITECTURE ? { architecture: e.INFRA_ARCHITECTURE } : {}),
-      ...(functions ? { functions } : {}),
-      ...(e.INFRA_LOG_RETENTION_DAYS ? { logRetentionDays: e.INFRA_LOG_RETENTION_DAYS } : {}),
-      storage: {
-        ...(e.INFRA_RUNS_EXPIRATION_DAYS ? { runsExpirationDays: e.INFRA_RUNS_EXPIRATION_DAYS } : {}),
-        ...(e.INFRA_RESULTS_RETENTION_DAYS !== undefined
-          ? { resultsRetentionDays: e.INFRA_RESULTS_RETENTION_DAYS || undefined }
-          : {}),
-        ...(e.INFRA_FORCE_DESTROY !== undefined ? { forceDestroy: e.INFRA_FORCE_DESTROY } : {}),
-      },
-      stateMachine: {
-        ...(e.INFRA_SFN_LOG_LEVEL ? { logLevel: e.INFRA_SFN_LOG_LEVEL } : {}),
-        ...(e.INFRA_LANE_CONCURRENCY ? { laneConcurrency: e.INFRA_LANE_CONCURRENCY } : {}),
-        ...(e.INFRA_WINDOW_CONCURRENCY ? { windowConcurrency: e.INFRA_WINDOW_CONCURRENCY } : {}),
-      },
       api: { enabled: e.INFRA_ENABLE_API ?? false },
-      ...(e.INFRA_SCHEDULE_HOURS
-        ? { schedule: { everyHours: e.INFRA_SCHEDULE_HOURS, request: scheduleRequest } }
-        : {}),
-      alarms: {
-        topic: e.INFRA_ALARM_EMAIL !== undefined,
-        ...(e.INFRA_ALARM_EMAIL ? { email: e.INFRA_ALARM_EMAIL } : {}),
-      },
-      ...(e.INFRA_SECRET_RECOVERY_DAYS !== undefined
-        ? { secretRecoveryWindowDays: e.INFRA_SECRET_RECOVERY_DAYS }
-        : {}),
+      schedule: { request: scheduleRequest },
       bundling: {
         ...(e.INFRA_EXTERNAL_AWS_SDK !== undefined ? { externalAwsSdk: e.INFRA_EXTERNAL_AWS_SDK } : {}),
       },
-      backend: selectBackend(env, localStatePath(stackName)),
+      backend: selectBackend(env, localStatePath(stackName), {
+        stackName,
+        region: region ?? resolveStackOptions({ projectRoot }).region,
+      }),
     },
     stackName,
   );

@@ -97,12 +97,11 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   },
   'result-collector': {
     // Multipart uploads of the merged result: AbortMultipartUpload lets lib-storage clean up after a failure.
+    // No DeleteObject: nothing in the run deletes an object (runs/ expires by lifecycle rule), so no role may.
     purpose: 'merges the parts of a run into the result files',
     bitgetSecret: false,
     databaseSecret: false,
-    bucket: [
-      { prefixes: [RUNS_PREFIX, RESULTS_PREFIX], access: ['read', 'write', 'delete', 'abortMultipart'] },
-    ],
+    bucket: [{ prefixes: [RUNS_PREFIX, RESULTS_PREFIX], access: ['read', 'write', 'abortMultipart'] }],
     stateMachine: [],
   },
   api: {

@@ -16,8 +16,8 @@ let full: Synthesized;
 beforeAll(() => {
   full = synthStack({
     api: { enabled: true },
-    schedule: { everyHours: 6, request: {} },
-    alarms: { topic: true },
+    schedule: { expression: 'rate(6 hours)', request: {} },
+    alarms: { email: 'ops@example.com' },
   });
 });
 
@@ -47,6 +47,16 @@ const RESOURCE_SHAPES = [
 ];
 
 describe('IAM: least privilege', () => {
+  it('lets no role delete an object or an object version (no code deletes; lifecycle rules expire runs/)', () => {
+    const deleting = policiesOf(full.tf).flatMap(({ address, document }) =>
+      document.Statement.filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => s.Action)
+        .filter((a) => /^s3:Delete/.test(a))
+        .map((action) => ({ address, action })),
+    );
+    expect(deleting).toEqual([]);
+  });
+
   it('never grants a wildcard action (Deny statements aside)', () => {
     for (const { address, document } of policiesOf(full.tf)) {
       for (const statement of document.Statement) {
@@ -168,7 +178,7 @@ describe('IAM: least privilege', () => {
       });
     });
 
-    it('result-collector: reads, writes and deletes runs/ and results/, lists both prefixes', () => {
+    it('result-collector: reads and writes runs/ and results/, lists both prefixes, deletes nothing', () => {
       const statements = statementsOf(full.tf, 'result-collector_policy');
       const objects = [`${bucket()}/results/*`, `${bucket()}/runs/*`];
       expect(grants(statements)).toEqual({
@@ -176,7 +186,6 @@ describe('IAM: least privilege', () => {
         'logs:PutLogEvents': logs('result-collector'),
         's3:GetObject': objects,
         's3:PutObject': objects,
-        's3:DeleteObject': objects,
         's3:AbortMultipartUpload': objects,
         's3:ListBucket': [bucket()],
       });

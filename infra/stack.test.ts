@@ -32,8 +32,8 @@ let minimal: Synthesized;
 beforeAll(() => {
   full = synthStack({
     api: { enabled: true },
-    schedule: { everyHours: 6, request: { markets: ['spot'] } },
-    alarms: { topic: true, email: 'ops@example.com' },
+    schedule: { expression: 'rate(6 hours)', request: { markets: ['spot'] } },
+    alarms: { email: 'ops@example.com' },
   });
   minimal = synthStack();
 });
@@ -46,8 +46,32 @@ describe('Stack: ExtractionStack', () => {
     });
   });
 
-  it('keeps the state in a local backend outside cdktf.out by default', () => {
+  it('keeps the state in a local backend outside cdktf.out by default, and asks for Terraform >= 1.10', () => {
     expect(full.tf.terraform.backend).toEqual({ local: { path: '../../../infra/state/test.tfstate' } });
+    expect(full.tf.terraform.required_version).toBe('>= 1.10.0');
+  });
+
+  it('keeps the state in S3 with S3-native locking when the backend says so', () => {
+    const s3 = synthStack(
+      {
+        backend: {
+          kind: 's3',
+          bucket: 'acme-tfstate',
+          key: 'bitget-orders/prod.tfstate',
+          region: 'eu-west-1',
+        },
+      },
+      'prod',
+    );
+    expect(s3.tf.terraform.backend).toEqual({
+      s3: {
+        bucket: 'acme-tfstate',
+        key: 'bitget-orders/prod.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
   });
 
   describe('the run bucket', () => {
@@ -57,7 +81,6 @@ describe('Stack: ExtractionStack', () => {
       expect(bucket.bucket).toMatch(
         /^bitget-orders-\$\{data\.aws_caller_identity\.account\.account_id\}-\$\{data\.aws_region\.region\.region\}$/,
       );
-      expect(bucket.force_destroy).toBe(false);
     });
 
     it('is private: every public access block is on and ACLs are disabled', () => {
@@ -98,15 +121,22 @@ describe('Stack: ExtractionStack', () => {
       ]);
     });
 
-    it('expires runs/, keeps results/ for the configured days, expires old versions and aborts stale uploads', () => {
+    it('expires runs/, keeps results/ for results_retention_days, expires old versions and aborts stale uploads', () => {
+      expect(full.tf.variable.runs_expiration_days).toMatchObject({ type: 'number', default: 7 });
+      expect(full.tf.variable.results_retention_days).toMatchObject({ type: 'number', default: 3653 });
       expect(full.json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
         rule: [
-          { id: 'expire-runs', status: 'Enabled', filter: [{ prefix: 'runs/' }], expiration: [{ days: 7 }] },
+          {
+            id: 'expire-runs',
+            status: 'Enabled',
+            filter: [{ prefix: 'runs/' }],
+            expiration: [{ days: '${var.runs_expiration_days}' }],
+          },
           {
             id: 'expire-results',
-            status: 'Enabled',
+            status: '${var.results_retention_days == 0 ? "Disabled" : "Enabled"}',
             filter: [{ prefix: 'results/' }],
-            expiration: [{ days: 3653 }],
+            expiration: [{ days: '${max(var.results_retention_days, 1)}' }],
           },
           {
             id: 'noncurrent-and-incomplete',
@@ -120,28 +150,36 @@ describe('Stack: ExtractionStack', () => {
       });
     });
 
-    it('keeps results forever when no retention is set', () => {
+    it('keeps results forever by default when no retention is set (results_retention_days = 0)', () => {
       const kept = synthStack({ storage: { resultsRetentionDays: undefined } });
-      const rules = resourceNamed(kept.tf, 'aws_s3_bucket_lifecycle_configuration', 'runs_lifecycle')
-        .rule as {
-        id: string;
-      }[];
-      expect(rules.map((r) => r.id)).toEqual(['expire-runs', 'noncurrent-and-incomplete']);
+      expect(kept.tf.variable.results_retention_days!.default).toBe(0);
+    });
+
+    it('lets destroy delete a non-empty bucket only when force_destroy is set', () => {
+      expect(resourceNamed(full.tf, 'aws_s3_bucket', 'runs_bucket').force_destroy).toBe(
+        '${var.force_destroy}',
+      );
+      expect(full.tf.variable.force_destroy).toMatchObject({ type: 'bool', default: false });
     });
   });
 
   describe('the functions', () => {
-    it.each(FUNCTION_NAMES)('%s runs on nodejs22.x arm64 with its memory and timeout', (name) => {
-      const settings = DEFAULT_FUNCTION_SETTINGS[name];
-      expect(full.json).toHaveResourceWithProperties(LambdaFunction, {
-        function_name: `bitget-orders-${name}`,
-        runtime: 'nodejs22.x',
-        architectures: ['arm64'],
-        handler: 'index.handler',
-        memory_size: settings.memoryMb,
-        timeout: settings.timeoutSeconds,
-      });
-    });
+    it.each(FUNCTION_NAMES)(
+      '%s runs on nodejs22.x with the architecture, memory and reserved concurrency of the variables',
+      (name) => {
+        const settings = DEFAULT_FUNCTION_SETTINGS[name];
+        const key = name.replace(/-/g, '_');
+        expect(full.json).toHaveResourceWithProperties(LambdaFunction, {
+          function_name: `bitget-orders-${name}`,
+          runtime: 'nodejs22.x',
+          architectures: ['${var.architecture}'],
+          handler: 'index.handler',
+          memory_size: `\${lookup(var.function_memory_mb, "${key}", ${settings.memoryMb})}`,
+          timeout: settings.timeoutSeconds,
+          reserved_concurrent_executions: `\${lookup(var.reserved_concurrency, "${key}", -1)}`,
+        });
+      },
+    );
 
     it('gives the roles their documented sizes', () => {
       expect(DEFAULT_FUNCTION_SETTINGS).toMatchObject({
@@ -153,18 +191,14 @@ describe('Stack: ExtractionStack', () => {
       });
     });
 
-    it('takes sizes, reserved concurrency and architecture from the options', () => {
-      const tuned = synthStack({
-        architecture: 'x86_64',
-        functions: { 'symbol-processor': { memoryMb: 3008, reservedConcurrency: 20 } },
-      });
-      expect(tuned.json).toHaveResourceWithProperties(LambdaFunction, {
-        function_name: 'bitget-orders-symbol-processor',
-        architectures: ['x86_64'],
-        memory_size: 3008,
-        timeout: 900,
-        reserved_concurrent_executions: 20,
-      });
+    it('defaults the variables to the documented sizes, arm64 and no reservation', () => {
+      expect(full.tf.variable.architecture).toMatchObject({ type: 'string', default: 'arm64' });
+      expect(full.tf.variable.function_memory_mb!.default).toEqual(
+        Object.fromEntries(
+          FUNCTION_NAMES.map((n) => [n.replace(/-/g, '_'), DEFAULT_FUNCTION_SETTINGS[n].memoryMb]),
+        ),
+      );
+      expect(full.tf.variable.reserved_concurrency!.default).toEqual({});
     });
 
     it('ships each function as its own zip asset with a content hash', () => {
@@ -181,7 +215,7 @@ describe('Stack: ExtractionStack', () => {
       for (const name of FUNCTION_NAMES) {
         expect(full.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
           name: `/aws/lambda/bitget-orders-${name}`,
-          retention_in_days: 30,
+          retention_in_days: '${var.log_retention_days}',
         });
         const fn = resourceNamed(full.tf, 'aws_lambda_function', `${name}_function`);
         const logGroupId = logicalId(full.tf, 'aws_cloudwatch_log_group', `${name}_logs`);
@@ -204,7 +238,7 @@ describe('Stack: ExtractionStack', () => {
       for (const name of FUNCTION_NAMES) {
         const env = envOf(name);
         expect(env[ENV.nodeOptions]).toBe('--enable-source-maps');
-        expect(env[ENV.baseUrl]).toBe('https://api.bitget.com');
+        expect(env[ENV.baseUrl]).toBe('${var.bitget_base_url}');
         expect(Object.keys(env).some((k) => /KEY|PASSPHRASE|SECRET(?!_ARN)/.test(k))).toBe(false);
       }
       expect(envOf('coordinator')[ENV.stateMachineArn]).toBe(machine);
@@ -235,6 +269,42 @@ describe('Stack: ExtractionStack', () => {
       }
       expect(full.tf.output.api_url).toBeDefined();
     });
+
+    it('joins the VPC of api_subnet_ids and api_security_group_ids when they are set, and only the api', () => {
+      const api = resourceNamed(full.tf, 'aws_lambda_function', 'api_function');
+      expect(api.dynamic).toEqual({
+        vpc_config: {
+          for_each: '${length(var.api_subnet_ids) > 0 ? [1] : []}',
+          content: {
+            subnet_ids: '${var.api_subnet_ids}',
+            security_group_ids: '${var.api_security_group_ids}',
+          },
+        },
+      });
+      expect(api.lifecycle).toEqual({
+        precondition: [
+          {
+            condition: '${(length(var.api_subnet_ids) > 0) == (length(var.api_security_group_ids) > 0)}',
+            error_message: 'api_subnet_ids and api_security_group_ids go together: set both, or neither.',
+          },
+        ],
+      });
+      const attachment = resourceNamed(full.tf, 'aws_iam_role_policy_attachment', 'api_vpc-access');
+      expect(attachment).toMatchObject({
+        count: '${length(var.api_subnet_ids) > 0 ? 1 : 0}',
+        policy_arn:
+          'arn:${data.aws_partition.partition.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+        role: `\${aws_iam_role.${logicalId(full.tf, 'aws_iam_role', 'api_role')}.name}`,
+      });
+      expect(api.depends_on).toContain(
+        `aws_iam_role_policy_attachment.${logicalId(full.tf, 'aws_iam_role_policy_attachment', 'api_vpc-access')}`,
+      );
+      expect(full.tf.variable.api_subnet_ids).toMatchObject({ type: 'list(string)', default: [] });
+      for (const name of TASK_FUNCTION_NAMES) {
+        expect(resourceNamed(full.tf, 'aws_lambda_function', `${name}_function`).dynamic).toBeUndefined();
+      }
+      expect(Object.keys(resourcesOf(full.tf, 'aws_iam_role_policy_attachment'))).toHaveLength(1);
+    });
   });
 
   describe('the state machine', () => {
@@ -245,43 +315,37 @@ describe('Stack: ExtractionStack', () => {
         type: 'STANDARD',
         tracing_configuration: { enabled: true },
         logging_configuration: {
-          level: 'ERROR',
+          level: '${var.state_machine_log_level}',
           include_execution_data: false,
           log_destination: `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*`,
         },
       });
       expect(full.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
         name: '/aws/vendedlogs/states/bitget-orders-extraction',
-        retention_in_days: 30,
+        retention_in_days: '${var.log_retention_days}',
       });
     });
   });
 
   describe('the Bitget credentials', () => {
-    it('come from sensitive variables without defaults (and so does the API database URL)', () => {
-      expect(minimal.tf.variable.database_url).toBeUndefined();
-      for (const name of ['bitget_api_key', 'bitget_secret_key', 'bitget_passphrase', 'database_url']) {
-        expect(full.tf.variable[name]).toMatchObject({ type: 'string', sensitive: true, nullable: false });
-        expect(full.tf.variable[name]).not.toHaveProperty('default');
-      }
-    });
-
-    it('are stored as one JSON secret built from those variables', () => {
-      expect(full.json).toHaveResource(SecretsmanagerSecret);
-      expect(full.json).toHaveResourceWithProperties(SecretsmanagerSecretVersion, {
-        secret_string:
-          '${jsonencode({"apiKey" = var.bitget_api_key, "secretKey" = var.bitget_secret_key, "passphrase" = var.bitget_passphrase})}',
+    it('are a secret Terraform creates empty, its value put outside Terraform (secrets.test.ts)', () => {
+      expect(full.json).toHaveResourceWithProperties(SecretsmanagerSecret, {
+        name_prefix: 'bitget-orders/bitget-api-',
+        recovery_window_in_days: '${var.secret_recovery_window_days}',
       });
+      expect(full.json).not.toHaveResource(SecretsmanagerSecretVersion);
     });
   });
 
   describe('the schedule', () => {
-    it('starts the state machine every N hours with a fresh run id and a normalised request', () => {
+    it('starts the state machine on schedule_expression with a fresh run id and a normalised request', () => {
       const machineId = logicalId(full.tf, 'aws_sfn_state_machine', 'extraction');
       expect(full.json).toHaveResourceWithProperties(SchedulerSchedule, {
-        schedule_expression: 'rate(6 hours)',
+        schedule_expression: '${var.schedule_expression != "" ? var.schedule_expression : "rate(1 day)"}',
+        state: '${var.schedule_expression != "" ? "ENABLED" : "DISABLED"}',
         flexible_time_window: { mode: 'OFF' },
       });
+      expect(full.tf.variable.schedule_expression!.default).toBe('rate(6 hours)');
       const schedule = resourceNamed(full.tf, 'aws_scheduler_schedule', 'schedule');
       expect(schedule.target).toMatchObject({
         arn: `\${aws_sfn_state_machine.${machineId}.arn}`,
@@ -294,8 +358,9 @@ describe('Stack: ExtractionStack', () => {
       });
     });
 
-    it('is absent unless asked for', () => {
-      expect(minimal.json).not.toHaveResource(SchedulerSchedule);
+    it('is disabled until schedule_expression is set', () => {
+      expect(minimal.tf.variable.schedule_expression!.default).toBe('');
+      expect(minimal.json).toHaveResource(SchedulerSchedule);
     });
   });
 
@@ -319,28 +384,36 @@ describe('Stack: ExtractionStack', () => {
         });
       }
       expect(full.json).toHaveResourceWithProperties(SnsTopicSubscription, {
+        count: '${var.alarm_email != "" ? 1 : 0}',
         protocol: 'email',
-        endpoint: 'ops@example.com',
+        endpoint: '${var.alarm_email}',
       });
+      expect(full.tf.variable.alarm_email!.default).toBe('ops@example.com');
     });
 
-    it('exist without a topic by default', () => {
+    it('notify a topic that nobody is subscribed to until alarm_email is set', () => {
       expect(minimal.json).toHaveResource(CloudwatchMetricAlarm);
-      expect(minimal.json).not.toHaveResource(SnsTopic);
+      expect(minimal.json).toHaveResource(SnsTopic);
+      expect(minimal.tf.variable.alarm_email!.default).toBe('');
     });
   });
 
-  it('outputs every ARN, the bucket name and the function URL', () => {
+  it('outputs every ARN, the bucket name, the function URL and the commands that fill the secrets', () => {
     const outputs = Object.keys(full.tf.output);
     expect(outputs).toEqual(
       expect.arrayContaining([
         'bucket_name',
         'bucket_arn',
         'bitget_secret_arn',
+        'put_bitget_secret_command',
+        'database_secret_arn',
+        'put_database_url_command',
+        'aws_region',
         'state_machine_arn',
         'state_machine_role_arn',
         'api_url',
         'schedule_arn',
+        'schedule_state',
         'alarm_topic_arn',
         ...FUNCTION_NAMES.flatMap((n) => [
           functionOutputName(n, 'function_arn'),

@@ -1,5 +1,6 @@
 import { validateAsl } from '../statemachine/asl';
 import type { StateMachineDefinition } from '../statemachine/asl';
+import { DEFAULT_MAP_CONCURRENCY } from '../statemachine/extraction';
 import { TASK_FUNCTION_NAMES } from './functions';
 import { logicalId, referencesIn, resourceNamed, synthStack } from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
@@ -11,6 +12,13 @@ beforeAll(() => {
   synthesized = synthStack({ stateMachine: { laneConcurrency: 4, windowConcurrency: 8 } });
   definition = resourceNamed(synthesized.tf, 'aws_sfn_state_machine', 'extraction').definition as string;
 });
+
+/** The definition as Terraform renders it with the variables at their defaults (numbers, spliced bare). */
+function withVariables(text: string): string {
+  return text.replace(/\$\{var\.([a-z_]+)\}/g, (_m, name: string) =>
+    String(synthesized.tf.variable[name]!.default),
+  );
+}
 
 /** Task states, wherever they are nested (Map processors included). */
 function taskStates(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -42,8 +50,8 @@ describe('State machine definition in the synthesized Terraform', () => {
     expect(new Set(refs.map((r) => r.id))).toEqual(expectedIds);
   });
 
-  it('is valid ASL once the ARN tokens are replaced by ARNs', () => {
-    const concrete = definition.replace(
+  it('is valid ASL once the ARN tokens and the variables are replaced by their values', () => {
+    const concrete = withVariables(definition).replace(
       /\$\{aws_lambda_function\.([A-Za-z0-9_-]+)\.arn\}/g,
       (_m, id: string) =>
         `arn:aws:lambda:ap-northeast-1:123456789012:function:${id.replace(/_function_.*$/, '')}`,
@@ -58,9 +66,37 @@ describe('State machine definition in the synthesized Terraform', () => {
     }
   });
 
-  it('carries the Map concurrency from the stack options', () => {
-    const parsed = JSON.parse(definition) as { States: Record<string, { MaxConcurrency?: number }> };
+  it('takes every Map’s MaxConcurrency from the lane_concurrency and window_concurrency variables', () => {
+    expect(definition.match(/"MaxConcurrency":(\$\{[^}]*\}|[^,}]*)/g)).toEqual([
+      '"MaxConcurrency":${var.lane_concurrency}',
+      '"MaxConcurrency":${var.window_concurrency}',
+      '"MaxConcurrency":${var.lane_concurrency}',
+    ]);
+    const parsed = JSON.parse(
+      withVariables(definition.replace(/\$\{aws_lambda_function\.[^}]+\}/g, 'arn')),
+    ) as {
+      States: Record<string, { MaxConcurrency?: number }>;
+    };
     expect(parsed.States.ProcessLanes?.MaxConcurrency).toBe(4);
+    expect(parsed.States.ProcessSymbolLanes?.MaxConcurrency).toBe(4);
     expect(parsed.States.SearchSymbols?.MaxConcurrency).toBe(8);
+  });
+
+  it('defaults those variables to the stack options, bounded to 1..40', () => {
+    expect(synthesized.tf.variable.lane_concurrency).toMatchObject({ type: 'number', default: 4 });
+    expect(synthesized.tf.variable.window_concurrency).toMatchObject({ type: 'number', default: 8 });
+    const defaults = synthStack().tf.variable;
+    expect([defaults.lane_concurrency!.default, defaults.window_concurrency!.default]).toEqual([
+      DEFAULT_MAP_CONCURRENCY,
+      DEFAULT_MAP_CONCURRENCY,
+    ]);
+    expect(synthesized.tf.variable.lane_concurrency!.validation).toEqual([
+      {
+        condition:
+          '${floor(var.lane_concurrency) == var.lane_concurrency && var.lane_concurrency >= 1 && var.lane_concurrency <= 40}',
+        error_message:
+          'lane_concurrency must be a whole number in 1..40 (an inline Map runs at most 40 iterations at once).',
+      },
+    ]);
   });
 });

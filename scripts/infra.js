@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `make synth|plan|apply|destroy`: synthesizes the CDKTF app compiled to dist/ and runs Terraform on the result.
 // plan/apply/destroy first check what they need and stop with one line naming what is missing (exit 2).
+// Arguments after the command go to terraform: `node scripts/infra.js plan -var schedule_expression='rate(6 hours)'`.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -15,13 +16,6 @@ const STACK = process.env.INFRA_STACK || 'bitget-orders';
 const STACK_DIR = path.join(OUTDIR, 'stacks', STACK);
 // No calls home from terraform (the checkpoint service) when the network is restricted.
 const ENV = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: OUTDIR };
-
-/** The Bitget variables as the CLI knows them, mapped to the Terraform variables when those are unset. */
-const BITGET_VARIABLES = [
-  ['TF_VAR_bitget_api_key', ['BITGET_API_KEY']],
-  ['TF_VAR_bitget_secret_key', ['BITGET_SECRET_KEY', 'BITGET_API_SECRET']],
-  ['TF_VAR_bitget_passphrase', ['BITGET_PASSPHRASE', 'BITGET_API_PASSPHRASE']],
-];
 
 function stop(message) {
   console.error(`infra: ${message}`);
@@ -56,19 +50,6 @@ function terraformCloudTokenAvailable(env) {
   return fs.existsSync(path.join(os.homedir(), '.terraform.d', 'credentials.tfrc.json'));
 }
 
-/** Fills TF_VAR_bitget_* from BITGET_* and returns the Terraform variables still unset. */
-function bitgetVariablesMissing(env) {
-  const missing = [];
-  for (const [tfVar, sources] of BITGET_VARIABLES) {
-    if (!env[tfVar]) {
-      const from = sources.find((s) => env[s]);
-      if (from) env[tfVar] = env[from];
-      else missing.push(`${tfVar} (or ${sources.join('/')})`);
-    }
-  }
-  return missing;
-}
-
 function synth() {
   if (!fs.existsSync(APP))
     stop(`${path.relative(ROOT, APP)} is missing: run \`make build\` (tsc -p tsconfig.build.json) first`);
@@ -81,18 +62,17 @@ function synth() {
 function checkPrerequisites() {
   const missing = [];
   if (!terraformAvailable())
-    missing.push('the terraform binary (`terraform version` failed: install Terraform >= 1.6)');
+    missing.push('the terraform binary (`terraform version` failed: install Terraform >= 1.10)');
   const cloud = usingTerraformCloud(ENV);
   if (cloud) {
     // Remote runs use the workspace's AWS credentials and variables; the CLI needs only its token.
     if (!terraformCloudTokenAvailable(ENV))
       missing.push('a Terraform Cloud token (TF_API_TOKEN or `terraform login`)');
   } else {
+    // The Bitget keys are not Terraform's business: they go into the secret after apply (docs/DEPLOY.md).
     if (!awsCredentialsAvailable(ENV)) {
       missing.push('AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws)');
     }
-    const vars = bitgetVariablesMissing(ENV);
-    if (vars.length > 0) missing.push(`the Bitget credentials ${vars.join(', ')}`);
   }
   if (missing.length > 0) stop(`cannot run terraform, missing: ${missing.join('; ')}`);
 }
@@ -120,13 +100,13 @@ function ensureProviders() {
   }
 }
 
-function terraform(command) {
+function terraform(command, extra) {
   const autoApprove = process.env.INFRA_AUTO_APPROVE === '1' || process.env.CI === 'true';
   const args = {
     plan: ['plan', '-input=false'],
     apply: ['apply', ...(autoApprove ? ['-auto-approve', '-input=false'] : [])],
     destroy: ['destroy', ...(autoApprove ? ['-auto-approve', '-input=false'] : [])],
-  }[command];
+  }[command].concat(extra);
   const r = spawnSync('terraform', args, { cwd: STACK_DIR, env: ENV, stdio: 'inherit' });
   if (r.error) stop(`terraform ${command} did not start: ${r.error.message}`);
   process.exit(r.status ?? 1);
@@ -143,7 +123,7 @@ function main(command) {
       checkPrerequisites();
       synth();
       ensureProviders();
-      terraform(command);
+      terraform(command, process.argv.slice(3));
       return;
     default:
       stop('usage: node scripts/infra.js synth|plan|apply|destroy');

@@ -14,6 +14,7 @@ import {
   RETRYABLE_ERROR_NAMES,
   TASK_STATES,
   type TaskLambdaName,
+  DEFAULT_MAP_CONCURRENCY,
 } from './extraction';
 
 const arn = (name: TaskLambdaName): string =>
@@ -127,10 +128,11 @@ describe('Extraction state machine definition', () => {
     expect(Buffer.byteLength(JSON.stringify(definition))).toBeLessThan(10 * 1024);
   });
 
-  it('applies lane and window concurrency, unbounded by default', () => {
+  it('applies lane and window concurrency, bounded by DEFAULT_MAP_CONCURRENCY by default', () => {
     const mapConcurrency = (def: typeof definition, name: string): number | undefined =>
       (def.States[name] as MapState).MaxConcurrency;
-    expect(mapConcurrency(definition, 'ProcessLanes')).toBe(0);
+    expect(mapConcurrency(definition, 'ProcessLanes')).toBe(DEFAULT_MAP_CONCURRENCY);
+    expect(mapConcurrency(definition, 'SearchSymbols')).toBe(DEFAULT_MAP_CONCURRENCY);
     const bounded = buildExtractionStateMachine({ functionArns, laneConcurrency: 4, windowConcurrency: 2 });
     expect(mapConcurrency(bounded, 'ProcessLanes')).toBe(4);
     expect(mapConcurrency(bounded, 'ProcessSymbolLanes')).toBe(4);

@@ -59,11 +59,18 @@ export type LambdaName = (typeof LAMBDA_NAMES)[number];
 /** Functions the state machine invokes (coordinator and api start/poll it, they are not invoked by it). */
 export type TaskLambdaName = Exclude<LambdaName, 'coordinator' | 'api'>;
 
+/**
+ * MaxConcurrency of the Maps unless told otherwise. A plan has at most one lane per endpoint (six) plus one symbol
+ * lane, and a few search windows, so 10 never holds a run back; it bounds the fan-out (and the Lambdas running at
+ * once) should a plan ever grow. On AWS the stack sets both from Terraform variables (infra/variables.ts).
+ */
+export const DEFAULT_MAP_CONCURRENCY = 10;
+
 export interface ExtractionMachineOptions {
   functionArns: Record<TaskLambdaName, string>;
-  /** Lanes processed at once; 0 (default) = unbounded. */
+  /** Lanes processed at once (default DEFAULT_MAP_CONCURRENCY; 0 = unbounded). */
   laneConcurrency?: number;
-  /** Symbol-search windows processed at once; 0 (default) = unbounded. */
+  /** Symbol-search windows processed at once (default DEFAULT_MAP_CONCURRENCY; 0 = unbounded). */
   windowConcurrency?: number;
   /**
    * Task TimeoutSeconds; keep it at or above the functions' own timeout so that a slow invocation
@@ -173,7 +180,7 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
       ProcessLanes: inlineMap({
         itemsPath: '$.plan.laneIds',
         itemSelector: { runId: '$.runId', laneId: '$$.Map.Item.Value' },
-        maxConcurrency: opts.laneConcurrency ?? 0,
+        maxConcurrency: opts.laneConcurrency ?? DEFAULT_MAP_CONCURRENCY,
         processor: untilDone(
           ctx,
           { work: 'ProcessLane', check: 'LaneDone?', finished: 'LaneFinished', invalid: 'LaneResultInvalid' },
@@ -190,7 +197,7 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
       SearchSymbols: inlineMap({
         itemsPath: '$.plan.windowIds',
         itemSelector: { runId: '$.runId', windowId: '$$.Map.Item.Value' },
-        maxConcurrency: opts.windowConcurrency ?? 0,
+        maxConcurrency: opts.windowConcurrency ?? DEFAULT_MAP_CONCURRENCY,
         processor: untilDone(
           ctx,
           {
@@ -215,7 +222,7 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
       ProcessSymbolLanes: inlineMap({
         itemsPath: '$.symbolPlan.laneIds',
         itemSelector: { runId: '$.runId', laneId: '$$.Map.Item.Value' },
-        maxConcurrency: opts.laneConcurrency ?? 0,
+        maxConcurrency: opts.laneConcurrency ?? DEFAULT_MAP_CONCURRENCY,
         processor: untilDone(
           ctx,
           {

@@ -8,32 +8,31 @@ export interface AlarmsOptions {
   stateMachineArn: string;
   /** Function names by their short name (`symbol-processor` → `bitget-orders-symbol-processor`). */
   functionNames: Record<string, string>;
-  /** Create an SNS topic for the alarms (and subscribe `email` to it when given). */
-  topic: boolean;
-  email?: string;
+  /** The address subscribed to the topic (the alarm_email variable)… */
+  email: string;
+  /** …when this HCL condition holds. */
+  subscribeEmail: string;
 }
 
 /**
  * Failed or timed-out executions, and errors of each function, over five minutes. Missing data is "not breaching":
- * no runs, no alarm. With a topic the alarms notify it (an e-mail subscription must be confirmed once).
+ * no runs, no alarm. The alarms notify an SNS topic; an e-mail subscription must be confirmed once.
  */
 export class Alarms extends Construct {
-  readonly topic: SnsTopic | undefined;
+  readonly topic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, options: AlarmsOptions) {
     super(scope, id);
-    if (options.topic) {
-      this.topic = new SnsTopic(this, 'topic', { name: `${options.namePrefix}-alarms` });
-      if (options.email) {
-        new SnsTopicSubscription(this, 'email', {
-          topicArn: this.topic.arn,
-          protocol: 'email',
-          endpoint: options.email,
-        });
-      }
-    }
-    const actions = this.topic ? { alarmActions: [this.topic.arn], okActions: [this.topic.arn] } : {};
+    // A topic without subscribers costs nothing: it is always there, so setting alarm_email later only subscribes.
+    this.topic = new SnsTopic(this, 'topic', { name: `${options.namePrefix}-alarms` });
+    const subscription = new SnsTopicSubscription(this, 'email', {
+      topicArn: this.topic.arn,
+      protocol: 'email',
+      endpoint: options.email,
+    });
+    subscription.addOverride('count', `\${${options.subscribeEmail} ? 1 : 0}`);
+    const actions = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
     const common = {
       statistic: 'Sum',
       period: 300,

@@ -1,6 +1,4 @@
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface DatabaseUrlSecretOptions {
@@ -8,31 +6,28 @@ export interface DatabaseUrlSecretOptions {
   recoveryWindowDays: number;
 }
 
-export const DATABASE_URL_VARIABLE = 'database_url';
-
 /**
- * The API's database address (`mysql://user:password@host:3306/db`) holds a password, so it is a secret like the
- * Bitget key: a sensitive variable stored in Secrets Manager, whose ARN alone reaches the api function.
+ * The API's database address (`mysql://user:password@host:3306/db?ssl=rds`) holds a password, so it is a secret like
+ * the Bitget key, and like it the value is put outside Terraform (putDatabaseUrlCommand): the ARN alone reaches the
+ * api function, and no variable, plan or state holds the password.
  */
 export class DatabaseUrlSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
 
   constructor(scope: Construct, id: string, options: DatabaseUrlSecretOptions) {
     super(scope, id);
-    const url = new TerraformVariable(scope, DATABASE_URL_VARIABLE, {
-      type: 'string',
-      sensitive: true,
-      nullable: false,
-      description: 'Database of the API: mysql://user:password@host:3306/database',
-    });
     this.secret = new SecretsmanagerSecret(this, 'secret', {
       namePrefix: `${options.namePrefix}/database-url-`,
-      description: 'Database URL of the bitget-orders API',
+      description: 'Database URL of the bitget-orders API, put with aws secretsmanager put-secret-value',
       recoveryWindowInDays: options.recoveryWindowDays,
     });
-    new SecretsmanagerSecretVersion(this, 'version', {
-      secretId: this.secret.id,
-      secretString: url.stringValue,
-    });
   }
+}
+
+/** Puts DATABASE_URL from the environment into the secret, on stdin (never on a command line). */
+export function putDatabaseUrlCommand(secretArn: string, region: string): string {
+  return (
+    `printf %s "$DATABASE_URL"` +
+    ` | aws secretsmanager put-secret-value --region ${region} --secret-id ${secretArn} --secret-string file:///dev/stdin`
+  );
 }

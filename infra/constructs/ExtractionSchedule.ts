@@ -10,13 +10,16 @@ export interface ExtractionScheduleOptions {
   region: string;
   accountId: string;
   stateMachineArn: string;
-  everyHours: number;
+  /** A Scheduler expression (`rate(6 hours)`, `cron(…)`), from the schedule_expression variable. */
+  expression: string;
+  /** ENABLED or DISABLED. */
+  state: string;
   /** Already normalised (parseExtractionRequest): the definition reads `$.request.order` and friends. */
   request: ExtractionRequest;
 }
 
 /**
- * EventBridge Scheduler starting the state machine directly every N hours: no Lambda in between, and Scheduler's
+ * EventBridge Scheduler starting the state machine directly on the `schedule_expression` variable: no Lambda in between, and Scheduler's
  * retry policy covers a failed StartExecution. The run id is Scheduler's execution id (`<aws.scheduler.execution-id>`,
  * unique per invocation), so scheduled runs never share `runs/<runId>/` in the bucket.
  */
@@ -40,8 +43,9 @@ export class ExtractionSchedule extends Construct {
     });
     this.schedule = new SchedulerSchedule(this, 'schedule', {
       name: options.name,
-      description: `Starts an extraction every ${options.everyHours} hour(s)`,
-      scheduleExpression: `rate(${options.everyHours} ${options.everyHours === 1 ? 'hour' : 'hours'})`,
+      description: 'Starts an extraction (schedule_expression; disabled while it is empty)',
+      scheduleExpression: options.expression,
+      state: options.state,
       flexibleTimeWindow: { mode: 'OFF' },
       target: {
         arn: options.stateMachineArn,

@@ -5,7 +5,6 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { buildExtractionStateMachine } from '../../statemachine/extraction';
 import type { TaskLambdaName } from '../../statemachine/extraction';
-import type { StateMachineLogLevel } from '../config';
 import {
   allow,
   assumeRolePolicy,
@@ -21,10 +20,27 @@ export interface ExtractionStateMachineOptions {
   accountId: string;
   /** Unqualified ARNs (tokens) of the five functions the definition invokes. */
   functionArns: Record<TaskLambdaName, string>;
-  logLevel: StateMachineLogLevel;
+  /** ALL, ERROR or FATAL (the state_machine_log_level variable). */
+  logLevel: string;
   logRetentionDays: number;
-  laneConcurrency?: number;
-  windowConcurrency?: number;
+  /** MaxConcurrency of the lane Maps and of the window Map, as text spliced into the definition (variables). */
+  laneConcurrency: string;
+  windowConcurrency: string;
+}
+
+/**
+ * Stand-ins for the Map concurrencies while the definition is built: the builder takes numbers, the stack has
+ * Terraform variables. They are replaced in the JSON text by `${var.…}`, which Terraform renders as a bare number.
+ */
+const LANE_PLACEHOLDER = 987_654_301;
+const WINDOW_PLACEHOLDER = 987_654_302;
+
+/** The definition JSON with each placeholder MaxConcurrency replaced by `text` (every occurrence, checked). */
+export function spliceConcurrency(json: string, placeholder: number, text: string): string {
+  const needle = `"MaxConcurrency":${placeholder}`;
+  if (!json.includes(needle))
+    throw new Error(`the definition has no MaxConcurrency placeholder ${placeholder}`);
+  return json.split(needle).join(`"MaxConcurrency":${text}`);
 }
 
 /**
@@ -68,15 +84,20 @@ export class ExtractionStateMachine extends Construct {
 
     const definition = buildExtractionStateMachine({
       functionArns: options.functionArns,
-      ...(options.laneConcurrency !== undefined ? { laneConcurrency: options.laneConcurrency } : {}),
-      ...(options.windowConcurrency !== undefined ? { windowConcurrency: options.windowConcurrency } : {}),
+      laneConcurrency: LANE_PLACEHOLDER,
+      windowConcurrency: WINDOW_PLACEHOLDER,
     });
+    const json = spliceConcurrency(
+      spliceConcurrency(JSON.stringify(definition), LANE_PLACEHOLDER, options.laneConcurrency),
+      WINDOW_PLACEHOLDER,
+      options.windowConcurrency,
+    );
     this.stateMachine = new SfnStateMachine(this, 'state-machine', {
       name: options.name,
       type: 'STANDARD',
       roleArn: this.role.arn,
-      // cdktf resolves the function ARN tokens inside the string into Terraform references.
-      definition: JSON.stringify(definition),
+      // cdktf resolves the function ARN and variable tokens inside the string into Terraform references.
+      definition: json,
       loggingConfiguration: {
         level: options.logLevel,
         // Payloads hold order data: execution history keeps them, the logs do not.

@@ -2,15 +2,16 @@ import * as path from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { bundleFunction } from '../bundle';
 import type { BundleAsset } from '../bundle';
-import type { Architecture, BundlingOptions } from '../config';
-import type { FunctionSettings } from '../functions';
+import type { BundlingOptions } from '../config';
 import { assumeRolePolicy, policyDocument, toJson, writeLogs } from '../iam';
 import type { PolicyStatement } from '../iam';
+import type { StackVariables } from '../variables';
 
 export interface NodejsFunctionOptions {
   /** Full function name, also the role name stem and the log group name. */
@@ -21,8 +22,13 @@ export interface NodejsFunctionOptions {
   /** Absolute path of the TypeScript entry point exporting `handler`. */
   entry: string;
   projectRoot: string;
-  settings: FunctionSettings;
-  architecture: Architecture;
+  /** 128..10240 MB (a Terraform expression when it comes from a variable). */
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** -1: no reservation. */
+  reservedConcurrency: number;
+  /** `arm64` or `x86_64` (or the architecture variable). */
+  architecture: string;
   environment: Record<string, string>;
   logRetentionDays: number;
   bundling: BundlingOptions;
@@ -85,15 +91,44 @@ export class NodejsFunction extends Construct {
       handler: 'index.handler',
       filename: asset.path,
       sourceCodeHash: asset.assetHash,
-      memorySize: options.settings.memoryMb,
-      timeout: options.settings.timeoutSeconds,
-      ...(options.settings.reservedConcurrency !== undefined
-        ? { reservedConcurrentExecutions: options.settings.reservedConcurrency }
-        : {}),
+      memorySize: options.memoryMb,
+      timeout: options.timeoutSeconds,
+      reservedConcurrentExecutions: options.reservedConcurrency,
       environment: { variables: options.environment },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       // The policy must exist before the first invocation can write logs or read its inputs.
       dependsOn: [policy],
     });
+  }
+
+  /**
+   * Runs the function in the VPC of the api_subnet_ids / api_security_group_ids variables when they are set (a
+   * database without a public address), with AWS's managed AWSLambdaVPCAccessExecutionRole for its network
+   * interfaces; outside any VPC when they are empty. Both or neither: a precondition says so at plan time.
+   */
+  placeInVpc(vars: StackVariables, partition: string): void {
+    const attachment = new IamRolePolicyAttachment(this, 'vpc-access', {
+      role: this.role.name,
+      policyArn: `arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
+    });
+    attachment.addOverride('count', `\${${vars.hcl.apiInVpc} ? 1 : 0}`);
+    this.function.addOverride('dynamic.vpc_config', {
+      for_each: `\${${vars.hcl.apiInVpc} ? [1] : []}`,
+      content: {
+        subnet_ids: vars.ref('apiSubnetIds'),
+        security_group_ids: vars.ref('apiSecurityGroupIds'),
+      },
+    });
+    this.function.addOverride('lifecycle.precondition', [
+      {
+        condition: `\${${vars.hcl.apiVpcComplete}}`,
+        error_message: 'api_subnet_ids and api_security_group_ids go together: set both, or neither.',
+      },
+    ]);
+    // Lambda checks the EC2 permissions when it attaches the function to the subnets.
+    this.function.dependsOn = [
+      ...(this.function.dependsOn ?? []),
+      `${attachment.terraformResourceType}.${attachment.friendlyUniqueId}`,
+    ];
   }
 }

@@ -8,13 +8,16 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { StorageOptions } from '../config';
 import { RESULTS_PREFIX, RUNS_PREFIX } from '../functions';
 import { policyDocument, toJson } from '../iam';
 
-export interface RunBucketOptions extends StorageOptions {
+export interface RunBucketOptions extends Omit<StorageOptions, 'resultsRetentionDays'> {
   namePrefix: string;
+  /** The results rule: disabled while `keptForever` (an HCL condition) holds, otherwise expiring after `days`. */
+  results: { keptForever: string; days: string };
   account: DataAwsCallerIdentity;
   region: DataAwsRegion;
 }
@@ -81,16 +84,13 @@ export class RunBucket extends Construct {
         filter: [{ prefix: RUNS_PREFIX }],
         expiration: [{ days: options.runsExpirationDays }],
       },
-      ...(options.resultsRetentionDays !== undefined
-        ? [
-            {
-              id: 'expire-results',
-              status: 'Enabled',
-              filter: [{ prefix: RESULTS_PREFIX }],
-              expiration: [{ days: options.resultsRetentionDays }],
-            },
-          ]
-        : []),
+      {
+        // Always present, disabled to keep results forever: a rule toggled on and off keeps its place in the plan.
+        id: 'expire-results',
+        status: `\${${options.results.keptForever} ? "Disabled" : "Enabled"}`,
+        filter: [{ prefix: RESULTS_PREFIX }],
+        expiration: [{ days: Token.asNumber(options.results.days) }],
+      },
       {
         id: 'noncurrent-and-incomplete',
         status: 'Enabled',

@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, chmodSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
 import { createPool } from 'mysql2';
+import type { PoolOptions } from 'mysql2';
 import { Migrator } from './kyselyMigration';
 import { InCodeMigrationProvider } from './migrations';
 import type { Tables } from './schema';
@@ -38,6 +40,10 @@ export class UnsupportedDatabaseUrlError extends Error {
       `unsupported database URL ${displayUrl}: use sqlite:<path> or mysql://user:password@host:port/database`,
     );
   }
+}
+
+export class InsecureDatabaseUrlError extends Error {
+  override readonly name = 'InsecureDatabaseUrlError';
 }
 
 export class MigrationFailedError extends Error {
@@ -90,7 +96,7 @@ export function redactDatabaseUrl(url: string): string {
 
 function openSqlite(path: string, displayUrl: string): Database {
   if (path === '') throw new UnsupportedDatabaseUrlError(displayUrl);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createPrivateFile(path);
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -123,8 +129,81 @@ function withPreparedWrites(sqlite: BetterSqlite3.Database, capacity = 32): Sqli
   };
 }
 
+/**
+ * The database file holds every order of the account: its directory is created 0700 and the file 0600 before
+ * SQLite opens it (SQLite gives its -wal and -shm files the database file's permissions). An existing file keeps
+ * the permissions its owner gave it.
+ */
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (existsSync(path)) return;
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+}
+
+/** How a MySQL URL's `ssl` parameter is spelled (`mysql://…/db?ssl=rds`). */
+const SSL_MODES = {
+  true: 'verify',
+  required: 'verify',
+  verify: 'verify',
+  rds: 'rds',
+  false: 'off',
+  off: 'off',
+} as const;
+type SslMode = (typeof SSL_MODES)[keyof typeof SSL_MODES];
+
+/** `localhost`, 127.0.0.0/8 and ::1: the only hosts a connection may reach without TLS. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h === '::1' || h === '0:0:0:0:0:0:0:1' || h.startsWith('::ffff:127.');
+}
+
+/**
+ * The pool options of a `mysql://` URL. TLS is required off loopback: with no `ssl` parameter a remote host gets
+ * TLS verified against Node's CA store; `ssl=rds` verifies against the Amazon RDS CA bundle mysql2 ships;
+ * `ssl=true` asks for TLS on loopback too; `ssl=false` is accepted on loopback only (the local MariaDB of the tests).
+ */
+export function mysqlPoolOptions(url: string, poolSize = 10): PoolOptions {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UnsupportedDatabaseUrlError(redactDatabaseUrl(url));
+  }
+  const host = parsed.hostname;
+  const loopback = isLoopbackHost(host);
+  const requested = parsed.searchParams.get('ssl');
+  parsed.searchParams.delete('ssl');
+  let mode: SslMode;
+  if (requested === null) mode = loopback ? 'off' : 'verify';
+  else if (Object.hasOwn(SSL_MODES, requested.toLowerCase()))
+    mode = SSL_MODES[requested.toLowerCase() as keyof typeof SSL_MODES];
+  else
+    throw new InsecureDatabaseUrlError(
+      `unsupported ssl=${requested} in ${redactDatabaseUrl(url)}: use ssl=true, ssl=rds or (on loopback only) ssl=false`,
+    );
+  if (mode === 'off' && !loopback)
+    throw new InsecureDatabaseUrlError(
+      `${redactDatabaseUrl(url)} asks for a connection without TLS to ${host}: TLS is required off loopback`,
+    );
+  const ssl =
+    mode === 'off'
+      ? undefined
+      : mode === 'rds'
+        ? 'Amazon RDS'
+        : { rejectUnauthorized: true, minVersion: 'TLSv1.2' as const };
+  return {
+    uri: parsed.toString(),
+    connectionLimit: poolSize,
+    charset: 'utf8mb4',
+    ...(ssl !== undefined ? { ssl } : {}),
+  };
+}
+
 function openMysql(url: string, displayUrl: string, poolSize: number): Database {
-  const pool = createPool({ uri: url, connectionLimit: poolSize, charset: 'utf8mb4' });
+  const pool = createPool(mysqlPoolOptions(url, poolSize));
   const db = new Kysely<Tables>({ dialect: new MysqlDialect({ pool }) });
   return wrap(db, 'mysql', displayUrl);
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -28,7 +28,9 @@ export interface LocalS3Options {
  * created. The run talks to it with the same @aws-sdk/client-s3 code it uses against AWS.
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
-  mkdirSync(options.directory, { recursive: true });
+  // The objects are the account's orders: the directory (and any parent it creates) is the user's alone.
+  mkdirSync(options.directory, { recursive: true, mode: 0o700 });
+  chmodSync(options.directory, 0o700);
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port ?? 0,
@@ -73,7 +75,7 @@ async function writeAtomically(
   content: Readable,
   hash?: (chunk: Buffer) => void,
 ): Promise<number> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
   let size = 0;
   await pipeline(
@@ -85,7 +87,7 @@ async function writeAtomically(
         callback(null, chunk);
       },
     }),
-    createWriteStream(temporary),
+    createWriteStream(temporary, { mode: 0o600 }),
   );
   await rename(temporary, path);
   return size;
@@ -125,7 +127,7 @@ function makeWritesDurable(server: S3rver): void {
     const md5 = createHash('md5');
     const size = await writeAtomically(partPath, content, (c) => md5.update(c));
     const digest = md5.digest('hex');
-    await writeFile(`${partPath}.md5`, digest);
+    await writeFile(`${partPath}.md5`, digest, { mode: 0o600 });
     return { size, md5: digest };
   };
 

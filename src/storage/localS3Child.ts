@@ -12,6 +12,8 @@ const optionsSchema = z.strictObject({
 });
 
 async function main(): Promise<void> {
+  // Everything the server writes (objects, metadata, multipart parts, bucket folders) is for this user only.
+  process.umask(0o077);
   const parsed = optionsSchema.safeParse(JSON.parse(process.argv[2] ?? '{}'));
   if (!parsed.success) throw new Error(`invalid options: ${z.prettifyError(parsed.error)}`);
   const options = parsed.data;

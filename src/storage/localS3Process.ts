@@ -11,6 +11,29 @@ export class LocalS3StartError extends Error {
   override readonly name = 'LocalS3StartError';
 }
 
+/**
+ * The only variables the S3 server's process inherits: what Node and the OS need to start a process and name its
+ * temporary files. Nothing else reaches it — not the Bitget keys, not AWS credentials, not a database URL: it
+ * serves files on loopback and signs nothing.
+ */
+export const CHILD_ENVIRONMENT = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'SYSTEMROOT',
+  'SystemRoot',
+] as const;
+
+/** `env` narrowed to CHILD_ENVIRONMENT. */
+export function childEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(CHILD_ENVIRONMENT.flatMap((k) => (env[k] !== undefined ? [[k, env[k]]] : [])));
+}
+
 /** True when the S3 server can run in a process of its own (the project is built). */
 export function localS3ProcessAvailable(): boolean {
   return existsSync(CHILD_ENTRY);
@@ -28,6 +51,7 @@ export async function startLocalS3Process(options: LocalS3Options): Promise<Loca
   const child = fork(CHILD_ENTRY, [JSON.stringify(options)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: [],
+    env: childEnvironment(),
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const endpoint = await new Promise<string>((resolve, reject) => {
