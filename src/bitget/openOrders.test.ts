@@ -26,7 +26,7 @@ describe('Client: open orders and account identity', () => {
 
   it('lists spot unfilled orders and pages by the last orderId', async () => {
     const { client } = testClient();
-    const live = { ...spotRow, status: 'live' };
+    const live: Record<string, unknown> = { ...spotRow, status: 'live' };
     const scope = api()
       .get('/api/v2/spot/trade/unfilled-orders')
       .query(true)
@@ -36,7 +36,7 @@ describe('Client: open orders and account identity', () => {
     expect(lastRequestTo('/api/v2/spot/trade/unfilled-orders').url).toBe(
       '/api/v2/spot/trade/unfilled-orders?limit=100&tpslType=normal',
     );
-    expect(page).toEqual({ rows: [live], next: live.orderId });
+    expect(page).toEqual({ rows: [live], next: live['orderId'] });
     expect(normaliseOrder({ endpoint: 'spotHistoryOrders', tpslType: 'normal' }, page.rows[0]).status).toBe(
       'live',
     );

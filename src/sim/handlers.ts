@@ -303,7 +303,7 @@ const utaStrategyHistory: Handler = (ctx) => {
 const publicTime: Handler = (ctx) => ok({ serverTime: String(ctx.now) });
 
 const spotSymbols: Handler = (ctx) =>
-  ok(listSpotSymbols(ctx.account.catalog, ctx.query.get('symbol')?.toUpperCase() || undefined));
+  ok(listSpotSymbols(ctx.account.catalog, ctx.query.get('symbol')?.toUpperCase() || undefined, ctx.now));
 
 const futuresContracts: Handler = (ctx) => {
   const market = productType(ctx);
