@@ -16,6 +16,9 @@ export const MAX_OPEN_MS = 53 * DAY;
 /** `uTime` of an order, moved later when the order is one of those that stay open for days or weeks. */
 export function holdOpen(ctx: OrderContext, uTime: number, shape: 'limit' | 'market' | 'plan'): number {
   if (shape === 'market') return uTime;
+  // A delisting (or halt) cancels what is still open: nothing finishes after its instrument's end.
+  const end = Number.isFinite(ctx.inst.endTime) ? ctx.inst.endTime - 1 : Infinity;
+  const capped = (t: number): number => Math.max(ctx.cTime, Math.min(t, end));
   const low = Number(BigInt(ctx.orderId) % 2_147_483_647n);
   const rng = createRng(hashSeed(low, 7001));
   const held =
@@ -26,6 +29,6 @@ export function holdOpen(ctx: OrderContext, uTime: number, shape: 'limit' | 'mar
       : rng.chance(0.08)
         ? rng.int(DAY, 30 * DAY)
         : 0;
-  if (held === 0) return uTime;
-  return Math.max(uTime, Math.min(ctx.horizon, ctx.cTime + held));
+  if (held === 0) return capped(uTime);
+  return capped(Math.max(uTime, Math.min(ctx.horizon, ctx.cTime + held)));
 }

@@ -15,7 +15,7 @@ async function syncAt(
 ): Promise<{ reports: SyncReport[]; openSeen: Set<string> }> {
   const reports: SyncReport[] = [];
   const openSeen = new Set<string>();
-  let at = SIM.clockDaysAgo;
+  let at: number = SIM.clockDaysAgo;
   for (const d of daysAgo) {
     env.sim.clock.advance((at - d) * DAY);
     at = d;
