@@ -3,6 +3,9 @@ import { runDemoCommand } from './demo';
 import type { CliIo } from './extract';
 import { runExtractCommand } from './extract';
 import { runServeCommand } from './serve';
+import { runArchiveCommand } from './archiveStatus';
+import { runExportCommand } from './export';
+import { runSyncCommand } from './sync';
 
 const USAGE = `usage: bitget-orders <command> [options]
 
@@ -11,6 +14,9 @@ commands:
   extract  fetch every order of the account into --out (orders.jsonl, orders.json, summary.json)
   serve    start the HTTP API (docs at /docs)
   demo     simulator + full extraction + check against the ground truth + database import
+  sync     merge what the exchange serves into the account's archive (kept for years, gaps named)
+  archive  "archive status [--json]": the archive's coverage and gaps
+  export   write the archive (or a run's result) as jsonl, csv or parquet
 
 Run "bitget-orders <command> --help" for a command's options.
 `;
@@ -27,6 +33,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return runServeCommand(rest, io);
     case 'demo':
       return runDemoCommand(rest, io);
+    case 'sync':
+      return runSyncCommand(rest, io);
+    case 'archive':
+      return runArchiveCommand(rest, io);
+    case 'export':
+      return runExportCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':
