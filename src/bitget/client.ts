@@ -19,6 +19,7 @@ import type {
   UtaStrategyRow,
 } from './schemas';
 import {
+  accountInfoDataSchema,
   envelopeSchema,
   futuresContractSchema,
   futuresHistoryDataSchema,
@@ -101,6 +102,17 @@ export interface FuturesHistoryQuery {
 }
 export interface FuturesPlanQuery extends FuturesHistoryQuery {
   planType: FuturesPlanType;
+}
+/** Spot plan orders still waiting (symbol required, like their history). */
+export interface SpotOpenPlanQuery {
+  symbol: string;
+  startTime?: number;
+  endTime?: number;
+  idLessThan?: string;
+  limit?: number;
+}
+export interface UtaStrategyQuery extends UtaHistoryQuery {
+  type?: 'tpsl' | 'trigger';
 }
 export interface UtaHistoryQuery {
   category: UtaCategory;
@@ -254,6 +266,59 @@ export class BitgetClient {
   }
 
   /** Validates envelope and data; a malformed answer is counted (category server) and thrown. */
+  // Open orders: what history does not list yet (same envelopes and cursors as the history endpoints).
+
+  async getSpotUnfilledOrders(
+    q: Omit<SpotHistoryQuery, 'symbol'> & { symbol?: string } = {},
+  ): Promise<Page<SpotOrderRow>> {
+    const body = await this.call('spotUnfilledOrders', { ...q });
+    const rows = this.parse('spotUnfilledOrders', body, spotHistoryDataSchema).data ?? [];
+    return { rows, next: rows.length > 0 ? rows[rows.length - 1]!.orderId : null };
+  }
+
+  async getSpotCurrentPlanOrders(q: SpotOpenPlanQuery): Promise<Page<SpotPlanRow>> {
+    const body = await this.call('spotCurrentPlanOrders', { ...q });
+    const data = this.parse('spotCurrentPlanOrders', body, spotPlanDataSchema).data;
+    const more = data.nextFlag === true || data.nextFlag === 'true';
+    const cursor = data.idLessThan === null || data.idLessThan === undefined ? '' : String(data.idLessThan);
+    return { rows: data.orderList ?? [], next: more && cursor !== '' ? cursor : null };
+  }
+
+  async getFuturesPendingOrders(q: FuturesHistoryQuery): Promise<Page<FuturesOrderRow>> {
+    const body = await this.call('futuresPendingOrders', { ...q });
+    const data = this.parse('futuresPendingOrders', body, futuresHistoryDataSchema).data;
+    const rows = data.entrustedList ?? [];
+    return { rows, next: rows.length > 0 && data.endId ? data.endId : null };
+  }
+
+  async getFuturesPlanPending(q: FuturesPlanQuery): Promise<Page<FuturesPlanRow>> {
+    const body = await this.call('futuresPlanPending', { ...q });
+    const data = this.parse('futuresPlanPending', body, futuresPlanDataSchema).data;
+    const rows = data.entrustedList ?? [];
+    return { rows, next: rows.length > 0 && data.endId ? data.endId : null };
+  }
+
+  async getUtaUnfilledOrders(q: Partial<UtaHistoryQuery> = {}): Promise<Page<UtaOrderRow>> {
+    const body = await this.call('utaUnfilledOrders', { ...q });
+    const data = this.parse('utaUnfilledOrders', body, utaListDataSchema(utaOrderRowSchema)).data;
+    const rows = data.list ?? [];
+    return { rows, next: rows.length > 0 && data.cursor ? data.cursor : null };
+  }
+
+  async getUtaUnfilledStrategyOrders(q: UtaStrategyQuery): Promise<Page<UtaStrategyRow>> {
+    const body = await this.call('utaUnfilledStrategyOrders', { ...q });
+    const data = this.parse('utaUnfilledStrategyOrders', body, utaListDataSchema(utaStrategyRowSchema)).data;
+    const rows = data.list ?? [];
+    return { rows, next: rows.length > 0 && data.cursor ? data.cursor : null };
+  }
+
+  /** The account's UID (the archive's key): v2 account info on a classic account, v3 on a unified one. */
+  async getAccountUid(mode: AccountMode): Promise<string> {
+    const endpoint = mode === 'uta' ? 'utaAccountInfo' : 'spotAccountInfo';
+    const body = await this.call(endpoint, {});
+    return this.parse(endpoint, body, accountInfoDataSchema).data.userId;
+  }
+
   private parse<T extends z.ZodType>(endpoint: EndpointId, body: unknown, data: T) {
     try {
       return parseOrThrow(envelopeSchema(data), body, endpoint);

@@ -12,7 +12,19 @@ export type EndpointId =
   | 'futuresPlanHistory'
   | 'utaSettings'
   | 'utaHistoryOrders'
-  | 'utaStrategyHistory';
+  | 'utaStrategyHistory'
+  | OpenOrderEndpointId
+  | 'spotAccountInfo'
+  | 'utaAccountInfo';
+
+/** The endpoints that list orders still open (what history does not list yet). */
+export type OpenOrderEndpointId =
+  | 'spotUnfilledOrders'
+  | 'spotCurrentPlanOrders'
+  | 'futuresPendingOrders'
+  | 'futuresPlanPending'
+  | 'utaUnfilledOrders'
+  | 'utaUnfilledStrategyOrders';
 
 export interface EndpointSpec {
   readonly id: EndpointId;
@@ -85,6 +97,62 @@ export const ENDPOINTS: Readonly<Record<EndpointId, EndpointSpec>> = {
     maxSpanDays: 30,
     maxLimit: 100,
   },
+  // Open orders and the account's identity (reference/bitget-api.md, "Open orders", "Account identity").
+  spotUnfilledOrders: {
+    id: 'spotUnfilledOrders',
+    path: '/api/v2/spot/trade/unfilled-orders',
+    auth: 'private',
+    ratePerSecond: 10,
+    maxSpanDays: 90,
+    maxLimit: 100,
+  },
+  spotCurrentPlanOrders: {
+    id: 'spotCurrentPlanOrders',
+    path: '/api/v2/spot/trade/current-plan-order',
+    auth: 'private',
+    ratePerSecond: 20,
+    maxSpanDays: 90,
+    maxLimit: 100,
+  },
+  futuresPendingOrders: {
+    id: 'futuresPendingOrders',
+    path: '/api/v2/mix/order/orders-pending',
+    auth: 'private',
+    ratePerSecond: 10,
+    maxSpanDays: 90,
+    maxLimit: 100,
+  },
+  futuresPlanPending: {
+    id: 'futuresPlanPending',
+    path: '/api/v2/mix/order/orders-plan-pending',
+    auth: 'private',
+    ratePerSecond: 10,
+    maxSpanDays: 90,
+    maxLimit: 100,
+  },
+  utaUnfilledOrders: {
+    id: 'utaUnfilledOrders',
+    path: '/api/v3/trade/unfilled-orders',
+    auth: 'private',
+    ratePerSecond: 20,
+    maxSpanDays: 30,
+    maxLimit: 100,
+  },
+  utaUnfilledStrategyOrders: {
+    id: 'utaUnfilledStrategyOrders',
+    path: '/api/v3/trade/unfilled-strategy-orders',
+    auth: 'private',
+    ratePerSecond: 20,
+    maxSpanDays: 30,
+    maxLimit: 100,
+  },
+  spotAccountInfo: {
+    id: 'spotAccountInfo',
+    path: '/api/v2/spot/account/info',
+    auth: 'private',
+    ratePerSecond: 1,
+  },
+  utaAccountInfo: { id: 'utaAccountInfo', path: '/api/v3/account/info', auth: 'private', ratePerSecond: 1 },
 };
 
 /** Order history is served for the last 90 days only. */

@@ -231,3 +231,8 @@ export function parseOrThrow<T extends z.ZodType>(
   const field = fieldPath(prefix, issue.path) || '(response)';
   throw new BitgetResponseError(endpoint, field, issue.message);
 }
+
+/** GET /api/v2/spot/account/info and /api/v3/account/info: the account's UID (number or string on the wire). */
+export const accountInfoDataSchema = z.looseObject({
+  userId: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform(String),
+});

@@ -4,6 +4,9 @@ import type { CliIo } from './extract';
 import { runExtractCommand } from './extract';
 import { runReportCommand } from './report';
 import { runServeCommand } from './serve';
+import { runArchiveCommand } from './archiveStatus';
+import { runExportCommand } from './export';
+import { runSyncCommand } from './sync';
 
 const USAGE = `usage: bitget-orders <command> [options]
 
@@ -12,6 +15,9 @@ commands:
   extract  fetch every order of the account into --out (orders.jsonl, orders.json, summary.json)
   serve    start the HTTP API (docs at /docs)
   demo     simulator + full extraction + check against the ground truth + database import
+  sync     merge what the exchange serves into the account's archive (kept for years, gaps named)
+  archive  "archive status [--json]": the archive's coverage and gaps
+  export   write the archive (or a run's result) as jsonl, csv or parquet
   report   write a run's report.html (charts and tables of its orders and of the run itself)
 
 Run "bitget-orders <command> --help" for a command's options.
@@ -29,6 +35,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return runServeCommand(rest, io);
     case 'demo':
       return runDemoCommand(rest, io);
+    case 'sync':
+      return runSyncCommand(rest, io);
+    case 'archive':
+      return runArchiveCommand(rest, io);
+    case 'export':
+      return runExportCommand(rest, io);
     case 'report':
       return runReportCommand(rest, io);
     case undefined:

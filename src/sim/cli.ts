@@ -1,11 +1,12 @@
 /**
- * `sim [--port N] [--seed N] [--orders N] [--symbols N] [--days N] [--mode classic|uta] [--latency-ms N]
- *      [--fault-rate F] [--truth FILE]`
+ * `sim [--port N] [--seed N] [--orders N] [--symbols N] [--history-days N] [--clock-days-ago D] [--mode classic|uta]
+ *      [--latency-ms N] [--fault-rate F] [--truth FILE]` (`--days` is an alias of `--history-days`)
  * Writes the truth file (if asked) first, then prints exactly one JSON line
  * {"url","apiKey","secretKey","passphrase"} on stdout, then serves until SIGTERM/SIGINT (or `signal`).
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { spreadFaultRate } from './faults';
+import { MAX_HISTORY_DAYS } from './generator';
 import { startSimulator } from './server';
 import type { FaultOptions } from './types';
 
@@ -24,6 +25,14 @@ const integer =
     return Number(value);
   };
 
+const integerIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return Number(value);
+  };
+
 const fraction = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number in [0, 1]');
@@ -35,7 +44,9 @@ interface SimFlags {
   seed: number;
   orders: number;
   symbols: number;
-  days: number;
+  historyDays?: number;
+  days?: number;
+  clockDaysAgo: number;
   mode: 'classic' | 'uta';
   latencyMs?: number;
   faultRate?: number;
@@ -52,7 +63,22 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
     .option('--seed <n>', 'account seed', integer(0), 1)
     .option('--orders <n>', 'total orders', integer(0), 2000)
     .option('--symbols <n>', 'number of base coins', integer(1), 24)
-    .option('--days <n>', 'days of history (at most 90)', integer(1), 90)
+    .option(
+      '--history-days <n>',
+      `days of history before now (1 to ${MAX_HISTORY_DAYS}, default 90)`,
+      integerIn(1, MAX_HISTORY_DAYS),
+    )
+    .option(
+      '--days <n>',
+      `alias of --history-days (1 to ${MAX_HISTORY_DAYS})`,
+      integerIn(1, MAX_HISTORY_DAYS),
+    )
+    .option(
+      '--clock-days-ago <d>',
+      "the simulator's clock starts D days before now (then runs at real speed; POST /sim/clock moves it)",
+      integerIn(0, MAX_HISTORY_DAYS),
+      0,
+    )
     .option(
       '--mode <mode>',
       'classic or uta',
@@ -82,7 +108,8 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
     seed: flags.seed,
     orders: flags.orders,
     symbols: flags.symbols,
-    days: flags.days,
+    days: flags.historyDays ?? flags.days ?? 90,
+    clockDaysAgo: flags.clockDaysAgo,
     mode: flags.mode,
     latency: flags.latencyMs ? { medianMs: flags.latencyMs } : undefined,
     faults,

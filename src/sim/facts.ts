@@ -8,6 +8,7 @@ import type { Account } from './generator';
 import { ID_BASE } from './generator';
 import { createRng, hashSeed, type Rng } from './rng';
 import { STREAMS, type StreamDef } from './streams';
+import { holdOpen } from './lifetime';
 
 export type Side = 'buy' | 'sell';
 export type OrderType = 'limit' | 'market';
@@ -152,7 +153,7 @@ export function spotFacts(ctx: OrderContext): SpotFacts {
     clientOid,
     source,
     timeInForce,
-    uTime: Math.max(cTime, uTime),
+    uTime: holdOpen(ctx, Math.max(cTime, uTime), orderType),
   };
 }
 
@@ -284,7 +285,7 @@ export function futuresFacts(account: Account, ctx: OrderContext): FuturesFacts 
     presetStopLoss: presets ? round(mark * (long ? 0.96 : 1.04), inst.pricePlace) : 0,
     source,
     clientOid,
-    uTime: Math.max(cTime, uTime),
+    uTime: holdOpen(ctx, Math.max(cTime, uTime), orderType),
   };
 }
 
@@ -361,7 +362,11 @@ export function futuresPlanFacts(account: Account, ctx: OrderContext): FuturesPl
     clientOid: (BigInt(ctx.orderId) + BigInt(rng.int(1, 9_000_000))).toString(),
     // The order a trigger created: an id never used by another order (ids are at least 2 apart).
     executeOrderId: status === 'executed' ? (BigInt(ctx.orderId) + 1n).toString() : '',
-    uTime: Math.max(cTime, Math.min(ctx.horizon, cTime + rng.int(1000, 5 * 86_400_000))),
+    uTime: holdOpen(
+      ctx,
+      Math.max(cTime, Math.min(ctx.horizon, cTime + rng.int(1000, 5 * 86_400_000))),
+      'plan',
+    ),
   };
 }
 
@@ -403,6 +408,10 @@ export function spotPlanFacts(ctx: OrderContext): SpotPlanFacts {
     triggerType: rng.chance(0.85) ? 'fill_price' : 'mark_price',
     source: rng.pick(SOURCES),
     clientOid: uuid(rng),
-    uTime: Math.max(cTime, Math.min(ctx.horizon, cTime + rng.int(1000, 7 * 86_400_000))),
+    uTime: holdOpen(
+      ctx,
+      Math.max(cTime, Math.min(ctx.horizon, cTime + rng.int(1000, 7 * 86_400_000))),
+      'plan',
+    ),
   };
 }

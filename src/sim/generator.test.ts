@@ -32,11 +32,13 @@ describe('the generated account', () => {
     expect(orderIdOf(a, 0)).toBe(truthOf(42, 10)[0]!.orderId);
   });
 
-  test('cTimes lie in [now - days + 1 hour, now - 1 s] and days are capped at 90', () => {
+  test('cTimes lie in [now - days + 1 hour, now - 1 s] and days are capped at 1100', () => {
     expect(truth[0]!.cTime).toBeGreaterThanOrEqual(NOW - 90 * DAY_MS + 3_600_000);
     expect(truth[truth.length - 1]!.cTime).toBeLessThanOrEqual(NOW - 1000);
-    const capped = generateAccount({ seed: 1, orders: 100, symbols: 5, days: 400, now: NOW });
-    expect(capped.rangeStart).toBe(NOW - 90 * DAY_MS + 3_600_000);
+    const long = generateAccount({ seed: 1, orders: 100, symbols: 5, days: 400, now: NOW });
+    expect(long.rangeStart).toBe(NOW - 400 * DAY_MS + 3_600_000);
+    const capped = generateAccount({ seed: 1, orders: 100, symbols: 5, days: 5000, now: NOW });
+    expect(capped.rangeStart).toBe(NOW - 1100 * DAY_MS + 3_600_000);
     const short = generateAccount({ seed: 1, orders: 100, symbols: 5, days: 7, now: NOW });
     expect(short.cTime[0]).toBeGreaterThanOrEqual(NOW - 7 * DAY_MS + 3_600_000);
   });

@@ -3,20 +3,23 @@
  * that millions of orders fit in memory. Rows are materialised only when served (rows.ts).
  *
  * Time density is deliberately uneven: quiet weeks, burst days and intraday clusters. cTimes lie in
- * [now - days·DAY + 1 hour, now - 1 s] (days capped at RETENTION_DAYS, so every order is servable at start).
+ * [now - days·DAY + 1 hour, now - 1 s] (days from 1 hour to MAX_HISTORY_DAYS; what is served follows the
+ * simulator's clock and Bitget's 90-day retention, handlers.ts).
  * Order ids are 19-digit integers, unique over the account, strictly increasing with cTime.
  *
  * Unified (UTA) accounts hold no spot TP/SL or spot plan orders: where Bitget serves them for a unified
  * account is not documented (the v3 strategy endpoint is futures-only). Every draw is the same as in classic
  * mode and such orders become spot normal orders, so both modes share order ids, times and futures orders.
  */
-import { DAY_MS, RETENTION_DAYS } from '../bitget/endpoints';
+import { DAY_MS } from '../bitget/endpoints';
 import type { FuturesMarket } from '../core/order';
 import { buildCatalog, isActive, type Catalog } from './catalog';
 import { createRng, hashSeed, pickCumulative } from './rng';
 import { findStream, STREAMS } from './streams';
 import type { AccountMode } from './types';
 
+/** The longest history the simulator generates (`sim --history-days`). */
+export const MAX_HISTORY_DAYS = 1100;
 export const ID_BASE = 1_100_000_000_000_000_000n;
 const HOUR = 3_600_000;
 
@@ -110,7 +113,7 @@ function generateTimes(seed: number, count: number, rangeStart: number, rangeEnd
 export function generateAccount(options: GenerateOptions): Account {
   const seed = options.seed >>> 0;
   const count = Math.max(0, Math.floor(options.orders));
-  const days = Math.min(RETENTION_DAYS, Math.max(1 / 24, options.days));
+  const days = Math.min(MAX_HISTORY_DAYS, Math.max(1 / 24, options.days));
   const rangeStart = Math.floor(options.now - days * DAY_MS + HOUR);
   const rangeEnd = Math.floor(options.now - 1000);
   const catalog = buildCatalog(seed, options.symbols, rangeStart, rangeEnd);

@@ -24,6 +24,8 @@ import { findOrder, queryOrders, type OrderPage } from './store';
 import { findStream, isFutures, STREAMS } from './streams';
 import { listContracts, listSpotSymbols } from './symbols';
 import type { AccountMode } from './types';
+import { OPEN_ORDER_HANDLERS } from './openOrders';
+import { allFinished, isFinished } from './visibility';
 
 export interface HandlerContext {
   account: Account;
@@ -127,9 +129,16 @@ function list(ctx: HandlerContext, id: EndpointId, listing: Listing): OrderPage 
   if (isError(orderId)) return orderId;
   const instrument = instrumentOf(ctx, listing.market);
   if (instrument === null) return { rows: [], more: false };
+  // The clock: nothing created after it exists yet, and an order is listed once it has finished.
+  const visible = allFinished(ctx.account, ctx.now)
+    ? listing.where
+    : (g: number) => isFinished(ctx.account, ctx.mode, g, ctx.now) && (!listing.where || listing.where(g));
   if (orderId !== undefined) {
     const g = findOrder(ctx.account, orderId);
-    const retained = g >= 0 && (ctx.account.cTime[g] as number) >= ctx.now - RETENTION_DAYS * DAY_MS;
+    const retained =
+      g >= 0 &&
+      (ctx.account.cTime[g] as number) >= ctx.now - RETENTION_DAYS * DAY_MS &&
+      (!visible || visible(g));
     const matches =
       retained &&
       listing.streams.includes(ctx.account.stream[g] as number) &&
@@ -139,10 +148,10 @@ function list(ctx: HandlerContext, id: EndpointId, listing: Listing): OrderPage 
   return queryOrders(ctx.account, {
     streams: listing.streams,
     startTime: window.start,
-    endTime: window.end,
+    endTime: Math.min(window.end, ctx.now),
     idLessThan,
     instrument,
-    where: listing.where,
+    where: visible,
     limit,
   });
 }
@@ -294,7 +303,7 @@ const utaStrategyHistory: Handler = (ctx) => {
 const publicTime: Handler = (ctx) => ok({ serverTime: String(ctx.now) });
 
 const spotSymbols: Handler = (ctx) =>
-  ok(listSpotSymbols(ctx.account.catalog, ctx.query.get('symbol')?.toUpperCase() || undefined));
+  ok(listSpotSymbols(ctx.account.catalog, ctx.query.get('symbol')?.toUpperCase() || undefined, ctx.now));
 
 const futuresContracts: Handler = (ctx) => {
   const market = productType(ctx);
@@ -320,4 +329,5 @@ export const HANDLERS: Record<EndpointId, Handler> = {
   utaSettings: utaOnly(utaSettings),
   utaHistoryOrders: utaOnly(utaHistoryOrders),
   utaStrategyHistory: utaOnly(utaStrategyHistory),
+  ...OPEN_ORDER_HANDLERS,
 };

@@ -13,6 +13,7 @@ import {
   type EndpointSpec,
 } from '../bitget/endpoints';
 import { verify } from './auth';
+import { createSimClock, parseClockBody } from './clock';
 import { ERRORS, errorBody, type SimError } from './errors';
 import { FaultInjector } from './faults';
 import { generateAccount, type Account } from './generator';
@@ -62,7 +63,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const now = options.now ?? Date.now;
+  const base = options.now ?? Date.now;
+  const clock = createSimClock(base, options.clockDaysAgo ?? 0);
+  const now = clock.now;
   const seed = options.seed ?? DEFAULTS.seed;
   const mode = options.mode ?? DEFAULTS.mode;
   const account: Account = generateAccount({
@@ -70,7 +73,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     orders: options.orders ?? DEFAULTS.orders,
     symbols: options.symbols ?? DEFAULTS.symbols,
     days: options.days ?? DEFAULTS.days,
-    now: now(),
+    // The history ends at the base clock's now; the simulator's clock may start before it.
+    now: base(),
     mode,
   });
   const credentials = credentialsFor(seed);
@@ -186,7 +190,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const server = createServer((req, res) => {
     const arrival = now();
     if ((req.url ?? '').startsWith('/sim/')) {
+      if (req.url === '/sim/clock' && req.method === 'POST') {
+        readBody(req)
+          .then((body) => {
+            const advance = parseClockBody(body);
+            if (typeof advance === 'string')
+              return send(res, json(400, JSON.stringify({ code: '40020', msg: advance, data: null })), 0);
+            send(res, json(200, JSON.stringify({ now: clock.advance(advance) })), 0);
+          })
+          .catch(() => res.destroy());
+        return;
+      }
       req.resume();
+      if (req.url === '/sim/clock') return send(res, json(200, JSON.stringify({ now: clock.now() })), 0);
       if (req.url === '/sim/stats') return send(res, json(200, JSON.stringify(stats.snapshot())), 0);
       return send(res, refusal(ERRORS.notFound, arrival), 0);
     }
@@ -216,6 +232,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     credentials,
     uid: account.uid,
     mode,
+    clock: { now: () => clock.now(), advance: (ms: number) => clock.advance(ms) },
     stats: () => stats.snapshot(),
     truth: () => truthIterable(account, mode),
     writeTruth: (file: string) => writeTruthFile(account, mode, file),

@@ -76,10 +76,22 @@ const MARKET_OF = {
   'COIN-FUTURES': 'coin-futures',
 } as const;
 
-export function listSpotSymbols(catalog: Catalog, symbol?: string): Record<string, unknown>[] {
+/**
+ * The spot symbols listed at `now` (default: after every delisting): a symbol delisted or halted later than
+ * the simulator's clock is still online then.
+ */
+export function listSpotSymbols(
+  catalog: Catalog,
+  symbol?: string,
+  now = Infinity,
+): Record<string, unknown>[] {
   return catalog.byMarket.spot
-    .filter((i) => i.status !== 'delisted' && (!symbol || i.symbol === symbol))
-    .map(spotSymbolRow);
+    .filter((i) => (i.status !== 'delisted' || now < i.endTime) && (!symbol || i.symbol === symbol))
+    .map((i) =>
+      i.status !== 'live' && now < i.endTime
+        ? { ...spotSymbolRow(i), status: 'online', offTime: '' }
+        : spotSymbolRow(i),
+    );
 }
 
 export function listContracts(

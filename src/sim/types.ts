@@ -48,13 +48,15 @@ export interface SimulatorOptions {
   orders?: number;
   /** Number of base coins traded (default 24; each is a spot symbol and some are futures too). */
   symbols?: number;
-  /** History length in days (default 90, capped at RETENTION_DAYS). */
+  /** History length in days before now (default 90, 1 hour to MAX_HISTORY_DAYS = 1100). */
   days?: number;
+  /** The simulator's clock starts this many days before now (default 0) and runs at real speed. */
+  clockDaysAgo?: number;
   mode?: AccountMode;
   latency?: LatencySpec;
   faults?: FaultOptions;
   rateLimits?: 'documented' | RateLimitOverrides;
-  /** The simulator's clock (default Date.now); auth, rate limits and retention all read it. */
+  /** The base clock (default Date.now): the history ends at its now; the simulator's clock is it less clockDaysAgo. */
   now?: () => number;
 }
 
@@ -112,6 +114,8 @@ export interface Simulator {
   credentials: SimCredentials;
   uid: string;
   mode: AccountMode;
+  /** The simulator's clock (what POST /sim/clock moves). */
+  clock: { now(): number; advance(ms: number): number };
   stats(): SimStats;
   /** Every generated order, ascending by (cTime, orderId), materialised one at a time. */
   truth(): AsyncIterable<TruthRecord>;

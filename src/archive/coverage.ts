@@ -1,0 +1,88 @@
+/**
+ * Coverage per stream: the creation-time span syncs fetched while Bitget served it, the gaps (spans no sync
+ * covered while they were still served, with exact bounds), and where the next sync has to start.
+ */
+import type { Kind, Market } from '../core/order';
+import type { DatasetState, Gap, OpenRef, Span } from './manifest';
+
+export const streamId = (market: Market, kind: Kind): string => `${market}/${kind}`;
+
+/**
+ * The order streams a sync of these markets and kinds fetches. A unified account has no documented endpoint
+ * for spot TP/SL and spot plan orders (ARCHITECTURE.md), so those streams are not claimed as covered.
+ */
+export function orderStreams(
+  mode: 'classic' | 'uta',
+  markets: readonly Market[],
+  kinds: readonly Kind[],
+): string[] {
+  const streams: string[] = [];
+  for (const market of markets)
+    for (const kind of kinds) {
+      if (mode === 'uta' && market === 'spot' && kind !== 'normal') continue;
+      streams.push(streamId(market, kind));
+    }
+  return streams;
+}
+
+/**
+ * Where the next sync starts: the earliest end of the streams' coverage, or earlier when an order last seen
+ * open was created before it (Bitget may list it in history only once it finishes, under its creation time).
+ * Undefined when some stream has never been covered: then everything Bitget still serves is asked.
+ */
+export function syncStart(state: DatasetState, streams: readonly string[]): number | undefined {
+  let start = Infinity;
+  for (const s of streams) {
+    const span = state.streams[s];
+    if (span === undefined) return undefined;
+    start = Math.min(start, span.to);
+  }
+  for (const open of state.open) if (streams.includes(open.stream)) start = Math.min(start, open.cTime);
+  return Number.isFinite(start) ? start : undefined;
+}
+
+/** The holes a sync that served `served` leaves after the previous coverage of each stream. */
+export function newGaps(state: DatasetState, streams: readonly string[], served: Span, at: number): Gap[] {
+  const gaps: Gap[] = [];
+  for (const stream of streams) {
+    const span = state.streams[stream];
+    if (span !== undefined && served.from > span.to)
+      gaps.push({ stream, from: span.to, to: served.from, detectedAt: at });
+  }
+  return gaps;
+}
+
+/** Coverage after a sync that served `served` (the span moves forward only). */
+export function advanceCoverage(
+  state: DatasetState,
+  streams: readonly string[],
+  served: Span,
+): Record<string, Span> {
+  const next = { ...state.streams };
+  for (const stream of streams) {
+    const span = state.streams[stream];
+    next[stream] = span
+      ? { from: Math.min(span.from, served.from), to: Math.max(span.to, served.to) }
+      : { ...served };
+  }
+  return next;
+}
+
+/** Open orders of the synced streams are replaced by what the exchange says is open now; others are kept. */
+export function nextOpenRefs(state: DatasetState, streams: readonly string[], openNow: OpenRef[]): OpenRef[] {
+  return [...state.open.filter((o) => !streams.includes(o.stream)), ...openNow].sort(
+    (a, b) => a.cTime - b.cTime || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+}
+
+/** Orders last seen open that were created before what Bitget still serves: their final state can no longer
+ * be fetched from history (they stay archived in the state last seen, unless an open-order endpoint lists them). */
+export function staleOpen(
+  state: DatasetState,
+  streams: readonly string[],
+  served: Span,
+  openNow: OpenRef[],
+): OpenRef[] {
+  const still = new Set(openNow.map((o) => o.key));
+  return state.open.filter((o) => streams.includes(o.stream) && o.cTime < served.from && !still.has(o.key));
+}

@@ -1,0 +1,115 @@
+/**
+ * Open orders from the open-order endpoints, normalised as the history endpoints of the same family: spot
+ * unfilled orders (normal, TP/SL) and current plan orders (one query per listed spot symbol, as their
+ * history), futures pending orders and pending plan orders (per product type and plan type), v3 unfilled
+ * orders and unfilled strategy orders. Every page is paginated to its end under the client's rate limiters.
+ */
+import type { BitgetClient, Page } from '../bitget/client';
+import { FUTURES_PLAN_TYPES, type UtaCategory } from '../bitget/endpoints';
+import { normaliseOrder, type OrderSource } from '../bitget/normalise';
+import type { CanonicalOrder, FuturesMarket, Kind, Market } from '../core/order';
+import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
+
+export interface OpenOrdersScope {
+  mode: 'classic' | 'uta';
+  markets: readonly Market[];
+  kinds: readonly Kind[];
+}
+
+const PAGE = 100;
+/** A cursor that does not move would loop forever: refuse it after this many pages of one query. */
+const MAX_PAGES = 10_000;
+
+async function drain<T>(
+  fetch: (cursor: string | undefined) => Promise<Page<T>>,
+  source: OrderSource,
+  into: CanonicalOrder[],
+): Promise<void> {
+  let cursor: string | undefined;
+  for (let pages = 0; pages < MAX_PAGES; pages++) {
+    const page = await fetch(cursor);
+    for (const row of page.rows) into.push(normaliseOrder(source, row));
+    if (page.next === null || page.rows.length === 0) return;
+    if (page.next === cursor)
+      throw new Error(`${source.endpoint} open orders: the cursor did not move (${cursor})`);
+    cursor = page.next;
+  }
+  throw new Error(`${source.endpoint} open orders: more than ${MAX_PAGES} pages`);
+}
+
+export async function fetchOpenOrders(
+  client: BitgetClient,
+  scope: OpenOrdersScope,
+): Promise<CanonicalOrder[]> {
+  const out: CanonicalOrder[] = [];
+  const futures = scope.markets.filter((m): m is FuturesMarket => m !== 'spot');
+  const wants = (k: Kind) => scope.kinds.includes(k);
+  if (scope.mode === 'uta') {
+    const categories: UtaCategory[] = [
+      ...(scope.markets.includes('spot') ? (['SPOT'] as const) : []),
+      ...futures.map((m) => PRODUCT_TYPE_BY_MARKET[m]),
+    ];
+    if (wants('normal'))
+      for (const category of categories)
+        await drain(
+          (cursor) => client.getUtaUnfilledOrders({ category, limit: PAGE, ...(cursor ? { cursor } : {}) }),
+          { endpoint: 'utaHistoryOrders', category },
+          out,
+        );
+    if (wants('tpsl') || wants('plan'))
+      for (const m of futures) {
+        const category = PRODUCT_TYPE_BY_MARKET[m];
+        await drain(
+          (cursor) =>
+            client.getUtaUnfilledStrategyOrders({ category, limit: PAGE, ...(cursor ? { cursor } : {}) }),
+          { endpoint: 'utaStrategyHistory', category },
+          out,
+        );
+      }
+    return out;
+  }
+  if (scope.markets.includes('spot')) {
+    for (const tpslType of ['normal', 'tpsl'] as const)
+      if (wants(tpslType))
+        await drain(
+          (idLessThan) =>
+            client.getSpotUnfilledOrders({ tpslType, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
+          { endpoint: 'spotHistoryOrders', tpslType },
+          out,
+        );
+    if (wants('plan')) {
+      const symbols = [...new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()))].sort();
+      for (const symbol of symbols)
+        await drain(
+          (idLessThan) =>
+            client.getSpotCurrentPlanOrders({ symbol, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
+          { endpoint: 'spotPlanHistory' },
+          out,
+        );
+    }
+  }
+  for (const m of futures) {
+    const productType = PRODUCT_TYPE_BY_MARKET[m];
+    if (wants('normal'))
+      await drain(
+        (idLessThan) =>
+          client.getFuturesPendingOrders({ productType, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
+        { endpoint: 'futuresHistoryOrders', productType },
+        out,
+      );
+    if (wants('plan'))
+      for (const planType of FUTURES_PLAN_TYPES)
+        await drain(
+          (idLessThan) =>
+            client.getFuturesPlanPending({
+              productType,
+              planType,
+              limit: PAGE,
+              ...(idLessThan ? { idLessThan } : {}),
+            }),
+          { endpoint: 'futuresPlanHistory', productType, planType },
+          out,
+        );
+  }
+  return out;
+}

@@ -1,0 +1,241 @@
+/**
+ * One sync: fetch what the exchange serves that the archive does not hold in its latest state yet, and merge
+ * it into the account's archive.
+ *
+ * 1. Identity and time: the account mode, its UID (the archive's key) and the exchange's time T.
+ * 2. Open orders at T (the open-order endpoints), with their current status.
+ * 3. The extraction run itself (the same state machine, lanes and rate limiters as `extract`), from the
+ *    watermark — or from the creation time of the oldest order last seen open, whichever is earlier — to T.
+ *    An order open at T is in step 2; one that finished before T is in history with cTime < T: nothing that
+ *    finishes weeks after its creation is lost by a sync that starts from a watermark.
+ * 4. Merge, partition by partition: new partition objects first, the manifest last (coverage, gaps, open
+ *    orders, last sync), then the objects no manifest names are deleted. A failure before the manifest leaves
+ *    the previous archive as it was; coverage moves only with the manifest, after the data is durable.
+ */
+import { z } from 'zod';
+import type { BitgetClient } from '../bitget/client';
+import type { ExecutionDescription, ExecutionEngine } from '../core/engine';
+import { newRunId } from '../core/engine';
+import type { CanonicalOrder, Kind, Market } from '../core/order';
+import { KINDS, MARKETS } from '../core/order';
+import { parseExtractionRequest } from '../core/request';
+import type { RunStore } from '../storage/runStore';
+import { resultKeys } from '../storage/keys';
+import type { BeforeWrite } from './archiveStore';
+import { ArchiveStore } from './archiveStore';
+import { advanceCoverage, newGaps, nextOpenRefs, orderStreams, staleOpen, syncStart } from './coverage';
+import { ORDERS, monthOf } from './dataset';
+import type { DatasetState, Gap, Manifest, PartitionEntry, Span } from './manifest';
+import { KEEP_SYNCS, emptyDatasetState, emptyManifest } from './manifest';
+import { mergeRecords } from './merge';
+import { fetchOpenOrders } from './openOrders';
+
+export interface SyncDeps {
+  store: RunStore;
+  client: BitgetClient;
+  /** The extraction engine: LocalEngine (has `wait`) or Step Functions (polled through `describe`). */
+  engine: ExecutionEngine & { wait?(executionArn: string): Promise<ExecutionDescription> };
+  pollMs?: number;
+  beforeWrite?: BeforeWrite;
+  log?: (line: string) => void;
+  runId?: () => string;
+}
+
+export interface SyncOptions {
+  markets?: readonly Market[];
+  kinds?: readonly Kind[];
+}
+
+export interface SyncReport {
+  uid: string;
+  mode: 'classic' | 'uta';
+  runId: string;
+  /** What the sync asked for (undefined since: everything Bitget serves) and what the run was served. */
+  asked: { since: number | null; until: number };
+  served: Span;
+  fetched: number;
+  openOrders: number;
+  added: number;
+  updated: number;
+  records: number;
+  partitionsWritten: number;
+  gaps: Gap[];
+  /** Orders last seen open, created before what Bitget still serves: kept in the state last seen. */
+  staleOpen: number;
+  /** Requests of the run plus those of the sync itself (identity, time, open orders). */
+  requests: number;
+  nothingNew: boolean;
+  generation: number;
+}
+
+export class SyncIncompleteError extends Error {
+  override readonly name = 'SyncIncompleteError';
+  constructor(
+    message: string,
+    readonly runId: string,
+  ) {
+    super(message);
+  }
+}
+
+const summarySchema = z.looseObject({
+  complete: z.boolean(),
+  served: z.object({ since: z.number(), until: z.number() }).nullable(),
+  requests: z.number().int(),
+  missing: z.array(z.string()).optional(),
+  failure: z.object({ error: z.string(), cause: z.string() }).nullable().optional(),
+});
+
+const sumRequests = (client: BitgetClient): number =>
+  Object.values(client.stats().requests).reduce((a, b) => a + (b ?? 0), 0);
+
+export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promise<SyncReport> {
+  const log = deps.log ?? (() => undefined);
+  const markets = [...(options.markets ?? MARKETS)];
+  const kinds = [...(options.kinds ?? KINDS)];
+  const { client } = deps;
+  const before = sumRequests(client);
+
+  const mode = await client.getAccountMode();
+  const uid = await client.getAccountUid(mode);
+  const archive = new ArchiveStore(deps.store, uid, deps.beforeWrite);
+  const manifest = (await archive.readManifest()) ?? emptyManifest(uid);
+  const state: DatasetState = manifest.datasets[ORDERS.name] ?? emptyDatasetState();
+  const streams = orderStreams(mode, markets, kinds);
+  const until = await client.getServerTime();
+  const open = await fetchOpenOrders(client, { mode, markets, kinds });
+  const ownRequests = sumRequests(client) - before;
+  const start = syncStart(state, streams);
+  const since = start === undefined ? undefined : Math.min(start, until - 1);
+  log(
+    `sync: account ${uid} (${mode}), ${open.length} open orders, asking ${since === undefined ? 'everything Bitget serves' : `from ${iso(since)}`} to ${iso(until)}`,
+  );
+
+  const runId = (deps.runId ?? (() => newRunId()))();
+  const request = parseExtractionRequest({
+    markets,
+    kinds,
+    ...(since !== undefined ? { since } : {}),
+    until,
+    order: 'asc',
+  });
+  const started = await deps.engine.start(request, runId);
+  const execution = await waitFor(deps, started.executionArn);
+  const summary = await deps.store.getJson(resultKeys(runId).summary, summarySchema);
+  if (
+    execution.status !== 'SUCCEEDED' ||
+    !execution.output?.complete ||
+    !summary?.complete ||
+    !summary.served
+  ) {
+    const why = summary?.failure?.cause || summary?.missing?.join('; ') || execution.cause || execution.error;
+    throw new SyncIncompleteError(
+      `run ${runId} did not complete (${execution.status}): ${why ?? 'unknown'}; the archive is unchanged`,
+      runId,
+    );
+  }
+  const served: Span = { from: summary.served.since, to: summary.served.until };
+
+  // Merge: the run's result is sorted by (cTime, orderId), so its months arrive one after the other.
+  const generation = manifest.generation + 1;
+  const openByMonth = groupByMonth(open);
+  const partitions = new Map<string, PartitionEntry>(state.partitions.map((p) => [p.month, p]));
+  let added = 0;
+  let updated = 0;
+  let fetched = 0;
+  let written = 0;
+  const mergeMonth = async (month: string, incoming: CanonicalOrder[]): Promise<void> => {
+    const held = partitions.get(month);
+    const archived = held ? await archive.readPartition(ORDERS, held) : [];
+    const merged = mergeRecords(ORDERS, archived, incoming);
+    added += merged.added;
+    updated += merged.updated;
+    if (merged.added + merged.updated === 0) return;
+    partitions.set(month, await archive.writePartition(ORDERS, month, generation, merged.records));
+    written += 1;
+  };
+  let month: string | null = null;
+  let batch: CanonicalOrder[] = [];
+  for await (const line of deps.store.readLines(resultKeys(runId).ordersJsonl)) {
+    if (line === '') continue;
+    const order = ORDERS.parse(line);
+    fetched += 1;
+    const m = monthOf(ORDERS.time(order));
+    if (m !== month) {
+      if (month !== null) await mergeMonth(month, [...batch, ...(openByMonth.get(month) ?? [])]);
+      openByMonth.delete(month ?? '');
+      month = m;
+      batch = [];
+    }
+    batch.push(order);
+  }
+  if (month !== null) {
+    await mergeMonth(month, [...batch, ...(openByMonth.get(month) ?? [])]);
+    openByMonth.delete(month);
+  }
+  for (const [m, orders] of [...openByMonth].sort(([a], [b]) => (a < b ? -1 : 1)))
+    await mergeMonth(m, orders);
+
+  const openRefs = open.map((o) => ({ stream: ORDERS.stream(o), key: ORDERS.key(o), cTime: o.cTime }));
+  const gaps = newGaps(state, streams, served, until);
+  const stale = staleOpen(state, streams, served, openRefs);
+  const nextState: DatasetState = {
+    partitions: [...partitions.values()].sort((a, b) => (a.month < b.month ? -1 : 1)),
+    streams: advanceCoverage(state, streams, served),
+    gaps: [...state.gaps, ...gaps],
+    open: nextOpenRefs(state, streams, openRefs),
+  };
+  const requests = ownRequests + summary.requests;
+  const next: Manifest = {
+    ...manifest,
+    generation,
+    datasets: { ...manifest.datasets, [ORDERS.name]: nextState },
+    lastSync: until,
+    syncs: [...manifest.syncs, { at: until, runId, added, updated, requests, served }].slice(-KEEP_SYNCS),
+  };
+  await archive.writeManifest(next);
+  await archive.collectGarbage(next);
+  for (const gap of gaps)
+    log(`sync: gap in ${gap.stream} from ${iso(gap.from)} to ${iso(gap.to)}: Bitget no longer serves it`);
+  const records = nextState.partitions.reduce((n, p) => n + p.records, 0);
+  return {
+    uid,
+    mode,
+    runId,
+    asked: { since: since ?? null, until },
+    served,
+    fetched,
+    openOrders: open.length,
+    added,
+    updated,
+    records,
+    partitionsWritten: written,
+    gaps,
+    staleOpen: stale.length,
+    requests,
+    nothingNew: added + updated === 0,
+    generation,
+  };
+}
+
+async function waitFor(deps: SyncDeps, executionArn: string): Promise<ExecutionDescription> {
+  if (deps.engine.wait) return deps.engine.wait(executionArn);
+  for (;;) {
+    const execution = await deps.engine.describe(executionArn);
+    if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE') return execution;
+    await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 2000));
+  }
+}
+
+function groupByMonth(orders: CanonicalOrder[]): Map<string, CanonicalOrder[]> {
+  const out = new Map<string, CanonicalOrder[]>();
+  for (const o of orders) {
+    const m = monthOf(ORDERS.time(o));
+    const list = out.get(m);
+    if (list) list.push(o);
+    else out.set(m, [o]);
+  }
+  return out;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();

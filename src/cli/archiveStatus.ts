@@ -1,0 +1,62 @@
+/**
+ * `archive status [--data-dir DIR] [--uid UID] [--json]`: coverage and gaps of the archive. With --json, one
+ * object on stdout: {"uid","datasets":{"orders":{"records","from","to","gaps":[{"stream","from","to"}]}},"lastSync"}.
+ */
+import { Command } from 'commander';
+import { ArchiveNotFoundError, archiveStatus, openArchive } from '../archive';
+import { parseCommand } from './args';
+import type { CliIo } from './extract';
+import { openLocalBucket } from './localBucket';
+
+interface StatusFlags {
+  dataDir: string;
+  uid?: string;
+  json?: boolean;
+}
+
+export async function runArchiveCommand(argv: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'status') {
+    io.stderr.write(`archive: unknown subcommand ${JSON.stringify(sub ?? '')} (expected: status)\n`);
+    return 2;
+  }
+  const command = new Command('archive status')
+    .description("the archive's coverage per data set and stream, and its gaps")
+    .option('--data-dir <dir>', 'where the local bucket lives', '.data')
+    .option('--uid <uid>', 'the account (needed only when several are archived here)')
+    .option('--json', 'one JSON object on stdout');
+  const parsed = parseCommand<StatusFlags>(command, rest, io.stderr);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const flags = parsed.flags;
+  const bucket = await openLocalBucket(flags.dataDir);
+  try {
+    const { manifest } = await openArchive(bucket.store, flags.uid);
+    const status = archiveStatus(manifest);
+    if (flags.json) {
+      io.stdout.write(JSON.stringify(status) + '\n');
+      return 0;
+    }
+    const lines = [`account ${status.uid}, last sync ${iso(status.lastSync)}`];
+    for (const [name, d] of Object.entries(status.datasets)) {
+      lines.push(
+        `${name}: ${d.records} records, covered ${iso(d.from)} to ${iso(d.to)}, ${d.gaps.length} gaps`,
+      );
+      for (const g of d.gaps) lines.push(`  gap ${g.stream}: ${iso(g.from)} to ${iso(g.to)}`);
+      const streams = manifest.datasets[name]!.streams;
+      for (const [stream, span] of Object.entries(streams))
+        lines.push(`  ${stream}: ${iso(span.from)} to ${iso(span.to)}`);
+    }
+    io.stdout.write(lines.join('\n') + '\n');
+    return 0;
+  } catch (err) {
+    if (err instanceof ArchiveNotFoundError) {
+      io.stderr.write(`archive status: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await bucket.close();
+  }
+}
+
+const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString());

@@ -1,0 +1,182 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
+import { CSV_COLUMNS } from '../../src/archive/exportFormats';
+import { main } from '../../src/cli/main';
+import type { CliIo } from '../../src/cli/extract';
+import { startSimulator, type Simulator, type TruthRecord } from '../../src/sim';
+
+jest.setTimeout(180_000);
+
+const DAY = 86_400_000;
+
+function io(env: NodeJS.ProcessEnv): { io: CliIo; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  const stdout = new PassThrough();
+  const stderr = new PassThrough() as unknown as NodeJS.WriteStream;
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  (stderr as unknown as PassThrough).on('data', (d: Buffer) => (err += d.toString()));
+  return { io: { stdout, stderr, env }, out: () => out, err: () => err };
+}
+
+describe('the archive commands: sync, archive status, export', () => {
+  let sim: Simulator;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let truth: TruthRecord[];
+  const run = async (args: string[]) => {
+    const c = io(env);
+    const code = await main(args, c.io);
+    return { code, stdout: c.out(), stderr: c.err() };
+  };
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 31, orders: 600, symbols: 3, days: 100, clockDaysAgo: 30 });
+    dir = mkdtempSync(join(tmpdir(), 'cli-archive-'));
+    env = {
+      BITGET_API_KEY: sim.credentials.apiKey,
+      BITGET_SECRET_KEY: sim.credentials.secretKey,
+      BITGET_PASSPHRASE: sim.credentials.passphrase,
+      BITGET_BASE_URL: sim.url,
+    };
+    truth = [];
+    for await (const t of sim.truth()) truth.push(t);
+  });
+  afterAll(async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('archive status says there is no archive before the first sync, exit 1', async () => {
+    const r = await run(['archive', 'status', '--data-dir', dir, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no archive yet/);
+  });
+
+  it('sync merges the account into its archive, then a second sync adds nothing and says so', async () => {
+    const first = await run(['sync', '--data-dir', dir]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ uid: sim.uid, nothingNew: false });
+    sim.clock.advance(30 * DAY);
+    const second = await run(['sync', '--data-dir', dir]);
+    expect(second.code).toBe(0);
+    const third = await run(['sync', '--data-dir', dir]);
+    expect(third.code).toBe(0);
+    expect(third.stderr).toMatch(/nothing new/);
+    expect(JSON.parse(third.stdout)).toMatchObject({ added: 0, updated: 0, nothingNew: true });
+  });
+
+  it('archive status --json prints the contract shape', async () => {
+    const r = await run(['archive', 'status', '--data-dir', dir, '--json']);
+    expect(r.code).toBe(0);
+    const status = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(status).sort()).toEqual(['datasets', 'lastSync', 'uid']);
+    expect(status).toEqual({
+      uid: sim.uid,
+      datasets: {
+        orders: { records: truth.length, from: expect.any(Number), to: expect.any(Number), gaps: [] },
+      },
+      lastSync: expect.any(Number),
+    });
+  });
+
+  it('exports the archive as JSONL, sorted, equal to the ground truth', async () => {
+    const out = join(dir, 'orders.jsonl');
+    const r = await run([
+      'export',
+      '--data-dir',
+      dir,
+      '--dataset',
+      'orders',
+      '--format',
+      'jsonl',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { orderId: string; raw: unknown });
+    expect(lines.map((l) => l.orderId)).toEqual(truth.map((t) => t.orderId));
+    expect(lines.map((l) => l.raw)).toEqual(truth.map((t) => t.raw));
+  });
+
+  it('exports a slice as CSV with ISO-8601 UTC times beside epoch milliseconds', async () => {
+    const since = truth[100]!.cTime;
+    const until = truth[200]!.cTime;
+    const out = join(dir, 'orders.csv');
+    const r = await run([
+      'export',
+      '--data-dir',
+      dir,
+      '--dataset',
+      'orders',
+      '--format',
+      'csv',
+      '--since',
+      String(since),
+      '--until',
+      String(until),
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    // the same slice of the JSONL export, as CSV rows: every canonical field, ISO times beside, raw as JSON
+    const jsonl = readFileSync(join(dir, 'orders.jsonl'), 'utf8').trim().split('\n');
+    const slice = jsonl
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { cTime: number; uTime: number | null })
+      .filter((o) => o.cTime >= since && o.cTime < until);
+    expect(slice.length).toBe(truth.filter((t) => t.cTime >= since && t.cTime < until).length);
+    const expected = stringify(
+      slice.map((o) => ({
+        ...o,
+        reduceOnly: o['reduceOnly'] ? 'true' : 'false',
+        cTimeIso: new Date(o.cTime).toISOString(),
+        uTimeIso: o.uTime === null ? '' : new Date(o.uTime).toISOString(),
+        raw: JSON.stringify(o['raw']),
+      })),
+      { header: true, columns: [...CSV_COLUMNS] },
+    );
+    const text = readFileSync(out, 'utf8');
+    expect(text).toBe(expected);
+    expect(text.split('\n')[0]).toContain('cTime,cTimeIso,uTime,uTimeIso');
+    expect(text).toContain(`,${slice[0]!.cTime},${new Date(slice[0]!.cTime).toISOString()},`);
+  });
+
+  it('refuses a data set that is not archived and an unknown format, naming them', async () => {
+    const out = join(dir, 'x');
+    const fills = await run([
+      'export',
+      '--data-dir',
+      dir,
+      '--dataset',
+      'fills',
+      '--format',
+      'jsonl',
+      '--out',
+      out,
+    ]);
+    expect(fills.code).toBe(2);
+    expect(fills.stderr).toMatch(/fills data set is not archived yet/);
+    const xml = await run([
+      'export',
+      '--data-dir',
+      dir,
+      '--dataset',
+      'orders',
+      '--format',
+      'xml',
+      '--out',
+      out,
+    ]);
+    expect(xml.code).toBe(2);
+    expect(xml.stderr).toMatch(/--format must be one of jsonl, csv, parquet \(got "xml"\)/);
+    const sync = await run(['sync', '--data-dir', dir, '--datasets', 'ledger']);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toMatch(/ledger is not archived yet/);
+  });
+});
