@@ -134,7 +134,7 @@ describe('the archive commands: sync, archive status, export', () => {
     const expected = stringify(
       slice.map((o) => ({
         ...o,
-        reduceOnly: o['reduceOnly'] ? 'true' : 'false',
+        reduceOnly: o['reduceOnly'] === null ? '' : String(o['reduceOnly']), // unknown stays empty
         cTimeIso: new Date(o.cTime).toISOString(),
         uTimeIso: o.uTime === null ? '' : new Date(o.uTime).toISOString(),
         raw: JSON.stringify(o['raw']),
