@@ -127,12 +127,8 @@ export const PROFIT_LOSS_PLAN_TYPES: readonly string[] = [
  * without a planType falls back on the planType it was listed under.
  */
 export function futuresPlanKind(rowPlanType: string | null | undefined, listedAs?: FuturesPlanType): Kind {
-  const t =
-    textOrNull(rowPlanType ?? null)
-      ?.trim()
-      .toLowerCase() ??
-    listedAs ??
-    'normal_plan';
+  const own = textOrNull(rowPlanType);
+  const t = own !== null ? own.trim().toLowerCase() : (listedAs ?? 'normal_plan');
   return t === 'profit_loss' || PROFIT_LOSS_PLAN_TYPES.includes(t) ? 'tpsl' : 'plan';
 }
 

@@ -74,4 +74,23 @@ describe('bench: extraction scenario (smoke)', () => {
     expect(r.targets.exactFields).toBe(true);
     expect(r.targets.noDuplicates).toBe(true);
   });
+
+  it('reports every field of a unified account, trigger and TP/SL orders included, as the truth says', async () => {
+    const r = await runExtractionScenario({
+      scenario: 'smoke-uta',
+      description: 'tiny unified account',
+      sim: { seed: 23, orders: 1500, symbols: 8, days: 90, mode: 'uta', latency: { fixedMs: 2 } },
+      request: {},
+      inProcessSim: true,
+    });
+    expect(r).toMatchObject({
+      complete: true,
+      ordersOut: 1500,
+      missing: 0,
+      mismatched: 0,
+      fieldMismatches: noFieldMismatches(),
+    });
+    expect(r.buckets.map((b) => b.endpoint).sort()).toEqual(['utaHistoryOrders', 'utaStrategyHistory']);
+    expect(r.targets.exactFields).toBe(true);
+  });
 });
