@@ -9,6 +9,7 @@ import { ExtractionFatalError, classifyFailure } from './errors';
 import { newCursor } from './plan';
 import type { CursorState, LaneState } from './state';
 import { laneStateSchema } from './state';
+import { sourceKeeps } from './sources';
 
 export interface LaneWorkerSettings {
   /** Requests kept in flight per lane: enough that latency never leaves the rate budget idle. */
@@ -167,7 +168,8 @@ export async function runLane(
     starts.push(now());
     try {
       const page = await deps.fetchPage(nextQuery(cursor));
-      const owned = applyPage(cursor, page);
+      // Every row moves the cursor; only the kinds the run asked for are kept.
+      const owned = applyPage(cursor, page).filter((o) => sourceKeeps(cursor.source, o.kind));
       for (const o of owned) {
         const key = `${o.market}:${o.symbol}`;
         lane.symbolsSeen[key] = (lane.symbolsSeen[key] ?? 0) + 1;

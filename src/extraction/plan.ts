@@ -209,10 +209,17 @@ function utaSources(request: ExtractionRequest): SourceSpec[] {
   for (const symbol of symbols) {
     for (const category of request.kinds.includes('normal') ? categories : [])
       if (fits(category, symbol)) out.push({ endpoint: 'utaHistoryOrders', category, ...opt(symbol) });
-    // v3 strategy orders are TP/SL (kind `tpsl`) and trigger orders (kind `plan`), listed together.
-    const strategy = request.kinds.includes('tpsl') || request.kinds.includes('plan');
-    for (const category of strategy ? futures : [])
-      if (fits(category, symbol)) out.push({ endpoint: 'utaStrategyHistory', category, ...opt(symbol) });
+    // v3 strategy orders are TP/SL (kind `tpsl`) and trigger orders (kind `plan`), listed together: when only
+    // one kind is asked for, the source says so and the lane keeps only its rows.
+    const kinds = request.kinds.filter((k): k is 'tpsl' | 'plan' => k === 'tpsl' || k === 'plan');
+    for (const category of kinds.length > 0 ? futures : [])
+      if (fits(category, symbol))
+        out.push({
+          endpoint: 'utaStrategyHistory',
+          category,
+          ...opt(symbol),
+          ...(kinds.length === 1 ? { kinds } : {}),
+        });
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { FUTURES_PLAN_TYPES, UTA_CATEGORIES } from '../bitget/endpoints';
+import { KINDS } from '../core/order';
+import type { Kind } from '../core/order';
 import type { EndpointId } from '../bitget/endpoints';
 
 const productType = z.enum(['USDT-FUTURES', 'USDC-FUTURES', 'COIN-FUTURES']);
@@ -28,6 +30,8 @@ export const sourceSpecSchema = z.discriminatedUnion('endpoint', [
     endpoint: z.literal('utaStrategyHistory'),
     category: z.enum(UTA_CATEGORIES),
     symbol: z.string().optional(),
+    /** The kinds asked for, when not both: the endpoint lists TP/SL and trigger orders together. */
+    kinds: z.array(z.enum(KINDS)).optional(),
   }),
 ]);
 export type SourceSpec = z.infer<typeof sourceSpecSchema>;
@@ -40,6 +44,11 @@ export type OrderEndpointId = SourceSpec['endpoint'];
  */
 export function isIdPaginated(endpoint: EndpointId): boolean {
   return endpoint !== 'utaHistoryOrders' && endpoint !== 'utaStrategyHistory';
+}
+
+/** Whether a row of this source is one the run asked for (a source that lists several kinds may say which). */
+export function sourceKeeps(source: SourceSpec, kind: Kind): boolean {
+  return !('kinds' in source) || source.kinds === undefined || source.kinds.includes(kind);
 }
 
 /** A short stable label for logs and cursor ids: `futuresPlanHistory:USDT-FUTURES:track_plan`. */

@@ -44,10 +44,11 @@ async function environment(simOptions: SimulatorOptions): Promise<Env> {
   };
 }
 
-/** Truth restricted to what a request asks for (markets and symbols). */
+/** Truth restricted to what a request asks for (markets, kinds and symbols). */
 async function* truthFor(sim: Simulator, request: ExtractionRequestInput) {
   for await (const t of sim.truth()) {
     if (request.markets && !request.markets.includes(t.market)) continue;
+    if (request.kinds && !request.kinds.includes(t.kind)) continue;
     if (request.symbols && !request.symbols.includes(t.symbol)) continue;
     yield t;
   }
@@ -136,6 +137,16 @@ describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, th
       env = await environment({ seed: 11, orders: 2500, symbols: 10, mode: 'uta' });
     });
     afterAll(async () => env.close());
+
+    it.each([['plan'], ['tpsl']] as const)(
+      'with only %s orders asked for, keeps only those of the strategy endpoint, which lists both',
+      async (kind) => {
+        const { v, summary } = await extractAndVerify(env, { kinds: [kind] }, { name: `uta-${kind}` });
+        expect(v).toMatchObject(PERFECT);
+        expect(v.received).toBeGreaterThan(0);
+        expect(Object.keys(summary.byKind)).toEqual([kind]);
+      },
+    );
 
     it('detects the mode and fetches everything through v3 in 30-day windows', async () => {
       const { v, summary } = await extractAndVerify(env, {}, { name: 'uta' });
