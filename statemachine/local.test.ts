@@ -175,7 +175,7 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
     f.overrides['symbol-processor'] = async (p) => {
       if (p.laneId === 'lane-a' && failures < 2) {
         failures += 1;
-        throw namedError('BitgetRetryableError', 'HTTP 429');
+        throw namedError('StorageTransientError', 'SlowDown');
       }
       return { runId: p.runId, laneId: p.laneId, done: true };
     };

@@ -5,6 +5,14 @@ import { CredentialsError, loadCredentials } from '../config/credentials';
 import { InvalidRequestError, parseExtractionRequest } from '../core/request';
 import { RUN_ID_PATTERN } from '../storage/keys';
 import { runLocalExtraction } from '../runtime/runExtraction';
+import { LANE_BY_ENDPOINT } from '../extraction/plan';
+import type { RetryInfo } from '../bitget/transport';
+import {
+  ExchangeUnreachableError,
+  InvalidBaseUrlError,
+  checkExchangeReachable,
+  parseBaseUrl,
+} from '../runtime/preflight';
 import { parseCommand, parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
 import { ProgressReporter } from './progress';
 import { downloadResults } from './results';
@@ -84,6 +92,20 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
     throw err;
   }
   const baseUrl = flags.baseUrl ?? io.env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL;
+  try {
+    parseBaseUrl(baseUrl, flags.baseUrl !== undefined ? '--base-url' : 'BITGET_BASE_URL');
+    await checkExchangeReachable(baseUrl);
+  } catch (err) {
+    if (err instanceof InvalidBaseUrlError) {
+      io.stderr.write(`extract: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof ExchangeUnreachableError) {
+      io.stderr.write(`extract: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
   const progress = new ProgressReporter(io.stderr);
   io.stderr.write(`extract: ${baseUrl}, run ${flags.runId ?? '(new)'}, state in ${resolve(flags.dataDir)}\n`);
   const run = await runLocalExtraction({
@@ -93,7 +115,12 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
     request,
     ...(flags.runId ? { runId: flags.runId } : {}),
     ...(flags.budgetMs ? { invocationBudgetMs: flags.budgetMs } : {}),
-    ...(flags.rateMargin ? { client: { rateLimits: { margin: flags.rateMargin } } } : {}),
+    client: {
+      ...(flags.rateMargin ? { rateLimits: { margin: flags.rateMargin } } : {}),
+      onRetry: (info: RetryInfo) => {
+        if (info.delayMs >= RETRY_NOTICE_MS) progress.log(`extract: ${retryNotice(info)}`);
+      },
+    },
     onProgress: progress.update,
   }).finally(() => progress.stop());
   try {
@@ -117,7 +144,31 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
   }
 }
 
+/** A Lambda-style `{"errorType","errorMessage"}` cause read as its message. */
+function unwrapLambdaError(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: the cause as it is
+  }
+  return cause;
+}
+
+/** Retries shorter than this are counted in the report, not announced one by one. */
+const RETRY_NOTICE_MS = 1000;
+
+/** `retrying spot-history in 8 s: HTTP 503 (retry 4)`: what the run is waiting for, in the lane's words. */
+export function retryNotice(info: RetryInfo): string {
+  const what = info.endpoint
+    ? ((LANE_BY_ENDPOINT as Record<string, string>)[info.endpoint] ?? info.endpoint)
+    : 'a request';
+  const s = info.delayMs / 1000;
+  const wait = s >= 10 ? `${Math.round(s)} s` : `${s.toFixed(1)} s`;
+  return `retrying ${what} in ${wait}: ${info.reason} (retry ${info.retryNumber})`;
+}
+
 function oneLine(s: string): string {
-  const line = s.replace(/\s+/g, ' ').trim();
+  const line = unwrapLambdaError(s).replace(/\s+/g, ' ').trim();
   return line.length > 400 ? `${line.slice(0, 400)}…` : line;
 }

@@ -16,6 +16,7 @@ import {
   startLocalS3Process,
 } from '../storage';
 import type { LocalS3 } from '../storage';
+import type { WriteFault } from '../storage/localFilesystemErrors';
 import { buildExtractionStateMachine, TASK_STATES } from '../../statemachine';
 import type { TaskLambdaName } from '../../statemachine';
 
@@ -33,6 +34,8 @@ export interface LocalStackOptions {
   /** Retry waits per state, ms (default: the definition's own backoff). */
   retryIntervalMs?: number;
   onProgress?: (p: LaneProgress) => void;
+  /** Tests only: the local S3 server's writes fail as on a full disk, a denied permission, a read-only mount. */
+  s3WriteFault?: WriteFault;
 }
 
 export interface LocalStack {
@@ -62,7 +65,11 @@ export function localFunctionArns(): Record<TaskLambdaName, string> {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   // The S3 server gets a process of its own whenever the project is built (CLI, serve, demo, bench); under
   // ts-jest, which has no compiled child entry, it runs in this process.
-  const s3Options = { directory: join(options.dataDir, 's3'), bucket: LOCAL_BUCKET };
+  const s3Options = {
+    directory: join(options.dataDir, 's3'),
+    bucket: LOCAL_BUCKET,
+    ...(options.s3WriteFault ? { writeFault: options.s3WriteFault } : {}),
+  };
   const s3 = localS3ProcessAvailable() ? await startLocalS3Process(s3Options) : await startLocalS3(s3Options);
   const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
   const client = new BitgetClient({
