@@ -39,17 +39,17 @@ export function parseFractionArg(value: string): number {
 }
 
 /**
- * Parses a command's arguments with help and errors on stderr. Returns the options, or the exit code when
- * parsing ended the command (0 after --help, 2 for bad arguments).
+ * Parses a command's arguments: `--help` on stdout (what was asked for), errors on stderr. Returns the options,
+ * or the exit code when parsing ended the command (0 after --help, 2 for bad arguments).
  */
 export function parseCommand<T extends object>(
   command: Command,
   argv: string[],
-  stderr: NodeJS.WritableStream,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): { flags: T } | { exitCode: number } {
   command
     .exitOverride()
-    .configureOutput({ writeOut: (s) => stderr.write(s), writeErr: (s) => stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {
     command.parse(argv, { from: 'user' });
     return { flags: command.opts<T>() };

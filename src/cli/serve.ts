@@ -28,7 +28,7 @@ export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortS
     .option('--port <n>', 'port', parseIntArg(0), Number(io.env['PORT'] ?? DEFAULT_API_PORT))
     .option('--host <host>', 'address to bind', io.env['HOST'] ?? '127.0.0.1')
     .option('--data-dir <dir>', 'where the local S3 server keeps its objects', '.data');
-  const parsed = parseCommand<ServeFlags>(command, argv, io.stderr);
+  const parsed = parseCommand<ServeFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
 
