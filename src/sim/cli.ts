@@ -17,11 +17,14 @@ export interface SimCommandIo {
 }
 
 const integer =
-  (min: number) =>
+  (min: number, max?: number) =>
   (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min)
-      throw new InvalidArgumentError(`expected an integer >= ${min}`);
-    return Number(value);
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || (max !== undefined && n > max))
+      throw new InvalidArgumentError(
+        max === undefined ? `expected an integer >= ${min}` : `expected an integer from ${min} to ${max}`,
+      );
+    return n;
   };
 
 const fraction = (value: string): number => {
@@ -48,11 +51,11 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
   const args = argv[0] === 'sim' ? argv.slice(1) : argv;
   const command = new Command('sim')
     .description('Bitget-compatible simulator with a generated account')
-    .option('--port <n>', 'port (0: any free port)', integer(0), 0)
+    .option('--port <n>', 'port, 0 to 65535 (0: any free port)', integer(0, 65535), 0)
     .option('--seed <n>', 'account seed', integer(0), 1)
     .option('--orders <n>', 'total orders', integer(0), 2000)
     .option('--symbols <n>', 'number of base coins', integer(1), 24)
-    .option('--days <n>', 'days of history (at most 90)', integer(1), 90)
+    .option('--days <n>', 'days of history, 1 to 90', integer(1, 90), 90)
     .option(
       '--mode <mode>',
       'classic or uta',
@@ -66,7 +69,7 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
     .option('--fault-rate <f>', 'share of requests that meet a fault', fraction)
     .option('--truth <file>', 'write every generated order as NDJSON')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => stderr.write(s), writeErr: (s) => stderr.write(s) });
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
   let flags: SimFlags;
   try {
     command.parse(args, { from: 'user' });
@@ -77,16 +80,25 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
   }
 
   const faults: FaultOptions = flags.faultRate ? spreadFaultRate(flags.faultRate) : {};
-  const sim = await startSimulator({
-    port: flags.port,
-    seed: flags.seed,
-    orders: flags.orders,
-    symbols: flags.symbols,
-    days: flags.days,
-    mode: flags.mode,
-    latency: flags.latencyMs ? { medianMs: flags.latencyMs } : undefined,
-    faults,
-  });
+  let sim;
+  try {
+    sim = await startSimulator({
+      port: flags.port,
+      seed: flags.seed,
+      orders: flags.orders,
+      symbols: flags.symbols,
+      days: flags.days,
+      mode: flags.mode,
+      latency: flags.latencyMs ? { medianMs: flags.latencyMs } : undefined,
+      faults,
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    stderr.write(
+      `sim: port ${flags.port} on 127.0.0.1 is in use (another server listens there): choose another --port, or 0 for any free port\n`,
+    );
+    return 1;
+  }
   try {
     if (flags.truth) await sim.writeTruth(flags.truth);
   } catch (err) {
