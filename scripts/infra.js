@@ -77,11 +77,37 @@ function checkPrerequisites() {
   if (missing.length > 0) stop(`cannot run terraform, missing: ${missing.join('; ')}`);
 }
 
+/**
+ * What `terraform init` depends on in the synthesized stack: its providers and its backend. A successful init
+ * records it in INIT_MARKER; init runs again whenever the marker is absent or differs.
+ */
+function initFingerprint() {
+  const stack = JSON.parse(fs.readFileSync(path.join(STACK_DIR, 'cdk.tf.json'), 'utf8'));
+  const terraformBlock = stack.terraform || {};
+  return JSON.stringify({
+    providers: terraformBlock.required_providers || {},
+    backend: terraformBlock.backend || {},
+    cloud: terraformBlock.cloud || {},
+  });
+}
+
+const INIT_MARKER = '.bitget-orders-init';
+
+/**
+ * Installs the providers unless a previous init completed for the same providers and backend. A failed init is
+ * undone (its half-filled .terraform/ and lock file removed), so every run until the cause is fixed gives the
+ * same one-line diagnosis, never Terraform's "Inconsistent dependency lock file" from the leftovers.
+ */
 function ensureProviders() {
-  if (fs.existsSync(path.join(STACK_DIR, '.terraform')) && !process.env.INFRA_REINIT) return;
+  const dotTerraform = path.join(STACK_DIR, '.terraform');
+  const marker = path.join(dotTerraform, INIT_MARKER);
+  const fingerprint = initFingerprint();
+  const current = fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === fingerprint;
+  if (current && !process.env.INFRA_REINIT) return;
+  const reconfigure = process.env.INFRA_REINIT || fs.existsSync(dotTerraform);
   const r = spawnSync(
     'terraform',
-    ['init', '-input=false', '-no-color', ...(process.env.INFRA_REINIT ? ['-reconfigure'] : [])],
+    ['init', '-input=false', '-no-color', ...(reconfigure ? ['-reconfigure'] : [])],
     {
       cwd: STACK_DIR,
       env: ENV,
@@ -89,15 +115,18 @@ function ensureProviders() {
     },
   );
   if (r.status !== 0) {
+    fs.rmSync(dotTerraform, { recursive: true, force: true });
+    fs.rmSync(path.join(STACK_DIR, '.terraform.lock.hcl'), { force: true });
     const error = `${r.stderr || ''}\n${r.stdout || ''}`
       .split('\n')
       .map((l) => l.replace(/^[│╷╵\s]+/, '').trim())
       .find((l) => l.startsWith('Error:'));
     stop(
       `the AWS provider is not installed: \`terraform init\` failed in ${path.relative(ROOT, STACK_DIR)}` +
-        ` (${error || 'see terraform init'}; it needs access to registry.terraform.io)`,
+        ` (${error || (r.error ? r.error.message : 'see terraform init')}; it needs access to registry.terraform.io)`,
     );
   }
+  fs.writeFileSync(marker, fingerprint);
 }
 
 function terraform(command, extra) {

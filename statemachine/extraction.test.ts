@@ -73,10 +73,17 @@ describe('Extraction state machine definition', () => {
     );
   });
 
+  it('leaves the exchange errors the client has already retried to the client (one layer of retries)', () => {
+    for (const [, task] of tasks) {
+      const covered = (task.Retry ?? []).flatMap((r) => r.ErrorEquals);
+      expect(covered).not.toContain('BitgetRetryableError');
+      expect(covered).not.toContain('States.ALL');
+    }
+  });
+
   it('retries every Task on Lambda service and product errors with capped, jittered exponential backoff', () => {
     expect(RETRYABLE_ERROR_NAMES).toEqual(
       expect.arrayContaining([
-        'BitgetRetryableError',
         'StorageTransientError',
         'Sandbox.Timedout',
         'Lambda.Unknown',

@@ -173,7 +173,8 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
       PlanRun: task(
         ctx,
         'PlanRun',
-        { runId: '$.runId', request: '$.request' },
+        // The execution name takes the run's lease (one execution per run id).
+        { runId: '$.runId', request: '$.request', executionName: '$$.Execution.Name' },
         { as: 'fields', at: '$.plan', fields: ['laneIds', 'windowIds', 'needsSymbolSearch'] },
         { next: 'ProcessLanes', catch: toFailure() },
       ),
@@ -240,7 +241,7 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
       CollectResults: task(
         ctx,
         'CollectResults',
-        { runId: '$.runId', order: '$.request.order' },
+        { runId: '$.runId', order: '$.request.order', executionName: '$$.Execution.Name' },
         { as: 'payload', at: '$.output' },
         { next: 'Done', catch: toFailure() },
       ),
@@ -248,7 +249,12 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
       [ON_FAILURE]: task(
         ctx,
         ON_FAILURE,
-        { runId: '$.runId', order: '$.request.order', failure: '$.failure' },
+        {
+          runId: '$.runId',
+          order: '$.request.order',
+          failure: '$.failure',
+          executionName: '$$.Execution.Name',
+        },
         { as: 'discard' },
         // Keep `$.failure` (the original error) for the Fail state's cause.
         { next: FAILED, catch: [catchAll(FAILED, '$.collectorFailure')] },

@@ -137,9 +137,13 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
   it('sends only references to the functions', async () => {
     const f = fakeFunctions({ needsSymbolSearch: true, passes: 1 });
     await run(f.handlers);
-    expect(f.callsTo('time-range-mapper').map((c) => c.payload)).toEqual([INPUT]);
+    expect(f.callsTo('time-range-mapper').map((c) => c.payload)).toEqual([
+      { ...INPUT, executionName: 'local' },
+    ]);
     expect(f.callsTo('symbol-unifier').map((c) => c.payload)).toEqual([{ runId: 'run-1' }]);
-    expect(f.callsTo('result-collector').map((c) => c.payload)).toEqual([{ runId: 'run-1', order: 'desc' }]);
+    expect(f.callsTo('result-collector').map((c) => c.payload)).toEqual([
+      { runId: 'run-1', order: 'desc', executionName: 'local' },
+    ]);
   });
 
   it('skips the symbol search when the plan does not need it', async () => {
@@ -175,7 +179,7 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
     f.overrides['symbol-processor'] = async (p) => {
       if (p.laneId === 'lane-a' && failures < 2) {
         failures += 1;
-        throw namedError('BitgetRetryableError', 'HTTP 429');
+        throw namedError('StorageTransientError', 'SlowDown');
       }
       return { runId: p.runId, laneId: p.laneId, done: true };
     };
@@ -202,7 +206,12 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
     expect(outcome).toEqual({ error: 'ExtractionIncomplete', cause });
     expect(f.callsTo('symbol-processor').filter((c) => c.payload.laneId === 'lane-b')).toHaveLength(1);
     expect(f.callsTo('result-collector').map((c) => c.payload)).toEqual([
-      { runId: 'run-1', order: 'desc', failure: { Error: 'BitgetAuthError', Cause: cause } },
+      {
+        runId: 'run-1',
+        order: 'desc',
+        failure: { Error: 'BitgetAuthError', Cause: cause },
+        executionName: 'local',
+      },
     ]);
   });
 

@@ -10,12 +10,15 @@ export const LAMBDA_SERVICE_ERROR_NAMES = [
 ] as const;
 
 /**
- * Errors of the product worth another attempt. The error name is what Retry matches, so the
- * handlers throw errors whose `name` is one of these. A timed-out invocation (Sandbox.Timedout,
- * Lambda.Unknown, States.Timeout) is safe to retry: the functions resume from saved cursors.
+ * Errors of the product worth another attempt that nothing below has retried yet. The error name is what
+ * Retry matches, so the handlers throw errors whose `name` is one of these. A timed-out invocation
+ * (Sandbox.Timedout, Lambda.Unknown, States.Timeout) is safe to retry: the functions resume from saved cursors.
+ *
+ * `BitgetRetryableError` is absent on purpose: the client has already retried it with backoff (6 attempts), and
+ * inside a lane a failing page counts against its cursor's breaker. Retrying it here too multiplied the
+ * attempts (6 × 6: an unreachable exchange took minutes to report).
  */
 export const RETRYABLE_ERROR_NAMES = [
-  'BitgetRetryableError',
   'StorageTransientError',
   'Sandbox.Timedout',
   'Lambda.Unknown',

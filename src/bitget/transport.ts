@@ -29,6 +29,16 @@ export interface RetryInfo {
   retryNumber: number;
   category: string;
   delayMs: number;
+  /** What failed, in a few words without secrets: `HTTP 503`, `code 45001`, `ECONNRESET`. */
+  reason: string;
+}
+
+/** A failed attempt in a few words: the exchange code, else the HTTP status, else the transport code. */
+export function failureReason(f: FailureFacts): string {
+  if (f.exchangeCode != null && f.exchangeCode !== '429') return `code ${f.exchangeCode}`;
+  if (f.httpStatus != null) return `HTTP ${f.httpStatus}`;
+  if (f.exchangeCode === '429') return 'HTTP 429';
+  return f.transportCode ?? 'network error';
 }
 
 export interface TransportOptions {
@@ -167,11 +177,13 @@ export function createTransport(options: TransportOptions): AxiosInstance {
         backoffDelay(retryNumber, options, options.random),
         Math.min(retryAfter(error), options.maxDelayMs),
       );
+      const facts = failureFacts(error);
       options.onRetry?.({
         endpoint: error.config?.bitgetEndpoint,
         retryNumber,
-        category: categoriseFailure(failureFacts(error)),
+        category: categoriseFailure(facts),
         delayMs,
+        reason: failureReason(facts),
       });
       await options.sleep(delayMs);
     },

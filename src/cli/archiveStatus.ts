@@ -25,7 +25,7 @@ export async function runArchiveCommand(argv: string[], io: CliIo): Promise<numb
     .option('--data-dir <dir>', 'where the local bucket lives', '.data')
     .option('--uid <uid>', 'the account (needed only when several are archived here)')
     .option('--json', 'one JSON object on stdout');
-  const parsed = parseCommand<StatusFlags>(command, rest, io.stderr);
+  const parsed = parseCommand<StatusFlags>(command, rest, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
   const bucket = await openLocalBucket(flags.dataDir);

@@ -36,7 +36,7 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     .option('--latency-ms <n>', 'median simulated latency', parseIntArg(0), 60)
     .option('--data-dir <dir>', 'where the demo keeps its S3 objects and database', '.data/demo')
     .option('--out <dir>', 'where the result files are written', 'out/demo');
-  const parsed = parseCommand<DemoFlags>(command, argv, io.stderr);
+  const parsed = parseCommand<DemoFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
   if (flags.mode !== 'classic' && flags.mode !== 'uta') {

@@ -39,7 +39,7 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
     .option('--since <time>', 'from, inclusive (epoch ms or ISO date)', parseTimeArg)
     .option('--until <time>', 'to, exclusive (epoch ms or ISO date)', parseTimeArg)
     .requiredOption('--out <file>', 'the file to write');
-  const parsed = parseCommand<ExportFlags>(command, argv, io.stderr);
+  const parsed = parseCommand<ExportFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
   if (!DATASETS.includes(flags.dataset)) {

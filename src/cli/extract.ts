@@ -1,11 +1,23 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BASE_URL } from '../bitget/client';
+import type { RetryInfo } from '../bitget/transport';
 import { CredentialsError, loadCredentials } from '../config/credentials';
+import { newRunId } from '../core/engine';
+import type { ExtractionRequest } from '../core/request';
 import { InvalidRequestError, parseExtractionRequest } from '../core/request';
+import { LANE_BY_ENDPOINT } from '../extraction/plan';
+import {
+  ExchangeUnreachableError,
+  InvalidBaseUrlError,
+  checkExchangeReachable,
+  parseBaseUrl,
+} from '../runtime/preflight';
+import { RunOptionsMismatchError, runLocalExtraction } from '../runtime/runExtraction';
+import { RunLockedError } from '../runtime/runLock';
 import { RUN_ID_PATTERN } from '../storage/keys';
-import { runLocalExtraction } from '../runtime/runExtraction';
 import { parseCommand, parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
+import { OutputPathError, checkWritableDir } from './outputs';
 import { ProgressReporter } from './progress';
 import { downloadResults } from './results';
 
@@ -28,14 +40,15 @@ interface ExtractFlags {
   dataDir: string;
   budgetMs?: number;
   rateMargin?: number;
+  force?: boolean;
 }
 
-/**
- * `extract`: runs the state machine locally against Bitget (or the simulator), writes orders.jsonl,
- * orders.json and summary.json to --out. Exit 0 only when the run is complete; otherwise one line saying why.
- */
-export async function runExtractCommand(argv: string[], io: CliIo): Promise<number> {
-  const command = new Command('extract')
+const DEFAULT_OUT = 'out';
+const DEFAULT_DATA_DIR = '.data';
+const REQUEST_OPTIONS = ['symbols', 'markets', 'kinds', 'since', 'until', 'order'] as const;
+
+export function extractCommand(): Command {
+  return new Command('extract')
     .description('fetch every order of the account into --out (orders.jsonl, orders.json, summary.json)')
     .option('--base-url <url>', `exchange address (default $BITGET_BASE_URL or ${DEFAULT_BASE_URL})`)
     .option('--symbols <list>', 'only these symbols, comma-separated (default: every symbol)', parseListArg)
@@ -43,28 +56,42 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
     .option('--kinds <list>', 'normal,tpsl,plan (default: all)', parseListArg)
     .option(
       '--since <time>',
-      'from (epoch ms or ISO date; default: as far back as Bitget serves, 90 days)',
+      'from (epoch ms or ISO 8601; default: as far back as Bitget serves, 90 days)',
       parseTimeArg,
     )
-    .option('--until <time>', 'to, exclusive (epoch ms or ISO date; default: now)', parseTimeArg)
+    .option('--until <time>', 'to, exclusive (epoch ms or ISO 8601; default: now)', parseTimeArg)
     .option('--order <asc|desc>', 'sort by creation time', 'asc')
-    .option('--out <dir>', 'where to write the result files', 'out')
+    .option('--out <dir>', 'where to write the result files', DEFAULT_OUT)
+    .option('--force', 'replace a result of another run in --out')
     .option('--run-id <id>', 'resume an interrupted run (or name a new one)', (v: string) => {
       if (!RUN_ID_PATTERN.test(v)) throw new InvalidArgumentError('expected 1-80 letters, digits, _ or -');
       return v;
     })
-    .option('--data-dir <dir>', 'where the local S3 server keeps run state', '.data')
+    .option('--data-dir <dir>', 'where the local S3 server keeps run state', DEFAULT_DATA_DIR)
     .option('--budget-ms <n>', 'time one processor invocation works before it checkpoints', parseIntArg(1000))
     .option(
       '--rate-margin <f>',
       'share of each documented rate limit to use (default 0.95: no 429 while arrivals bunch by less than 50 ms)',
       parseFractionArg,
     );
-  const parsed = parseCommand<ExtractFlags>(command, argv, io.stderr);
+}
+
+/**
+ * `extract`: runs the state machine locally against Bitget (or the simulator), writes orders.jsonl,
+ * orders.json and summary.json to --out. Exit 0 only when the run is complete; otherwise one line saying why.
+ * Ctrl-C (or SIGTERM) stops it gently and prints the command that resumes it (exit 130 / 143).
+ */
+export async function runExtractCommand(argv: string[], io: CliIo): Promise<number> {
+  const command = extractCommand();
+  const parsed = parseCommand<ExtractFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
+  const fail = (message: string, code: number) => {
+    io.stderr.write(`extract: ${message}\n`);
+    return code;
+  };
 
-  let request;
+  let request: ExtractionRequest;
   let credentials;
   try {
     request = parseExtractionRequest({
@@ -77,47 +104,152 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
     });
     credentials = await loadCredentials(io.env);
   } catch (err) {
-    if (err instanceof InvalidRequestError || err instanceof CredentialsError) {
-      io.stderr.write(`extract: ${err.message}\n`);
-      return 2;
-    }
+    if (err instanceof InvalidRequestError || err instanceof CredentialsError) return fail(err.message, 2);
     throw err;
   }
+  const explicit = new Set(
+    REQUEST_OPTIONS.filter((o) => command.getOptionValueSource(o) === 'cli'),
+  ) as ReadonlySet<keyof ExtractionRequest>;
   const baseUrl = flags.baseUrl ?? io.env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL;
-  const progress = new ProgressReporter(io.stderr);
-  io.stderr.write(`extract: ${baseUrl}, run ${flags.runId ?? '(new)'}, state in ${resolve(flags.dataDir)}\n`);
-  const run = await runLocalExtraction({
-    dataDir: flags.dataDir,
-    baseUrl,
-    credentials,
-    request,
-    ...(flags.runId ? { runId: flags.runId } : {}),
-    ...(flags.budgetMs ? { invocationBudgetMs: flags.budgetMs } : {}),
-    ...(flags.rateMargin ? { client: { rateLimits: { margin: flags.rateMargin } } } : {}),
-    onProgress: progress.update,
-  }).finally(() => progress.stop());
+  const runId = flags.runId ?? newRunId(new Date());
+  const resume = resumeCommand(runId, flags);
+
+  // Everything that can be checked without the exchange is checked before the first request.
   try {
-    const { execution, summary } = run;
-    if (execution.status !== 'SUCCEEDED' || !execution.output?.complete) {
-      const why =
-        summary?.failure?.cause || summary?.missing.join('; ') || execution.cause || execution.error;
-      io.stderr.write(
-        `extract: run ${run.runId} did not complete (${execution.status}): ${oneLine(why ?? 'unknown')}. Resume with --run-id ${run.runId}\n`,
-      );
-      return 1;
+    parseBaseUrl(baseUrl, flags.baseUrl !== undefined ? '--base-url' : 'BITGET_BASE_URL');
+    await checkWritableDir(flags.dataDir, '--data-dir');
+    await checkWritableDir(flags.out, '--out', { runId, ...(flags.force ? { force: true } : {}) });
+    await checkExchangeReachable(baseUrl);
+  } catch (err) {
+    if (err instanceof InvalidBaseUrlError || err instanceof OutputPathError) return fail(err.message, 2);
+    if (err instanceof ExchangeUnreachableError) return fail(err.message, 1);
+    throw err;
+  }
+
+  const progress = new ProgressReporter(io.stderr);
+  const controller = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      progress.stop();
+      io.stderr.write(`\nextract: stopped at once; the last checkpoint stands. Resume with:\n  ${resume}\n`);
+      process.exit(signalExitCode(signal));
     }
-    const files = await downloadResults(run.stack.store, execution.output, flags.out);
+    signalled = signal;
+    progress.stop();
     io.stderr.write(
-      `extract: ${execution.output.orders} orders, ${summary?.requests ?? '?'} requests, ${summary?.http429 ?? 0} HTTP 429, run ${run.runId}\n`,
+      `\nextract: ${signal}: finishing the requests in flight and saving the cursors (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)\n`,
     );
-    for (const f of files) io.stdout.write(`${f}\n`);
-    return 0;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  io.stderr.write(`extract: ${baseUrl}, run ${runId}, state in ${resolve(flags.dataDir)}\n`);
+  try {
+    let run;
+    try {
+      run = await runLocalExtraction({
+        dataDir: flags.dataDir,
+        baseUrl,
+        credentials,
+        request,
+        explicit,
+        runId,
+        signal: controller.signal,
+        ...(flags.budgetMs ? { invocationBudgetMs: flags.budgetMs } : {}),
+        client: {
+          ...(flags.rateMargin ? { rateLimits: { margin: flags.rateMargin } } : {}),
+          onRetry: (info: RetryInfo) => {
+            if (info.delayMs >= RETRY_NOTICE_MS) progress.log(`extract: ${retryNotice(info)}`);
+          },
+        },
+        onProgress: progress.update,
+        onStart: ({ resumed }) => {
+          if (resumed) progress.log(`extract: resuming run ${runId} with the options it was started with`);
+        },
+      });
+    } catch (err) {
+      if (err instanceof RunLockedError || err instanceof RunOptionsMismatchError)
+        return fail(err.message, 2);
+      throw err;
+    } finally {
+      progress.stop();
+    }
+    try {
+      const { execution, summary } = run;
+      if (run.interrupted) {
+        io.stderr.write(`extract: run ${runId} stopped; its cursors are saved. Resume with:\n  ${resume}\n`);
+        return signalExitCode(signalled ?? 'SIGINT');
+      }
+      if (execution.status !== 'SUCCEEDED' || !execution.output?.complete) {
+        const why =
+          summary?.failure?.cause || summary?.missing.join('; ') || execution.cause || execution.error;
+        return fail(
+          `run ${runId} did not complete (${execution.status}): ${oneLine(why ?? 'unknown')}. Resume with: ${resume}`,
+          1,
+        );
+      }
+      const files = await downloadResults(run.stack.store, execution.output, flags.out);
+      io.stderr.write(
+        `extract: ${execution.output.orders} orders, ${summary?.requests ?? '?'} requests, ${summary?.http429 ?? 0} HTTP 429, run ${runId}\n`,
+      );
+      for (const f of files) io.stdout.write(`${f}\n`);
+      return 0;
+    } finally {
+      await run.stack.close();
+    }
   } finally {
-    await run.stack.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
+/** 128 + the signal's number, as shells report a process ended by it. */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGTERM' ? 143 : 130;
+}
+
+/** The exact command that resumes the run: the run id, and the paths and address when they are not defaults. */
+export function resumeCommand(
+  runId: string,
+  flags: Pick<ExtractFlags, 'dataDir' | 'out' | 'baseUrl'>,
+): string {
+  const parts = ['bitget-orders', 'extract', '--run-id', runId];
+  if (flags.baseUrl !== undefined) parts.push('--base-url', flags.baseUrl);
+  if (flags.dataDir !== DEFAULT_DATA_DIR) parts.push('--data-dir', flags.dataDir);
+  if (flags.out !== DEFAULT_OUT) parts.push('--out', flags.out);
+  return parts.map(shellQuote).join(' ');
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A Lambda-style `{"errorType","errorMessage"}` cause read as its message. */
+function unwrapLambdaError(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: the cause as it is
+  }
+  return cause;
+}
+
+/** Retries shorter than this are counted in the report, not announced one by one. */
+const RETRY_NOTICE_MS = 1000;
+
+/** `retrying spot-history in 8 s: HTTP 503 (retry 4)`: what the run is waiting for, in the lane's words. */
+export function retryNotice(info: RetryInfo): string {
+  const what = info.endpoint
+    ? ((LANE_BY_ENDPOINT as Record<string, string>)[info.endpoint] ?? info.endpoint)
+    : 'a request';
+  const s = info.delayMs / 1000;
+  const wait = s >= 10 ? `${Math.round(s)} s` : `${s.toFixed(1)} s`;
+  return `retrying ${what} in ${wait}: ${info.reason} (retry ${info.retryNumber})`;
+}
+
 function oneLine(s: string): string {
-  const line = s.replace(/\s+/g, ' ').trim();
+  const line = unwrapLambdaError(s).replace(/\s+/g, ' ').trim();
   return line.length > 400 ? `${line.slice(0, 400)}…` : line;
 }

@@ -1,3 +1,4 @@
+import { VERSION } from '../api/version';
 import { runSimCommand } from '../sim';
 import { runDemoCommand } from './demo';
 import type { CliIo } from './extract';
@@ -20,39 +21,49 @@ commands:
   export   write the archive (or a run's result) as jsonl, csv or parquet
   report   write a run's report.html (charts and tables of its orders and of the run itself)
 
-Run "bitget-orders <command> --help" for a command's options.
+Run "bitget-orders help <command>" (or "bitget-orders <command> --help") for a command's options,
+"bitget-orders --version" for the version.
 `;
+
+type Runner = (argv: string[], io: CliIo) => Promise<number>;
+const COMMANDS: Record<string, Runner> = {
+  sim: (argv, io) => runSimCommand(argv, { stdout: io.stdout, stderr: io.stderr }),
+  extract: runExtractCommand,
+  serve: (argv, io) => runServeCommand(argv, io),
+  demo: runDemoCommand,
+  sync: runSyncCommand,
+  archive: runArchiveCommand,
+  export: runExportCommand,
+  report: runReportCommand,
+};
 
 /** The `bitget-orders` binary. Resolves with the process exit code. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && Object.hasOwn(COMMANDS, command)) return COMMANDS[command]!(rest, io);
   switch (command) {
-    case 'sim':
-      return runSimCommand(rest, { stdout: io.stdout, stderr: io.stderr });
-    case 'extract':
-      return runExtractCommand(rest, io);
-    case 'serve':
-      return runServeCommand(rest, io);
-    case 'demo':
-      return runDemoCommand(rest, io);
-    case 'sync':
-      return runSyncCommand(rest, io);
-    case 'archive':
-      return runArchiveCommand(rest, io);
-    case 'export':
-      return runExportCommand(rest, io);
-    case 'report':
-      return runReportCommand(rest, io);
+    case '-V':
+    case '--version':
+    case 'version':
+      io.stdout.write(`bitget-orders ${VERSION}\n`);
+      return 0;
+    case 'help': {
+      const topic = rest[0];
+      if (topic === undefined) break;
+      if (Object.hasOwn(COMMANDS, topic)) return COMMANDS[topic]!(['--help'], io);
+      io.stderr.write(`bitget-orders: no command ${JSON.stringify(topic)}\n\n${USAGE}`);
+      return 2;
+    }
     case undefined:
     case '-h':
     case '--help':
-    case 'help':
-      io.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
+      break;
     default:
       io.stderr.write(`bitget-orders: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
       return 2;
   }
+  io.stdout.write(USAGE);
+  return command === undefined ? 2 : 0;
 }
 
 function defaultIo(): CliIo {

@@ -51,6 +51,12 @@ export class ProgressReporter {
     }
   };
 
+  /** A line above the bars (or a plain line when stderr is not a terminal). */
+  log(line: string): void {
+    if (this.multibar) this.multibar.log(`${line}\n`);
+    else this.stream.write(`${line}\n`);
+  }
+
   stop(): void {
     this.multibar?.stop();
   }

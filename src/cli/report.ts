@@ -30,7 +30,7 @@ export async function runReportCommand(argv: string[], io: CliIo): Promise<numbe
     })
     .option('--data-dir <dir>', 'where the local S3 server keeps run state', '.data')
     .option('--out <file>', 'where to write the report (default out/<run id>/report.html)');
-  const parsed = parseCommand<ReportFlags>(command, argv, io.stderr);
+  const parsed = parseCommand<ReportFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const { runId, dataDir } = parsed.flags;
   const s3Dir = join(dataDir, 's3');

@@ -1,10 +1,15 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { RunOutput } from '../core/engine';
 import type { RunStore } from '../storage';
 
-/** Streams the run's three result files from the bucket into `dir`. */
+/**
+ * Streams the run's three result files from the bucket into `dir`, atomically: each is written under a
+ * temporary name, and only once all three are complete are they renamed into place. A failure leaves the
+ * previous files as they were and no temporary file behind.
+ */
 export async function downloadResults(store: RunStore, output: RunOutput, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const files: [string, string][] = [
@@ -12,11 +17,16 @@ export async function downloadResults(store: RunStore, output: RunOutput, dir: s
     [output.ordersJsonKey, 'orders.json'],
     [output.summaryKey, 'summary.json'],
   ];
-  const written: string[] = [];
-  for (const [key, name] of files) {
-    const target = join(dir, name);
-    await pipeline(await store.openStream(key), createWriteStream(target));
-    written.push(target);
+  const suffix = `.${process.pid}-${Date.now()}.partial`;
+  const temporaries = files.map(([, name]) => join(dir, `${name}${suffix}`));
+  try {
+    for (const [i, [key]] of files.entries())
+      await pipeline(await store.openStream(key), createWriteStream(temporaries[i]!));
+    // summary.json last: a directory whose summary names a run holds that run's complete result.
+    for (const [i, [, name]] of files.entries()) await rename(temporaries[i]!, join(dir, name));
+  } catch (err) {
+    await Promise.all(temporaries.map((t) => rm(t, { force: true })));
+    throw err;
   }
-  return written;
+  return files.map(([, name]) => join(dir, name));
 }

@@ -10,13 +10,14 @@ import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
 import { DEFAULT_BASE_URL } from '../bitget/client';
 import { CredentialsError, loadCredentials } from '../config/credentials';
 import type { Credentials } from '../config/credentials';
-import { createDatabase, DEFAULT_DATABASE_URL } from '../db';
+import { createDatabase, DEFAULT_DATABASE_URL, redactDatabaseUrl } from '../db';
 import { LOCAL_STATE_MACHINE } from '../engines/local';
 import { startLocalStack } from '../runtime/localStack';
 import { startSimulator } from '../sim';
 import type { Simulator } from '../sim';
 import { parseCommand, parseIntArg } from './args';
 import type { CliIo } from './extract';
+import { explainDatabaseError, explainListenError } from './explain';
 
 interface ServeFlags {
   port: number;
@@ -32,10 +33,15 @@ interface ServeFlags {
 export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const command = new Command('serve')
     .description('start the HTTP API (bound to 127.0.0.1 unless --host and API_KEY are given)')
-    .option('--port <n>', 'port', parseIntArg(0), Number(io.env['PORT'] ?? DEFAULT_API_PORT))
+    .option(
+      '--port <n>',
+      'port (0 to 65535; 0: any free port)',
+      parseIntArg(0, 65535),
+      Number(io.env['PORT'] ?? DEFAULT_API_PORT),
+    )
     .option('--host <host>', 'address to bind', io.env['HOST'] ?? '127.0.0.1')
     .option('--data-dir <dir>', 'where the local S3 server keeps its objects', '.data');
-  const parsed = parseCommand<ServeFlags>(command, argv, io.stderr);
+  const parsed = parseCommand<ServeFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
 
@@ -53,8 +59,18 @@ export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortS
       `serve: no Bitget keys in the environment: serving the bundled simulator at ${sim.url}\n`,
     );
   }
+  const databaseUrl = io.env['DATABASE_URL'] ?? DEFAULT_DATABASE_URL;
+  let db;
+  try {
+    db = await createDatabase(databaseUrl);
+  } catch (err) {
+    await sim?.close();
+    const why = explainDatabaseError(err, redactDatabaseUrl(databaseUrl));
+    if (why === null) throw err;
+    io.stderr.write(`serve: ${why}\n`);
+    return 1;
+  }
   const stack = await startLocalStack({ dataDir: flags.dataDir, baseUrl, credentials });
-  const db = await createDatabase(io.env['DATABASE_URL'] ?? DEFAULT_DATABASE_URL);
   const apiKey = io.env['API_KEY'];
   const maxRunning = io.env['MAX_RUNNING_EXECUTIONS'];
   if (maxRunning !== undefined && !/^[1-9][0-9]{0,5}$/.test(maxRunning)) {
@@ -85,6 +101,11 @@ export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortS
     if (err instanceof InsecureBindError || err instanceof WeakApiKeyError) {
       io.stderr.write(`serve: ${err.message} (set API_KEY)\n`);
       return 2;
+    }
+    const why = explainListenError(err, flags.host, flags.port);
+    if (why !== null) {
+      io.stderr.write(`serve: ${why}\n`);
+      return 1;
     }
     throw err;
   }

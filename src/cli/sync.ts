@@ -42,7 +42,7 @@ export async function runSyncCommand(argv: string[], io: CliIo): Promise<number>
       'share of each documented rate limit to use (default 0.95)',
       parseFractionArg,
     );
-  const parsed = parseCommand<SyncFlags>(command, argv, io.stderr);
+  const parsed = parseCommand<SyncFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
 

@@ -35,7 +35,7 @@ export const extractionRequestSchema = z
     order: z.enum(['asc', 'desc']).default('asc'),
   })
   .refine((r) => r.since === undefined || r.until === undefined || r.since < r.until, {
-    message: 'since must be before until',
+    message: 'must be before until',
     path: ['since'],
   });
 

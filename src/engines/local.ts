@@ -41,6 +41,13 @@ export class LocalEngine implements ExecutionEngine {
       /** Milliseconds per retry, per state name (default: the definition's own backoff). */
       retryIntervalOverrides?: Record<string, number | number[]>;
       now?: () => Date;
+      /**
+       * Awaited when an execution ends, before `wait` resolves (the local stack gives back the run's lease of an
+       * aborted execution, whose collector never ran).
+       */
+      onEnded?: (runId: string, execution: ExecutionDescription) => Promise<void>;
+      /** Called as soon as an execution is asked to abort, before it has ended. */
+      onAbort?: (executionName: string) => void;
     },
   ) {}
 
@@ -80,17 +87,23 @@ export class LocalEngine implements ExecutionEngine {
       abort: run.abort,
       settled: Promise.resolve(undefined as unknown as ExecutionDescription),
     };
-    tracked.settled = run.result.then(
-      (output) => this.finish(tracked, 'SUCCEEDED', { output }),
-      (err: unknown) => {
-        const failure = localFailure(err);
-        const aborted = err instanceof Error && err.name === 'ExecutionAbortedError';
-        return this.finish(tracked, aborted ? 'ABORTED' : 'FAILED', {
-          error: failure?.error ?? (err instanceof Error ? err.name : 'Error'),
-          cause: failure?.cause ?? (err instanceof Error ? err.message : String(err)),
-        });
-      },
-    );
+    const onEnded = this.options.onEnded;
+    tracked.settled = run.result
+      .then(
+        (output) => this.finish(tracked, 'SUCCEEDED', { output }),
+        (err: unknown) => {
+          const failure = localFailure(err);
+          const aborted = err instanceof Error && err.name === 'ExecutionAbortedError';
+          return this.finish(tracked, aborted ? 'ABORTED' : 'FAILED', {
+            error: failure?.error ?? (err instanceof Error ? err.name : 'Error'),
+            cause: failure?.cause ?? (err instanceof Error ? err.message : String(err)),
+          });
+        },
+      )
+      .then(async (d) => {
+        await onEnded?.(runName, d).catch(() => undefined);
+        return d;
+      });
     this.executions.set(executionArn, tracked);
     return { executionArn, name: executionName, startDate };
   }
@@ -137,7 +150,10 @@ export class LocalEngine implements ExecutionEngine {
   }
 
   abort(executionArn: string): void {
-    this.executions.get(executionArn)?.abort();
+    const t = this.executions.get(executionArn);
+    if (!t) return;
+    this.options.onAbort?.(t.name);
+    t.abort();
   }
 }
 

@@ -48,6 +48,8 @@ export interface LaneWorkerDeps {
   /** Client counters of this lane's endpoint (requests, retries, 429s), to attribute them to the lane. */
   clientStats?: () => { requests: number; retries: number; http429: number };
   onProgress?: (p: LaneProgress) => void;
+  /** True once the run is being interrupted: no new request starts, in-flight ones finish and are saved. */
+  stopRequested?: () => boolean;
 }
 
 export interface LaneInvocation {
@@ -213,7 +215,8 @@ export async function runLane(
   // however little time each one is given.
   let launched = 0;
   for (;;) {
-    if (!fatal && flushError === undefined && (now() < inv.deadline || launched === 0)) {
+    const stopping = deps.stopRequested?.() ?? false;
+    if (!fatal && flushError === undefined && !stopping && (now() < inv.deadline || launched === 0)) {
       for (const c of lane.cursors) {
         if (inflight.size >= settings.maxInFlight) break;
         if (!open(c) || inflight.has(c.id) || (notBefore.get(c.id) ?? 0) > now()) continue;
@@ -226,7 +229,7 @@ export async function runLane(
     }
     if (inflight.size === 0) {
       const waiting = lane.cursors.filter((c) => open(c) && notBefore.has(c.id));
-      if (fatal || waiting.length === 0 || now() >= inv.deadline) break;
+      if (fatal || stopping || waiting.length === 0 || now() >= inv.deadline) break;
       const wake = Math.min(...waiting.map((c) => notBefore.get(c.id) ?? 0));
       await sleep(Math.max(1, Math.min(wake, inv.deadline) - now()));
       continue;

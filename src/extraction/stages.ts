@@ -38,6 +38,8 @@ export interface ExtractionDeps {
   settings: ExtractionSettings;
   now?: () => number;
   onProgress?: (p: LaneProgress) => void;
+  /** True once the run is being interrupted (Ctrl-C): lanes start no new request and checkpoint. */
+  stopRequested?: () => boolean;
 }
 
 /** The lane that continues the symbols the searcher found with more than one page. */
@@ -143,6 +145,7 @@ async function workLane(
       targetRate: deps.exchange.rateLimit(endpoint),
       ...(deps.now ? { now: deps.now } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      ...(deps.stopRequested ? { stopRequested: deps.stopRequested } : {}),
     },
     { runId, laneId, deadline, order: plan.request.order, ...(executionName ? { executionName } : {}) },
     lane,

@@ -6,6 +6,7 @@ import { loadCredentials } from '../config/credentials';
 import { bitgetExchange } from '../extraction/bitgetExchange';
 import type { ExchangePort } from '../extraction/exchange';
 import type { StageHandlers } from '../extraction/handlers';
+import { withRunLease } from './runLease';
 import { createStageHandlers } from '../extraction/handlers';
 import { DEFAULT_EXTRACTION_SETTINGS } from '../extraction/stages';
 import type { PageQuery } from '../extraction/cursor';
@@ -67,12 +68,17 @@ export function lambdaStageHandlers(env: NodeJS.ProcessEnv = process.env) {
       bucket,
     );
     const deadline: { context?: LambdaContextLike } = {};
-    const handlers = createStageHandlers(
-      { store, exchange: lazyExchange(env), settings: DEFAULT_EXTRACTION_SETTINGS },
-      () => {
-        const remaining = deadline.context?.getRemainingTimeInMillis() ?? 60_000;
-        return Date.now() + remaining - stopMarginMs(remaining);
-      },
+    const handlers = withRunLease(
+      createStageHandlers(
+        { store, exchange: lazyExchange(env), settings: DEFAULT_EXTRACTION_SETTINGS },
+        () => {
+          const remaining = deadline.context?.getRemainingTimeInMillis() ?? 60_000;
+          return Date.now() + remaining - stopMarginMs(remaining);
+        },
+      ),
+      store,
+      // Longer than the longest invocation (Lambda's 15 min): every lane invocation renews it.
+      { ttlMs: 20 * 60_000 },
     );
     cached = { handlers, deadline };
   }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { BitgetClient } from '../bitget/client';
 import type { BitgetClientOptions } from '../bitget/client';
@@ -16,8 +17,12 @@ import {
   startLocalS3Process,
 } from '../storage';
 import type { LocalS3 } from '../storage';
+import type { WriteFault } from '../storage/localFilesystemErrors';
 import { buildExtractionStateMachine, TASK_STATES } from '../../statemachine';
 import type { TaskLambdaName } from '../../statemachine';
+import type { StageHandlers } from '../extraction/handlers';
+import { withRunLease } from './runLease';
+import { processAlive } from './runLock';
 
 export const LOCAL_BUCKET = 'bitget-orders-local';
 
@@ -33,6 +38,8 @@ export interface LocalStackOptions {
   /** Retry waits per state, ms (default: the definition's own backoff). */
   retryIntervalMs?: number;
   onProgress?: (p: LaneProgress) => void;
+  /** Tests only: the local S3 server's writes fail as on a full disk, a denied permission, a read-only mount. */
+  s3WriteFault?: WriteFault;
 }
 
 export interface LocalStack {
@@ -40,6 +47,11 @@ export interface LocalStack {
   store: RunStore;
   client: BitgetClient;
   engine: LocalEngine;
+  /**
+   * Stops the run gently: lanes start no new request, finish the ones in flight and checkpoint; no new
+   * invocation starts. Resolves when nothing is running any more (then abort the execution).
+   */
+  interrupt(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,7 +74,11 @@ export function localFunctionArns(): Record<TaskLambdaName, string> {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   // The S3 server gets a process of its own whenever the project is built (CLI, serve, demo, bench); under
   // ts-jest, which has no compiled child entry, it runs in this process.
-  const s3Options = { directory: join(options.dataDir, 's3'), bucket: LOCAL_BUCKET };
+  const s3Options = {
+    directory: join(options.dataDir, 's3'),
+    bucket: LOCAL_BUCKET,
+    ...(options.s3WriteFault ? { writeFault: options.s3WriteFault } : {}),
+  };
   const s3 = localS3ProcessAvailable() ? await startLocalS3Process(s3Options) : await startLocalS3(s3Options);
   const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
   const client = new BitgetClient({
@@ -72,18 +88,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const settings = { ...DEFAULT_EXTRACTION_SETTINGS, ...options.settings };
   const budget = options.invocationBudgetMs ?? 10 * 60 * 1000;
-  const handlers = createStageHandlers(
-    {
+  const gate = invocationGate();
+  const here = hostname();
+  const handlers = gate.wrap(
+    withRunLease(
+      createStageHandlers(
+        {
+          store,
+          exchange: bitgetExchange(client),
+          settings,
+          stopRequested: gate.stopping,
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        },
+        () => Date.now() + budget,
+      ),
       store,
-      exchange: bitgetExchange(client),
-      settings,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    },
-    () => Date.now() + budget,
+      {
+        ttlMs: budget + 5 * 60_000,
+        pid: process.pid,
+        host: here,
+        // A lease left by a process of this machine that no longer exists (killed with -9) is taken over.
+        canTakeOver: (l) =>
+          l.host === here && l.pid !== null && l.pid !== process.pid && !processAlive(l.pid),
+      },
+    ),
   );
   const engine = new LocalEngine({
     definition: buildExtractionStateMachine({ functionArns: localFunctionArns() }),
     handlers,
+    // An aborted execution's collector never ran: its lease is given back here, so the run id can be resumed.
+    onAbort: (name) => gate.retire(name),
+    onEnded: (runId, execution) => {
+      gate.retire(execution.name);
+      return store.releaseLease(runId, execution.name);
+    },
     ...(options.retryIntervalMs !== undefined
       ? {
           retryIntervalOverrides: Object.fromEntries(
@@ -92,5 +130,51 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       : {}),
   });
-  return { s3, store, client, engine, close: () => s3.close() };
+  return { s3, store, client, engine, interrupt: gate.stop, close: () => s3.close() };
+}
+
+/** Local executions of this process that have ended or are being aborted (names are unique per execution). */
+const RETIRED_EXECUTIONS = new Set<string>();
+
+/**
+ * Counts the invocations in flight; once stopped, new ones never start (the execution is aborted instead). An
+ * execution that has ended (aborted: its Map branches may still schedule invocations) starts nothing either.
+ */
+function invocationGate() {
+  let stopped = false;
+  const retired = RETIRED_EXECUTIONS;
+  let inFlight = 0;
+  const idle: (() => void)[] = [];
+  const settle = () => {
+    if (inFlight === 0) idle.splice(0).forEach((f) => f());
+  };
+  return {
+    stopping: () => stopped,
+    retire: (executionName: string) => void retired.add(executionName),
+    stop: (): Promise<void> => {
+      stopped = true;
+      return new Promise<void>((resolve) => {
+        idle.push(resolve);
+        settle();
+      });
+    },
+    wrap(handlers: StageHandlers): StageHandlers {
+      const wrapped = {} as Record<keyof StageHandlers, (event: unknown) => Promise<unknown>>;
+      for (const name of Object.keys(handlers) as (keyof StageHandlers)[]) {
+        wrapped[name] = async (event: unknown) => {
+          const execution = (event as { executionName?: unknown } | null)?.executionName;
+          if (stopped || (typeof execution === 'string' && retired.has(execution)))
+            return new Promise<never>(() => undefined);
+          inFlight += 1;
+          try {
+            return await handlers[name](event);
+          } finally {
+            inFlight -= 1;
+            settle();
+          }
+        };
+      }
+      return wrapped as unknown as StageHandlers;
+    },
+  };
 }

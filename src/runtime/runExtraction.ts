@@ -1,34 +1,121 @@
 import type { ExecutionDescription } from '../core/engine';
 import type { ExtractionRequest } from '../core/request';
 import type { RunSummary } from '../extraction/collector';
+import { runPlanSchema } from '../extraction/state';
+import type { RunPlan } from '../extraction/state';
 import { newRunId } from '../core/engine';
+import { runKeys } from '../storage/keys';
 import type { LocalStack, LocalStackOptions } from './localStack';
 import { startLocalStack } from './localStack';
+import { lockRun } from './runLock';
 
 export interface LocalExtractionResult {
   runId: string;
   execution: ExecutionDescription;
   summary: RunSummary | null;
   stack: LocalStack;
+  /** The run's request: the one given for a new run, the saved plan's for a resumed one. */
+  request: ExtractionRequest;
+  /** The run had a plan already (it is being resumed). */
+  resumed: boolean;
+  /** Set when the run was stopped by `interrupt`: the cursors are saved and the run id resumes it. */
+  interrupted: boolean;
+}
+
+/** The options given for a resumed run differ from the ones it was planned with. */
+export class RunOptionsMismatchError extends Error {
+  override readonly name = 'RunOptionsMismatchError';
+  constructor(
+    readonly runId: string,
+    readonly differences: { option: keyof ExtractionRequest; run: unknown; given: unknown }[],
+  ) {
+    super(
+      `run ${runId} was started with ${differences.map((d) => `${d.option} ${show(d.run)}`).join(', ')}, not ${differences
+        .map((d) => `${d.option} ${show(d.given)}`)
+        .join(', ')}: resume it without those options, or start a new run (without --run-id)`,
+    );
+  }
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return '(not set)';
+  return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+export interface LocalExtractionOptions extends LocalStackOptions {
+  request: ExtractionRequest;
+  runId?: string;
+  /**
+   * Which request options the caller named explicitly. Resuming a run with one of them set to another value is
+   * refused (RunOptionsMismatchError); options not named take the run's own values.
+   */
+  explicit?: ReadonlySet<keyof ExtractionRequest>;
+  /** Aborting it stops the run gently (see LocalStack.interrupt): the result says `interrupted`. */
+  signal?: AbortSignal;
+  /** Called once the stack is up and the run id is known, before the execution starts. */
+  onStart?: (info: { runId: string; resumed: boolean; plan: RunPlan | null; stack: LocalStack }) => void;
 }
 
 /**
  * Runs one extraction on the local stack and waits for it. The stack is returned open (the caller downloads
- * or imports the result, then closes it). Resuming: pass the run id of an interrupted run.
+ * or imports the result, then closes it). Resuming: pass the run id of an interrupted run. One process at a time
+ * works a run id in a data directory (RunLockedError names the other one).
  */
-export async function runLocalExtraction(
-  options: LocalStackOptions & { request: ExtractionRequest; runId?: string },
-): Promise<LocalExtractionResult> {
-  const stack = await startLocalStack(options);
+export async function runLocalExtraction(options: LocalExtractionOptions): Promise<LocalExtractionResult> {
+  const runId = options.runId ?? newRunId(new Date());
+  const lock = await lockRun(options.dataDir, runId);
+  let stack: LocalStack | undefined;
   try {
-    const runId = options.runId ?? newRunId(new Date());
-    const started = await stack.engine.start(options.request, runId);
+    stack = await startLocalStack(options);
+    const opened = stack;
+    const plan = await stack.store.getJson(runKeys(runId).plan, runPlanSchema);
+    const request = plan ? resumedRequest(runId, plan, options.request, options.explicit) : options.request;
+    options.onStart?.({ runId, resumed: plan !== null, plan, stack });
+    const started = await stack.engine.start(request, runId);
+    let interrupted = false;
+    const onAbort = () => {
+      interrupted = true;
+      void opened.interrupt().then(() => opened.engine.abort(started.executionArn));
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     const execution = await stack.engine.wait(started.executionArn);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (execution.status === 'ABORTED')
+      await stack.store.releaseLease(runId, started.name).catch(() => undefined);
     const summaryText = await stack.store.getText(`results/${runId}/summary.json`);
     const summary = summaryText ? (JSON.parse(summaryText) as RunSummary) : null;
-    return { runId, execution, summary, stack };
+    const close = stack.close;
+    const withLock: LocalStack = { ...stack, close: () => close().finally(() => lock.release()) };
+    return {
+      runId,
+      execution,
+      summary,
+      stack: withLock,
+      request,
+      resumed: plan !== null,
+      interrupted: interrupted && execution.status === 'ABORTED',
+    };
   } catch (err) {
-    await stack.close();
+    await stack?.close();
+    await lock.release();
     throw err;
   }
+}
+
+/** The saved plan's request, after checking that what the caller named explicitly agrees with it. */
+function resumedRequest(
+  runId: string,
+  plan: RunPlan,
+  given: ExtractionRequest,
+  explicit: ReadonlySet<keyof ExtractionRequest> = new Set(),
+): ExtractionRequest {
+  const saved = plan.request as ExtractionRequest;
+  const same = (a: unknown, b: unknown) =>
+    Array.isArray(a) && Array.isArray(b) ? [...a].sort().join(',') === [...b].sort().join(',') : a === b;
+  const differences = [...explicit]
+    .filter((k) => !same(saved[k], given[k]))
+    .map((option) => ({ option, run: saved[option], given: given[option] }));
+  if (differences.length > 0) throw new RunOptionsMismatchError(runId, differences);
+  return saved;
 }

@@ -18,19 +18,14 @@ export interface SimCommandIo {
 }
 
 const integer =
-  (min: number) =>
+  (min: number, max?: number) =>
   (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min)
-      throw new InvalidArgumentError(`expected an integer >= ${min}`);
-    return Number(value);
-  };
-
-const integerIn =
-  (min: number, max: number) =>
-  (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    return Number(value);
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || (max !== undefined && n > max))
+      throw new InvalidArgumentError(
+        max === undefined ? `expected an integer >= ${min}` : `expected an integer from ${min} to ${max}`,
+      );
+    return n;
   };
 
 const fraction = (value: string): number => {
@@ -59,24 +54,20 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
   const args = argv[0] === 'sim' ? argv.slice(1) : argv;
   const command = new Command('sim')
     .description('Bitget-compatible simulator with a generated account')
-    .option('--port <n>', 'port (0: any free port)', integer(0), 0)
+    .option('--port <n>', 'port, 0 to 65535 (0: any free port)', integer(0, 65535), 0)
     .option('--seed <n>', 'account seed', integer(0), 1)
     .option('--orders <n>', 'total orders', integer(0), 2000)
     .option('--symbols <n>', 'number of base coins', integer(1), 24)
     .option(
       '--history-days <n>',
       `days of history before now (1 to ${MAX_HISTORY_DAYS}, default 90)`,
-      integerIn(1, MAX_HISTORY_DAYS),
+      integer(1, MAX_HISTORY_DAYS),
     )
-    .option(
-      '--days <n>',
-      `alias of --history-days (1 to ${MAX_HISTORY_DAYS})`,
-      integerIn(1, MAX_HISTORY_DAYS),
-    )
+    .option('--days <n>', `alias of --history-days (1 to ${MAX_HISTORY_DAYS})`, integer(1, MAX_HISTORY_DAYS))
     .option(
       '--clock-days-ago <d>',
       "the simulator's clock starts D days before now (then runs at real speed; POST /sim/clock moves it)",
-      integerIn(0, MAX_HISTORY_DAYS),
+      integer(0, MAX_HISTORY_DAYS),
       0,
     )
     .option(
@@ -92,7 +83,7 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
     .option('--fault-rate <f>', 'share of requests that meet a fault', fraction)
     .option('--truth <file>', 'write every generated order as NDJSON')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => stderr.write(s), writeErr: (s) => stderr.write(s) });
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
   let flags: SimFlags;
   try {
     command.parse(args, { from: 'user' });
@@ -103,17 +94,26 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
   }
 
   const faults: FaultOptions = flags.faultRate ? spreadFaultRate(flags.faultRate) : {};
-  const sim = await startSimulator({
-    port: flags.port,
-    seed: flags.seed,
-    orders: flags.orders,
-    symbols: flags.symbols,
-    days: flags.historyDays ?? flags.days ?? 90,
-    clockDaysAgo: flags.clockDaysAgo,
-    mode: flags.mode,
-    latency: flags.latencyMs ? { medianMs: flags.latencyMs } : undefined,
-    faults,
-  });
+  let sim;
+  try {
+    sim = await startSimulator({
+      port: flags.port,
+      seed: flags.seed,
+      orders: flags.orders,
+      symbols: flags.symbols,
+      days: flags.historyDays ?? flags.days ?? 90,
+      clockDaysAgo: flags.clockDaysAgo,
+      mode: flags.mode,
+      latency: flags.latencyMs ? { medianMs: flags.latencyMs } : undefined,
+      faults,
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    stderr.write(
+      `sim: port ${flags.port} on 127.0.0.1 is in use (another server listens there): choose another --port, or 0 for any free port\n`,
+    );
+    return 1;
+  }
   try {
     if (flags.truth) await sim.writeTruth(flags.truth);
   } catch (err) {

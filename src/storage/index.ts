@@ -4,5 +4,10 @@ export { startLocalS3 } from './localS3';
 export type { LocalS3, LocalS3Options } from './localS3';
 export { LocalS3StartError, localS3ProcessAvailable, startLocalS3Process } from './localS3Process';
 export { RunStore } from './runStore';
-export { StorageTransientError, StorageCorruptError, classifyStorageError } from './errors';
+export {
+  StorageTransientError,
+  StorageCorruptError,
+  StorageFatalError,
+  classifyStorageError,
+} from './errors';
 export { runKeys, resultKeys, LATEST_RESULT_KEY, RUN_ID_PATTERN } from './keys';

@@ -16,6 +16,7 @@ export const runKeys = (runId: string) => {
     searchPrefix: `${root}/search/`,
     symbolPlan: `${root}/symbol-plan.json`,
     failure: `${root}/failure.json`,
+    lease: `${root}/lease.json`,
   };
 };
 

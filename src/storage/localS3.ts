@@ -6,6 +6,15 @@ import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
+import S3Error from 's3rver/lib/models/error';
+import type { WriteFault } from './localFilesystemErrors';
+import {
+  LOCAL_FILESYSTEM_ERROR,
+  describeFilesystemError,
+  injectedFilesystemError,
+  isFatalFilesystemError,
+} from './localFilesystemErrors';
+import { honourConditionalPuts } from './localS3Conditions';
 import type { S3Location } from './s3Client';
 
 export interface LocalS3 extends S3Location {
@@ -21,6 +30,8 @@ export interface LocalS3Options {
   directory: string;
   bucket: string;
   port?: number;
+  /** Tests only: make writes fail as a full disk, a denied permission or a read-only filesystem would. */
+  writeFault?: WriteFault;
 }
 
 /**
@@ -38,7 +49,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     silent: true,
     configureBuckets: [{ name: options.bucket, configs: [] }],
   });
-  makeWritesDurable(server);
+  makeWritesDurable(server, options);
+  honourConditionalPuts(server);
   const address = (await server.run()) as AddressInfo;
   return {
     bucket: options.bucket,
@@ -69,28 +81,61 @@ interface FilesystemStoreLike {
   ): Promise<{ size: number; md5: string }>;
 }
 
-/** Copies `content` into a temporary file beside `path`, waits until it is on disk, and renames it into place. */
-async function writeAtomically(
-  path: string,
-  content: Readable,
-  hash?: (chunk: Buffer) => void,
-): Promise<number> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
-  let size = 0;
-  await pipeline(
-    content,
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash?.(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    }),
-    createWriteStream(temporary, { mode: 0o600 }),
-  );
-  await rename(temporary, path);
-  return size;
+type WriteAtomically = (path: string, content: Readable, hash?: (chunk: Buffer) => void) => Promise<number>;
+
+/**
+ * Copies `content` into a temporary file beside `path`, waits until it is on disk, and renames it into place.
+ * A failed write removes its temporary file; a full disk, a denied permission or a read-only filesystem is
+ * answered as `LocalFilesystemError` (HTTP 507) with a sentence naming the directory, which the run treats as
+ * fatal: retrying cannot cure it, and re-downloading from the exchange would only fill the disk again.
+ */
+function atomicWriter(options: LocalS3Options): WriteAtomically {
+  let written = 0;
+  const fault = options.writeFault;
+  return async (path, content, hash) => {
+    const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
+    let size = 0;
+    try {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await pipeline(
+        content,
+        new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            written += chunk.length;
+            if (fault && written > fault.afterBytes) return callback(injectedFilesystemError(fault.code));
+            hash?.(chunk);
+            size += chunk.length;
+            callback(null, chunk);
+          },
+        }),
+        createWriteStream(temporary, { mode: 0o600 }),
+      );
+      await rename(temporary, path);
+      return size;
+    } catch (err) {
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  };
+}
+
+/** `fn` with a fatal filesystem error answered as LocalFilesystemError (HTTP 507) in words. */
+function answeringFilesystemErrors<A extends unknown[], R>(
+  directory: string,
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      if (!isFatalFilesystemError(err)) throw err;
+      const failure = new S3Error(LOCAL_FILESYSTEM_ERROR, await describeFilesystemError(err, directory), {
+        Errno: err.code ?? '',
+      });
+      failure.status = 507;
+      throw failure;
+    }
+  };
 }
 
 /**
@@ -104,12 +149,13 @@ async function writeAtomically(
  * collector writing 200k orders, that second MD5 pass cost as much CPU as hashing the parts themselves); the ETag
  * is S3's own multipart form, the MD5 of the parts' MD5s and the number of parts.
  */
-function makeWritesDurable(server: S3rver): void {
+function makeWritesDurable(server: S3rver, options: LocalS3Options): void {
+  const writeAtomically = atomicWriter(options);
   const store = (server as unknown as { store: FilesystemStoreLike }).store;
   const uploadDir = (bucket: string, uploadId: string) =>
     join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
 
-  store.putObject = async function putObject(object) {
+  store.putObject = answeringFilesystemErrors(options.directory, async function putObject(object) {
     const md5 = createHash('md5');
     const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
     const size = await writeAtomically(
@@ -120,37 +166,43 @@ function makeWritesDurable(server: S3rver): void {
     const digest = md5.digest('hex');
     await store.putMetadata(object.bucket, object.key, object.metadata, digest);
     return { size, md5: digest };
-  };
+  });
 
-  store.putPart = async function putPart(bucket, uploadId, partNumber, content) {
-    const partPath = join(uploadDir(bucket, uploadId), String(partNumber));
-    const md5 = createHash('md5');
-    const size = await writeAtomically(partPath, content, (c) => md5.update(c));
-    const digest = md5.digest('hex');
-    await writeFile(`${partPath}.md5`, digest, { mode: 0o600 });
-    return { size, md5: digest };
-  };
+  store.putPart = answeringFilesystemErrors(
+    options.directory,
+    async function putPart(bucket: string, uploadId: string, partNumber: number, content: Readable) {
+      const partPath = join(uploadDir(bucket, uploadId), String(partNumber));
+      const md5 = createHash('md5');
+      const size = await writeAtomically(partPath, content, (c) => md5.update(c));
+      const digest = md5.digest('hex');
+      await writeFile(`${partPath}.md5`, digest);
+      return { size, md5: digest };
+    },
+  );
 
-  store.putObjectMultipart = async function putObjectMultipart(bucket, uploadId, parts) {
-    const dir = uploadDir(bucket, uploadId);
-    const [key, metadata] = await Promise.all([
-      readFile(join(dir, 'key'), 'utf8'),
-      readFile(join(dir, 'metadata'), 'utf8').then((text) => JSON.parse(text) as unknown),
-    ]);
-    const numbers = parts.map((p) => p.number).sort((x, y) => x - y);
-    const partMd5s = await Promise.all(numbers.map((n) => readFile(join(dir, `${n}.md5`), 'utf8')));
-    const etag = `${createHash('md5')
-      .update(Buffer.concat(partMd5s.map((hex) => Buffer.from(hex.trim(), 'hex'))))
-      .digest('hex')}-${numbers.length}`;
-    async function* concatenated() {
-      for (const n of numbers) yield* createReadStream(join(dir, String(n)));
-    }
-    const size = await writeAtomically(
-      store.getResourcePath(bucket, key, 'object'),
-      Readable.from(concatenated()),
-    );
-    await store.putMetadata(bucket, key, metadata, etag);
-    await rm(dir, { recursive: true, force: true });
-    return { size, md5: etag };
-  };
+  store.putObjectMultipart = answeringFilesystemErrors(
+    options.directory,
+    async function putObjectMultipart(bucket: string, uploadId: string, parts: { number: number }[]) {
+      const dir = uploadDir(bucket, uploadId);
+      const [key, metadata] = await Promise.all([
+        readFile(join(dir, 'key'), 'utf8'),
+        readFile(join(dir, 'metadata'), 'utf8').then((text) => JSON.parse(text) as unknown),
+      ]);
+      const numbers = parts.map((p) => p.number).sort((x, y) => x - y);
+      const partMd5s = await Promise.all(numbers.map((n) => readFile(join(dir, `${n}.md5`), 'utf8')));
+      const etag = `${createHash('md5')
+        .update(Buffer.concat(partMd5s.map((hex) => Buffer.from(hex.trim(), 'hex'))))
+        .digest('hex')}-${numbers.length}`;
+      async function* concatenated() {
+        for (const n of numbers) yield* createReadStream(join(dir, String(n)));
+      }
+      const size = await writeAtomically(
+        store.getResourcePath(bucket, key, 'object'),
+        Readable.from(concatenated()),
+      );
+      await store.putMetadata(bucket, key, metadata, etag);
+      await rm(dir, { recursive: true, force: true });
+      return { size, md5: etag };
+    },
+  );
 }

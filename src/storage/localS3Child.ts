@@ -1,6 +1,7 @@
 /**
  * Entry of the local S3 server's own process (see startLocalS3Process). Argument: JSON LocalS3Options. Sends
- * {endpoint} over IPC once it serves, or {error}; stops on SIGTERM, SIGINT or when the parent goes away.
+ * {endpoint} over IPC once it serves, or {error}; stops on SIGTERM or when the parent goes away
+ * (SIGINT is the parent's to handle: it still needs the server to save its cursors).
  */
 import { z } from 'zod';
 import { startLocalS3 } from './localS3';
@@ -9,6 +10,9 @@ const optionsSchema = z.strictObject({
   directory: z.string().min(1),
   bucket: z.string().min(3),
   port: z.number().int().min(0).max(65535).optional(),
+  writeFault: z
+    .strictObject({ code: z.enum(['ENOSPC', 'EACCES', 'EROFS']), afterBytes: z.number().int().min(0) })
+    .optional(),
 });
 
 async function main(): Promise<void> {
@@ -25,7 +29,8 @@ async function main(): Promise<void> {
     void s3.close().finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // Ctrl-C reaches the whole process group: the parent checkpoints through this server, then closes it.
+  process.on('SIGINT', () => undefined);
   process.on('disconnect', stop);
   process.send?.({ endpoint: s3.endpoint });
 }

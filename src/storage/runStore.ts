@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
+import { z } from 'zod';
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -11,8 +13,47 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { z } from 'zod';
 import { StorageCorruptError, classifyStorageError } from './errors';
+import { runKeys } from './keys';
+
+/** Who holds a run: one execution at a time works a run id. */
+export const runLeaseSchema = z.object({
+  holder: z.string().min(1),
+  pid: z.number().int().nullable(),
+  host: z.string().nullable(),
+  acquiredAt: z.number(),
+  renewedAt: z.number(),
+  expiresAt: z.number(),
+});
+export type RunLease = z.output<typeof runLeaseSchema>;
+
+/** Another execution holds the run's lease: this one must not work the run. */
+export class RunLeaseHeldError extends Error {
+  override readonly name = 'RunLeaseHeldError';
+  constructor(
+    readonly runId: string,
+    readonly lease: RunLease,
+    now: number,
+  ) {
+    const by =
+      lease.pid !== null
+        ? `process ${lease.pid}${lease.host ? ` on ${lease.host}` : ''}`
+        : 'another execution';
+    super(
+      `run ${runId} is already being extracted by ${by} (execution ${lease.holder}, renewed ${Math.max(0, Math.round((now - lease.renewedAt) / 1000))} s ago, expires in ${Math.max(0, Math.round((lease.expiresAt - now) / 1000))} s): wait for it, or stop it`,
+    );
+  }
+}
+
+export interface LeaseRequest {
+  holder: string;
+  pid?: number | null;
+  host?: string | null;
+  ttlMs: number;
+  now?: number;
+  /** May an unexpired lease of another holder be taken (e.g. its process is known to be dead)? */
+  canTakeOver?: (existing: RunLease) => boolean;
+}
 
 /** Typed access to the run bucket: small JSON documents, NDJSON parts, streamed results. */
 export class RunStore {
@@ -157,12 +198,97 @@ export class RunStore {
     };
   }
 
+  /**
+   * Takes or renews the run's lease with S3's conditional writes: created with `If-None-Match: *` (two
+   * executions racing for a new lease: exactly one wins), renewed or taken over from an expired holder with
+   * `If-Match: <etag>` (a lease changed since it was read is not overwritten). Throws RunLeaseHeldError when
+   * another holder's lease is alive.
+   */
+  async acquireLease(runId: string, request: LeaseRequest): Promise<RunLease> {
+    const key = runKeys(runId).lease;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const now = request.now ?? Date.now();
+      const current = await this.readLease(key);
+      // Our own lease, renewed by another invocation of ours since we read it (lanes renew concurrently).
+      if (attempt > 0 && current?.lease.holder === request.holder) return current.lease;
+      if (current && current.lease.holder !== request.holder) {
+        const alive = current.lease.expiresAt > now && !(request.canTakeOver?.(current.lease) ?? false);
+        if (alive) throw new RunLeaseHeldError(runId, current.lease, now);
+      }
+      const lease: RunLease = {
+        holder: request.holder,
+        pid: request.pid ?? null,
+        host: request.host ?? null,
+        acquiredAt: current?.lease.holder === request.holder ? current.lease.acquiredAt : now,
+        renewedAt: now,
+        expiresAt: now + request.ttlMs,
+      };
+      try {
+        await this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: JSON.stringify(lease),
+            ContentType: 'application/json',
+            ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
+          }),
+        );
+        return lease;
+      } catch (err) {
+        // Someone else wrote the lease between our read and our write: read it again and decide again.
+        if (isPreconditionFailed(err) || isNotFound(err)) continue;
+        throw classifyStorageError(err, `writing s3://${this.bucket}/${key}`);
+      }
+    }
+    const last = await this.readLease(key);
+    if (last) throw new RunLeaseHeldError(runId, last.lease, request.now ?? Date.now());
+    throw new StorageCorruptError(`s3://${this.bucket}/${key} changes on every read`);
+  }
+
+  /** Gives the lease up if `holder` still holds it (a lease taken over by another holder is left alone). */
+  async releaseLease(runId: string, holder: string): Promise<void> {
+    const key = runKeys(runId).lease;
+    const current = await this.readLease(key);
+    if (!current || current.lease.holder !== holder) return;
+    try {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (err) {
+      throw classifyStorageError(err, `deleting s3://${this.bucket}/${key}`);
+    }
+  }
+
+  private async readLease(key: string): Promise<{ lease: RunLease; etag: string } | null> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const text = (await out.Body?.transformToString('utf8')) ?? '';
+      const parsed = runLeaseSchema.safeParse(JSON.parse(text));
+      if (!parsed.success) throw new StorageCorruptError(`s3://${this.bucket}/${key} is not a run lease`);
+      return { lease: parsed.data, etag: out.ETag ?? '' };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      if (err instanceof StorageCorruptError) throw err;
+      if (err instanceof SyntaxError) throw new StorageCorruptError(`s3://${this.bucket}/${key} is not JSON`);
+      throw classifyStorageError(err, `reading s3://${this.bucket}/${key}`);
+    }
+  }
+
   /** A time-limited URL to download one object (results are never public). */
   async presignGet(key: string, expiresInSeconds = 3600): Promise<string> {
     return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: expiresInSeconds,
     });
   }
+}
+
+function isPreconditionFailed(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (
+    err.name === 'PreconditionFailed' ||
+    err.name === 'ConditionalRequestConflict' ||
+    status === 412 ||
+    status === 409
+  );
 }
 
 function isNotFound(err: unknown): boolean {

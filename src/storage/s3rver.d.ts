@@ -17,3 +17,11 @@ declare module 's3rver' {
   }
   export = S3rver;
 }
+declare module 's3rver/lib/models/error' {
+  class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string>);
+    code: string;
+    status: number;
+  }
+  export = S3Error;
+}
