@@ -165,11 +165,15 @@ export async function runLane(
 
   const work = async (cursor: CursorState) => {
     lane.requests += 1;
-    const second = String(Math.floor(now() / 1000));
-    lane.requestsBySecond[second] = (lane.requestsBySecond[second] ?? 0) + 1;
     starts.push(now());
+    // Counted when the exchange has answered (or failed): a page is queued behind the client's limiter before it
+    // is sent, so the time it was asked for says nothing about the rate the exchange saw.
+    const answered = () => {
+      const second = String(Math.floor(now() / 1000));
+      lane.requestsBySecond[second] = (lane.requestsBySecond[second] ?? 0) + 1;
+    };
     try {
-      const page = await deps.fetchPage(nextQuery(cursor));
+      const page = await deps.fetchPage(nextQuery(cursor)).finally(answered);
       // Every row moves the cursor; only the kinds the run asked for are kept.
       const owned = applyPage(cursor, page).filter((o) => sourceKeeps(cursor.source, o.kind));
       for (const o of owned) {

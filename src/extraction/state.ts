@@ -64,7 +64,7 @@ export const laneStateSchema = z.object({
   startedAt: z.number().optional(),
   finishedAt: z.number().optional(),
   busyMs: z.number(),
-  /** Requests started per wall-clock second (epoch seconds as keys): the run report's timeline. */
+  /** Requests answered per wall-clock second (epoch seconds as keys): the run report's timeline. */
   requestsBySecond: z.record(z.string(), z.number()).default({}),
   done: z.boolean(),
 });

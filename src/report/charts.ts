@@ -49,11 +49,13 @@ export function rateTimeline(
   seconds: number[],
   lanes: { name: string; perSecond: number[]; budget: number | null }[],
 ): string {
+  const legendLines = Math.ceil((lanes.length * 2) / 4);
   const x = seconds.map((s) => String(s - (seconds[0] ?? 0)));
   return renderSvg(
     {
-      legend: { top: 0, type: 'scroll' },
-      grid: { left: 60, right: 20, top: 40, bottom: 40 },
+      // A plain legend wraps onto as many lines as it needs: a static SVG cannot page a scrolling one.
+      legend: { top: 0, type: 'plain' },
+      grid: { left: 60, right: 20, top: 40 + 22 * legendLines, bottom: 40 },
       xAxis: { type: 'category', data: x, name: 's' },
       yAxis: { type: 'value', name: 'requests/s' },
       series: lanes.flatMap((l) => [
@@ -71,7 +73,7 @@ export function rateTimeline(
           : []),
       ]),
     },
-    WIDE,
+    { width: WIDE.width, height: WIDE.height + 22 * legendLines },
   );
 }
 

@@ -92,7 +92,7 @@ export function renderReport(input: ReportInput): string {
   if (run) {
     parts.push(
       section(
-        'Requests per second, per rate-limit bucket, against its budget',
+        'Requests answered per second, per rate-limit bucket, against its budget',
         run.seconds.length
           ? rateTimeline(
               run.seconds,
