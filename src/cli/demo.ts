@@ -8,7 +8,9 @@ import { startSimulator } from '../sim';
 import { describeFieldMismatches, readResultOrders, verifyAgainstTruth } from '../verify/verifyAgainstTruth';
 import { parseCommand, parseIntArg } from './args';
 import type { CliIo } from './extract';
+import { endpointOfLane } from './extract';
 import { ProgressReporter } from './progress';
+import { formatRunReport } from './report';
 import { downloadResults } from './results';
 
 interface DemoFlags {
@@ -71,6 +73,12 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
       request: parseExtractionRequest({}),
       runId: 'demo',
       onProgress: progress.update,
+      onStage: progress.stage,
+      onStart: ({ stack }) =>
+        progress.setRates((laneId) => {
+          const endpoint = endpointOfLane(laneId);
+          return endpoint ? stack.client.rateLimit(endpoint) : undefined;
+        }),
     });
   } finally {
     progress.stop();
@@ -86,17 +94,8 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
       return 1;
     }
     const output = execution.output;
-    const rate = (summary.requests / (extractMs / 1000)).toFixed(1);
-    say(
-      `2. Extraction: ${output.orders} orders in ${(extractMs / 1000).toFixed(1)} s through the local state machine`,
-    );
-    say(
-      `   ${summary.requests} requests (${rate}/s), ${summary.retries} retries, ${summary.http429} HTTP 429, ${summary.duplicatesDropped} duplicates dropped`,
-    );
-    say(`   by market: ${fmt(summary.byMarket)}`);
-    say(`   by kind:   ${fmt(summary.byKind)}`);
-    say(`   lanes:     ${summary.lanes.map((l) => `${l.laneId} ${l.orders}/${l.requests} req`).join(', ')}`);
-    for (const note of summary.notes) say(`   note: ${note}`);
+    for (const [i, line] of formatRunReport({ summary, output, elapsedMs: extractMs }).entries())
+      say(i === 0 ? `2. ${line}` : line);
 
     const v = await verifyAgainstTruth(
       readResultOrders(run.stack.store, output.ordersJsonlKey),
@@ -147,12 +146,6 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     await run.stack.close();
     await sim.close();
   }
-}
-
-function fmt(counts: Record<string, number>): string {
-  return Object.entries(counts)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
 }
 
 function countRefused(refused: Record<string, Partial<Record<string, number>>>): number {

@@ -6,7 +6,9 @@ import { CredentialsError, loadCredentials } from '../config/credentials';
 import { newRunId } from '../core/engine';
 import type { ExtractionRequest } from '../core/request';
 import { InvalidRequestError, parseExtractionRequest } from '../core/request';
+import type { EndpointId } from '../bitget/endpoints';
 import { LANE_BY_ENDPOINT } from '../extraction/plan';
+import { FOUND_SYMBOLS_LANE } from '../extraction/stages';
 import {
   ExchangeUnreachableError,
   InvalidBaseUrlError,
@@ -19,6 +21,7 @@ import { RUN_ID_PATTERN } from '../storage/keys';
 import { parseCommand, parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
 import { OutputPathError, checkWritableDir } from './outputs';
 import { ProgressReporter } from './progress';
+import { formatRunReport, symbolsNotOnExchange } from './report';
 import { downloadResults } from './results';
 
 export interface CliIo {
@@ -145,6 +148,7 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   io.stderr.write(`extract: ${baseUrl}, run ${runId}, state in ${resolve(flags.dataDir)}\n`);
+  const started = Date.now();
   try {
     let run;
     try {
@@ -164,7 +168,12 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
           },
         },
         onProgress: progress.update,
-        onStart: ({ resumed }) => {
+        onStage: progress.stage,
+        onStart: ({ resumed, stack }) => {
+          progress.setRates((laneId) => {
+            const endpoint = endpointOfLane(laneId);
+            return endpoint ? stack.client.rateLimit(endpoint) : undefined;
+          });
           if (resumed) progress.log(`extract: resuming run ${runId} with the options it was started with`);
         },
       });
@@ -190,9 +199,20 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
         );
       }
       const files = await downloadResults(run.stack.store, execution.output, flags.out);
-      io.stderr.write(
-        `extract: ${execution.output.orders} orders, ${summary?.requests ?? '?'} requests, ${summary?.http429 ?? 0} HTTP 429, run ${runId}\n`,
-      );
+      if (summary) {
+        const unknownSymbols = await symbolsNotOnExchange(run.stack.client, run.request.symbols ?? []).catch(
+          () => [],
+        );
+        const report = formatRunReport({
+          summary,
+          output: execution.output,
+          elapsedMs: Date.now() - started,
+          unknownSymbols,
+          files: files.map((f) => resolve(f)),
+        });
+        for (const line of report) io.stderr.write(`extract: ${line}\n`);
+      }
+      io.stderr.write(`extract: run ${runId} complete\n`);
       for (const f of files) io.stdout.write(`${f}\n`);
       return 0;
     } finally {
@@ -202,6 +222,16 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+const ENDPOINT_OF_LANE = new Map<string, EndpointId>(
+  Object.entries(LANE_BY_ENDPOINT).map(([endpoint, lane]) => [lane, endpoint as EndpointId]),
+);
+
+/** The endpoint a lane works (the symbol search and the found-symbols lane ask spot plan history). */
+export function endpointOfLane(laneId: string): EndpointId | undefined {
+  if (laneId.startsWith('search-') || laneId === FOUND_SYMBOLS_LANE) return 'spotPlanHistory';
+  return ENDPOINT_OF_LANE.get(laneId);
 }
 
 /** 128 + the signal's number, as shells report a process ended by it. */

@@ -3,7 +3,7 @@ import { runSimCommand } from '../sim';
 import { runDemoCommand } from './demo';
 import type { CliIo } from './extract';
 import { runExtractCommand } from './extract';
-import { runReportCommand } from './report';
+import { runReportCommand } from './reportCommand';
 import { runServeCommand } from './serve';
 import { runArchiveCommand } from './archiveStatus';
 import { runExportCommand } from './export';

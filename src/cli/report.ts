@@ -1,65 +1,65 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
-import { ReportSourceMissingError, writeRunReport } from '../report/writeRunReport';
-import { LOCAL_BUCKET } from '../runtime/localStack';
-import {
-  RUN_ID_PATTERN,
-  RunStore,
-  createS3Client,
-  localS3ProcessAvailable,
-  startLocalS3,
-  startLocalS3Process,
-} from '../storage';
-import type { CliIo } from './extract';
-import { parseCommand } from './args';
+import type { BitgetClient } from '../bitget/client';
+import type { RunOutput } from '../core/engine';
+import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
+import type { RunSummary } from '../extraction/collector';
 
-interface ReportFlags {
-  runId: string;
-  dataDir: string;
-  out?: string;
+export interface RunReportInput {
+  summary: RunSummary;
+  output: RunOutput;
+  elapsedMs: number;
+  /** Symbols the caller named that the exchange does not list (spot or futures). */
+  unknownSymbols?: string[];
+  /** Where the result files are, when they were written. */
+  files?: string[];
 }
 
-/** `report --run-id R`: writes the run's report.html (charts and tables) beside its result and to --out. */
-export async function runReportCommand(argv: string[], io: CliIo): Promise<number> {
-  const command = new Command('report')
-    .description("write a run's report.html: orders per day, fees, volume, requests per second, stages")
-    .requiredOption('--run-id <id>', 'the run', (v: string) => {
-      if (!RUN_ID_PATTERN.test(v)) throw new InvalidArgumentError('expected 1-80 letters, digits, _ or -');
-      return v;
-    })
-    .option('--data-dir <dir>', 'where the local S3 server keeps run state', '.data')
-    .option('--out <file>', 'where to write the report (default out/<run id>/report.html)');
-  const parsed = parseCommand<ReportFlags>(command, argv, io);
-  if ('exitCode' in parsed) return parsed.exitCode;
-  const { runId, dataDir } = parsed.flags;
-  const s3Dir = join(dataDir, 's3');
-  if (!existsSync(s3Dir)) {
-    io.stderr.write(
-      `report: no run state in ${resolve(dataDir)} (expected ${resolve(s3Dir)}); check --data-dir\n`,
-    );
-    return 2;
+/**
+ * The report of a complete run, as `demo` prints it at its step 2 and `extract` at its end: counts by market
+ * and kind, lanes, requests, retries, 429s, the plan's notes (the 90-day limit), named symbols the exchange does
+ * not have, "nothing to fetch" when nothing was there, and where the files are. The first line has no indent
+ * (the caller may number it); the others are indented by three spaces.
+ */
+export function formatRunReport(r: RunReportInput): string[] {
+  const { summary, output } = r;
+  const seconds = r.elapsedMs / 1000;
+  const rate = seconds > 0 ? (summary.requests / seconds).toFixed(1) : '-';
+  const lines = [
+    `Extraction: ${output.orders} orders in ${seconds.toFixed(1)} s through the local state machine`,
+    `${summary.requests} requests (${rate}/s), ${summary.retries} retries, ${summary.http429} HTTP 429, ${summary.duplicatesDropped} duplicates dropped`,
+  ];
+  if (output.orders > 0) {
+    lines.push(`by market: ${counts(summary.byMarket)}`, `by kind:   ${counts(summary.byKind)}`);
+  } else {
+    const served = summary.served
+      ? ` between ${new Date(summary.served.since).toISOString()} and ${new Date(summary.served.until).toISOString()}`
+      : '';
+    lines.push(`nothing to fetch: the exchange holds no order${served} for what was asked`);
   }
-  const s3Options = { directory: s3Dir, bucket: LOCAL_BUCKET };
-  const s3 = localS3ProcessAvailable() ? await startLocalS3Process(s3Options) : await startLocalS3(s3Options);
-  try {
-    const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
-    const written = await writeRunReport(store, runId);
-    const out = parsed.flags.out ?? join('out', runId, 'report.html');
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, (await store.getText(written.key))!);
-    io.stderr.write(
-      `report: ${(written.bytes / 1024).toFixed(0)} KiB in ${written.renderMs.toFixed(0)} ms, kept as ${written.key}\n`,
-    );
-    io.stdout.write(`${out}\n`);
-    return 0;
-  } catch (err) {
-    if (err instanceof ReportSourceMissingError) {
-      io.stderr.write(`report: ${err.message} in ${resolve(dataDir)}\n`);
-      return 2;
-    }
-    throw err;
-  } finally {
-    await s3.close();
-  }
+  lines.push(
+    `lanes:     ${summary.lanes.map((l) => `${l.laneId} ${l.orders}/${l.requests} req`).join(', ')}`,
+  );
+  const skipped = [...new Set(summary.lanes.flatMap((l) => l.skippedSymbols))];
+  const unknown = [...new Set([...(r.unknownSymbols ?? []), ...skipped])];
+  if (unknown.length > 0) lines.push(`not on the exchange: ${unknown.join(', ')} (nothing fetched for them)`);
+  for (const note of summary.notes) lines.push(`note: ${note}`);
+  if (r.files && r.files.length > 0) lines.push(`files:     ${r.files.join(', ')}`);
+  return lines.map((l, i) => (i === 0 ? l : `   ${l}`));
+}
+
+function counts(c: Record<string, number>): string {
+  const entries = Object.entries(c);
+  return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+/**
+ * The named symbols Bitget lists neither as a spot symbol (delisted ones included) nor as a futures contract
+ * of any product type. Public endpoints: four requests, no key needed.
+ */
+export async function symbolsNotOnExchange(client: BitgetClient, symbols: string[]): Promise<string[]> {
+  if (symbols.length === 0) return [];
+  const known = new Set<string>();
+  for (const s of await client.getSpotSymbols()) known.add(s.symbol.toUpperCase());
+  for (const productType of Object.values(PRODUCT_TYPE_BY_MARKET))
+    for (const c of await client.getFuturesContracts(productType)) known.add(c.symbol.toUpperCase());
+  return symbols.filter((s) => !known.has(s.toUpperCase()));
 }

@@ -38,9 +38,21 @@ export interface LocalStackOptions {
   /** Retry waits per state, ms (default: the definition's own backoff). */
   retryIntervalMs?: number;
   onProgress?: (p: LaneProgress) => void;
+  /** Called when the run enters a stage (the first invocation of a stage's function). */
+  onStage?: (stage: RunStage) => void;
   /** Tests only: the local S3 server's writes fail as on a full disk, a denied permission, a read-only mount. */
   s3WriteFault?: WriteFault;
 }
+
+export type RunStage = 'planning' | 'lanes' | 'symbol search' | 'merge';
+
+const STAGE_OF: Record<keyof StageHandlers, RunStage> = {
+  'time-range-mapper': 'planning',
+  'symbol-processor': 'lanes',
+  'symbol-searcher': 'symbol search',
+  'symbol-unifier': 'symbol search',
+  'result-collector': 'merge',
+};
 
 export interface LocalStack {
   s3: LocalS3;
@@ -88,7 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const settings = { ...DEFAULT_EXTRACTION_SETTINGS, ...options.settings };
   const budget = options.invocationBudgetMs ?? 10 * 60 * 1000;
-  const gate = invocationGate();
+  const gate = invocationGate(options.onStage);
   const here = hostname();
   const handlers = gate.wrap(
     withRunLease(
@@ -140,7 +152,7 @@ const RETIRED_EXECUTIONS = new Set<string>();
  * Counts the invocations in flight; once stopped, new ones never start (the execution is aborted instead). An
  * execution that has ended (aborted: its Map branches may still schedule invocations) starts nothing either.
  */
-function invocationGate() {
+function invocationGate(onStage?: (stage: RunStage) => void) {
   let stopped = false;
   const retired = RETIRED_EXECUTIONS;
   let inFlight = 0;
@@ -166,6 +178,7 @@ function invocationGate() {
           if (stopped || (typeof execution === 'string' && retired.has(execution)))
             return new Promise<never>(() => undefined);
           inFlight += 1;
+          onStage?.(STAGE_OF[name]);
           try {
             return await handlers[name](event);
           } finally {

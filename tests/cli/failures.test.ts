@@ -65,6 +65,20 @@ describe('extract: failures that speak at once', () => {
     });
     afterAll(() => sim.close());
 
+    it('ends with the report: names symbols the exchange does not have and says there was nothing to fetch', async () => {
+      const r = await runCli(args('foo', '--base-url', sim.url, '--symbols', 'FOOUSDT'), {
+        BITGET_API_KEY: sim.credentials.apiKey,
+        BITGET_SECRET_KEY: sim.credentials.secretKey,
+        BITGET_PASSPHRASE: sim.credentials.passphrase,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('extract: Extraction: 0 orders in ');
+      expect(r.stderr).toContain('extract:    nothing to fetch: the exchange holds no order between ');
+      expect(r.stderr).toContain('extract:    not on the exchange: FOOUSDT (nothing fetched for them)');
+      expect(r.stderr).toContain('extract:    note: Bitget serves order history for the last 90 days only');
+      expect(r.stderr).toMatch(/extract: {4}files: {5}\/.*orders\.jsonl/);
+    });
+
     it('says on stderr what it waits for when the exchange answers 503, and still completes', async () => {
       const proxy = await startFailingProxy(sim.url, {
         pathPrefix: '/api/v2/spot/trade/history-orders',
