@@ -27,7 +27,7 @@ export class ReportSourceMissingError extends Error {
   override readonly name = 'ReportSourceMissingError';
 }
 
-export const reportKey = (runId: string) => `results/${runId}/report.html`;
+export const reportKey = (runId: string) => resultKeys(runId).report;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 

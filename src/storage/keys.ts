@@ -24,6 +24,7 @@ export const resultKeys = (runId: string) => ({
   ordersJsonl: `results/${runId}/orders.jsonl`,
   ordersJson: `results/${runId}/orders.json`,
   summary: `results/${runId}/summary.json`,
+  report: `results/${runId}/report.html`,
 });
 
 export const LATEST_RESULT_KEY = 'results/latest.json';

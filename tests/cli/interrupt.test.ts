@@ -157,6 +157,6 @@ describe('extract: interrupts and reruns', () => {
     expect((JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { runId: string }).runId).not.toBe(
       'earlier-run',
     );
-    expect(readdirSync(out).sort()).toEqual(['orders.json', 'orders.jsonl', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['orders.json', 'orders.jsonl', 'report.html', 'summary.json']);
   });
 });
