@@ -29,6 +29,8 @@ import type { DatasetState, Gap, Manifest, PartitionEntry, Span } from './manife
 import { KEEP_SYNCS, emptyDatasetState, emptyManifest } from './manifest';
 import { mergeRecords } from './merge';
 import { fetchOpenOrders } from './openOrders';
+import type { Database } from '../db/connection';
+import { importArchive } from '../db/archiveOrders';
 
 export interface SyncDeps {
   store: RunStore;
@@ -37,6 +39,8 @@ export interface SyncDeps {
   engine: ExecutionEngine & { wait?(executionArn: string): Promise<ExecutionDescription> };
   pollMs?: number;
   beforeWrite?: BeforeWrite;
+  /** When given, the database is brought up to the archive after the manifest is written (one row per order). */
+  database?: Database;
   log?: (line: string) => void;
   runId?: () => string;
 }
@@ -66,6 +70,8 @@ export interface SyncReport {
   requests: number;
   nothingNew: boolean;
   generation: number;
+  /** Rows the database import inserted and updated (null without a database). */
+  database: { inserted: number; updated: number; partitions: number } | null;
 }
 
 export class SyncIncompleteError extends Error {
@@ -195,6 +201,11 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   };
   await archive.writeManifest(next);
   await archive.collectGarbage(next);
+  const database = deps.database
+    ? await importArchive(deps.database, archive, next, () =>
+        deps.beforeWrite?.('database', 'archive_orders'),
+      )
+    : null;
   for (const gap of gaps)
     log(`sync: gap in ${gap.stream} from ${iso(gap.from)} to ${iso(gap.to)}: Bitget no longer serves it`);
   const records = nextState.partitions.reduce((n, p) => n + p.records, 0);
@@ -215,6 +226,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     requests,
     nothingNew: added + updated === 0,
     generation,
+    database,
   };
 }
 

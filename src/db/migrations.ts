@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from './kyselyMigration';
 import type { DatabaseKind } from './connection';
+import { archiveMigration } from './archiveSchema';
 
 /**
  * The schema as in-code migrations (no files to ship with a Lambda bundle). Column types are chosen to
@@ -11,7 +12,7 @@ export class InCodeMigrationProvider implements MigrationProvider {
   constructor(private readonly kind: DatabaseKind) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001_initial': initialMigration(this.kind) };
+    return { '0001_initial': initialMigration(this.kind), '0002_archive': archiveMigration(this.kind) };
   }
 }
 
