@@ -9,6 +9,7 @@ import type { ApiDeps } from './deps';
 import { DEFAULT_BODY_LIMIT, DEFAULT_IMPORT_WAIT_MS, DEFAULT_MAX_RESULT_FILE_BYTES } from './deps';
 import { errorBody, handleError } from './errorHandler';
 import { ResultImporter } from './resultImporter';
+import { archiveRoutes } from './routes/archive';
 import { metaRoutes } from './routes/meta';
 import { ordersRoutes } from './routes/orders';
 import { ultraRoutes } from './routes/ultra';
@@ -82,6 +83,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ultraRoutes(scope, ctx);
     ordersRoutes(scope, ctx);
     metaRoutes(scope, ctx);
+    archiveRoutes(scope, ctx);
   });
   app.addHook('onClose', async () => ctx.importer.drain());
   return app;
