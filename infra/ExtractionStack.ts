@@ -11,6 +11,7 @@ import type { ExtractionStackOptions } from './config';
 import { Alarms } from './constructs/Alarms';
 import { BitgetCredentials } from './constructs/BitgetCredentials';
 import { DatabaseUrlSecret } from './constructs/DatabaseUrlSecret';
+import { ArchiveSync } from './constructs/ArchiveSync';
 import { ExtractionSchedule } from './constructs/ExtractionSchedule';
 import { ExtractionStateMachine } from './constructs/ExtractionStateMachine';
 import { FunctionUrl } from './constructs/FunctionUrl';
@@ -211,6 +212,21 @@ export class ExtractionStack extends TerraformStack {
       });
       new TerraformOutput(this, 'schedule_arn', { value: schedule.schedule.arn });
       new TerraformOutput(this, 'schedule_role_arn', { value: schedule.role.arn });
+    }
+
+    if (options.archive) {
+      const archive = new ArchiveSync(this, 'archive', {
+        ...options,
+        ...options.archive,
+        accountId: account.accountId,
+        bucket,
+        bitgetSecretArn: secretArn,
+        stateMachineArn: machine.arn,
+        executionsArn: machineArns.executions,
+      });
+      new TerraformOutput(this, 'archive_glue_table', {
+        value: `${archive.database.name}.${archive.table.name}`,
+      });
     }
 
     const alarms = new Alarms(this, 'alarms', {

@@ -53,6 +53,8 @@ export interface ExtractionStackOptions {
   api: { enabled: boolean };
   /** An EventBridge Scheduler schedule starting an extraction every N hours. */
   schedule?: ScheduleOptions;
+  /** The archive: a schedule running a sync every N hours, and the Glue table over it (constructs/ArchiveSync.ts). */
+  archive?: { everyHours: number };
   /** CloudWatch alarms are always created; with `email` they notify an SNS topic subscribed to it. */
   alarms: { topic: boolean; email?: string };
   /** Days Secrets Manager keeps a deleted secret recoverable (0 = delete at once, 7..30 otherwise). */
@@ -111,6 +113,7 @@ export function resolveStackOptions(
     stateMachine: { logLevel: 'ERROR', ...overrides.stateMachine },
     api: overrides.api ?? { enabled: false },
     ...(overrides.schedule ? { schedule: overrides.schedule } : {}),
+    ...(overrides.archive ? { archive: overrides.archive } : {}),
     alarms: { topic: false, ...overrides.alarms },
     secretRecoveryWindowDays: overrides.secretRecoveryWindowDays ?? 7,
     backend: overrides.backend ?? selectBackend({}, defaultLocalStatePath(stackName)),
