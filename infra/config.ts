@@ -207,6 +207,7 @@ const envSchema = z.object({
   INFRA_ENABLE_API: flag.optional(),
   INFRA_SCHEDULE_HOURS: z.coerce.number().int().nonnegative().optional(),
   INFRA_SCHEDULE_REQUEST: z.string().optional(),
+  INFRA_ARCHIVE_SYNC_HOURS: z.coerce.number().int().positive().optional(),
   INFRA_ALARM_EMAIL: z.email().optional(),
   INFRA_LANE_CONCURRENCY: positiveInt.optional(),
   INFRA_WINDOW_CONCURRENCY: positiveInt.optional(),
@@ -266,6 +267,7 @@ export function stackOptionsFromEnv(
       ...(e.BITGET_BASE_URL ? { bitgetBaseUrl: e.BITGET_BASE_URL } : {}),
       ...(e.INFRA_ARCHITECTURE ? { architecture: e.INFRA_ARCHITECTURE } : {}),
       ...(functions ? { functions } : {}),
+      ...(e.INFRA_ARCHIVE_SYNC_HOURS ? { archive: { everyHours: e.INFRA_ARCHIVE_SYNC_HOURS } } : {}),
       ...(e.INFRA_LOG_RETENTION_DAYS ? { logRetentionDays: e.INFRA_LOG_RETENTION_DAYS } : {}),
       storage: {
         ...(e.INFRA_RUNS_EXPIRATION_DAYS ? { runsExpirationDays: e.INFRA_RUNS_EXPIRATION_DAYS } : {}),
