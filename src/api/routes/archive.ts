@@ -30,6 +30,8 @@ const msSchema = { type: 'integer', minimum: 0, maximum: 9_999_999_999_999 } as 
 const listSchema = {
   tags: ['archive'],
   summary: 'The archived orders of an account, sorted by (cTime, orderId), one per market and orderId',
+  description:
+    'Filters: market, kind, symbol, status, since (cTime ≥, epoch ms), until (cTime <). Keyset pagination: pass the `next` of a page as `after`. `uid` is needed only when several accounts are archived.',
   querystring: {
     type: 'object',
     additionalProperties: false,
@@ -50,12 +52,16 @@ const listSchema = {
 const statusSchema = {
   tags: ['archive'],
   summary: 'Coverage per data set and stream, gaps, last sync, and the rows the database holds',
+  description:
+    '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}}, lastSync, database: {rows}}`, from the manifest in the bucket.',
   querystring: { type: 'object', additionalProperties: false, properties: { uid: uidSchema } },
 } as const;
 
 const syncSchema = {
   tags: ['archive'],
   summary: "Runs one sync of the account's archive (waits for it)",
+  description:
+    'Fetches what the exchange serves that the archive does not hold in its latest state, merges it into the archive and the database, and answers the report. 409 while a sync runs; 501 where the deployment gives the API no sync runner.',
   body: {
     type: 'object',
     additionalProperties: false,
