@@ -11,6 +11,7 @@ import type { ExtractionStackOptions } from './config';
 import { Alarms } from './constructs/Alarms';
 import { BitgetCredentials, putBitgetSecretCommand } from './constructs/BitgetCredentials';
 import { DatabaseUrlSecret, putDatabaseUrlCommand } from './constructs/DatabaseUrlSecret';
+import { ArchiveSync } from './constructs/ArchiveSync';
 import { ExtractionSchedule } from './constructs/ExtractionSchedule';
 import { ExtractionStateMachine } from './constructs/ExtractionStateMachine';
 import { FunctionUrl } from './constructs/FunctionUrl';
@@ -242,6 +243,28 @@ export class ExtractionStack extends TerraformStack {
       value: schedule.schedule.state,
       description: 'ENABLED once schedule_expression is set',
     });
+
+    if (options.archive) {
+      const archive = new ArchiveSync(this, 'archive', {
+        namePrefix: prefix,
+        region: options.region,
+        projectRoot: options.projectRoot,
+        bundling: options.bundling,
+        architecture: vars.architecture,
+        logRetentionDays: vars.logRetentionDays,
+        bitgetBaseUrl: vars.bitgetBaseUrl,
+        reservedConcurrency: -1,
+        ...options.archive,
+        accountId: account.accountId,
+        bucket,
+        bitgetSecretArn: secretArn,
+        stateMachineArn: machine.arn,
+        executionsArn: machineArns.executions,
+      });
+      new TerraformOutput(this, 'archive_glue_table', {
+        value: `${archive.database.name}.${archive.table.name}`,
+      });
+    }
 
     const alarms = new Alarms(this, 'alarms', {
       namePrefix: prefix,

@@ -67,6 +67,8 @@ export interface ExtractionStackOptions {
   schedule: ScheduleOptions;
   /** CloudWatch alarms notify an SNS topic; `email` is subscribed to it. */
   alarms: { email?: string };
+  /** The archive: a schedule running a sync every N hours, and the Glue table over it (constructs/ArchiveSync.ts). */
+  archive?: { everyHours: number };
   /** Days Secrets Manager keeps a deleted secret recoverable (0 = delete at once, 7..30 otherwise). */
   secretRecoveryWindowDays: number;
   backend: BackendChoice;
@@ -137,6 +139,7 @@ export function resolveStackOptions(
     },
     schedule: { expression: '', request: {}, ...overrides.schedule },
     alarms: { ...overrides.alarms },
+    ...(overrides.archive ? { archive: overrides.archive } : {}),
     secretRecoveryWindowDays: overrides.secretRecoveryWindowDays ?? 7,
     backend: overrides.backend ?? selectBackend({}, defaultLocalStatePath(stackName)),
     bundling: { minify: true, sourcemap: true, externalAwsSdk: false, ...overrides.bundling },
@@ -230,6 +233,7 @@ const envSchema = z.object({
   AWS_DEFAULT_REGION: z.string().optional(),
   INFRA_ENABLE_API: flag.optional(),
   INFRA_SCHEDULE_REQUEST: z.string().optional(),
+  INFRA_ARCHIVE_SYNC_HOURS: z.coerce.number().int().positive().optional(),
   INFRA_EXTERNAL_AWS_SDK: flag.optional(),
 });
 
@@ -295,6 +299,7 @@ export function stackOptionsFromEnv(
       projectRoot,
       ...(region ? { region } : {}),
       ...(e.INFRA_NAME_PREFIX ? { namePrefix: e.INFRA_NAME_PREFIX } : {}),
+      ...(e.INFRA_ARCHIVE_SYNC_HOURS ? { archive: { everyHours: e.INFRA_ARCHIVE_SYNC_HOURS } } : {}),
       api: { enabled: e.INFRA_ENABLE_API ?? false },
       schedule: { request: scheduleRequest },
       bundling: {

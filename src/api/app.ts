@@ -21,6 +21,7 @@ import {
 import { hostGuard, postGuard } from './requestGuards';
 import { ResultImporter } from './resultImporter';
 import { RunningExecutionsCap } from './runningCap';
+import { archiveRoutes } from './routes/archive';
 import { metaRoutes } from './routes/meta';
 import { ordersRoutes } from './routes/orders';
 import { ultraRoutes } from './routes/ultra';
@@ -134,6 +135,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ultraRoutes(scope, ctx);
     ordersRoutes(scope, ctx);
     metaRoutes(scope, ctx);
+    archiveRoutes(scope, ctx);
   });
   app.addHook('onClose', async () => ctx.importer.drain());
   return app;

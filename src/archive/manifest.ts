@@ -31,7 +31,12 @@ export const gapSchema = z.object({
 });
 export type Gap = z.infer<typeof gapSchema>;
 
-export const openRefSchema = z.object({ stream: z.string(), key: z.string(), cTime: ms });
+export const openRefSchema = z.object({
+  stream: z.string(),
+  key: z.string(),
+  cTime: ms,
+  symbol: z.string().optional(),
+});
 export type OpenRef = z.infer<typeof openRefSchema>;
 
 export const datasetStateSchema = z.object({

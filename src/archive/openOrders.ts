@@ -113,3 +113,38 @@ export async function fetchOpenOrders(
   }
   return out;
 }
+
+/**
+ * Spot plan orders last seen open whose symbol Bitget no longer lists (a delisting cancels them): the run asks
+ * spot plan history only for listed (or rediscovered) symbols, so their final state is asked for here, per
+ * symbol, from the oldest one's creation time.
+ */
+export async function fetchUnlistedPlanOrders(
+  client: Pick<BitgetClient, 'getSpotSymbols' | 'getSpotPlanHistory'>,
+  pending: readonly { symbol: string; cTime: number }[],
+  range: { from: number; to: number },
+): Promise<CanonicalOrder[]> {
+  if (pending.length === 0) return [];
+  const listed = new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()));
+  const since = new Map<string, number>();
+  for (const p of pending) {
+    const symbol = p.symbol.toUpperCase();
+    if (listed.has(symbol)) continue;
+    since.set(symbol, Math.min(since.get(symbol) ?? Infinity, Math.max(p.cTime, range.from)));
+  }
+  const out: CanonicalOrder[] = [];
+  for (const [symbol, startTime] of [...since].sort(([a], [b]) => (a < b ? -1 : 1)))
+    await drain(
+      (idLessThan) =>
+        client.getSpotPlanHistory({
+          symbol,
+          startTime,
+          endTime: range.to,
+          limit: PAGE,
+          ...(idLessThan ? { idLessThan } : {}),
+        }),
+      { endpoint: 'spotPlanHistory' },
+      out,
+    );
+  return out;
+}

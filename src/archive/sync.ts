@@ -28,7 +28,9 @@ import { ORDERS, monthOf } from './dataset';
 import type { DatasetState, Gap, Manifest, PartitionEntry, Span } from './manifest';
 import { KEEP_SYNCS, emptyDatasetState, emptyManifest } from './manifest';
 import { mergeRecords } from './merge';
-import { fetchOpenOrders } from './openOrders';
+import { fetchOpenOrders, fetchUnlistedPlanOrders } from './openOrders';
+import type { Database } from '../db/connection';
+import { importArchive } from '../db/archiveOrders';
 
 export interface SyncDeps {
   store: RunStore;
@@ -37,6 +39,8 @@ export interface SyncDeps {
   engine: ExecutionEngine & { wait?(executionArn: string): Promise<ExecutionDescription> };
   pollMs?: number;
   beforeWrite?: BeforeWrite;
+  /** When given, the database is brought up to the archive after the manifest is written (one row per order). */
+  database?: Database;
   log?: (line: string) => void;
   runId?: () => string;
 }
@@ -66,6 +70,8 @@ export interface SyncReport {
   requests: number;
   nothingNew: boolean;
   generation: number;
+  /** Rows the database import inserted and updated (null without a database). */
+  database: { inserted: number; updated: number; partitions: number } | null;
 }
 
 export class SyncIncompleteError extends Error {
@@ -156,10 +162,12 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   };
   let month: string | null = null;
   let batch: CanonicalOrder[] = [];
+  const seenPlans = new Set<string>();
   for await (const line of deps.store.readLines(resultKeys(runId).ordersJsonl)) {
     if (line === '') continue;
     const order = ORDERS.parse(line);
     fetched += 1;
+    if (order.market === 'spot' && order.kind === 'plan') seenPlans.add(ORDERS.key(order));
     const m = monthOf(ORDERS.time(order));
     if (m !== month) {
       if (month !== null) await mergeMonth(month, [...batch, ...(openByMonth.get(month) ?? [])]);
@@ -176,7 +184,32 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   for (const [m, orders] of [...openByMonth].sort(([a], [b]) => (a < b ? -1 : 1)))
     await mergeMonth(m, orders);
 
-  const openRefs = open.map((o) => ({ stream: ORDERS.stream(o), key: ORDERS.key(o), cTime: o.cTime }));
+  // Spot plan orders last seen open that neither the run nor the open-order endpoints returned: when Bitget no
+  // longer lists their symbol, the run did not ask it, so their final state is asked for by symbol.
+  const openKeys = new Set(open.map((o) => ORDERS.key(o)));
+  const unresolved = state.open.flatMap((o) =>
+    o.stream === 'spot/plan' &&
+    streams.includes(o.stream) &&
+    o.symbol &&
+    !seenPlans.has(o.key) &&
+    !openKeys.has(o.key)
+      ? [{ symbol: o.symbol, cTime: o.cTime }]
+      : [],
+  );
+  const beforeFollowUp = sumRequests(client);
+  const followUp = await fetchUnlistedPlanOrders(client, unresolved, { from: served.from, to: until });
+  const followUpRequests = sumRequests(client) - beforeFollowUp;
+  for (const [m, orders] of [...groupByMonth(followUp)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    fetched += orders.length;
+    await mergeMonth(m, orders);
+  }
+
+  const openRefs = open.map((o) => ({
+    stream: ORDERS.stream(o),
+    key: ORDERS.key(o),
+    cTime: o.cTime,
+    ...(o.market === 'spot' && o.kind === 'plan' ? { symbol: o.symbol } : {}),
+  }));
   const gaps = newGaps(state, streams, served, until);
   const stale = staleOpen(state, streams, served, openRefs);
   const nextState: DatasetState = {
@@ -185,7 +218,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     gaps: [...state.gaps, ...gaps],
     open: nextOpenRefs(state, streams, openRefs),
   };
-  const requests = ownRequests + summary.requests;
+  const requests = ownRequests + summary.requests + followUpRequests;
   const next: Manifest = {
     ...manifest,
     generation,
@@ -195,6 +228,11 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   };
   await archive.writeManifest(next);
   await archive.collectGarbage(next);
+  const database = deps.database
+    ? await importArchive(deps.database, archive, next, () =>
+        deps.beforeWrite?.('database', 'archive_orders'),
+      )
+    : null;
   for (const gap of gaps)
     log(`sync: gap in ${gap.stream} from ${iso(gap.from)} to ${iso(gap.to)}: Bitget no longer serves it`);
   const records = nextState.partitions.reduce((n, p) => n + p.records, 0);
@@ -215,6 +253,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     requests,
     nothingNew: added + updated === 0,
     generation,
+    database,
   };
 }
 

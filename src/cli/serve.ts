@@ -1,3 +1,4 @@
+import { runSync } from '../archive';
 import { Command } from 'commander';
 import {
   startApiServer,
@@ -92,6 +93,8 @@ export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortS
       s3: stack.store.s3,
       bucket: stack.store.bucket,
       symbols: bitgetSymbolSource(stack.client),
+      sync: (o) =>
+        runSync({ store: stack.store, client: stack.client, engine: stack.engine, database: db }, o),
       ...(apiKey ? { apiKey } : {}),
       ...(maxRunning !== undefined ? { maxRunningExecutions: Number(maxRunning) } : {}),
       logger: true,

@@ -1,15 +1,20 @@
 /**
  * `sync [--base-url URL] [--data-dir DIR] [--datasets orders] [--markets …] [--kinds …]`: merges what the exchange
- * serves into the account's archive in DIR's local bucket. Progress on stderr; one JSON line (the sync's report)
- * on stdout; exit 0 only when the sync is complete.
+ * serves into the account's archive in DIR's local bucket (and the DATABASE_URL database, when set). Progress on
+ * stderr; one JSON line (the sync's report) on stdout; exit 0 only when the sync is complete. One sync at a time
+ * per data directory (a lock file).
  */
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { Command } from 'commander';
 import type { SyncReport } from '../archive';
 import { runSync, SyncIncompleteError } from '../archive';
 import { DEFAULT_BASE_URL } from '../bitget/client';
 import { CredentialsError, loadCredentials } from '../config/credentials';
-import { InvalidRequestError, parseExtractionRequest } from '../core/request';
+import { InvalidRequestError, parseExtractionRequest, type ExtractionRequest } from '../core/request';
+import type { Credentials } from '../config/credentials';
+import { createDatabase } from '../db';
 import { startLocalStack } from '../runtime/localStack';
 import { parseCommand, parseFractionArg, parseIntArg, parseListArg } from './args';
 import type { CliIo } from './extract';
@@ -70,6 +75,31 @@ export async function runSyncCommand(argv: string[], io: CliIo): Promise<number>
   }
   const baseUrl = flags.baseUrl ?? io.env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL;
   io.stderr.write(`sync: ${baseUrl}, archive in ${resolve(flags.dataDir)}\n`);
+  // One sync at a time per data directory: two would both commit the same generation.
+  mkdirSync(flags.dataDir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lock(flags.dataDir, { retries: 0, lockfilePath: resolve(flags.dataDir, 'sync.lock') });
+  } catch {
+    io.stderr.write(
+      `sync: another sync is running on ${resolve(flags.dataDir)}; try again when it is done\n`,
+    );
+    return 1;
+  }
+  try {
+    return await syncWithStack(flags, baseUrl, credentials, request, io);
+  } finally {
+    await release();
+  }
+}
+
+async function syncWithStack(
+  flags: SyncFlags,
+  baseUrl: string,
+  credentials: Credentials,
+  request: ExtractionRequest,
+  io: CliIo,
+): Promise<number> {
   const progress = new ProgressReporter(io.stderr);
   const stack = await startLocalStack({
     dataDir: flags.dataDir,
@@ -79,12 +109,21 @@ export async function runSyncCommand(argv: string[], io: CliIo): Promise<number>
     ...(flags.rateMargin ? { client: { rateLimits: { margin: flags.rateMargin } } } : {}),
     onProgress: progress.update,
   });
+  // DATABASE_URL (as for serve): the database is brought up to the archive after the manifest is written.
+  const databaseUrl = io.env['DATABASE_URL']?.trim();
+  const database = databaseUrl
+    ? await createDatabase(databaseUrl).catch(async (err: unknown) => {
+        await stack.close();
+        throw err;
+      })
+    : undefined;
   try {
     const report = await runSync(
       {
         store: stack.store,
         client: stack.client,
         engine: stack.engine,
+        ...(database ? { database } : {}),
         log: (line) => io.stderr.write(`${line}\n`),
       },
       { markets: request.markets, kinds: request.kinds },
@@ -102,7 +141,7 @@ export async function runSyncCommand(argv: string[], io: CliIo): Promise<number>
     );
     return 1;
   } finally {
-    await stack.close();
+    await Promise.allSettled([stack.close(), database?.close()]);
   }
 }
 

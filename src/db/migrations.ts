@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from './kyselyMigration';
 import type { DatabaseKind } from './connection';
+import { archiveMigration } from './archiveSchema';
 
 /**
  * The schema as in-code migrations (no files to ship with a Lambda bundle). Column types are chosen to
@@ -15,6 +16,7 @@ export class InCodeMigrationProvider implements MigrationProvider {
       '0001_initial': initialMigration(this.kind),
       '0002_orders_side_reduce_only_nullable': nullableSideMigration(this.kind),
       '0003_stored_at_and_import_start': storedAtMigration(),
+      '0004_archive': archiveMigration(this.kind),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { ArchiveTables } from './archiveSchema';
 
 /** Import state of one execution's result in the database. */
 export const IMPORT_STATUSES = ['pending', 'importing', 'imported', 'failed'] as const;
@@ -83,7 +84,7 @@ export interface ProcessingLogsTable {
   created_at: number;
 }
 
-export interface Tables {
+export interface Tables extends ArchiveTables {
   execution_results: ExecutionResultsTable;
   orders: OrdersTable;
   processing_logs: ProcessingLogsTable;

@@ -196,6 +196,9 @@ describe.each(DATABASE_KINDS)('the API on %s', (_kind, open) => {
         'POST /extract-single-symbol/{symbol}',
         'POST /orders',
         'POST /orders/{executionArn}/save-from-url',
+        'GET /archive/orders',
+        'GET /archive/status',
+        'POST /sync',
       ].sort(),
     );
     for (const [, description] of routes) expect(description).toEqual(expect.any(String));

@@ -6,6 +6,7 @@ import type { BeforeWrite, Manifest, SyncReport } from '../../src/archive';
 import { ORDERS, openArchive, readRecords, runSync } from '../../src/archive';
 import { ENDPOINTS, type EndpointId } from '../../src/bitget/endpoints';
 import type { CanonicalOrder } from '../../src/core/order';
+import type { Database } from '../../src/db';
 import { startLocalStack, type LocalStack } from '../../src/runtime/localStack';
 import { startSimulator, type Simulator, type SimulatorOptions, type TruthRecord } from '../../src/sim';
 
@@ -25,7 +26,7 @@ export interface ArchiveEnv {
   close(): Promise<void>;
 }
 
-export async function archiveEnv(options: SimulatorOptions): Promise<ArchiveEnv> {
+export async function archiveEnv(options: SimulatorOptions, database?: Database): Promise<ArchiveEnv> {
   const sim = await startSimulator({
     symbols: 4,
     ...options,
@@ -42,7 +43,12 @@ export async function archiveEnv(options: SimulatorOptions): Promise<ArchiveEnv>
     retryIntervalMs: 10,
     client: { rateLimits: { ratePerSecond: FAST, ipPerMinute: 1e9 } },
   });
-  const deps = { store: stack.store, client: stack.client, engine: stack.engine };
+  const deps = {
+    store: stack.store,
+    client: stack.client,
+    engine: stack.engine,
+    ...(database ? { database } : {}),
+  };
   return {
     sim,
     stack,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { CSV_COLUMNS } from '../../src/archive/exportFormats';
+import { lock } from 'proper-lockfile';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/extract';
 import { startSimulator, type Simulator, type TruthRecord } from '../../src/sim';
@@ -145,6 +146,17 @@ describe('the archive commands: sync, archive status, export', () => {
     expect(text).toBe(expected);
     expect(text.split('\n')[0]).toContain('cTime,cTimeIso,uTime,uTimeIso');
     expect(text).toContain(`,${slice[0]!.cTime},${new Date(slice[0]!.cTime).toISOString()},`);
+  });
+
+  it('refuses a second sync on the same data directory while one runs, exit 1', async () => {
+    const release = await lock(dir, { retries: 0, lockfilePath: join(dir, 'sync.lock') });
+    try {
+      const r = await run(['sync', '--data-dir', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/another sync is running/);
+    } finally {
+      await release();
+    }
   });
 
   it('refuses a data set that is not archived and an unknown format, naming them', async () => {

@@ -1,0 +1,152 @@
+import * as path from 'node:path';
+import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { Construct } from 'constructs';
+import type { BundlingOptions } from '../config';
+import type { FunctionSettings } from '../functions';
+import { RESULTS_PREFIX } from '../functions';
+import { allow, assumeRolePolicy, policyDocument, s3PrefixAccess, toJson } from '../iam';
+import { NodejsFunction } from './NodejsFunction';
+
+/** The archive's prefix in the bucket: no lifecycle rule expires it (RunBucket expires `runs/` only). */
+export const ARCHIVE_PREFIX = 'archive/';
+
+export const ARCHIVE_SYNC_SETTINGS: FunctionSettings = { memoryMb: 1024, timeoutSeconds: 900 };
+
+export interface ArchiveSyncOptions {
+  namePrefix: string;
+  region: string;
+  accountId: string;
+  projectRoot: string;
+  bucket: S3Bucket;
+  bitgetSecretArn: string;
+  bitgetBaseUrl: string;
+  stateMachineArn: string;
+  /** ARN pattern of the machine's executions (DescribeExecution). */
+  executionsArn: string;
+  everyHours: number;
+  /** The stack's variables as Terraform expressions (infra/variables.ts). */
+  architecture: string;
+  logRetentionDays: number;
+  reservedConcurrency: number;
+  bundling: BundlingOptions;
+  settings?: FunctionSettings;
+}
+
+/**
+ * The archive on AWS: the `archive-sync` Lambda (one sync through the deployed state machine, src/handlers/
+ * archiveSync.ts), an EventBridge Scheduler schedule invoking it every N hours, and a Glue table over the
+ * archive's order partitions so that an archive too large for one machine is queried with Athena
+ * (`WHERE uid = '…'`, partitions projected from the key layout `archive/<uid>/orders/<yyyy>/`).
+ */
+export class ArchiveSync extends Construct {
+  readonly fn: NodejsFunction;
+  readonly schedule: SchedulerSchedule;
+  readonly database: GlueCatalogDatabase;
+  readonly table: GlueCatalogTable;
+
+  constructor(scope: Construct, id: string, options: ArchiveSyncOptions) {
+    super(scope, id);
+    const { bucket } = options;
+    this.fn = new NodejsFunction(this, 'archive-sync', {
+      functionName: `${options.namePrefix}-archive-sync`,
+      region: options.region,
+      description: 'bitget-orders archive-sync: merges what Bitget serves into the account archive',
+      entry: path.join(options.projectRoot, 'functions', 'archive-sync', 'index.ts'),
+      projectRoot: options.projectRoot,
+      memoryMb: (options.settings ?? ARCHIVE_SYNC_SETTINGS).memoryMb,
+      timeoutSeconds: (options.settings ?? ARCHIVE_SYNC_SETTINGS).timeoutSeconds,
+      reservedConcurrency: options.reservedConcurrency,
+      architecture: options.architecture,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        BITGET_BASE_URL: options.bitgetBaseUrl,
+        BUCKET_NAME: bucket.bucket,
+        BITGET_SECRET_ARN: options.bitgetSecretArn,
+        STATE_MACHINE_ARN: options.stateMachineArn,
+      },
+      logRetentionDays: options.logRetentionDays,
+      bundling: options.bundling,
+      statements: [
+        ...s3PrefixAccess('Archive', bucket.arn, [ARCHIVE_PREFIX], ['read', 'write', 'delete']),
+        ...s3PrefixAccess('RunResults', bucket.arn, [RESULTS_PREFIX], ['read']),
+        allow('ReadBitgetCredentials', ['secretsmanager:GetSecretValue'], [options.bitgetSecretArn]),
+        allow('StartExtraction', ['states:StartExecution'], [options.stateMachineArn]),
+        allow('DescribeExtractions', ['states:DescribeExecution'], [options.executionsArn]),
+      ],
+    });
+
+    const role = new IamRole(this, 'schedule-role', {
+      name: `${options.namePrefix}-archive-sync-schedule-${options.region}`,
+      description: 'EventBridge Scheduler: invokes the archive-sync function',
+      assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', options.accountId),
+    });
+    new IamRolePolicy(this, 'schedule-policy', {
+      name: 'least-privilege',
+      role: role.id,
+      policy: toJson(
+        policyDocument([allow('InvokeSync', ['lambda:InvokeFunction'], [this.fn.function.arn])]),
+      ),
+    });
+    this.schedule = new SchedulerSchedule(this, 'schedule', {
+      name: `${options.namePrefix}-archive-sync`,
+      description: `Syncs the archive every ${options.everyHours} hour(s)`,
+      scheduleExpression: `rate(${options.everyHours} ${options.everyHours === 1 ? 'hour' : 'hours'})`,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.fn.function.arn,
+        roleArn: role.arn,
+        input: '{}',
+        // A sync that failed leaves the archive as it was: the next one completes it, so no retry storm.
+        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600 },
+      },
+    });
+
+    this.database = new GlueCatalogDatabase(this, 'glue-database', {
+      name: `${options.namePrefix.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_archive`,
+      description: 'bitget-orders archive (one table per data set)',
+    });
+    const location = `s3://${bucket.bucket}/${ARCHIVE_PREFIX}`;
+    this.table = new GlueCatalogTable(this, 'glue-orders', {
+      databaseName: this.database.name,
+      name: 'orders',
+      description: 'Archived orders: one canonical record per market and orderId, latest version',
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        classification: 'json',
+        'projection.enabled': 'true',
+        'projection.uid.type': 'injected',
+        'projection.year.type': 'integer',
+        'projection.year.range': '2017,2100',
+        'storage.location.template': `${location}\${uid}/orders/\${year}/`,
+      },
+      partitionKeys: [
+        { name: 'uid', type: 'string' },
+        { name: 'year', type: 'int' },
+      ],
+      storageDescriptor: {
+        location,
+        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+        serDeInfo: {
+          serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+          parameters: { 'ignore.malformed.json': 'false', 'case.insensitive': 'false' },
+        },
+        columns: [
+          ...['orderId', 'clientOid', 'market', 'kind', 'symbol', 'side', 'orderType', 'status'].map(text),
+          ...['price', 'size', 'priceAvg', 'baseVolume', 'quoteVolume', 'fee', 'feeCoin'].map(text),
+          ...['leverage', 'marginMode', 'posSide', 'tradeSide'].map(text),
+          { name: 'reduceOnly', type: 'boolean' },
+          { name: 'cTime', type: 'bigint' },
+          { name: 'uTime', type: 'bigint' },
+        ],
+      },
+    });
+  }
+}
+
+const text = (name: string) => ({ name, type: 'string' });

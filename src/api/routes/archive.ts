@@ -1,0 +1,158 @@
+/**
+ * The archive's endpoints: `GET /archive/orders` (filters market, kind, symbol, status, since, until; keyset
+ * pagination with `after`), `GET /archive/status` (coverage and gaps from the bucket's manifest, rows in the
+ * database) and `POST /sync` (runs one sync, when the deployment gives the API a sync runner).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { SyncOptions, SyncReport } from '../../archive';
+import { ArchiveNotFoundError, archiveStatus, openArchive } from '../../archive';
+import { KINDS, MARKETS, type Kind, type Market } from '../../core/order';
+import {
+  countArchiveOrders,
+  InvalidArchiveQueryError,
+  listArchiveOrders,
+  MAX_ARCHIVE_PAGE,
+} from '../../db/archiveOrders';
+import { RunStore } from '../../storage/runStore';
+import type { ApiContext } from '../context';
+import { ApiError, BadRequestError, ConflictError, NotFoundError } from '../errors';
+
+declare module '../deps' {
+  interface ApiDeps {
+    /** Runs one sync of the deployment's account into its archive (and the database); absent: POST /sync answers 501. */
+    sync?: (options: SyncOptions) => Promise<SyncReport>;
+  }
+}
+
+const uidSchema = { type: 'string', pattern: '^[0-9]{1,20}$' } as const;
+const msSchema = { type: 'integer', minimum: 0, maximum: 9_999_999_999_999 } as const;
+
+const listSchema = {
+  tags: ['archive'],
+  summary: 'The archived orders of an account, sorted by (cTime, orderId), one per market and orderId',
+  description:
+    'Filters: market, kind, symbol, status, since (cTime ≥, epoch ms), until (cTime <). Keyset pagination: pass the `next` of a page as `after`. `uid` is needed only when several accounts are archived.',
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      uid: uidSchema,
+      market: { type: 'string', enum: [...MARKETS] },
+      kind: { type: 'string', enum: [...KINDS] },
+      symbol: { type: 'string', pattern: '^[A-Za-z0-9_]{2,40}$' },
+      status: { type: 'string', pattern: '^[a-z_]{1,32}$' },
+      since: msSchema,
+      until: msSchema,
+      after: { type: 'string', maxLength: 200 },
+      limit: { type: 'integer', minimum: 1, maximum: MAX_ARCHIVE_PAGE, default: 100 },
+    },
+  },
+} as const;
+
+const statusSchema = {
+  tags: ['archive'],
+  summary: 'Coverage per data set and stream, gaps, last sync, and the rows the database holds',
+  description:
+    '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}}, lastSync, database: {rows}}`, from the manifest in the bucket.',
+  querystring: { type: 'object', additionalProperties: false, properties: { uid: uidSchema } },
+} as const;
+
+const syncSchema = {
+  tags: ['archive'],
+  summary: "Runs one sync of the account's archive (waits for it)",
+  description:
+    'Fetches what the exchange serves that the archive does not hold in its latest state, merges it into the archive and the database, and answers the report. 409 while a sync runs; 501 where the deployment gives the API no sync runner.',
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      markets: {
+        type: 'array',
+        items: { type: 'string', enum: [...MARKETS] },
+        minItems: 1,
+        uniqueItems: true,
+      },
+      kinds: { type: 'array', items: { type: 'string', enum: [...KINDS] }, minItems: 1, uniqueItems: true },
+    },
+  },
+} as const;
+
+interface ListQuery {
+  uid?: string;
+  market?: Market;
+  kind?: Kind;
+  symbol?: string;
+  status?: string;
+  since?: number;
+  until?: number;
+  after?: string;
+  limit: number;
+}
+
+class NotImplementedError extends ApiError {
+  override readonly name = 'NotImplementedError';
+  constructor(message: string) {
+    super(501, message);
+  }
+}
+
+export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { db } = ctx.deps;
+  const store = new RunStore(ctx.deps.s3, ctx.deps.bucket);
+  let syncing = false;
+
+  /** The account asked for, or the only one archived. */
+  const accountOf = async (uid: string | undefined): Promise<string> => {
+    if (uid) return uid;
+    const rows = await db.db.selectFrom('archive_orders').select('uid').distinct().limit(2).execute();
+    if (rows.length === 1) return rows[0]!.uid;
+    throw new BadRequestError(
+      rows.length === 0
+        ? 'querystring/uid: no account is archived yet'
+        : 'querystring/uid is required: several accounts are archived',
+      'querystring/uid',
+    );
+  };
+
+  app.get<{ Querystring: ListQuery }>('/archive/orders', { schema: listSchema }, async (request) => {
+    const q = request.query;
+    if (q.since !== undefined && q.until !== undefined && q.since >= q.until)
+      throw new BadRequestError('querystring/since must be before until', 'querystring/since');
+    try {
+      return await listArchiveOrders(db, { ...q, uid: await accountOf(q.uid) });
+    } catch (error) {
+      if (error instanceof InvalidArchiveQueryError)
+        throw new BadRequestError(`querystring/${error.message}`, 'querystring/after');
+      throw error;
+    }
+  });
+
+  app.get<{ Querystring: { uid?: string } }>('/archive/status', { schema: statusSchema }, async (request) => {
+    try {
+      const { manifest } = await openArchive(store, request.query.uid);
+      return { ...archiveStatus(manifest), database: { rows: await countArchiveOrders(db, manifest.uid) } };
+    } catch (error) {
+      if (error instanceof ArchiveNotFoundError) throw new NotFoundError(error.message);
+      throw error;
+    }
+  });
+
+  app.post<{ Body: { markets?: Market[]; kinds?: Kind[] } | undefined }>(
+    '/sync',
+    { schema: syncSchema },
+    async (request) => {
+      const run = ctx.deps.sync;
+      if (!run) throw new NotImplementedError('this deployment does not run syncs from the API (POST /sync)');
+      if (syncing) throw new ConflictError('a sync is already running');
+      syncing = true;
+      try {
+        return await run({
+          ...(request.body?.markets ? { markets: request.body.markets } : {}),
+          ...(request.body?.kinds ? { kinds: request.body.kinds } : {}),
+        });
+      } finally {
+        syncing = false;
+      }
+    },
+  );
+}
