@@ -42,7 +42,7 @@ function toRow(uid: string, o: CanonicalOrder): ArchiveOrdersTable {
     margin_mode: o.marginMode,
     pos_side: o.posSide,
     trade_side: o.tradeSide,
-    reduce_only: o.reduceOnly ? 1 : 0,
+    reduce_only: o.reduceOnly === null ? null : o.reduceOnly ? 1 : 0,
     c_time: o.cTime,
     u_time: o.uTime,
     raw: JSON.stringify(o.raw),
