@@ -16,6 +16,7 @@ import {
   startLocalS3Process,
 } from '../storage';
 import type { LocalS3 } from '../storage';
+import { localTelemetry } from '../observability/local';
 import { buildExtractionStateMachine, TASK_STATES } from '../../statemachine';
 import type { TaskLambdaName } from '../../statemachine';
 
@@ -40,6 +41,8 @@ export interface LocalStack {
   store: RunStore;
   client: BitgetClient;
   engine: LocalEngine;
+  /** The JSON-lines log the stages write (`<dataDir>/logs/bitget-orders.log`). */
+  logFile: string;
   close(): Promise<void>;
 }
 
@@ -72,11 +75,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const settings = { ...DEFAULT_EXTRACTION_SETTINGS, ...options.settings };
   const budget = options.invocationBudgetMs ?? 10 * 60 * 1000;
+  const { apiKey, secretKey, passphrase } = options.credentials;
+  const telemetry = localTelemetry({ dataDir: options.dataDir, secrets: [apiKey, secretKey, passphrase] });
   const handlers = createStageHandlers(
     {
       store,
       exchange: bitgetExchange(client),
       settings,
+      log: telemetry.log,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     },
     () => Date.now() + budget,
@@ -92,5 +98,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       : {}),
   });
-  return { s3, store, client, engine, close: () => s3.close() };
+  const close = async () => {
+    telemetry.close();
+    await s3.close();
+  };
+  return { s3, store, client, engine, logFile: telemetry.path, close };
 }
