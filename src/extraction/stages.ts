@@ -11,8 +11,9 @@ import { newCursor, newLane, planRun, wantsSpotPlanDiscovery } from './plan';
 import type { PlanSettings } from './plan';
 import type { LaneState, RunPlan, SymbolPlan } from './state';
 import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './state';
-import type { LaneReport, LaneStop, LogPort, MetricsPort } from './telemetry';
-import { NO_METRICS, SILENT_LOG, describeError } from './telemetry';
+import { laneCounters, laneReport } from './laneReport';
+import type { LaneStop, LogPort, MetricsPort } from './telemetry';
+import { NO_METRICS, SILENT_LOG } from './telemetry';
 
 export interface ExtractionSettings {
   /** Seconds of request latency each lane keeps in flight: in-flight = ceil(rate × this). */
@@ -202,57 +203,6 @@ async function workLane(
   const broken = worked.cursors.some((c) => c.broken);
   report(worked.done ? (broken ? 'circuit_open' : 'done') : 'deadline');
   return worked;
-}
-
-interface LaneCounters {
-  pages: number;
-  orders: number;
-  requests: number;
-  retries: number;
-  http429: number;
-  broken: Set<string>;
-}
-
-function laneCounters(lane: LaneState, executionName?: string): LaneCounters {
-  // A new execution reopens the broken cursors: a circuit that opens again is counted again.
-  const reopens = executionName !== undefined && lane.executionName !== executionName;
-  return {
-    pages: lane.cursors.reduce((n, c) => n + c.pages, 0),
-    orders: lane.ordersFetched,
-    requests: lane.requests,
-    retries: lane.retries,
-    http429: lane.http429,
-    broken: new Set(reopens ? [] : lane.cursors.filter((c) => c.broken).map((c) => c.id)),
-  };
-}
-
-function laneReport(
-  lane: LaneState,
-  before: LaneCounters,
-  base: Pick<LaneReport, 'runId' | 'laneId' | 'endpoint' | 'stop' | 'ms'>,
-  executionName: string | undefined,
-  err: unknown,
-): LaneReport {
-  const after = laneCounters(lane);
-  const count = (p: (c: LaneState['cursors'][number]) => boolean) => lane.cursors.filter(p).length;
-  return {
-    ...base,
-    ...(executionName ? { executionName } : {}),
-    pages: after.pages - before.pages,
-    orders: after.orders - before.orders,
-    requests: after.requests - before.requests,
-    retries: after.retries - before.retries,
-    http429: after.http429 - before.http429,
-    cursors: {
-      open: count((c) => !c.done && !c.broken && !c.skipped),
-      finished: count((c) => c.done && !c.broken),
-      broken: count((c) => c.broken !== undefined),
-      skipped: count((c) => c.skipped !== undefined),
-    },
-    circuitsOpened: [...after.broken].filter((id) => !before.broken.has(id)).length,
-    total: { orders: lane.ordersFetched, requests: lane.requests, invocations: lane.invocations },
-    ...(err !== undefined ? { error: describeError(err) } : {}),
-  };
 }
 
 /** symbol-processor: works one lane until done or the deadline; the state machine loops it until done. */
