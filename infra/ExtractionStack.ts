@@ -29,6 +29,7 @@ import type { FunctionName, TaskFunctionName } from './functions';
 import { allow, s3PrefixAccess } from './iam';
 import type { PolicyStatement } from './iam';
 import { StackVariables } from './variables';
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../src/observability/metricNames';
 
 /** Environment variable names the handlers read (documented in docs/DEPLOY.md). No secret values, ever. */
 export const ENV = {
@@ -41,6 +42,8 @@ export const ENV = {
   stateMachineArn: 'STATE_MACHINE_ARN',
   baseUrl: 'BITGET_BASE_URL',
   nodeOptions: 'NODE_OPTIONS',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
 /** Terraform output names for a function (`symbol-processor` → `symbol_processor_function_arn`). */
@@ -142,6 +145,10 @@ export class ExtractionStack extends TerraformStack {
       return {
         [ENV.nodeOptions]: '--enable-source-maps',
         [ENV.baseUrl]: vars.bitgetBaseUrl,
+        // Powertools (src/observability/lambda.ts): the `service` of every log line and metric, and the metrics'
+        // namespace, which the alarms watch.
+        [ENV.serviceName]: prefix,
+        [ENV.metricsNamespace]: METRICS_NAMESPACE,
         ...(access.bucket.length > 0
           ? {
               [ENV.bucket]: bucket.bucket,
@@ -272,6 +279,7 @@ export class ExtractionStack extends TerraformStack {
       functionNames: Object.fromEntries(enabled.map((n) => [n, `${prefix}-${n}`])),
       email: vars.alarmEmail,
       subscribeEmail: vars.hcl.alarmEmailSet,
+      metrics: { namespace: METRICS_NAMESPACE, service: prefix },
     });
 
     new TerraformOutput(this, 'bucket_name', { value: bucket.bucket });

@@ -19,6 +19,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Testing } from 'cdktf';
 import { DEFAULT_FUNCTION_SETTINGS, FUNCTION_NAMES, TASK_FUNCTION_NAMES } from './functions';
 import { ENV, functionOutputName } from './ExtractionStack';
+import { HTTP_429_ALARM_THRESHOLD } from './constructs/Alarms';
+import { DEFAULT_METRICS_NAMESPACE, LANE_ENDPOINTS, LANE_METRICS } from '../src/observability/metricNames';
 import { blankVolatile, logicalId, resourceNamed, resourcesOf, synthStack } from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
 
@@ -220,7 +222,7 @@ describe('Stack: ExtractionStack', () => {
         const fn = resourceNamed(full.tf, 'aws_lambda_function', `${name}_function`);
         const logGroupId = logicalId(full.tf, 'aws_cloudwatch_log_group', `${name}_logs`);
         expect(fn.logging_config).toEqual({
-          log_format: 'Text',
+          log_format: 'JSON',
           log_group: `\${aws_cloudwatch_log_group.${logGroupId}.name}`,
         });
       }
@@ -239,6 +241,8 @@ describe('Stack: ExtractionStack', () => {
         const env = envOf(name);
         expect(env[ENV.nodeOptions]).toBe('--enable-source-maps');
         expect(env[ENV.baseUrl]).toBe('${var.bitget_base_url}');
+        expect(env[ENV.serviceName]).toBe('bitget-orders');
+        expect(env[ENV.metricsNamespace]).toBe(DEFAULT_METRICS_NAMESPACE);
         expect(Object.keys(env).some((k) => /KEY|PASSPHRASE|SECRET(?!_ARN)/.test(k))).toBe(false);
       }
       expect(envOf('coordinator')[ENV.stateMachineArn]).toBe(machine);
@@ -389,6 +393,52 @@ describe('Stack: ExtractionStack', () => {
         endpoint: '${var.alarm_email}',
       });
       expect(full.tf.variable.alarm_email!.default).toBe('ops@example.com');
+    });
+
+    it('watch the functions’ own metrics (429s, lane failures, open circuits) summed over every endpoint', () => {
+      const topic = `\${aws_sns_topic.${logicalId(full.tf, 'aws_sns_topic', 'alarms')}.arn}`;
+      const alarms = Object.values(resourcesOf(full.tf, 'aws_cloudwatch_metric_alarm'));
+      const expected = {
+        'bitget-orders-bitget-429s': [LANE_METRICS.http429, HTTP_429_ALARM_THRESHOLD],
+        'bitget-orders-lane-failures': [LANE_METRICS.laneFailures, 1],
+        'bitget-orders-circuits-opened': [LANE_METRICS.circuitsOpened, 1],
+      } as const;
+      for (const [alarmName, [metric, threshold]] of Object.entries(expected)) {
+        const alarm = alarms.find((a) => a.alarm_name === alarmName) as
+          | {
+              threshold: number;
+              alarm_actions: string[];
+              metric_query: {
+                id: string;
+                expression?: string;
+                return_data?: boolean;
+                metric?: {
+                  namespace: string;
+                  metric_name: string;
+                  dimensions: Record<string, string>;
+                  stat: string;
+                };
+              }[];
+            }
+          | undefined;
+        expect(alarm).toBeDefined();
+        expect(alarm!.threshold).toBe(threshold);
+        expect(alarm!.alarm_actions).toEqual([topic]);
+        const queries = alarm!.metric_query.filter((q) => q.metric);
+        expect(queries.map((q) => q.metric!.dimensions.endpoint).sort()).toEqual([...LANE_ENDPOINTS].sort());
+        for (const q of queries) {
+          expect(q.metric).toMatchObject({
+            namespace: DEFAULT_METRICS_NAMESPACE,
+            metric_name: metric,
+            stat: 'Sum',
+          });
+          expect(q.metric!.dimensions.service).toBe('bitget-orders');
+        }
+        expect(alarm!.metric_query.find((q) => q.expression)).toMatchObject({
+          expression: 'SUM(METRICS())',
+          return_data: true,
+        });
+      }
     });
 
     it('notify a topic that nobody is subscribed to until alarm_email is set', () => {

@@ -95,7 +95,8 @@ export class NodejsFunction extends Construct {
       timeout: options.timeoutSeconds,
       reservedConcurrentExecutions: options.reservedConcurrency,
       environment: { variables: options.environment },
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // JSON: the Powertools lines (and their embedded metrics) pass as they are, and Lambda's own lines are JSON too.
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       // The policy must exist before the first invocation can write logs or read its inputs.
       dependsOn: [policy],
     });

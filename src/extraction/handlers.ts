@@ -5,6 +5,7 @@ import { writeRunReport } from '../report/writeRunReport';
 import { collectRun } from './collector';
 import type { ExtractionDeps, PlanOutput } from './stages';
 import { planStage, processLaneStage, searchWindowStage, unifySymbolsStage } from './stages';
+import { NO_METRICS, SILENT_LOG, describeError } from './telemetry';
 
 /** The five functions the state machine invokes, as plain async functions of their event. */
 export interface StageHandlers {
@@ -61,12 +62,30 @@ export function createStageHandlers(deps: ExtractionDeps, deadline: () => number
     'symbol-unifier': async (event) => unifySymbolsStage(deps, parse(unifyEvent, event, 'symbol-unifier')),
     'result-collector': async (event) => {
       const e = parse(collectEvent, event, 'result-collector');
-      const output = await collectRun({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) }, e);
+      const log = (deps.log ?? SILENT_LOG).child({ runId: e.runId });
+      const metrics = deps.metrics ?? NO_METRICS;
+      const now = deps.now ?? Date.now;
+      const began = now();
+      let output: RunOutput;
+      try {
+        output = await collectRun({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) }, e);
+      } catch (err) {
+        log.error('run not collected', { error: describeError(err), ms: now() - began });
+        metrics.runCollected({ complete: false, orders: 0 });
+        throw err;
+      }
+      log[output.complete ? 'info' : 'warn']('run collected', {
+        complete: output.complete,
+        orders: output.orders,
+        ...(output.failure ? { failure: output.failure } : {}),
+        ms: now() - began,
+      });
+      metrics.runCollected({ complete: output.complete, orders: output.orders });
       // The result is complete and written before the report is drawn: a report that cannot be drawn is said
       // (the run's log) but never turns a complete result into a failed run.
       if (output.complete)
         await writeRunReport(deps.store, e.runId).catch((err: unknown) =>
-          console.error(`result-collector: run ${e.runId}: report.html not written: ${String(err)}`),
+          log.error('report.html not written', { error: describeError(err) }),
         );
       return output;
     },

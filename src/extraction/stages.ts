@@ -11,6 +11,9 @@ import { newCursor, newLane, planRun, wantsSpotPlanDiscovery } from './plan';
 import type { PlanSettings } from './plan';
 import type { LaneState, RunPlan, SymbolPlan } from './state';
 import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './state';
+import { laneCounters, laneReport } from './laneReport';
+import type { LaneStop, LogPort, MetricsPort } from './telemetry';
+import { NO_METRICS, SILENT_LOG } from './telemetry';
 
 export interface ExtractionSettings {
   /** Seconds of request latency each lane keeps in flight: in-flight = ceil(rate × this). */
@@ -40,6 +43,19 @@ export interface ExtractionDeps {
   onProgress?: (p: LaneProgress) => void;
   /** True once the run is being interrupted (Ctrl-C): lanes start no new request and checkpoint. */
   stopRequested?: () => boolean;
+  /** What each stage did (lane, pages, orders, time, why it stopped); silent when omitted. */
+  log?: LogPort;
+  /** Orders, requests, retries and 429s per endpoint, and lane time; none when omitted. */
+  metrics?: MetricsPort;
+}
+
+/** The stage's logger, with the run's keys on every line. */
+function runLog(deps: ExtractionDeps, keys: { runId: string; laneId?: string; executionName?: string }) {
+  return (deps.log ?? SILENT_LOG).child({
+    runId: keys.runId,
+    ...(keys.laneId ? { laneId: keys.laneId } : {}),
+    ...(keys.executionName ? { executionName: keys.executionName } : {}),
+  });
 }
 
 /** The lane that continues the symbols the searcher found with more than one page. */
@@ -67,9 +83,13 @@ export async function planStage(
       message: 'run id must be 1-80 letters, digits, _ or -',
     });
   }
+  const log = runLog(deps, input);
   const keys = runKeys(input.runId);
   const existing = await deps.store.getJson(keys.plan, runPlanSchema);
-  if (existing) return planOutput(existing);
+  if (existing) {
+    log.info('run plan found: resuming', { lanes: existing.laneIds.length, mode: existing.mode });
+    return planOutput(existing);
+  }
 
   const startedAt = now();
   const spotPlanWanted = wantsSpotPlanDiscovery(input.request);
@@ -91,6 +111,15 @@ export async function planStage(
   plan.stages['plan'] = { startedAt, finishedAt: now() };
   // The plan is written last: its presence means planning finished.
   await deps.store.putJson(keys.plan, plan);
+  log.info('run planned', {
+    mode,
+    laneIds: plan.laneIds,
+    windows: plan.searchWindows.length,
+    needsSymbolSearch: plan.needsSymbolSearch,
+    served: plan.served,
+    notes: plan.notes,
+    ms: now() - startedAt,
+  });
   return planOutput(plan);
 }
 
@@ -133,23 +162,50 @@ async function workLane(
   executionName: string | undefined,
   known?: { plan?: RunPlan; lane?: LaneState },
 ): Promise<LaneState> {
+  const now = deps.now ?? Date.now;
   const plan = known?.plan ?? (await loadPlan(deps.store, runId));
   const lane = known?.lane ?? (await loadLane(deps.store, runId, laneId));
   const endpoint = lane.endpoint as EndpointId;
-  return runLane(
-    {
-      store: deps.store,
-      fetchPage: deps.exchange.fetchPage,
-      settings: laneSettings(deps.settings, endpoint),
-      clientStats: () => deps.exchange.endpointStats(endpoint),
-      targetRate: deps.exchange.rateLimit(endpoint),
-      ...(deps.now ? { now: deps.now } : {}),
-      ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
-      ...(deps.stopRequested ? { stopRequested: deps.stopRequested } : {}),
-    },
-    { runId, laneId, deadline, order: plan.request.order, ...(executionName ? { executionName } : {}) },
-    lane,
-  );
+  // The worker updates `lane` in place, also when it throws: the invocation's figures are the difference.
+  const before = laneCounters(lane, executionName);
+  const began = now();
+  const report = (stop: LaneStop, err?: unknown) => {
+    const r = laneReport(
+      lane,
+      before,
+      { runId, laneId, endpoint, stop, ms: now() - began },
+      executionName,
+      err,
+    );
+    const log = runLog(deps, { runId, laneId, ...(executionName ? { executionName } : {}) });
+    const { runId: _r, laneId: _l, executionName: _e, ...fields } = r;
+    const level = stop === 'fatal' || stop === 'error' ? 'error' : stop === 'circuit_open' ? 'warn' : 'info';
+    log[level]('lane invocation ended', fields);
+    (deps.metrics ?? NO_METRICS).laneInvocation(r);
+  };
+  let worked: LaneState;
+  try {
+    worked = await runLane(
+      {
+        store: deps.store,
+        fetchPage: deps.exchange.fetchPage,
+        settings: laneSettings(deps.settings, endpoint),
+        clientStats: () => deps.exchange.endpointStats(endpoint),
+        targetRate: deps.exchange.rateLimit(endpoint),
+        ...(deps.now ? { now: deps.now } : {}),
+        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+        ...(deps.stopRequested ? { stopRequested: deps.stopRequested } : {}),
+      },
+      { runId, laneId, deadline, order: plan.request.order, ...(executionName ? { executionName } : {}) },
+      lane,
+    );
+  } catch (err) {
+    report(err instanceof ExtractionFatalError ? 'fatal' : 'error', err);
+    throw err;
+  }
+  const broken = worked.cursors.some((c) => c.broken);
+  report(worked.done ? (broken ? 'circuit_open' : 'done') : 'deadline');
+  return worked;
 }
 
 /** symbol-processor: works one lane until done or the deadline; the state machine loops it until done. */
@@ -184,6 +240,10 @@ export async function searchWindowStage(
   let created: LaneState | undefined;
   if (!(await deps.store.exists(keys.lane(laneId)))) {
     const candidates = await unlistedSpotSymbols(deps, plan);
+    runLog(deps, { ...input, laneId }).info('search window planned', {
+      windowId: input.windowId,
+      candidates: candidates.length,
+    });
     created = newLane(input.runId, laneId, 'spotPlanHistory');
     for (const symbol of candidates) {
       created.cursors.push(
@@ -225,9 +285,14 @@ export async function unifySymbolsStage(
   input: { runId: string },
 ): Promise<{ laneIds: string[] }> {
   const now = deps.now ?? Date.now;
+  const startedAt = now();
   const keys = runKeys(input.runId);
+  const log = runLog(deps, input);
   const saved = await deps.store.getJson(keys.symbolPlan, symbolPlanSchema);
-  if (saved) return { laneIds: saved.laneIds };
+  if (saved) {
+    log.info('symbol plan found: resuming', { laneIds: saved.laneIds });
+    return { laneIds: saved.laneIds };
+  }
 
   const plan = await loadPlan(deps.store, input.runId);
   const activity = new Map<string, { orders: number; more: boolean }>();
@@ -270,6 +335,12 @@ export async function unifySymbolsStage(
   }
   const symbolPlan: SymbolPlan = { laneIds, symbols, createdAt: now() };
   await deps.store.putJson(keys.symbolPlan, symbolPlan);
+  log.info('symbols unified', {
+    symbols: symbols.length,
+    continued: continuations.length,
+    laneIds,
+    ms: now() - startedAt,
+  });
   return { laneIds };
 }
 

@@ -8,6 +8,8 @@ import { SfnEngine } from '../engines/sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
 import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/client';
+import { instrumented, lambdaTelemetry } from '../observability/lambda';
+import { powertoolsPinoStream } from '../observability/pinoStream';
 
 /**
  * The `api` Lambda: the same Fastify app as `serve`, behind a function URL (AWS_IAM auth) through
@@ -43,6 +45,7 @@ export async function buildApiFromEnv(
   const stateMachineArn = required(env, 'STATE_MACHINE_ARN');
   const bucket = required(env, 'RESULTS_BUCKET');
   const databaseUrl = env.DATABASE_URL?.trim() ? env.DATABASE_URL : await databaseUrlFromSecret(env);
+  lambdaTelemetry(env).redactor.add(databaseUrl, env.API_KEY);
   const region = env.AWS_REGION ?? stateMachineArn.split(':')[3] ?? 'us-east-1';
   const s3 = new S3Client({
     region,
@@ -61,7 +64,8 @@ export async function buildApiFromEnv(
     symbols:
       overrides.symbols ??
       bitgetSymbolSource(new BitgetClient({ baseUrl: env.BITGET_BASE_URL ?? DEFAULT_BASE_URL })),
-    logger: { level: env.LOG_LEVEL ?? 'info' },
+    // Fastify's request lines go out through the Powertools logger, like every function's lines.
+    logger: { level: env.LOG_LEVEL ?? 'info', stream: powertoolsPinoStream(lambdaTelemetry(env).logger) },
     ...(env.API_KEY ? { apiKey: env.API_KEY } : {}),
   };
   const app = buildApi(deps);
@@ -97,7 +101,7 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 let proxy: Promise<PromiseHandler> | undefined;
 
 /** Lambda entry point (functions/api/index.ts re-exports it). */
-export const handler: PromiseHandler = async (event, context) => {
+export const handler: PromiseHandler = instrumented('api', async (event, context) => {
   proxy ??= buildApiFromEnv().then(
     (app) => awsLambdaFastify(app, { decorateRequest: false }),
     (error: unknown) => {
@@ -106,4 +110,4 @@ export const handler: PromiseHandler = async (event, context) => {
     },
   );
   return (await proxy)(event, context);
-};
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseExtractionRequest } from '../core/request';
 import type { StartedExecution } from '../core/engine';
 import { SfnEngine } from '../engines/sfn';
+import { instrumented, lambdaTelemetry } from '../observability/lambda';
 import { MissingEnvironmentError } from '../runtime/lambdaRuntime';
 
 const eventSchema = z.object({ runId: z.string().optional(), request: z.unknown().optional() }).loose();
@@ -13,7 +14,7 @@ let engine: SfnEngine | undefined;
  * an execution of the state machine; returns its ARN. Event: `{ request?: {...}, runId?: string }` or the
  * request fields themselves. Invalid requests throw InvalidRequestError naming each field.
  */
-export async function handler(event: unknown): Promise<StartedExecution> {
+export const handler = instrumented('coordinator', async (event: unknown): Promise<StartedExecution> => {
   const e = eventSchema.parse(event ?? {});
   const { runId, request: nested, ...fields } = e;
   const request = parseExtractionRequest(nested ?? fields);
@@ -22,5 +23,12 @@ export async function handler(event: unknown): Promise<StartedExecution> {
     if (!arn) throw new MissingEnvironmentError('environment variable STATE_MACHINE_ARN is required');
     engine = new SfnEngine({ stateMachineArn: arn });
   }
-  return engine.start(request, ...(runId ? [runId] : []));
-}
+  const started = await engine.start(request, ...(runId ? [runId] : []));
+  lambdaTelemetry().log.info('execution started', {
+    executionArn: started.executionArn,
+    executionName: started.name,
+    markets: request.markets,
+    kinds: request.kinds,
+  });
+  return started;
+});

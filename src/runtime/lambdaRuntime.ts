@@ -11,9 +11,11 @@ import { createStageHandlers } from '../extraction/handlers';
 import { DEFAULT_EXTRACTION_SETTINGS } from '../extraction/stages';
 import type { PageQuery } from '../extraction/cursor';
 import { RunStore, createS3Client } from '../storage';
+import { instrumented, lambdaTelemetry, resetLambdaTelemetry } from '../observability/lambda';
+import type { LambdaContextFields } from '../observability/lambda';
 
 /** The slice of the Lambda context the handlers use. */
-export interface LambdaContextLike {
+export interface LambdaContextLike extends LambdaContextFields {
   getRemainingTimeInMillis(): number;
 }
 
@@ -38,6 +40,7 @@ function lazyExchange(env: NodeJS.ProcessEnv): ExchangePort {
   let ready: ExchangePort | undefined;
   const get = () =>
     (exchange ??= loadCredentials(env).then((credentials) => {
+      lambdaTelemetry().redactor.add(credentials.apiKey, credentials.secretKey, credentials.passphrase);
       const client = new BitgetClient({ baseUrl: env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL, credentials });
       return (ready = bitgetExchange(client));
     }));
@@ -68,9 +71,16 @@ export function lambdaStageHandlers(env: NodeJS.ProcessEnv = process.env) {
       bucket,
     );
     const deadline: { context?: LambdaContextLike } = {};
+    const telemetry = lambdaTelemetry(env);
     const handlers = withRunLease(
       createStageHandlers(
-        { store, exchange: lazyExchange(env), settings: DEFAULT_EXTRACTION_SETTINGS },
+        {
+          store,
+          exchange: lazyExchange(env),
+          settings: DEFAULT_EXTRACTION_SETTINGS,
+          log: telemetry.log,
+          metrics: telemetry.metricsPort,
+        },
         () => {
           const remaining = deadline.context?.getRemainingTimeInMillis() ?? 60_000;
           return Date.now() + remaining - stopMarginMs(remaining);
@@ -87,17 +97,18 @@ export function lambdaStageHandlers(env: NodeJS.ProcessEnv = process.env) {
 
 /** A Lambda handler for one stage: `export const handler = stageHandler('symbol-processor')`. */
 export function stageHandler<K extends keyof StageHandlers>(name: K) {
-  return async (
-    event: unknown,
-    context: LambdaContextLike,
-  ): Promise<Awaited<ReturnType<StageHandlers[K]>>> => {
-    const runtime = lambdaStageHandlers();
-    runtime.deadline.context = context;
-    return (await runtime.handlers[name](event)) as Awaited<ReturnType<StageHandlers[K]>>;
-  };
+  return instrumented(
+    name,
+    async (event: unknown, context: LambdaContextLike): Promise<Awaited<ReturnType<StageHandlers[K]>>> => {
+      const runtime = lambdaStageHandlers();
+      runtime.deadline.context = context;
+      return (await runtime.handlers[name](event)) as Awaited<ReturnType<StageHandlers[K]>>;
+    },
+  );
 }
 
 /** For tests: forget the cold-start state. */
 export function resetLambdaRuntime(): void {
   cached = undefined;
+  resetLambdaTelemetry();
 }

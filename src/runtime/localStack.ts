@@ -18,6 +18,7 @@ import {
 } from '../storage';
 import type { LocalS3 } from '../storage';
 import type { WriteFault } from '../storage/localFilesystemErrors';
+import { localTelemetry } from '../observability/local';
 import { buildExtractionStateMachine, TASK_STATES } from '../../statemachine';
 import type { TaskLambdaName } from '../../statemachine';
 import type { StageHandlers } from '../extraction/handlers';
@@ -64,6 +65,8 @@ export interface LocalStack {
    * invocation starts. Resolves when nothing is running any more (then abort the execution).
    */
   interrupt(): Promise<void>;
+  /** The JSON-lines log the stages write (`<dataDir>/logs/bitget-orders.log`). */
+  logFile: string;
   close(): Promise<void>;
 }
 
@@ -100,6 +103,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const settings = { ...DEFAULT_EXTRACTION_SETTINGS, ...options.settings };
   const budget = options.invocationBudgetMs ?? 10 * 60 * 1000;
+  const { apiKey, secretKey, passphrase } = options.credentials;
+  const telemetry = localTelemetry({ dataDir: options.dataDir, secrets: [apiKey, secretKey, passphrase] });
   const gate = invocationGate(options.onStage);
   const here = hostname();
   const handlers = gate.wrap(
@@ -110,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           exchange: bitgetExchange(client),
           settings,
           stopRequested: gate.stopping,
+          log: telemetry.log,
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         },
         () => Date.now() + budget,
@@ -142,7 +148,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       : {}),
   });
-  return { s3, store, client, engine, interrupt: gate.stop, close: () => s3.close() };
+  const close = async () => {
+    telemetry.close();
+    await s3.close();
+  };
+  return { s3, store, client, engine, interrupt: gate.stop, logFile: telemetry.path, close };
 }
 
 /** Local executions of this process that have ended or are being aborted (names are unique per execution). */

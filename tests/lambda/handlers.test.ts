@@ -33,6 +33,9 @@ describe('the Lambda entry points, bound into the deployed state machine definit
       BITGET_API_KEY: sim.credentials.apiKey,
       BITGET_SECRET_KEY: sim.credentials.secretKey,
       BITGET_PASSPHRASE: sim.credentials.passphrase,
+      // The logs and metrics are tested in observability.test.ts; here they would only fill the test output.
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     resetLambdaRuntime();
   });
