@@ -23,7 +23,9 @@ import { ResultImporter } from './resultImporter';
 import { RunningExecutionsCap } from './runningCap';
 import { metaRoutes } from './routes/meta';
 import { ordersRoutes } from './routes/orders';
+import { runsRoutes } from './routes/runs';
 import { ultraRoutes } from './routes/ultra';
+import { webRoutes } from './routes/web';
 import { bodiesWithoutCoercion } from './validators';
 import { PRODUCT_NAME, VERSION } from './version';
 
@@ -60,6 +62,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // Only JSON bodies: Fastify's text/plain parser is what let a cross-site form start runs.
   app.removeContentTypeParser('text/plain');
   const now = deps.now ?? Date.now;
+  let closed = false;
   const ctx: ApiContext = {
     deps,
     now,
@@ -77,6 +80,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       now,
     }),
     log: app.log,
+    closing: [],
+    isClosed: () => closed,
   };
   app.decorate('importer', ctx.importer);
 
@@ -134,6 +139,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ultraRoutes(scope, ctx);
     ordersRoutes(scope, ctx);
     metaRoutes(scope, ctx);
+    runsRoutes(scope, ctx);
+    webRoutes(scope, ctx);
+  });
+  app.addHook('preClose', async () => {
+    closed = true;
+    for (const stop of ctx.closing.splice(0)) stop();
   });
   app.addHook('onClose', async () => ctx.importer.drain());
   return app;

@@ -74,6 +74,7 @@ export class LocalEngine implements ExecutionEngine {
     const tracked: Tracked = {
       executionArn,
       name: executionName,
+      runId: runName,
       status: 'RUNNING',
       startDate,
       input: request,
@@ -138,6 +139,19 @@ export class LocalEngine implements ExecutionEngine {
 
   abort(executionArn: string): void {
     this.executions.get(executionArn)?.abort();
+  }
+
+  /** Aborts a running execution and waits until it has ended (ABORTED); its run id stays resumable. */
+  async stop(executionArn: string): Promise<void> {
+    const t = this.executions.get(executionArn);
+    if (!t) throw new ExecutionNotFoundError(`execution ${executionArn} does not exist`);
+    if (t.status !== 'RUNNING') return;
+    t.abort();
+    await t.settled;
+  }
+
+  whenSettled(executionArn: string): Promise<ExecutionDescription> {
+    return this.wait(executionArn);
   }
 }
 

@@ -28,6 +28,7 @@ import {
 } from '../errors';
 import { belongsTo } from '../executionArn';
 import { readResultFile } from '../resultFile';
+import { progressOf } from '../runInfo';
 import { parseRunSummary, presignResult, readRunSummary } from '../resultSummary';
 import {
   executionLogsSchema,
@@ -128,7 +129,9 @@ export function ordersRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const status = description?.status ?? record?.status;
     const facts =
       status === 'SUCCEEDED' ? await resultFacts(ctx, executionArn, description, record) : undefined;
-    return executionView(executionArn, description, record, ctx.now(), facts);
+    const view = executionView(executionArn, description, record, ctx.now(), facts);
+    const progress = description?.status === 'RUNNING' ? await progressOf(ctx, description) : null;
+    return progress ? { ...view, progress } : view;
   });
 
   app.get<ArnParams & { Querystring: { skip: number; limit: number } }>(
