@@ -1,6 +1,7 @@
 // The bitget-orders web page: plain JavaScript, no build step, served from the API's own origin.
 // It talks to the API with JSON (and the x-api-key header when the deployment asks for one) and follows the
 // runs through GET /runs/events, read as a stream of server-sent events.
+/* global document, window, location, fetch, sessionStorage, setTimeout, URL, URLSearchParams, TextDecoderStream */
 'use strict';
 
 (function () {
@@ -29,10 +30,10 @@
     }
     const res = await fetch(path, init);
     const text = await res.text();
-    let body = null;
+    let body;
     try {
       body = text ? JSON.parse(text) : null;
-    } catch (e) {
+    } catch {
       body = { message: text };
     }
     if (res.status === 401) askForKey();
@@ -144,7 +145,7 @@
             buffer = buffer.slice(end + 2);
           }
         }
-      } catch (e) {
+      } catch {
         $('#live').textContent = 'reconnecting…';
       }
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -445,7 +446,7 @@
           ? 'Runs read the bundled Bitget simulator (serve found no Bitget keys in its environment).'
           : 'Runs read ' + (info.exchange || 'Bitget') + ' with the keys serve was started with.';
       return true;
-    } catch (e) {
+    } catch {
       return false;
     }
   }
