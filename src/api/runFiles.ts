@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { writeOrders } from '../archive/exportFormats';
+import { ExportError, writeOrders } from '../archive/exportFormats';
 import type { CanonicalOrder } from '../core/order';
 import { parseOrderLine } from '../db';
 import { reportKey } from '../report/writeRunReport';
 import { resultKeys, RUN_ID_PATTERN } from '../storage/keys';
 import type { RunStore } from '../storage/runStore';
-import { BadRequestError, NotFoundError } from './errors';
+import { BadRequestError, NotFoundError, UpstreamError } from './errors';
 
 /** How result files reach a client: streamed through the API (local) or a redirect to a presigned URL (AWS). */
 export type ResultDelivery = 'stream' | 'presign';
@@ -97,7 +97,13 @@ async function derive(
   const dir = await mkdtemp(join(tmpdir(), 'bitget-orders-file-'));
   try {
     const path = join(dir, `orders.${format}`);
-    await writeOrders(format, ordersOf(store, runId), path);
+    try {
+      await writeOrders(format, ordersOf(store, runId), path);
+    } catch (error) {
+      // The exporter's library is missing here: say so (503), the other files stay downloadable.
+      if (error instanceof ExportError) throw new UpstreamError(error.message, 503);
+      throw error;
+    }
     const upload = store.createUpload(key, contentType);
     await pipeline(createReadStream(path), upload.stream);
     await upload.done();

@@ -53,6 +53,8 @@ export async function buildApiFromEnv(
   const db = await createDatabase(databaseUrl, { poolSize: 2 });
   const deps: ApiDeps = {
     engine: new SfnEngine({ stateMachineArn }),
+    // Result files are redirected to presigned S3 URLs: a Lambda answer is limited to 6 MB.
+    resultDelivery: 'presign',
     stateMachineArn,
     ...(maxRunning !== undefined ? { maxRunningExecutions: maxRunning } : {}),
     db,
