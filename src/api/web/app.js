@@ -195,7 +195,6 @@
     if (until !== undefined) body.until = until;
     try {
       const started = await api('/extract-orders', { method: 'POST', body });
-      notice('Started ' + started.name + '.', false);
       location.hash = '#run/' + enc(started.executionArn);
     } catch (e) {
       notice('The run did not start: ' + e.message, true);
@@ -208,7 +207,7 @@
     const dt = document.createElement('dt');
     dt.textContent = term;
     const dd = document.createElement('dd');
-    dd.textContent = value === null || value === undefined ? '—' : String(value);
+    dd.textContent = value === null || value === undefined || value === '' ? '—' : String(value);
     dl.append(dt, dd);
   }
 
@@ -274,14 +273,18 @@
     const summary = view.result && view.result.summary;
     $('#run-errors').hidden = !summary;
     if (summary) {
+      // One column per category: the names over their counts.
       const body = $('#errors tbody');
       body.textContent = '';
+      const names = document.createElement('tr');
+      const counts = document.createElement('tr');
       for (const [category, value] of Object.entries(summary.error_summary)) {
-        const tr = document.createElement('tr');
-        cell(tr, category);
-        cell(tr, value.count, 'num' + (value.count ? ' bad' : ''));
-        body.appendChild(tr);
+        const th = document.createElement('th');
+        th.textContent = category;
+        names.appendChild(th);
+        cell(counts, value.count, 'num' + (value.count ? ' bad' : ''));
       }
+      body.append(names, counts);
     }
     const runId = view.result && view.result.ordersJsonlKey ? view.result.ordersJsonlKey.split('/')[1] : null;
     $('#run-files').hidden = !runId;
@@ -415,6 +418,7 @@
   // ---- routing: #run/<arn> is a run's page, anything else the list ------------------------------------------
 
   async function route() {
+    notice('', false);
     const match = /^#run\/(.+)$/.exec(location.hash);
     $('#home').hidden = !!match;
     $('#run').hidden = !match;
