@@ -53,7 +53,9 @@ function importWhenSettled(ctx: ApiContext, executionArn: string): void {
   void settled
     .then(async (description) => {
       if (ctx.isClosed()) return;
-      await recordExecution(ctx.deps.db, factsFromDescription(description), ctx.now());
+      await withDeadlockRetry(() =>
+        recordExecution(ctx.deps.db, factsFromDescription(description), ctx.now()),
+      );
       if (description.status === 'SUCCEEDED' && description.output) {
         await ctx.importer.ensureImported(
           executionArn,
@@ -64,4 +66,15 @@ function importWhenSettled(ctx: ApiContext, executionArn: string): void {
       }
     })
     .catch((error: unknown) => ctx.log.error({ err: error, executionArn }, 'import on completion failed'));
+}
+
+/** MySQL answers a deadlock with "try restarting transaction": the statement is retried, a few times. */
+async function withDeadlockRetry<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (i >= attempts || (error as { code?: unknown }).code !== 'ER_LOCK_DEADLOCK') throw error;
+    }
+  }
 }

@@ -196,6 +196,11 @@ describe.each(DATABASE_KINDS)('the API on %s', (_kind, open) => {
         'POST /extract-single-symbol/{symbol}',
         'POST /orders',
         'POST /orders/{executionArn}/save-from-url',
+        'DELETE /orders/{executionArn}',
+        'GET /orders/{executionArn}/orders',
+        'GET /runs/events',
+        'GET /runs/{runId}/report',
+        'GET /runs/{runId}/files/{name}',
       ].sort(),
     );
     for (const [, description] of routes) expect(description).toEqual(expect.any(String));

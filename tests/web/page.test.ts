@@ -112,12 +112,9 @@ describeInBrowser('the web page, in headless Chromium', () => {
     await progress.filter({ hasText: /lanes: \d+ orders, [1-9]\d* requests/ }).waitFor();
     const before = await progress.textContent();
     const requestsOf = (text: string | null) => Number(/(\d+) requests/.exec(text ?? '')?.[1] ?? 0);
+    // Evaluated in the page: the requests its progress line counts, more than before.
     await page.waitForFunction(
-      (n) =>
-        Number(
-          /(\d+) requests/.exec(document.querySelector('#run-progress-text')?.textContent ?? '')?.[1] ?? 0,
-        ) > n,
-      requestsOf(before),
+      `Number(/(\\d+) requests/.exec(document.querySelector('#run-progress-text')?.textContent ?? '')?.[1] ?? 0) > ${requestsOf(before)}`,
     );
     expect(requestsOf(await progress.textContent())).toBeGreaterThan(requestsOf(before));
     await screenshot('run-progress');

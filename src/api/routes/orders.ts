@@ -113,8 +113,13 @@ export function ordersRoutes(app: FastifyInstance, ctx: ApiContext): void {
     ownExecution(ctx, executionArn);
     const description = await describeOrUndefined(ctx, executionArn, request.log);
     if (description) {
-      await recordExecution(db, factsFromDescription(description), ctx.now());
-      const record = await getExecution(db, executionArn);
+      // Written only when the engine says something the row does not hold yet: an import of this execution may
+      // be running (it starts when the engine settles), and a needless UPDATE of its row can deadlock it (MySQL).
+      let record = await getExecution(db, executionArn);
+      if (!recordHolds(record, description)) {
+        await recordExecution(db, factsFromDescription(description), ctx.now());
+        record = await getExecution(db, executionArn);
+      }
       if (description.status === 'SUCCEEDED' && description.output && record?.import.status !== 'imported') {
         await ctx.importer.ensureImported(
           executionArn,
@@ -236,6 +241,16 @@ export function ordersRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
     },
   );
+}
+
+/** Whether the database row already says what the engine's description says (status, stop, result). */
+export function recordHolds(record: ExecutionRecord | undefined, d: ExecutionDescription): boolean {
+  if (!record || record.status !== d.status || record.request === null) return false;
+  if ((d.stopDate?.getTime() ?? null) !== record.stopDate) return false;
+  if (d.output && (record.result === null || record.ordersCount !== d.output.orders)) return false;
+  if ((d.error?.slice(0, 4000) ?? null) !== record.error) return false;
+  if ((d.cause?.slice(0, 4000) ?? null) !== record.cause) return false;
+  return true;
 }
 
 /** An execution ARN of another state machine, region, account or partition: 404, the engine is not asked. */

@@ -18,6 +18,7 @@ import {
 } from '../errors';
 import { belongsTo } from '../executionArn';
 import { listOrdersAfter } from '../orderQuery';
+import { recordHolds } from './orders';
 import type { OrderFilters } from '../orderQuery';
 import { ensureResultFile, resultFile } from '../runFiles';
 import { progressOf, runIdOf, runStoreOf } from '../runInfo';
@@ -184,7 +185,7 @@ async function runsEvent(ctx: ApiContext, limit: number, request: FastifyRequest
   for (const d of described) byArn.set(d.executionArn, { ...byArn.get(d.executionArn), d });
   const runs = await Promise.all(
     [...byArn.values()].map(async ({ d, r }) => {
-      if (d && r && d.status !== r.status) await recordExecution(db, factsFromDescription(d), ctx.now());
+      if (d && !recordHolds(r, d)) await recordExecution(db, factsFromDescription(d), ctx.now());
       // A run that succeeded while nobody asked: the import starts now (the start path's hook imports too).
       if (d?.status === 'SUCCEEDED' && d.output && r?.import.status !== 'imported')
         void ctx.importer.ensureImported(d.executionArn, d.name, d.output, 0);
