@@ -36,6 +36,11 @@ export interface ApiDeps {
    * the object through the API, `presign` (the Lambda) redirects to a URL signed for presignSeconds.
    */
   resultDelivery?: ResultDelivery;
+  /**
+   * false: GET /runs/events answers one event as JSON even to `Accept: text/event-stream` (the Lambda, whose
+   * buffered answers cannot stream); the page then asks again every few seconds. Default true.
+   */
+  eventStream?: boolean;
   /** Lifetime of the presigned result URL a status read returns (default 900 s). */
   presignSeconds?: number;
   now?: () => number;

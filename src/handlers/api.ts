@@ -55,6 +55,8 @@ export async function buildApiFromEnv(
     engine: new SfnEngine({ stateMachineArn }),
     // Result files are redirected to presigned S3 URLs: a Lambda answer is limited to 6 MB.
     resultDelivery: 'presign',
+    // A function URL answer is buffered: the page polls /runs/events instead of holding a stream open.
+    eventStream: false,
     stateMachineArn,
     ...(maxRunning !== undefined ? { maxRunningExecutions: maxRunning } : {}),
     db,

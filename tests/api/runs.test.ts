@@ -281,6 +281,17 @@ describe('the run endpoints, on runs of the simulator', () => {
       await call('/runs/{runId}/report', { url: '/runs/run-that-never-was/report' }, 404);
     });
 
+    it('answers one event as JSON, even to an event-stream client, where the deployment cannot stream', async () => {
+      const buffered = buildApi({ ...deps, eventStream: false });
+      try {
+        const res = await buffered.inject({ url: '/runs/events', headers: { accept: 'text/event-stream' } });
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        expect(res.json().runs.map((r: { executionArn: string }) => r.executionArn)).toContain(executionArn);
+      } finally {
+        await buffered.close();
+      }
+    });
+
     it('redirects to a short-lived presigned URL when the deployment presigns (the Lambda)', async () => {
       const presigning = buildApi({ ...deps, resultDelivery: 'presign', presignSeconds: 120 });
       try {

@@ -112,10 +112,14 @@ describeInBrowser('the web page, in headless Chromium', () => {
     await progress.filter({ hasText: /lanes: \d+ orders, [1-9]\d* requests/ }).waitFor();
     const before = await progress.textContent();
     const requestsOf = (text: string | null) => Number(/(\d+) requests/.exec(text ?? '')?.[1] ?? 0);
-    // Evaluated in the page: the requests its progress line counts, more than before.
-    await page.waitForFunction(
-      `Number(/(\\d+) requests/.exec(document.querySelector('#run-progress-text')?.textContent ?? '')?.[1] ?? 0) > ${requestsOf(before)}`,
-    );
+    // Evaluated in the page (a function: the page's policy refuses strings evaluated as script).
+    await page.waitForFunction((n) => {
+      const { document } = globalThis as unknown as {
+        document: { querySelector(selector: string): { textContent: string | null } | null };
+      };
+      const text = document.querySelector('#run-progress-text')?.textContent ?? '';
+      return Number(/(\d+) requests/.exec(text)?.[1] ?? 0) > n;
+    }, requestsOf(before));
     expect(requestsOf(await progress.textContent())).toBeGreaterThan(requestsOf(before));
     await screenshot('run-progress');
     // The list shows it running, with its live progress.

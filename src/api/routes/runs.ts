@@ -147,7 +147,10 @@ export function runsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     { schema: runEventsSchema },
     async (request, reply) => {
       const { limit, once } = request.query;
-      const wantsJson = once || !(request.headers.accept ?? '').includes('text/event-stream');
+      const wantsJson =
+        once ||
+        ctx.deps.eventStream === false ||
+        !(request.headers.accept ?? '').includes('text/event-stream');
       if (wantsJson) return runsEvent(ctx, limit, request);
       streamEvents(ctx, limit, request, reply);
       return reply;

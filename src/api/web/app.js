@@ -132,6 +132,13 @@
           return;
         }
         if (!res.ok || !res.body) throw new Error('events answered ' + res.status);
+        if ((res.headers.get('content-type') || '').startsWith('application/json')) {
+          // A deployment that cannot stream (the Lambda) answers one event: ask again in a moment.
+          showRuns(await res.json());
+          $('#live').textContent = 'refreshed every 2 s';
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          continue;
+        }
         $('#live').textContent = 'live';
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
@@ -159,8 +166,10 @@
       if (line.startsWith('event:')) type = line.slice(6).trim();
       else if (line.startsWith('data:')) data.push(line.slice(5).trim());
     }
-    if (type !== 'runs') return;
-    const event = JSON.parse(data.join('\n'));
+    if (type === 'runs') showRuns(JSON.parse(data.join('\n')));
+  }
+
+  function showRuns(event) {
     state.runs = event.runs;
     renderRuns();
     if (state.current) {
