@@ -290,6 +290,7 @@
       for (const [category, value] of Object.entries(summary.error_summary)) {
         const th = document.createElement('th');
         th.textContent = category;
+        th.className = 'num';
         names.appendChild(th);
         cell(counts, value.count, 'num' + (value.count ? ' bad' : ''));
       }
