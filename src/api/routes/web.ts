@@ -12,15 +12,24 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/web/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
 };
 
-/** src/api/web beside this module's source; dist/ runs read the same committed files. */
-function webDir(): string {
-  const candidates = [
-    join(__dirname, '..', 'web'),
-    join(__dirname, '..', '..', '..', '..', 'src', 'api', 'web'),
-  ];
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
-  if (!found) throw new Error(`the web page's files are missing (looked in ${candidates.join(', ')})`);
+/**
+ * src/api/web beside this module's source; dist/ runs read the same committed files; a bundle (the Lambda,
+ * `__dirname` = its folder) reads a `web/` folder copied beside it.
+ */
+const CANDIDATES = [
+  join(__dirname, '..', 'web'),
+  join(__dirname, '..', '..', '..', '..', 'src', 'api', 'web'),
+  join(__dirname, 'web'),
+];
+let found: string | null | undefined;
+function webDir(): string | null {
+  if (found === undefined) found = CANDIDATES.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
   return found;
+}
+
+/** Whether this installation has the page's files (a bundle without them answers JSON at / instead). */
+export function pageAvailable(): boolean {
+  return webDir() !== null;
 }
 
 let cache: Map<string, string> | undefined;
@@ -28,7 +37,10 @@ function asset(file: string): string {
   cache ??= new Map();
   let text = cache.get(file);
   if (text === undefined) {
-    text = readFileSync(join(webDir(), file), 'utf8');
+    const dir = webDir();
+    if (dir === null)
+      throw new Error(`the web page's files are missing (looked in ${CANDIDATES.join(', ')})`);
+    text = readFileSync(join(dir, file), 'utf8');
     cache.set(file, text);
   }
   return text;
@@ -36,6 +48,7 @@ function asset(file: string): string {
 
 /** A browser's navigation asks for text/html before JSON; API clients (and `*\/*`) get JSON. */
 export function wantsPage(request: FastifyRequest): boolean {
+  if (!pageAvailable()) return false;
   const accept = request.headers.accept ?? '';
   const html = accept.indexOf('text/html');
   const json = accept.indexOf('application/json');
