@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, TooManyRequestsError } from './errors';
+import { wantsPage } from './routes/web';
 
 /** Constant-time comparison of a presented key with the configured one (hashes make the lengths equal). */
 export function apiKeyMatches(presented: unknown, expected: string): boolean {
@@ -13,6 +14,17 @@ export function apiKeyMatches(presented: unknown, expected: string): boolean {
 /** The only route open without a key: the health check (load balancers). /docs needs the key like the rest. */
 export function isPublicPath(url: string): boolean {
   return (url.split('?')[0] ?? '') === '/health';
+}
+
+/**
+ * The web page's shell holds no data: a browser loads it (and its script and style sheet) without a key, and the
+ * page then sends the key the person types with every request it makes.
+ */
+export function isPageShell(request: FastifyRequest): boolean {
+  if (request.method !== 'GET') return false;
+  const path = request.url.split('?')[0] ?? '';
+  if (path === '/web/app.js' || path === '/web/app.css') return true;
+  return path === '/' && wantsPage(request);
 }
 
 /** What @fastify/rate-limit's `createRateLimit` returns, as far as the key check uses it. */
@@ -28,7 +40,7 @@ export type FailedKeyLimiter = (
  */
 export function apiKeyGuard(expected: string, failedKeys: FailedKeyLimiter) {
   return async (request: FastifyRequest): Promise<void> => {
-    if (isPublicPath(request.url)) return;
+    if (isPublicPath(request.url) || isPageShell(request)) return;
     const presented = request.headers['x-api-key'];
     if (presented === undefined) {
       throw new ApiError(401, 'a valid x-api-key header is required', 'headers/x-api-key');

@@ -24,7 +24,9 @@ import { RunningExecutionsCap } from './runningCap';
 import { archiveRoutes } from './routes/archive';
 import { metaRoutes } from './routes/meta';
 import { ordersRoutes } from './routes/orders';
+import { runsRoutes } from './routes/runs';
 import { ultraRoutes } from './routes/ultra';
+import { webRoutes } from './routes/web';
 import { bodiesWithoutCoercion } from './validators';
 import { PRODUCT_NAME, VERSION } from './version';
 
@@ -61,6 +63,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // Only JSON bodies: Fastify's text/plain parser is what let a cross-site form start runs.
   app.removeContentTypeParser('text/plain');
   const now = deps.now ?? Date.now;
+  let closed = false;
   const ctx: ApiContext = {
     deps,
     now,
@@ -78,6 +81,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       now,
     }),
     log: app.log,
+    closing: [],
+    isClosed: () => closed,
   };
   app.decorate('importer', ctx.importer);
 
@@ -136,6 +141,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ordersRoutes(scope, ctx);
     metaRoutes(scope, ctx);
     archiveRoutes(scope, ctx);
+    runsRoutes(scope, ctx);
+    webRoutes(scope, ctx);
+  });
+  app.addHook('preClose', async () => {
+    closed = true;
+    for (const stop of ctx.closing.splice(0)) stop();
   });
   app.addHook('onClose', async () => ctx.importer.drain());
   return app;

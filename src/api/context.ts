@@ -15,4 +15,8 @@ export interface ApiContext {
   presignSeconds: number;
   runningCap: RunningExecutionsCap;
   log: FastifyBaseLogger;
+  /** Called when the app closes: open event streams end so that close does not wait for them. */
+  closing: (() => void)[];
+  /** True once the app began closing: late completions no longer write to the database. */
+  isClosed: () => boolean;
 }

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ExecutionEngine } from '../core/engine';
 import type { Database } from '../db';
 import type { RateLimitOptions } from './limits';
+import type { ResultDelivery } from './runFiles';
 import type { SymbolSource } from './symbols';
 
 /** What the API runs on. Everything is injected: the Lambda, the CLI's `serve` and the tests build their own. */
@@ -30,11 +31,23 @@ export interface ApiDeps {
   maxRunningExecutions?: number;
   /** Retry-After of that 429, in seconds (default 60). */
   runningRetryAfterSeconds?: number;
+  /**
+   * How GET /runs/{runId}/files/{name} and /runs/{runId}/report answer: `stream` (default; the local stack) sends
+   * the object through the API, `presign` (the Lambda) redirects to a URL signed for presignSeconds.
+   */
+  resultDelivery?: ResultDelivery;
+  /**
+   * false: GET /runs/events answers one event as JSON even to `Accept: text/event-stream` (the Lambda, whose
+   * buffered answers cannot stream); the page then asks again every few seconds. Default true.
+   */
+  eventStream?: boolean;
   /** Lifetime of the presigned result URL a status read returns (default 900 s). */
   presignSeconds?: number;
   now?: () => number;
   /** false (default) for silence, true for info-level JSON lines on stdout, or options. Secrets are redacted. */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Shown by /info and the web page's start form: `simulator`, or the Bitget address runs read. */
+  exchange?: string;
   /** Shown by /info; default: the engine's `kind` property, else `custom`. */
   engineKind?: string;
   /** Largest request body in bytes (default 256 KiB); larger bodies are answered 413. */

@@ -1,6 +1,7 @@
 import { KINDS, MARKETS } from '../core/order';
 import { SYMBOL_PATTERN } from '../core/request';
 import { EXECUTION_ARN_PATTERN } from './executionArn';
+import { runProgressSchema } from './progressSchema';
 import { FUTURES_PRODUCT_TYPES } from './symbols';
 
 /** Route JSON schemas: validation (unknown fields refused) and the OpenAPI documentation served at /docs. */
@@ -93,7 +94,7 @@ const importState = closed({
 const decimalText = nullableText('A decimal amount exactly as Bitget sent it');
 
 /** The canonical order record (src/core/order.ts). */
-const canonicalOrderProperties: Record<string, Schema> = {
+export const canonicalOrderProperties: Record<string, Schema> = {
   orderId: text(),
   clientOid: nullableText(),
   market: { type: 'string', enum: [...MARKETS] },
@@ -125,7 +126,7 @@ const errorResponse = closed(
 );
 (errorResponse.properties as Record<string, Schema>).field = text('The field at fault, e.g. body/symbols/0');
 /** Every route's error answers: 4xx for the request, 5xx for what it depends on. */
-const errors = { '4xx': errorResponse, '5xx': errorResponse };
+export const errors = { '4xx': errorResponse, '5xx': errorResponse };
 
 const startedProperties: Record<string, Schema> = {
   executionArn: text('The execution to poll'),
@@ -154,7 +155,7 @@ const startedSingleSymbol = closed(
   'The run started; poll links.status',
 );
 
-const executionArnParams = {
+export const executionArnParams = {
   type: 'object',
   additionalProperties: false,
   required: ['executionArn'],
@@ -357,6 +358,8 @@ const executionSchema = closed(
   },
   'The execution: status, timing, result (signed URL included) and import state',
 );
+// While the execution runs: how far it is, read from its lane states (absent once it ended).
+(executionSchema.properties as Record<string, Schema>).progress = runProgressSchema;
 
 export const getExecutionSchema = {
   tags: ['orders'],
@@ -548,6 +551,9 @@ export const infoSchema = {
       bucket: text(),
       apiKeyRequired: bool(),
       node: text(),
+      exchange: nullableText(
+        'Where runs read orders: "simulator" (serve without Bitget keys), else the Bitget address',
+      ),
     }),
   },
 };

@@ -89,6 +89,7 @@ export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortS
       engine: stack.engine,
       stateMachineArn: localStateMachineArn(LOCAL_STATE_MACHINE),
       engineKind: 'local',
+      exchange: sim ? 'simulator' : baseUrl,
       db,
       s3: stack.store.s3,
       bucket: stack.store.bucket,
@@ -113,7 +114,7 @@ export async function runServeCommand(argv: string[], io: CliIo, signal?: AbortS
     throw err;
   }
   io.stderr.write(
-    `serve: listening on ${server.url} (database ${db.displayUrl}, exchange ${baseUrl}); docs at ${server.url}/docs\n`,
+    `serve: listening on ${server.url} (database ${db.displayUrl}, exchange ${baseUrl}); page at ${server.url}/, docs at ${server.url}/docs\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

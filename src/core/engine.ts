@@ -37,6 +37,8 @@ export type ExecutionStatus =
 export interface ExecutionDescription {
   executionArn: string;
   name: string;
+  /** The run id the execution works on (its state and results live under it), when the engine knows it. */
+  runId?: string;
   status: ExecutionStatus;
   startDate: Date;
   stopDate?: Date;
@@ -60,6 +62,13 @@ export interface ExecutionEngine {
   start(request: ExtractionRequest, name?: string): Promise<StartedExecution>;
   describe(executionArn: string): Promise<ExecutionDescription>;
   list(maxResults?: number): Promise<ExecutionDescription[]>;
+  /**
+   * Stops a RUNNING execution (StopExecution on AWS, an abort locally). The run's state stays in the bucket, so
+   * starting its run id again resumes it.
+   */
+  stop?(executionArn: string, cause: string): Promise<void>;
+  /** Resolves when the execution ends, for engines that run it in this process (the local engine). */
+  whenSettled?(executionArn: string): Promise<ExecutionDescription>;
 }
 
 /** A run id that sorts by time and is unique: `run-20261121T234501Z-1a2b3c`. */

@@ -81,6 +81,7 @@ export class LocalEngine implements ExecutionEngine {
     const tracked: Tracked = {
       executionArn,
       name: executionName,
+      runId: runName,
       status: 'RUNNING',
       startDate,
       input: request,
@@ -154,6 +155,19 @@ export class LocalEngine implements ExecutionEngine {
     if (!t) return;
     this.options.onAbort?.(t.name);
     t.abort();
+  }
+
+  /** Aborts a running execution and waits until it has ended (ABORTED); its run id stays resumable. */
+  async stop(executionArn: string): Promise<void> {
+    const t = this.executions.get(executionArn);
+    if (!t) throw new ExecutionNotFoundError(`execution ${executionArn} does not exist`);
+    if (t.status !== 'RUNNING') return;
+    t.abort();
+    await t.settled;
+  }
+
+  whenSettled(executionArn: string): Promise<ExecutionDescription> {
+    return this.wait(executionArn);
   }
 }
 

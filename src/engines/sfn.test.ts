@@ -4,6 +4,7 @@ import {
   ListExecutionsCommand,
   SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { ExecutionNotFoundError, InvalidExecutionDataError, SfnEngine, newRunName } from './sfn';
 
@@ -92,6 +93,7 @@ describe('SfnEngine', () => {
     expect(d).toEqual({
       executionArn: arnOf('run-b'),
       name: 'run-b',
+      runId: 'run-b',
       status: 'SUCCEEDED',
       startDate: new Date('2024-01-01T00:00:00Z'),
       stopDate: new Date('2024-01-01T00:02:03Z'),
@@ -142,5 +144,30 @@ describe('SfnEngine', () => {
     expect(() => new SfnEngine({ stateMachineArn: 'arn:aws:s3:::bucket' })).toThrow(
       InvalidExecutionDataError,
     );
+  });
+
+  it("names the run id of a resumed execution from its input, not from the execution's name", async () => {
+    send.mockResolvedValueOnce(
+      described('run-a-r1x2', {
+        status: 'RUNNING',
+        input: JSON.stringify({ runId: 'run-a', request }),
+        output: undefined,
+      }),
+    );
+    expect(await engine.describe(arnOf('run-a-r1x2'))).toMatchObject({ name: 'run-a-r1x2', runId: 'run-a' });
+  });
+
+  it('stops an execution with StopExecution, and says when it does not exist', async () => {
+    send.mockResolvedValueOnce({ stopDate: new Date(7) });
+    await engine.stop(arnOf('run-a'), 'stopped by a person');
+    const command = send.mock.calls[0][0] as StopExecutionCommand;
+    expect(command).toBeInstanceOf(StopExecutionCommand);
+    expect(command.input).toEqual({
+      executionArn: arnOf('run-a'),
+      error: 'StoppedByUser',
+      cause: 'stopped by a person',
+    });
+    send.mockRejectedValueOnce(Object.assign(new Error('gone'), { name: 'ExecutionDoesNotExist' }));
+    await expect(engine.stop(arnOf('run-b'), 'x')).rejects.toBeInstanceOf(ExecutionNotFoundError);
   });
 });

@@ -3,6 +3,7 @@ import {
   ListExecutionsCommand,
   SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { newRunId, runOutputSchema } from '../core/engine';
@@ -104,6 +105,18 @@ export class SfnEngine implements ExecutionEngine {
     return parseDescription(out);
   }
 
+  /** StopExecution: the run's cursors stay in the bucket, so starting its run id again resumes it. */
+  async stop(executionArn: string, cause: string): Promise<void> {
+    try {
+      await this.client.send(
+        new StopExecutionCommand({ executionArn, error: 'StoppedByUser', cause: cause.slice(0, 32_000) }),
+      );
+    } catch (error) {
+      if (isNamed(error, 'ExecutionDoesNotExist')) throw new ExecutionNotFoundError(executionArn);
+      throw error;
+    }
+  }
+
   async list(maxResults = 20): Promise<ExecutionDescription[]> {
     const out = await this.client.send(
       new ListExecutionsCommand({
@@ -133,6 +146,7 @@ export function parseDescription(out: DescribeExecutionCommandOutput): Execution
   return {
     executionArn,
     name,
+    ...runIdOf(out.input),
     status: status as ExecutionStatus,
     startDate,
     ...(out.stopDate ? { stopDate: out.stopDate } : {}),
@@ -143,6 +157,16 @@ export function parseDescription(out: DescribeExecutionCommandOutput): Execution
     ...(out.error !== undefined ? { error: out.error } : {}),
     ...(out.cause !== undefined ? { cause: out.cause } : {}),
   };
+}
+
+/** The run id the execution's input names (`{"runId": …, "request": …}`), when it names one. */
+function runIdOf(input: string | undefined): { runId?: string } {
+  try {
+    const value = JSON.parse(input ?? '{}') as { runId?: unknown };
+    return typeof value.runId === 'string' && RUN_ID_PATTERN.test(value.runId) ? { runId: value.runId } : {};
+  } catch {
+    return {};
+  }
 }
 
 function parseInput(executionArn: string, input: string | undefined): ExtractionRequest {

@@ -56,6 +56,10 @@ export async function buildApiFromEnv(
   const db = await createDatabase(databaseUrl, { poolSize: 2 });
   const deps: ApiDeps = {
     engine: new SfnEngine({ stateMachineArn }),
+    // Result files are redirected to presigned S3 URLs: a Lambda answer is limited to 6 MB.
+    resultDelivery: 'presign',
+    // A function URL answer is buffered: the page polls /runs/events instead of holding a stream open.
+    eventStream: false,
     stateMachineArn,
     ...(maxRunning !== undefined ? { maxRunningExecutions: maxRunning } : {}),
     db,

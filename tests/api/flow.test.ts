@@ -199,6 +199,11 @@ describe.each(DATABASE_KINDS)('the API on %s', (_kind, open) => {
         'GET /archive/orders',
         'GET /archive/status',
         'POST /sync',
+        'DELETE /orders/{executionArn}',
+        'GET /orders/{executionArn}/orders',
+        'GET /runs/events',
+        'GET /runs/{runId}/report',
+        'GET /runs/{runId}/files/{name}',
       ].sort(),
     );
     for (const [, description] of routes) expect(description).toEqual(expect.any(String));

@@ -19,6 +19,8 @@ jest.setTimeout(120_000);
 
 const KEY = 'response-shapes-key-0123456789abcdef';
 const enc = encodeURIComponent;
+/** Routes whose success is a file (HTML, CSV, Parquet…) streamed or redirected to, not a JSON document. */
+const FILE_ROUTES = new Set(['/runs/{runId}/report', '/runs/{runId}/files/{name}']);
 
 interface Operation {
   responses: Record<string, { description?: string; content?: Record<string, { schema?: object }> }>;
@@ -110,6 +112,19 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
     return res;
   }
 
+  /** A file route: the status, the media type and a non-empty body (what a schema of a string can say). */
+  async function callFile(route: string, url: string, mediaType: RegExp): Promise<LightMyRequestResponse> {
+    const res = await app.inject({ url, headers: { 'x-api-key': KEY } });
+    expect([route, res.statusCode, res.headers['content-type']]).toEqual([
+      route,
+      200,
+      expect.stringMatching(mediaType),
+    ]);
+    expect(res.rawPayload.length).toBeGreaterThan(0);
+    checked.add(`GET ${route}`);
+    return res;
+  }
+
   it('documents a response schema for every success of every route (no "Default Response")', () => {
     for (const [route, methods] of Object.entries(spec.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
@@ -122,7 +137,13 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
             code,
             'Default Response',
           ]);
-          expect(response.content?.['application/json']?.schema).toEqual(expect.any(Object));
+          // JSON, except the routes that hand over a file (the report, result files): their media type's schema.
+          const media = FILE_ROUTES.has(route) ? Object.keys(response.content ?? {})[0] : 'application/json';
+          expect([route, media, response.content?.[media ?? '']?.schema]).toEqual([
+            route,
+            expect.any(String),
+            expect.any(Object),
+          ]);
         }
         expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['4XX']));
       }
@@ -272,6 +293,30 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
       ['coin-futures', 'spot', 'usdc-futures', 'usdt-futures'].sort(),
     );
     expect(symbols.product_types_summary.spot.count).toBe(symbols.spot.total);
+    // The run endpoints: filtered keyset pages, live events, the report and the result files.
+    const runId = (result.ordersJsonlKey as string).split('/')[1]!;
+    const spotPage = (
+      await call(
+        '/orders/{executionArn}/orders',
+        { url: `/orders/${enc(arn)}/orders?market=spot&limit=1000` },
+        200,
+      )
+    ).json();
+    expect(spotPage.orders.every((o: { market: string }) => o.market === 'spot')).toBe(true);
+    expect(spotPage).toMatchObject({ count: spotPage.matched, next: null });
+    const events = (await call('/runs/events', { url: '/runs/events?once=true' }, 200)).json();
+    expect(events.runs.find((r: { executionArn: string }) => r.executionArn === arn)).toMatchObject({
+      runId,
+      status: 'SUCCEEDED',
+      orders: 400,
+      progress: null,
+    });
+    expect((await callFile('/runs/{runId}/report', `/runs/${runId}/report`, /^text\/html/)).body).toMatch(
+      /<svg/,
+    );
+    await callFile('/runs/{runId}/files/{name}', `/runs/${runId}/files/orders.csv`, /^text\/csv/);
+    await call('/orders/{executionArn}', { method: 'DELETE', url: `/orders/${enc(arn)}` }, 409);
+
     await call('/health', { url: '/health' }, 200);
     await call('/', { url: '/' }, 200);
     await call('/info', { url: '/info' }, 200);

@@ -6,9 +6,16 @@ import { infoSchema, rootSchema, symbolsSchema } from '../schemas';
 import { FUTURES_PRODUCT_TYPES, summariseSymbols, SymbolSourceUnavailableError } from '../symbols';
 import type { SymbolInfo } from '../symbols';
 import { PRODUCT_NAME, VERSION } from '../version';
+import { sendPage, wantsPage } from './web';
 
 export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/', { schema: rootSchema }, async () => ({
+  // Browsers get the web page, clients asking for JSON (or anything) get the index below.
+  app.get('/', { schema: rootSchema }, async (request, reply) => {
+    if (wantsPage(request)) return sendPage(reply);
+    return rootIndex();
+  });
+
+  const rootIndex = () => ({
     name: PRODUCT_NAME,
     version: VERSION,
     description:
@@ -23,8 +30,10 @@ export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
       extractSingleSymbol: 'POST /extract-single-symbol/{symbol}',
       startOrders: 'POST /orders',
       executions: '/orders/list',
+      page: '/ (Accept: text/html)',
+      runEvents: '/runs/events',
     },
-  }));
+  });
 
   app.get('/info', { schema: infoSchema }, async () => ({
     name: PRODUCT_NAME,
@@ -34,6 +43,7 @@ export function metaRoutes(app: FastifyInstance, ctx: ApiContext): void {
     bucket: ctx.deps.bucket,
     apiKeyRequired: ctx.deps.apiKey !== undefined,
     node: process.version,
+    exchange: ctx.deps.exchange ?? null,
   }));
 
   app.get('/symbols', { schema: symbolsSchema }, async () => {

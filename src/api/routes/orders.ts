@@ -28,6 +28,7 @@ import {
 } from '../errors';
 import { belongsTo } from '../executionArn';
 import { readResultFile } from '../resultFile';
+import { progressOf } from '../runInfo';
 import { parseRunSummary, presignResult, readRunSummary } from '../resultSummary';
 import {
   executionLogsSchema,
@@ -112,8 +113,13 @@ export function ordersRoutes(app: FastifyInstance, ctx: ApiContext): void {
     ownExecution(ctx, executionArn);
     const description = await describeOrUndefined(ctx, executionArn, request.log);
     if (description) {
-      await recordExecution(db, factsFromDescription(description), ctx.now());
-      const record = await getExecution(db, executionArn);
+      // Written only when the engine says something the row does not hold yet: an import of this execution may
+      // be running (it starts when the engine settles), and a needless UPDATE of its row can deadlock it (MySQL).
+      let record = await getExecution(db, executionArn);
+      if (!recordHolds(record, description)) {
+        await recordExecution(db, factsFromDescription(description), ctx.now());
+        record = await getExecution(db, executionArn);
+      }
       if (description.status === 'SUCCEEDED' && description.output && record?.import.status !== 'imported') {
         await ctx.importer.ensureImported(
           executionArn,
@@ -128,7 +134,9 @@ export function ordersRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const status = description?.status ?? record?.status;
     const facts =
       status === 'SUCCEEDED' ? await resultFacts(ctx, executionArn, description, record) : undefined;
-    return executionView(executionArn, description, record, ctx.now(), facts);
+    const view = executionView(executionArn, description, record, ctx.now(), facts);
+    const progress = description?.status === 'RUNNING' ? await progressOf(ctx, description) : null;
+    return progress ? { ...view, progress } : view;
   });
 
   app.get<ArnParams & { Querystring: { skip: number; limit: number } }>(
@@ -233,6 +241,16 @@ export function ordersRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
     },
   );
+}
+
+/** Whether the database row already says what the engine's description says (status, stop, result). */
+export function recordHolds(record: ExecutionRecord | undefined, d: ExecutionDescription): boolean {
+  if (!record || record.status !== d.status || record.request === null) return false;
+  if ((d.stopDate?.getTime() ?? null) !== record.stopDate) return false;
+  if (d.output && (record.result === null || record.ordersCount !== d.output.orders)) return false;
+  if ((d.error?.slice(0, 4000) ?? null) !== record.error) return false;
+  if ((d.cause?.slice(0, 4000) ?? null) !== record.cause) return false;
+  return true;
 }
 
 /** An execution ARN of another state machine, region, account or partition: 404, the engine is not asked. */

@@ -1,0 +1,168 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { localStateMachineArn, startApiServer } from '../../src/api';
+import type { RunningApiServer } from '../../src/api';
+import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
+import { CSV_COLUMNS } from '../../src/archive/exportFormats';
+import { createDatabase } from '../../src/db';
+import type { Database } from '../../src/db';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
+import { startLocalStack } from '../../src/runtime/localStack';
+import type { LocalStack } from '../../src/runtime/localStack';
+import { startSimulator } from '../../src/sim';
+import type { Simulator } from '../../src/sim';
+
+/** Debian's chromium (`.ci/run` installs it); without it these tests are skipped, and say so. */
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`tests/web/page.test.ts skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
+}
+const describeInBrowser = haveChromium ? describe : describe.skip;
+
+jest.setTimeout(180_000);
+
+/**
+ * The web page in headless Chromium over `serve`'s own setup (local engine, local S3, SQLite, the simulator,
+ * loopback with its Host guard and helmet's Content-Security-Policy): start a run from the form, see its
+ * progress move, open its report, filter its orders, download a file. SCREENSHOT_DIR=… keeps screenshots.
+ */
+describeInBrowser('the web page, in headless Chromium', () => {
+  let sim: Simulator;
+  let stack: LocalStack;
+  let db: Database;
+  let server: RunningApiServer;
+  let dir: string;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 37, orders: 900, symbols: 4 });
+    dir = mkdtempSync(join(tmpdir(), 'web-page-'));
+    stack = await startLocalStack({
+      dataDir: dir,
+      baseUrl: sim.url,
+      credentials: sim.credentials,
+      retryIntervalMs: 10,
+    });
+    db = await createDatabase(`sqlite:${join(dir, 'orders.sqlite')}`);
+    server = await startApiServer({
+      port: 0,
+      engine: stack.engine,
+      stateMachineArn: localStateMachineArn(LOCAL_STATE_MACHINE),
+      engineKind: 'local',
+      exchange: 'simulator',
+      db,
+      s3: stack.store.s3,
+      bucket: stack.store.bucket,
+      symbols: bitgetSymbolSource(stack.client),
+    });
+    context = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    await db?.close();
+    await stack?.close();
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function screenshot(name: string): Promise<void> {
+    const target = process.env['SCREENSHOT_DIR'];
+    if (target) await page.screenshot({ path: join(target, `${name}.png`), fullPage: true });
+  }
+
+  it('starts a run from the form, follows it, shows its report, filters its orders and downloads a file', async () => {
+    await page.goto(`${server.url}/`);
+    await page.locator('#exchange', { hasText: 'bundled Bitget simulator' }).waitFor();
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+
+    // Slow answers from the simulator, so that the run is seen working.
+    sim.setFaults({ latency: { fixedMs: 60 } });
+    await page.locator('#start-form button[type=submit]').click();
+    await page.waitForURL(/#run\//);
+    const progress = page.locator('#run-progress-text');
+    await progress.filter({ hasText: /lanes: \d+ orders, [1-9]\d* requests/ }).waitFor();
+    const before = await progress.textContent();
+    const requestsOf = (text: string | null) => Number(/(\d+) requests/.exec(text ?? '')?.[1] ?? 0);
+    // Evaluated in the page (a function: the page's policy refuses strings evaluated as script).
+    await page.waitForFunction((n) => {
+      const { document } = globalThis as unknown as {
+        document: { querySelector(selector: string): { textContent: string | null } | null };
+      };
+      const text = document.querySelector('#run-progress-text')?.textContent ?? '';
+      return Number(/(\d+) requests/.exec(text)?.[1] ?? 0) > n;
+    }, requestsOf(before));
+    expect(requestsOf(await progress.textContent())).toBeGreaterThan(requestsOf(before));
+    await screenshot('run-progress');
+    // The list shows it running, with its live progress.
+    await page.locator('a', { hasText: '← all runs' }).click();
+    const row = page.locator('#runs tbody tr', { has: page.locator('.status.running') }).first();
+    await row.locator('.bar').waitFor();
+    expect(Number(await row.locator('.orders').textContent())).toBeGreaterThanOrEqual(0);
+    await screenshot('home-running');
+    await page.goBack();
+    sim.setFaults({});
+
+    // The run ends: its report (charts as SVG) and its imported orders appear.
+    await page.locator('#run-facts', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 120_000 });
+    await page.frameLocator('#report').locator('svg').first().waitFor();
+    await page.locator('#run-orders:not([hidden])').waitFor();
+    await page.locator('#orders-count', { hasText: '900 matching' }).waitFor();
+    await screenshot('run-page');
+
+    await page.locator('#filters select[name=market]').selectOption('spot');
+    await page.locator('#filters button[type=submit]').click();
+    await page.locator('#orders-count', { hasNotText: '900 matching' }).waitFor();
+    const markets = await page.locator('#orders tbody tr td:nth-child(2)').allTextContents();
+    expect(markets.length).toBeGreaterThan(0);
+    expect(new Set(markets)).toEqual(new Set(['spot']));
+    const matched = Number(
+      /^(\d+) matching/.exec((await page.locator('#orders-count').textContent()) ?? '')?.[1],
+    );
+    expect(matched).toBeLessThan(900);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#files a[data-file="orders.csv"]').click(),
+    ]);
+    const saved = join(dir, 'downloaded.csv');
+    await download.saveAs(saved);
+    const lines = readFileSync(saved, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe(CSV_COLUMNS.join(','));
+
+    // Back to the list: the run is there, newest first, succeeded.
+    await page.locator('a', { hasText: '← all runs' }).click();
+    await page.locator('#runs tbody tr .status', { hasText: 'SUCCEEDED' }).first().waitFor();
+    await screenshot('home');
+    // Nothing the Content-Security-Policy refused, no script error.
+    expect(problems).toEqual([]);
+  });
+});
