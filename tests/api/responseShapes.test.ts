@@ -10,6 +10,7 @@ import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
 import { createDatabase } from '../../src/db';
 import type { Database } from '../../src/db';
 import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
+import { runSync } from '../../src/archive';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';
@@ -61,6 +62,8 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
       bucket: stack.store.bucket,
       symbols: bitgetSymbolSource(stack.client),
       apiKey: KEY,
+      sync: (options) =>
+        runSync({ store: stack.store, client: stack.client, engine: stack.engine, database: db }, options),
     });
     await app.ready();
     spec = app.swagger() as unknown as Spec;
@@ -320,6 +323,22 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
     await call('/health', { url: '/health' }, 200);
     await call('/', { url: '/' }, 200);
     await call('/info', { url: '/info' }, 200);
+  });
+
+  it('answers the archive endpoints as documented: a sync, its status, its orders', async () => {
+    await call('/archive/status', { url: '/archive/status' }, 404); // before the first sync
+    const report = (await call('/sync', { method: 'POST', url: '/sync', payload: {} }, 200)).json();
+    expect(report).toMatchObject({ added: 400, records: 400, nothingNew: false });
+    const status = (await call('/archive/status', { url: '/archive/status' }, 200)).json();
+    expect(status).toMatchObject({
+      uid: report.uid,
+      datasets: { orders: { records: 400 } },
+      database: { rows: 400 },
+    });
+    const page = (await call('/archive/orders', { url: '/archive/orders?limit=3&market=spot' }, 200)).json();
+    expect(page.orders).toHaveLength(3);
+    expect(page.next).toEqual(expect.any(String));
+    await call('/archive/orders', { url: '/archive/orders?since=5&until=4' }, 400);
   });
 
   it('answers errors as documented', async () => {

@@ -14,6 +14,7 @@ import {
   MAX_ARCHIVE_PAGE,
 } from '../../db/archiveOrders';
 import { RunStore } from '../../storage/runStore';
+import { archiveOrdersResponse, archiveStatusResponse, syncResponse } from '../archiveSchemas';
 import type { ApiContext } from '../context';
 import { ApiError, BadRequestError, ConflictError, NotFoundError } from '../errors';
 
@@ -47,6 +48,7 @@ const listSchema = {
       limit: { type: 'integer', minimum: 1, maximum: MAX_ARCHIVE_PAGE, default: 100 },
     },
   },
+  response: archiveOrdersResponse,
 } as const;
 
 const statusSchema = {
@@ -55,6 +57,7 @@ const statusSchema = {
   description:
     '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}}, lastSync, database: {rows}}`, from the manifest in the bucket.',
   querystring: { type: 'object', additionalProperties: false, properties: { uid: uidSchema } },
+  response: archiveStatusResponse,
 } as const;
 
 const syncSchema = {
@@ -75,6 +78,7 @@ const syncSchema = {
       kinds: { type: 'array', items: { type: 'string', enum: [...KINDS] }, minItems: 1, uniqueItems: true },
     },
   },
+  response: syncResponse,
 } as const;
 
 interface ListQuery {
