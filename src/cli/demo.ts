@@ -11,6 +11,7 @@ import type { CliIo } from './extract';
 import { endpointOfLane } from './extract';
 import { ProgressReporter } from './progress';
 import { formatRunReport } from './report';
+import { demoArchive } from './demoArchive';
 import { downloadResults } from './results';
 
 interface DemoFlags {
@@ -21,6 +22,7 @@ interface DemoFlags {
   latencyMs: number;
   dataDir: string;
   out: string;
+  archive: boolean;
 }
 
 /**
@@ -37,7 +39,8 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     .option('--mode <mode>', 'classic or uta', 'classic')
     .option('--latency-ms <n>', 'median simulated latency', parseIntArg(0), 60)
     .option('--data-dir <dir>', 'where the demo keeps its S3 objects and database', '.data/demo')
-    .option('--out <dir>', 'where the result files are written', 'out/demo');
+    .option('--out <dir>', 'where the result files are written', 'out/demo')
+    .option('--no-archive', 'skip step 6, the simulated season of archive syncs');
   const parsed = parseCommand<DemoFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
@@ -141,7 +144,26 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     say(
       `   simulator served ${Object.values(simStats.served).reduce((a, b) => a + (b ?? 0), 0)} requests, refused ${countRefused(simStats.refused)}`,
     );
-    return v.ok && dbOk ? 0 : 1;
+    let archiveOk = true;
+    if (flags.archive) {
+      const archiveDir = join(flags.dataDir, 'archive');
+      let first = true;
+      const season = await demoArchive({
+        dataDir: archiveDir,
+        seed: flags.seed,
+        say: (line) => {
+          say(first ? `6. ${line}` : `   ${line.trim()}`);
+          first = false;
+        },
+      });
+      archiveOk = season.ok;
+      say(
+        `   ${season.syncs} syncs kept ${season.archived} of ${season.orders} orders although Bitget serves 90 days; ` +
+          `${season.mismatches} missing or different, ${season.gaps} gaps, ${season.databaseRows} database rows -> ` +
+          `${archiveOk ? 'OK' : 'FAILED'} (${resolve(archiveDir)})`,
+      );
+    }
+    return v.ok && dbOk && archiveOk ? 0 : 1;
   } finally {
     await run.stack.close();
     await sim.close();
