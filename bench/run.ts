@@ -102,6 +102,7 @@ export function benchReadme(): string {
     );
     for (const r of ex) {
       parts.push(`### ${r.scenario}: per rate-limit bucket`, '', r.description, '');
+      if (r.rateChart) parts.push(`![requests per second per bucket against its budget](${r.rateChart})`, '');
       parts.push(
         table(
           [
