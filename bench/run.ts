@@ -102,6 +102,7 @@ export function benchReadme(): string {
     );
     for (const r of ex) {
       parts.push(`### ${r.scenario}: per rate-limit bucket`, '', r.description, '');
+      if (r.rateChart) parts.push(`![requests per second per bucket against its budget](${r.rateChart})`, '');
       parts.push(
         table(
           [
@@ -180,6 +181,7 @@ export function benchReadme(): string {
       ),
       '',
       `Speed-up batched ÷ row-by-row: SQLite ${db.speedup.sqlite ?? '–'}×, MySQL ${db.speedup.mysql ?? '–'}× (target ≥ 20×).`,
+      `The database's own loader ÷ the import, same rows: SQLite ${db.versusLoader?.sqlite ?? '–'}, MySQL ${db.versusLoader?.mysql ?? '–'} (target ≥ 0.8).`,
       '',
     );
   }

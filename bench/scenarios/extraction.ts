@@ -4,11 +4,13 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CanonicalOrder } from '../../src/core/order';
 import type { ExtractionRequestInput } from '../../src/core/request';
 import { parseExtractionRequest } from '../../src/core/request';
 import { laneStateSchema } from '../../src/extraction/state';
+import type { LaneState } from '../../src/extraction/state';
+import { writeRateChart } from '../lib/rateChart';
 import type { ExtractionSettings } from '../../src/extraction/stages';
 import { runLocalExtraction } from '../../src/runtime/runExtraction';
 import type { SimulatorOptions, TruthRecord } from '../../src/sim';
@@ -105,6 +107,8 @@ export interface ExtractionResult {
     timeRatio: number | null;
   })[];
   lanes: LaneFigures[];
+  /** The requests-per-second timeline per bucket against its budget, an SVG beside this file. */
+  rateChart: string;
   targets: {
     timeRatio: boolean;
     requestRatio: boolean;
@@ -188,8 +192,10 @@ export async function runExtractionScenario(
       const bucketOf = new Map(limit.buckets.map((b) => [b.endpoint, b]));
       const lanes: LaneFigures[] = [];
       const perBucket = new Map<string, { requests: number; start: number; end: number; known: boolean }>();
+      const states: LaneState[] = [];
       for (const l of summary?.lanes ?? []) {
         const state = await run.stack.store.getJson(runKeys(run.runId).lane(l.laneId), laneStateSchema);
+        if (state) states.push(state);
         const wall = state?.startedAt && state.finishedAt ? state.finishedAt - state.startedAt : null;
         const pb = perBucket.get(l.endpoint) ?? { requests: 0, start: Infinity, end: -Infinity, known: true };
         pb.requests += l.requests;
@@ -216,6 +222,7 @@ export async function runExtractionScenario(
           timeRatio: b && wall !== null ? round(wall / b.boundMs) : null,
         });
       }
+      const rateChart = basename(writeRateChart(sc.scenario, states));
       const requests = after.received - before.received;
       const http429Exchange = after.refused429 - before.refused429;
       const http429 = summary?.http429 ?? 0;
@@ -296,6 +303,7 @@ export async function runExtractionScenario(
           };
         }),
         lanes,
+        rateChart,
         targets,
       };
       log(

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { CREDENTIALS } from '../../tests/fixtures/bitget/fixtures';
 import { BitgetClient } from './client';
 import type { EndpointId } from './endpoints';
-import { DEFAULT_RATE_MARGIN, RateLimiters, SpacingGate, minTimeFor } from './rate-limits';
+import { startSimulator } from '../sim';
+import { SlidingWindowLimiter } from '../sim/rateLimit';
+import { DEFAULT_RATE_MARGIN, RateLimiters, SpacingGate, minTimeFor, remainingFrom } from './rate-limits';
 
 const SPOT = '/api/v2/spot/trade/history-orders';
 
@@ -178,6 +180,91 @@ describe('the limiters, on a fake clock', () => {
   });
 });
 
+/** How many of `arrivals` the simulator's own sliding-window limiter refuses at `budget` per second. */
+function refusedBySimulator(arrivals: readonly number[], budget: number): number {
+  const window = new SlidingWindowLimiter(1000);
+  return [...arrivals].sort((a, b) => a - b).filter((t) => !window.tryAcquire('k', budget, t)).length;
+}
+
+describe('the header of the calls left', () => {
+  it('is read as a whole number, and ignored when absent or malformed (it is advice)', () => {
+    expect(remainingFrom({ 'x-mbx-used-remain-limit': '7' })).toBe(7);
+    expect(remainingFrom({ 'x-mbx-used-remain-limit': ['0'] })).toBe(0);
+    expect(remainingFrom({})).toBeNull();
+    expect(remainingFrom(undefined)).toBeNull();
+    expect(remainingFrom({ 'x-mbx-used-remain-limit': '-1' })).toBeNull();
+    expect(remainingFrom({ 'x-mbx-used-remain-limit': '2.5' })).toBeNull();
+    expect(remainingFrom({ 'x-mbx-used-remain-limit': 'many' })).toBeNull();
+  });
+});
+
+describe('the limiters, paced on what the server says (fake clock)', () => {
+  let limiters: RateLimiters;
+  beforeEach(() => jest.useFakeTimers({ now: 1_750_000_000_000 }));
+  afterEach(async () => {
+    jest.useRealTimers();
+    await limiters.stop();
+  });
+
+  it('keep the margin spacing while no response carries the header', () => {
+    limiters = new RateLimiters();
+    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: null, refused: false });
+    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(53);
+  });
+
+  it('space at the full budget once the server reports calls left, and the simulator admits every one', async () => {
+    limiters = new RateLimiters();
+    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 5, refused: false });
+    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(50);
+    expect(limiters.currentMinTime('uid-1', 'futuresHistoryOrders')).toBe(106);
+    expect(limiters.currentMinTime('uid-2', 'spotHistoryOrders')).toBe(53);
+    const released = await releaseTimes(limiters, [
+      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 60 },
+    ]);
+    const spot = released.get('uid-1|spotHistoryOrders')!;
+    expect(spot).toHaveLength(60);
+    expect(refusedBySimulator(spot, 20)).toBe(0);
+    // 60 starts at the full budget span 59 gaps of 50 ms, not 59 of 53.
+    expect(spot[spot.length - 1]! - spot[0]!).toBeLessThan(59 * 53);
+  });
+
+  it('go back to the margin and hold the budget for one slot after a 429, until the server reports room again', async () => {
+    limiters = new RateLimiters();
+    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 3, refused: false });
+    const before = await releaseTimes(limiters, [
+      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 1 },
+    ]);
+    const last = before.get('uid-1|spotHistoryOrders')![0]!;
+    jest.advanceTimersByTime(200);
+    const refusedAt = Date.now();
+    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 0, refused: true });
+    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(53);
+    const after = await releaseTimes(limiters, [
+      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 3 },
+    ]);
+    const next = after.get('uid-1|spotHistoryOrders')!;
+    expect(last).toBeLessThan(refusedAt);
+    expect(next[0]! - refusedAt).toBeGreaterThanOrEqual(50);
+    expect(next[1]! - next[0]!).toBeGreaterThanOrEqual(53);
+    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 0, refused: false });
+    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(53);
+    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 1, refused: false });
+    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(50);
+  });
+
+  it('hold after a 429 without the header too, and keep the margin spacing', async () => {
+    limiters = new RateLimiters();
+    limiters.observe('uid-1', 'futuresHistoryOrders', { remaining: null, refused: true });
+    const refusedAt = Date.now();
+    const released = await releaseTimes(limiters, [
+      { account: 'uid-1', endpoint: 'futuresHistoryOrders', count: 2 },
+    ]);
+    const futures = released.get('uid-1|futuresHistoryOrders')!;
+    expect(futures[0]! - refusedAt).toBeGreaterThanOrEqual(100);
+    expect(futures[1]! - futures[0]!).toBeGreaterThanOrEqual(106);
+  });
+});
+
 describe('the client and its 429s, over a socket', () => {
   let server: WindowServer;
   afterEach(async () => stopWindowServer(server));
@@ -196,6 +283,22 @@ describe('the client and its 429s, over a socket', () => {
       expect(client.stats().errors.rate_limit).toBe(5);
     } finally {
       await limiters.stop();
+    }
+  });
+});
+
+describe('the client against the simulator', () => {
+  it("feeds the simulator's x-mbx-used-remain-limit to the endpoint's limiter", async () => {
+    const sim = await startSimulator({ seed: 5, orders: 10 });
+    const limiters = new RateLimiters();
+    const client = new BitgetClient({ credentials: sim.credentials, baseUrl: sim.url, limiters });
+    try {
+      expect(limiters.currentMinTime(client.account, 'spotHistoryOrders')).toBe(53);
+      await client.getSpotHistoryOrders();
+      expect(limiters.currentMinTime(client.account, 'spotHistoryOrders')).toBe(50);
+    } finally {
+      await limiters.stop();
+      await sim.close();
     }
   });
 });

@@ -38,7 +38,7 @@ export class SpacingGate {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly minTime: number,
+    public minTime: number,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -53,18 +53,91 @@ export class SpacingGate {
   }
 }
 
-interface Bucket {
-  limiter: Bottleneck;
-  gate: SpacingGate;
+/** Bitget's header of the calls left on an endpoint in the current window (its FAQ; advisory). */
+export const REMAIN_HEADER = 'x-mbx-used-remain-limit';
+
+/**
+ * The calls left that a response reports, or null when the header is absent or not a whole number (Bitget is
+ * reported to omit it on authenticated calls: the header is advice, never required).
+ */
+export function remainingFrom(headers: Record<string, unknown> | undefined): number | null {
+  const raw: unknown = headers?.[REMAIN_HEADER];
+  const text = Array.isArray(raw) ? (raw[0] as unknown) : raw;
+  if (typeof text !== 'string' && typeof text !== 'number') return null;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 0 ? value : null;
 }
 
-function spacedBucket(minTime: number, id: string): Bucket {
-  return { limiter: spacedLimiter(minTime, id), gate: new SpacingGate(minTime) };
+/** What one response said about its endpoint's budget. */
+export interface ServerReport {
+  /** `x-mbx-used-remain-limit`, or null without it. */
+  remaining: number | null;
+  /** The request was refused for its rate (HTTP 429 or exchange code 429). */
+  refused: boolean;
+}
+
+/**
+ * One budget. It starts spaced at `margin` of the documented rate; once the server reports calls left
+ * (`remaining ≥ 1`: its window has room at our pace) it is spaced at the full rate, and a 429 puts it back at
+ * the margin and holds it (Bottleneck's reservoir at 0) for one full-rate spacing, the time a slot takes to
+ * free. Without the header only the hold applies: the margin spacing stays.
+ */
+class Bucket {
+  readonly limiter: Bottleneck;
+  readonly gate: SpacingGate;
+  private hold: NodeJS.Timeout | undefined;
+
+  constructor(
+    id: string,
+    readonly marginMinTime: number,
+    readonly fullMinTime: number,
+  ) {
+    this.limiter = spacedLimiter(marginMinTime, id);
+    this.gate = new SpacingGate(marginMinTime);
+  }
+
+  /** The spacing now in force (ms between starts). */
+  get minTime(): number {
+    return this.gate.minTime;
+  }
+
+  observe(report: ServerReport): void {
+    if (report.refused) {
+      this.space(this.marginMinTime);
+      this.holdFor(this.fullMinTime);
+    } else if (report.remaining !== null && report.remaining >= 1) {
+      this.space(this.fullMinTime);
+    }
+  }
+
+  private space(minTime: number): void {
+    if (this.gate.minTime === minTime) return;
+    this.gate.minTime = minTime;
+    void this.limiter.updateSettings({ minTime });
+  }
+
+  private holdFor(ms: number): void {
+    if (this.hold !== undefined) clearTimeout(this.hold);
+    void this.limiter.updateSettings({ reservoir: 0 });
+    this.hold = setTimeout(() => {
+      this.hold = undefined;
+      void this.limiter.updateSettings({ reservoir: null });
+    }, ms);
+    this.hold.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.hold !== undefined) clearTimeout(this.hold);
+    this.hold = undefined;
+    await this.limiter.updateSettings({ reservoir: null });
+    await this.limiter.stop({ dropWaitingJobs: false });
+  }
 }
 
 function spacedLimiter(minTime: number, id: string): Bottleneck {
-  // minTime spacing, no reservoir (a reservoir refilled at fixed instants lets 2× through across a boundary),
-  // no maxConcurrent: slow answers never leave the budget idle.
+  // minTime spacing, no standing reservoir (one refilled at fixed instants lets 2× through across a boundary;
+  // the reservoir is only set to 0 to hold the bucket after a 429), no maxConcurrent: slow answers never
+  // leave the budget idle.
   return new Bottleneck({ minTime, maxConcurrent: null, id });
 }
 
@@ -79,15 +152,27 @@ export class RateLimiters {
 
   constructor(private readonly options: RateLimitOptions = {}) {
     this.margin = options.margin ?? DEFAULT_RATE_MARGIN;
-    this.ip = spacedBucket(minTimeFor((options.ipPerMinute ?? IP_LIMIT_PER_MINUTE) / 60, this.margin), 'ip');
+    const ipRate = (options.ipPerMinute ?? IP_LIMIT_PER_MINUTE) / 60;
+    this.ip = new Bucket('ip', minTimeFor(ipRate, this.margin), minTimeFor(ipRate, 1));
   }
 
-  /** Minimum spacing (ms) used for an endpoint. */
+  /** Minimum spacing (ms) used for an endpoint before the server has said anything. */
   minTime(endpoint: EndpointId): number {
-    return minTimeFor(
-      this.options.ratePerSecond?.[endpoint] ?? ENDPOINTS[endpoint].ratePerSecond,
-      this.margin,
-    );
+    return minTimeFor(this.rate(endpoint), this.margin);
+  }
+
+  /** The spacing (ms) in force now for an (account, endpoint) budget. */
+  currentMinTime(account: string, endpoint: EndpointId): number {
+    return this.endpointBucket(account, endpoint).minTime;
+  }
+
+  /** Feeds what a response said about its endpoint's budget to that budget's limiter. */
+  observe(account: string, endpoint: EndpointId, report: ServerReport): void {
+    this.endpointBucket(account, endpoint).observe(report);
+  }
+
+  private rate(endpoint: EndpointId): number {
+    return this.options.ratePerSecond?.[endpoint] ?? ENDPOINTS[endpoint].ratePerSecond;
   }
 
   /** Waits for a slot on the endpoint budget, then on the IP budget; resolves when the request may go out. */
@@ -103,7 +188,7 @@ export class RateLimiters {
     const key = ENDPOINTS[endpoint].auth === 'public' ? `ip|${endpoint}` : `${account}|${endpoint}`;
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      bucket = spacedBucket(this.minTime(endpoint), endpoint);
+      bucket = new Bucket(endpoint, this.minTime(endpoint), minTimeFor(this.rate(endpoint), 1));
       this.buckets.set(key, bucket);
     }
     return bucket;
@@ -112,6 +197,6 @@ export class RateLimiters {
   /** Stops the limiters' timers (tests, process shutdown). */
   async stop(): Promise<void> {
     const all = [...this.buckets.values(), this.ip];
-    await Promise.all(all.map((b) => b.limiter.stop({ dropWaitingJobs: false })));
+    await Promise.all(all.map((b) => b.stop()));
   }
 }

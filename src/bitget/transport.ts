@@ -9,6 +9,7 @@ import { ENDPOINTS } from './endpoints';
 import type { FailureFacts } from './errors';
 import { categoriseFailure, isRetryableCategory } from './errors';
 import type { RateLimiters } from './rate-limits';
+import { remainingFrom } from './rate-limits';
 import type { Credentials } from './signing';
 import { signedHeaders } from './signing';
 import type { StatsCounter } from './stats';
@@ -129,6 +130,13 @@ export function createTransport(options: TransportOptions): AxiosInstance {
     return config;
   });
 
+  // What the server says about the budget (calls left, 429s) paces the limiter of that endpoint.
+  const tellLimiter = (endpoint: EndpointId | undefined, headers: unknown, refused: boolean): void => {
+    if (endpoint === undefined) return;
+    const remaining = remainingFrom(headers as Record<string, unknown> | undefined);
+    options.limiters.observe(options.account, endpoint, { remaining, refused });
+  };
+
   http.interceptors.response.use(
     (response: AxiosResponse) => {
       const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
@@ -146,6 +154,7 @@ export function createTransport(options: TransportOptions): AxiosInstance {
       }
       const body = readExchangeBody(parsed);
       if (body?.code === '429') options.stats.tooManyRequests(response.config.bitgetEndpoint);
+      tellLimiter(response.config.bitgetEndpoint, response.headers, body?.code === '429');
       if (body !== null && body.code !== '00000') {
         throw new AxiosError(
           `exchange code ${body.code}`,
@@ -161,6 +170,11 @@ export function createTransport(options: TransportOptions): AxiosInstance {
     (error: unknown) => {
       if (error instanceof AxiosError && error.response?.status === 429)
         options.stats.tooManyRequests(error.config?.bitgetEndpoint);
+      if (error instanceof AxiosError && error.response !== undefined) {
+        const refused =
+          error.response.status === 429 || readExchangeBody(error.response.data)?.code === '429';
+        tellLimiter(error.config?.bitgetEndpoint, error.response.headers, refused);
+      }
       return Promise.reject(error);
     },
   );

@@ -7,6 +7,7 @@ import type { SqliteDatabase } from 'kysely';
 import { createPool } from 'mysql2';
 import type { PoolOptions } from 'mysql2';
 import { Migrator } from './kyselyMigration';
+import { infileStreamFactory } from './localInfile';
 import { InCodeMigrationProvider } from './migrations';
 import type { Tables } from './schema';
 
@@ -198,6 +199,8 @@ export function mysqlPoolOptions(url: string, poolSize = 10): PoolOptions {
     uri: parsed.toString(),
     connectionLimit: poolSize,
     charset: 'utf8mb4',
+    // The import's LOAD DATA LOCAL INFILE reads payloads held in memory, never a file (see localInfile.ts).
+    infileStreamFactory,
     ...(ssl !== undefined ? { ssl } : {}),
   };
 }

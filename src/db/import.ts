@@ -7,6 +7,7 @@ import type { CanonicalOrder } from '../core/order';
 import type { Database } from './connection';
 import { addProcessingLog, recordExecution } from './executions';
 import { linesWithOffsets } from './lines';
+import { INFILE_COLUMNS, rowsToTsv, withInfile } from './localInfile';
 import { orderToRow, parseOrderLine } from './orderRecord';
 import type { OrderRow } from './orderRecord';
 import { countOrders } from './orders';
@@ -20,7 +21,7 @@ export interface ImportableRun extends RunOutput {
 }
 
 export interface ImportOptions {
-  /** Rows per multi-row INSERT, each batch in its own transaction with the progress it makes (default 1000). */
+  /** Rows per batch (MySQL: one LOAD DATA, default 5000; SQLite: one multi-row INSERT, default 1000), each in its own transaction with the progress it makes. */
   batchSize?: number;
   now?: () => number;
   /** An `importing` claim older than this is considered abandoned (a crashed process) and taken over. */
@@ -140,7 +141,8 @@ async function runImport(
 ): Promise<ImportOutcome> {
   const now = options.now ?? Date.now;
   const arn = execution.executionArn;
-  const batchSize = mode === 'row-by-row' ? 1 : (options.batchSize ?? 1000);
+  const batchSize =
+    mode === 'row-by-row' ? 1 : (options.batchSize ?? (database.kind === 'mysql' ? 5000 : 1000));
   await recordExecution(
     database,
     {
@@ -164,17 +166,26 @@ async function runImport(
   const startOffset = source.resumable ? claim.offset : 0;
   await addProcessingLog(database, arn, 'info', `import started at offset ${startOffset}`, now());
   let insertedNow = 0;
+  // One batch is written while the next is read and validated: the database (a server, or SQLite's own
+  // work) and the parsing overlap. Batches still commit one after another, each with its end offset.
+  let writing: Promise<void> = Promise.resolve();
   try {
     let batch: OrderRow[] = [];
     let batchEnd = startOffset;
     const flush = async () => {
       if (batch.length === 0) return;
       const rows = batch;
+      const end = batchEnd;
       batch = [];
-      insertedNow +=
-        mode === 'batched'
-          ? await insertBatch(database, arn, rows, source.resumable ? batchEnd : 0, now())
-          : await insertRow(database, rows[0]!);
+      await writing;
+      writing = (async () => {
+        insertedNow +=
+          mode === 'batched'
+            ? await insertBatch(database, arn, rows, source.resumable ? end : 0, now())
+            : await insertRow(database, rows[0]!);
+      })();
+      // A failed write surfaces at the next flush, or below; never unobserved.
+      writing.catch(() => undefined);
     };
     for await (const { order, end } of source.read(startOffset)) {
       batch.push(orderToRow(arn, order, now()));
@@ -182,7 +193,9 @@ async function runImport(
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    await writing;
   } catch (error) {
+    await writing.catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     await markFailed(database, arn, `import interrupted: ${reason}`, now(), { resetOffset: false });
     throw new ImportFailedError(
@@ -273,7 +286,10 @@ async function insertBatch(
   now: number,
 ): Promise<number> {
   return database.db.transaction().execute(async (trx) => {
-    const inserted = await insertIgnoringDuplicates(trx, rows);
+    const inserted =
+      database.kind === 'mysql' && loadDataUsable.get(database) !== false
+        ? await loadDataIgnoringDuplicates(database, trx, rows)
+        : await insertIgnoringDuplicates(trx, rows);
     await trx
       .updateTable('execution_results')
       .set({
@@ -300,6 +316,45 @@ async function insertRow(database: Database, row: OrderRow): Promise<number> {
 async function insertIgnoringDuplicates(trx: Transaction<Tables>, rows: OrderRow[]): Promise<number> {
   const result = await trx.insertInto('orders').ignore().values(rows).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
+}
+
+/** Per open MySQL database: false once the server refused LOAD DATA LOCAL INFILE (multi-row INSERTs then). */
+const loadDataUsable = new WeakMap<Database, boolean>();
+
+/** Server errors that mean LOCAL INFILE is not permitted (local_infile=OFF, or the client flag refused). */
+const LOCAL_INFILE_REFUSED = new Set(['ER_NOT_ALLOWED_COMMAND', 'ER_LOAD_INFILE_CAPABILITY_DISABLED']);
+
+/**
+ * MySQL's own bulk loader on the validated rows: `LOAD DATA LOCAL INFILE … IGNORE` of a TSV payload held in
+ * memory, inside the batch's transaction (InnoDB: the rows and the progress commit together). Rows already
+ * stored are skipped by the unique key, as with INSERT IGNORE. Falls back to multi-row INSERTs, for this
+ * batch and the rest, when the server does not permit LOCAL INFILE.
+ */
+async function loadDataIgnoringDuplicates(
+  database: Database,
+  trx: Transaction<Tables>,
+  rows: OrderRow[],
+): Promise<number> {
+  try {
+    const result = await withInfile(rowsToTsv(rows), (name) =>
+      sql`LOAD DATA LOCAL INFILE ${name} IGNORE INTO TABLE orders CHARACTER SET utf8mb4 (${sql.join(
+        INFILE_COLUMNS.map((c) => sql.id(c)),
+      )})`.execute(trx),
+    );
+    loadDataUsable.set(database, true);
+    return Number(result.numAffectedRows ?? 0n);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (
+      loadDataUsable.get(database) === undefined &&
+      typeof code === 'string' &&
+      LOCAL_INFILE_REFUSED.has(code)
+    ) {
+      loadDataUsable.set(database, false);
+      return insertIgnoringDuplicates(trx, rows);
+    }
+    throw error;
+  }
 }
 
 async function markFailed(

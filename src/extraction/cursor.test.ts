@@ -1,5 +1,5 @@
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
-import { PaginationStalledError, applyPage, nextQuery, splitRange } from './cursor';
+import { PaginationStalledError, applyPage, nextQuery, pagesToSplit, splitRange } from './cursor';
 import type { CursorState } from './state';
 
 const cursor = (over: Partial<CursorState> = {}): CursorState => ({
@@ -151,5 +151,18 @@ describe('cursor pagination', () => {
     expect(bottom.done).toBe(false);
     applyPage(bottom, { orders: [], next: null });
     expect(bottom.done).toBe(true);
+  });
+});
+
+describe('how many pages a range needs before it is split', () => {
+  it('is the configured minimum while most in-flight slots have a cursor', () => {
+    expect(pagesToSplit(4, 6, 4)).toBe(4);
+    expect(pagesToSplit(5, 6, 4)).toBe(4);
+  });
+
+  it('drops to 2 in the tail, when at most half of the slots have a cursor, never above the minimum', () => {
+    expect(pagesToSplit(3, 6, 4)).toBe(2);
+    expect(pagesToSplit(1, 6, 4)).toBe(2);
+    expect(pagesToSplit(1, 6, 1)).toBe(1);
   });
 });

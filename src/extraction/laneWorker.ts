@@ -4,7 +4,7 @@ import { compareOrderKey } from '../core/order';
 import type { RunStore } from '../storage/runStore';
 import { runKeys } from '../storage/keys';
 import type { FetchPage } from './cursor';
-import { PAGE_LIMIT, applyPage, nextQuery, splitRange } from './cursor';
+import { PAGE_LIMIT, applyPage, nextQuery, pagesToSplit, splitRange } from './cursor';
 import { ExtractionFatalError, classifyFailure } from './errors';
 import { newCursor } from './plan';
 import type { CursorState, LaneState } from './state';
@@ -151,8 +151,7 @@ export async function runLane(
     if (deps.targetRate === undefined) return true;
     const t = now();
     while (starts.length > 0 && starts[0]! <= t - 2000) starts.shift();
-    const seconds = Math.max(0.05, Math.min(2000, t - began) / 1000);
-    return starts.length / seconds < 0.85 * deps.targetRate;
+    return isStarved(starts.length, t - began, deps.targetRate);
   };
   const progress = () =>
     deps.onProgress?.({
@@ -182,16 +181,13 @@ export async function runLane(
         buffer.push(o);
       }
       lane.ordersFetched += owned.length;
-      if (
-        page.orders.length >= PAGE_LIMIT &&
-        lane.cursors.filter(open).length < settings.maxInFlight &&
-        starved()
-      ) {
+      const openCursors = lane.cursors.filter(open).length;
+      if (page.orders.length >= PAGE_LIMIT && openCursors < settings.maxInFlight && starved()) {
         const times = page.orders.map((o) => o.cTime);
         const older = splitRange(cursor, settings.minSplitMs, {
           rows: page.orders.length,
           spanMs: Math.max(...times) - Math.min(...times) + 1,
-          minPages: settings.minPagesToSplit,
+          minPages: pagesToSplit(openCursors, settings.maxInFlight, settings.minPagesToSplit),
         });
         if (older) {
           const { start, end, queryStart } = older;
@@ -254,6 +250,17 @@ export async function runLane(
   if (fatal) throw fatal;
   if (flushError !== undefined) throw flushError;
   return lane;
+}
+
+/**
+ * Whether a lane runs below its endpoint's rate, from the request starts of the last two seconds. The rate is
+ * counted over at least one second: in the lane's first second the few starts so far read as a low rate, so
+ * full pages split their cursors from the first round trip on (enough cursors from the first second) instead
+ * of waiting for a second of history to show the budget idle.
+ */
+export function isStarved(startsInWindow: number, elapsedMs: number, targetRate: number): boolean {
+  const seconds = Math.max(1, Math.min(2000, elapsedMs) / 1000);
+  return startsInWindow / seconds < 0.85 * targetRate;
 }
 
 const ascending = (a: CanonicalOrder, b: CanonicalOrder) =>

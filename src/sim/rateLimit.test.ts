@@ -1,6 +1,6 @@
 import { startSimulator, type Simulator } from './index';
 import { SlidingWindowLimiter } from './rateLimit';
-import { getJson, manualClock, qs } from './testkit';
+import { get, getJson, manualClock, qs } from './testkit';
 import { fixtureBody } from '../../tests/fixtures/bitget/fixtures';
 
 const SPOT = '/api/v2/spot/trade/history-orders';
@@ -66,10 +66,28 @@ describe('per-UID per-endpoint budgets in a sliding one-second window', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(1);
   });
 
+  test('every answer carries x-mbx-used-remain-limit, the calls left exactly as the window counts them', async () => {
+    clock.advance(5000);
+    const remain: (string | string[] | undefined)[] = [];
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await get(sim.url, FUTURES, qs({ productType: 'USDT-FUTURES' }), signed());
+      statuses.push(res.status);
+      remain.push(res.headers['x-mbx-used-remain-limit']);
+      clock.advance(10);
+    }
+    expect(remain).toEqual(['9', '8', '7', '6', '5', '4', '3', '2', '1', '0', '0']);
+    expect(statuses[10]).toBe(429);
+    // The first arrival leaves the window 1000 ms after it came: one call is free again.
+    clock.advance(1000 - 11 * 10);
+    const next = await get(sim.url, FUTURES, qs({ productType: 'USDT-FUTURES' }), signed());
+    expect([next.status, next.headers['x-mbx-used-remain-limit']]).toEqual([200, '0']);
+  });
+
   test('stats count rate-limit refusals apart from served requests', () => {
     const stats = sim.stats();
     expect(stats.refused.spotHistoryOrders?.rate_limit).toBe(1 + 5);
-    expect(stats.refused.futuresHistoryOrders?.rate_limit).toBe(1);
+    expect(stats.refused.futuresHistoryOrders?.rate_limit).toBe(1 + 1);
     expect(stats.served.spotHistoryOrders).toBe(20 + 60 + 21 + 20);
   });
 });

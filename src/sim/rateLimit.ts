@@ -26,16 +26,28 @@ export class SlidingWindowLimiter {
       log = { times: new Float64Array(Math.min(limit, INITIAL_CAPACITY)), head: 0, size: 0 };
       this.logs.set(key, log);
     }
-    // Arrivals that left the window no longer count against the budget.
-    while (log.size > 0 && (log.times[log.head] as number) <= now - this.windowMs) {
-      log.head = (log.head + 1) % log.times.length;
-      log.size -= 1;
-    }
+    this.prune(log, now);
     if (log.size >= limit) return false;
     if (log.size === log.times.length) grow(log, limit);
     log.times[(log.head + log.size) % log.times.length] = now;
     log.size += 1;
     return true;
+  }
+
+  /** Calls left on `key` at `now` (the `x-mbx-used-remain-limit` a response reports). */
+  remaining(key: string, limit: number, now: number): number {
+    const log = this.logs.get(key);
+    if (!log) return Math.max(0, limit);
+    this.prune(log, now);
+    return Math.max(0, limit - log.size);
+  }
+
+  /** Arrivals that left the window no longer count against the budget. */
+  private prune(log: ArrivalLog, now: number): void {
+    while (log.size > 0 && (log.times[log.head] as number) <= now - this.windowMs) {
+      log.head = (log.head + 1) % log.times.length;
+      log.size -= 1;
+    }
   }
 }
 

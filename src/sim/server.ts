@@ -48,7 +48,11 @@ interface Reply {
   status: number;
   body: string;
   contentType?: string;
+  headers?: Record<string, string>;
 }
+
+/** Bitget's header of the calls left on the endpoint in the current window (its FAQ). */
+export const REMAIN_HEADER = 'x-mbx-used-remain-limit';
 
 const json = (status: number, body: string): Reply => ({ status, body });
 const refusal = (err: SimError, now: number): Reply => json(err.http, errorBody(err, now));
@@ -95,7 +99,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const send = (res: ServerResponse, reply: Reply, delayMs: number): void => {
     const write = (): void => {
       if (res.destroyed) return;
-      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json' });
+      res.writeHead(reply.status, {
+        ...reply.headers,
+        'content-type': reply.contentType ?? 'application/json',
+      });
       res.end(reply.body);
     };
     if (delayMs <= 0) return write();
@@ -117,7 +124,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const endpoint: EndpointId | 'unknown' = spec?.id ?? 'unknown';
     const latency = faults.sampleLatency();
     if (latency > 0) stats.fault('latency');
-    const reply = (r: Reply): void => send(res, r, latency);
+    // Calls left on this endpoint for this UID (IP when public), once the endpoint budget has been counted.
+    let remain: number | undefined = undefined;
+    const reply = (r: Reply): void =>
+      send(res, remain === undefined ? r : { ...r, headers: { [REMAIN_HEADER]: String(remain) } }, latency);
     const refuse = (err: SimError, reason = err.reason): void => {
       stats.refuse(endpoint, reason);
       reply(refusal(err, arrival));
@@ -140,7 +150,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (denied) return refuse(denied);
     }
     const key = `${spec.auth === 'private' ? account.uid : ip}|${spec.id}`;
-    if (!limiter.tryAcquire(key, budget(spec.id), arrival)) return refuse(ERRORS.tooManyRequests);
+    const admitted = limiter.tryAcquire(key, budget(spec.id), arrival);
+    remain = limiter.remaining(key, budget(spec.id), arrival);
+    if (!admitted) return refuse(ERRORS.tooManyRequests);
 
     const fault = faults.decide();
     if (fault === 'reset') {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExtractionScenario } from '../../bench/scenarios/extraction';
@@ -73,6 +73,12 @@ describe('bench: extraction scenario (smoke)', () => {
     expect(r.targets.allOrders).toBe(true);
     expect(r.targets.exactFields).toBe(true);
     expect(r.targets.noDuplicates).toBe(true);
+    // The timeline of requests per second per bucket, with each budget, drawn beside the JSON.
+    expect(r.rateChart).toBe('smoke-classic-rate.svg');
+    const svg = readFileSync(join(dir, r.rateChart), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const name of ['futuresHistoryOrders', 'futuresHistoryOrders budget', 'spotHistoryOrders'])
+      expect(svg).toContain(name);
   });
 
   it('reports every field of a unified account, trigger and TP/SL orders included, as the truth says', async () => {

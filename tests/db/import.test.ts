@@ -10,6 +10,7 @@ import {
   listProcessingLogs,
   countOrders,
 } from '../../src/db';
+import { sql } from 'kysely';
 import { DATABASE_KINDS } from './support/databases';
 import type { TestDatabase } from './support/databases';
 import { localArn, makeOrder, makeOrders, toJsonl, writeRun } from './support/orders';
@@ -171,11 +172,52 @@ describe.each(DATABASE_KINDS)('importing a run into %s', (_kind, open) => {
     expect(outcome).toMatchObject({ status: 'imported', importedOrders: 120, insertedNow: 120 });
   });
 
+  it('keeps text with tabs, newlines, backslashes, quotes and non-ASCII exactly as it was', async () => {
+    const arn = localArn(`escapes-${t.kind}`);
+    const order = makeOrder(7, {
+      clientOid: 'a\tb\\n\\c"d\'e',
+      orderType: 'limit\\N',
+      raw: { note: 'line1\nline2\r\tend \\ \u0000 ümlaut 注文', nested: { q: '"x"' } },
+    });
+    const run = await writeRun(put, s3.bucket, `escapes-${t.kind}`, [order, makeOrder(8)]);
+    await importRun(t.database, s3.s3, { ...run, executionArn: arn });
+    const page = await listOrders(t.database, arn, { skip: 0, limit: 10 });
+    expect(page.orders).toEqual([order, makeOrder(8)]);
+  });
+
   it('records what the import did in the processing logs', async () => {
     const arn = localArn(`logs-${t.kind}`);
     const run = await writeRun(put, s3.bucket, `logs-${t.kind}`, makeOrders(5));
     await importRun(t.database, s3.s3, { ...run, executionArn: arn });
     const logs = await listProcessingLogs(t.database, arn);
     expect(logs.map((l) => l.message)).toEqual(['import started at offset 0', 'imported 5 orders (5 new)']);
+  });
+});
+
+describe('importing into MySQL with its own bulk loader', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await DATABASE_KINDS.find(([kind]) => kind === 'mysql')![1]();
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  it('loads each batch with LOAD DATA LOCAL INFILE, skipping rows already stored', async () => {
+    const loads = async () => {
+      const { rows } = await sql<{ Value: string }>`SHOW GLOBAL STATUS LIKE 'Com_load'`.execute(
+        t.database.db,
+      );
+      return Number(rows[0]!.Value);
+    };
+    const arn = localArn('load-data');
+    const orders = makeOrders(250);
+    const run = await writeRun((k, b) => s3.put(k, b), s3.bucket, 'load-data', orders);
+    const before = await loads();
+    const outcome = await importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: 100 });
+    expect(outcome).toMatchObject({ status: 'imported', importedOrders: 250, insertedNow: 250 });
+    expect((await loads()) - before).toBeGreaterThanOrEqual(3);
+    const forced = await importRun(t.database, s3.s3, { ...run, executionArn: arn }, { force: true });
+    expect(forced).toMatchObject({ status: 'imported', importedOrders: 250, insertedNow: 0 });
   });
 });

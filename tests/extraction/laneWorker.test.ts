@@ -2,7 +2,7 @@ import type { CanonicalOrder } from '../../src/core/order';
 import { ExtractionIncompleteError, collectRun } from '../../src/extraction/collector';
 import { ExtractionFatalError } from '../../src/extraction/errors';
 import type { LaneWorkerSettings } from '../../src/extraction/laneWorker';
-import { loadLane, runLane, saveLane } from '../../src/extraction/laneWorker';
+import { isStarved, loadLane, runLane, saveLane } from '../../src/extraction/laneWorker';
 import { newCursor, newLane } from '../../src/extraction/plan';
 import type { SourceSpec } from '../../src/extraction/sources';
 import type { RunPlan } from '../../src/extraction/state';
@@ -78,6 +78,19 @@ function expectExactlyOnceSorted(result: CanonicalOrder[], truth: Map<string, Ca
   expect(result.map((o) => o.orderId)).toEqual(expected.map((o) => o.orderId));
 }
 
+describe('whether a lane runs below its budget', () => {
+  it('reads the first second as starved until it holds most of a second of starts', () => {
+    // 3 starts 150 ms in: a rate of 20/s over 150 ms, but 3 of the 10 a second allows.
+    expect(isStarved(3, 150, 10)).toBe(true);
+    expect(isStarved(9, 900, 10)).toBe(false);
+  });
+
+  it('compares the starts of the last two seconds with the rate once the lane has run that long', () => {
+    expect(isStarved(16, 5000, 10)).toBe(true);
+    expect(isStarved(19, 5000, 10)).toBe(false);
+  });
+});
+
 describe('lane worker and collector against a real S3 server', () => {
   let env: Awaited<ReturnType<typeof startTestStore>>;
   beforeAll(async () => {
@@ -107,6 +120,22 @@ describe('lane worker and collector against a real S3 server', () => {
     expect(summary).toMatchObject({ complete: true, orders: 2500, byKind: { normal: 1875, tpsl: 625 } });
     expect(JSON.stringify(summary)).not.toMatch(/X-Amz-/); // no presigned URL is stored (the API signs on read)
     // Every cursor ends on the exchange's own "nothing more", never on a guess.
+    expect(ex.calls.length).toBe(lane.requests);
+  });
+
+  it('splits a lone cursor with a few pages left in the tail, and still fetches every order once', async () => {
+    const truth = account(2500);
+    const ex = new FakeExchange(truth, { now: END });
+    await setUpRun(env.store, 'tail');
+    // A busy lane would not split a range of fewer than 30 pages: the tail rule still does.
+    const lane = await runLane(
+      { store: env.store, fetchPage: ex.fetchPage, settings: { ...settings, minPagesToSplit: 30 } },
+      { runId: 'tail', laneId: 'spot-history', deadline: Date.now() + 60_000, order: 'asc' },
+    );
+    expect(lane.done).toBe(true);
+    expect(lane.cursors.length).toBeGreaterThan(2);
+    await collectRun({ store: env.store }, { runId: 'tail' });
+    expectExactlyOnceSorted(await readResult(env.store, 'tail'), truth);
     expect(ex.calls.length).toBe(lane.requests);
   });
 

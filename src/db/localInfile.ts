@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { OrderRow } from './orderRecord';
+
+/**
+ * `LOAD DATA LOCAL INFILE` without files: the client names a payload held in memory and the MySQL driver asks
+ * `infileStreamFactory` for it. Only names registered here are served; any other name the server asks for
+ * (a hostile server may ask for any path) is refused, so no file on disk is ever read.
+ */
+const payloads = new Map<string, string>();
+
+export class UnknownInfileError extends Error {
+  override readonly name = 'UnknownInfileError';
+}
+
+/** mysql2's `infileStreamFactory`: the registered payload of that name, or a stream that fails. */
+export function infileStreamFactory(name: string): Readable {
+  const payload = payloads.get(name);
+  if (payload === undefined) {
+    const refused = new Readable({ read() {} });
+    process.nextTick(() =>
+      refused.destroy(new UnknownInfileError(`refused LOCAL INFILE request for ${name}`)),
+    );
+    return refused;
+  }
+  return Readable.from([Buffer.from(payload, 'utf8')]);
+}
+
+/** Holds `payload` under a fresh name for the duration of `use(name)`. */
+export async function withInfile<T>(payload: string, use: (name: string) => Promise<T>): Promise<T> {
+  const name = `bitget-orders-${randomBytes(8).toString('hex')}.tsv`;
+  payloads.set(name, payload);
+  try {
+    return await use(name);
+  } finally {
+    payloads.delete(name);
+  }
+}
+
+/** The `orders` columns loaded, in the order of each TSV line. */
+export const INFILE_COLUMNS = [
+  'execution_arn',
+  'order_id',
+  'client_oid',
+  'market',
+  'kind',
+  'symbol',
+  'side',
+  'order_type',
+  'status',
+  'price',
+  'size',
+  'price_avg',
+  'base_volume',
+  'quote_volume',
+  'fee',
+  'fee_coin',
+  'leverage',
+  'margin_mode',
+  'pos_side',
+  'trade_side',
+  'reduce_only',
+  'c_time',
+  'u_time',
+  'raw',
+  'created_at',
+] as const satisfies readonly (keyof OrderRow)[];
+
+/** One field in LOAD DATA's default format: tab-separated, `\N` for NULL, backslash escapes. */
+function field(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return value.replace(/[\\\t\n\r\0]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\0',
+  );
+}
+
+/** Validated rows as the TSV payload of one `LOAD DATA LOCAL INFILE`. */
+export function rowsToTsv(rows: readonly OrderRow[]): string {
+  let out = '';
+  for (const row of rows) {
+    out += INFILE_COLUMNS.map((c) => field(row[c] as string | number | null)).join('\t') + '\n';
+  }
+  return out;
+}
