@@ -160,9 +160,14 @@ describe('how many pages a range needs before it is split', () => {
     expect(pagesToSplit(5, 6, 4)).toBe(4);
   });
 
-  it('drops to 2 in the tail, when at most half of the slots have a cursor, never above the minimum', () => {
+  it('drops to the tail figure (2 by default) when at most half of the slots have a cursor', () => {
     expect(pagesToSplit(3, 6, 4)).toBe(2);
     expect(pagesToSplit(1, 6, 4)).toBe(2);
-    expect(pagesToSplit(1, 6, 1)).toBe(1);
+    expect(pagesToSplit(1, 6, 4, 1)).toBe(1);
+  });
+
+  it('never splits where both figures are set out of reach (each rule can be turned off on its own)', () => {
+    expect(pagesToSplit(1, 6, 1_000, 1_000)).toBe(1_000);
+    expect(pagesToSplit(6, 6, 1_000, 2)).toBe(1_000);
   });
 });

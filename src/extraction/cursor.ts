@@ -125,9 +125,16 @@ export function splitRange(
 /**
  * Pages a cursor's remaining range must be expected to hold before it is split. Each split costs about one
  * request, so a busy lane asks for `minPagesToSplit`; in the tail, when at most half of the in-flight slots have
- * a cursor, a range of 2 pages is split too: a lone cursor paginating one page per round trip leaves the budget
- * idle for a latency per page, which costs more than the request.
+ * a cursor, `tailPagesToSplit` (2 by default) is enough: a lone cursor paginating one page per round trip leaves
+ * the budget idle for a latency per page, which costs more than the request.
  */
-export function pagesToSplit(openCursors: number, maxInFlight: number, minPagesToSplit: number): number {
-  return openCursors * 2 <= maxInFlight ? Math.min(2, minPagesToSplit) : minPagesToSplit;
+export function pagesToSplit(
+  openCursors: number,
+  maxInFlight: number,
+  minPagesToSplit: number,
+  tailPagesToSplit: number = DEFAULT_TAIL_PAGES_TO_SPLIT,
+): number {
+  return openCursors * 2 <= maxInFlight ? tailPagesToSplit : minPagesToSplit;
 }
+
+export const DEFAULT_TAIL_PAGES_TO_SPLIT = 2;

@@ -20,6 +20,8 @@ export interface LaneWorkerSettings {
   minSplitMs: number;
   /** A cursor is split only when its remaining range is expected to hold at least this many pages. */
   minPagesToSplit: number;
+  /** The same in the lane's tail (at most half the in-flight slots with a cursor); default 2. */
+  tailPagesToSplit?: number;
   /** Consecutive failed attempts (each after the client's own retries) that open a cursor's circuit. */
   breakerThreshold: number;
   /** Pause before a failed cursor is tried again, doubled per failure. */
@@ -187,7 +189,12 @@ export async function runLane(
         const older = splitRange(cursor, settings.minSplitMs, {
           rows: page.orders.length,
           spanMs: Math.max(...times) - Math.min(...times) + 1,
-          minPages: pagesToSplit(openCursors, settings.maxInFlight, settings.minPagesToSplit),
+          minPages: pagesToSplit(
+            openCursors,
+            settings.maxInFlight,
+            settings.minPagesToSplit,
+            settings.tailPagesToSplit,
+          ),
         });
         if (older) {
           const { start, end, queryStart } = older;

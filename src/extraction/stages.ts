@@ -1,3 +1,4 @@
+import { DEFAULT_TAIL_PAGES_TO_SPLIT } from './cursor';
 import { ENDPOINTS } from '../bitget/endpoints';
 import type { EndpointId } from '../bitget/endpoints';
 import type { ExtractionRequest } from '../core/request';
@@ -21,6 +22,8 @@ export interface ExtractionSettings {
   checkpointOrders: number;
   minSplitMs: number;
   minPagesToSplit: number;
+  /** In a lane's tail (src/extraction/cursor.ts, pagesToSplit). */
+  tailPagesToSplit: number;
   breakerThreshold: number;
   failureBackoffMs: number;
   plan?: PlanSettings;
@@ -31,6 +34,7 @@ export const DEFAULT_EXTRACTION_SETTINGS: ExtractionSettings = {
   checkpointOrders: 20_000,
   minSplitMs: 60_000,
   minPagesToSplit: 4,
+  tailPagesToSplit: DEFAULT_TAIL_PAGES_TO_SPLIT,
   breakerThreshold: 4,
   failureBackoffMs: 2_000,
 };
@@ -149,6 +153,7 @@ export function laneSettings(settings: ExtractionSettings, endpoint: EndpointId)
     checkpointOrders: settings.checkpointOrders,
     minSplitMs: settings.minSplitMs,
     minPagesToSplit: settings.minPagesToSplit,
+    tailPagesToSplit: settings.tailPagesToSplit,
     breakerThreshold: settings.breakerThreshold,
     failureBackoffMs: settings.failureBackoffMs,
   };

@@ -80,6 +80,7 @@ describe('the stages’ log and metrics of a lane invocation', () => {
       settings: {
         ...DEFAULT_EXTRACTION_SETTINGS,
         minPagesToSplit: 1_000,
+        tailPagesToSplit: 1_000,
         breakerThreshold: 2,
         failureBackoffMs: 1,
       },
