@@ -2,8 +2,8 @@
  * `make bench`: extraction scenarios against the physical limit, the collector (1M and 4M orders), the
  * database import and the API under load. Writes bench/results/<scenario>.json and bench/results/README.md.
  *
- * Environment: BENCH_ONLY=extract,collector,database,api (default all); BENCH_SCALE (extraction account size
- * factor, default 1); BENCH_COLLECTOR_SIZES (default 1000000,4000000); MYSQL_URL.
+ * Environment: BENCH_ONLY=extract,collector,database,api (default all); BENCH_SCENARIOS (extraction scenarios
+ * by name, e.g. extract-uta-60k; default all); BENCH_SCALE (extraction account size factor, default 1); BENCH_COLLECTOR_SIZES (default 1000000,4000000); MYSQL_URL.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -217,10 +217,17 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   log(`make bench: ${only.join(', ')}; scale ${scale}; collector sizes ${collectorSizes.join(', ')}`);
   if (only.includes('extract')) {
+    const named = process.env['BENCH_SCENARIOS']?.split(',');
     const scenarios = extractionScenarios(scale);
+    const unknown = (named ?? []).filter((n) => !scenarios.some((sc) => sc.scenario === n));
+    if (unknown.length > 0)
+      throw new Error(
+        `BENCH_SCENARIOS: no scenario ${unknown.join(', ')} (there are ${scenarios.map((sc) => sc.scenario).join(', ')})`,
+      );
     let classicSim: BenchSim | null = null;
     try {
       for (const sc of scenarios) {
+        if (named && !named.includes(sc.scenario)) continue;
         const sharesClassic = sc.sim.seed === scenarios[0]!.sim.seed && sc.sim.mode === 'classic';
         if (sharesClassic && !classicSim)
           classicSim = await startBenchSim({ ...sc.sim, latency: BENCH_LATENCY });

@@ -10,7 +10,7 @@ import type { Manifest } from '../archive/manifest';
 import type { CanonicalOrder } from '../core/order';
 import type { Database } from './connection';
 import type { ArchiveOrdersTable } from './archiveSchema';
-import { rowToOrder } from './orderRecord';
+import { orderToRow, rowToOrder } from './orderRecord';
 import type { Tables } from './schema';
 
 export const ARCHIVE_BATCH = 500;
@@ -18,35 +18,10 @@ export const MAX_ARCHIVE_PAGE = 500;
 
 export const orderKey = (orderId: string): string => orderId.padStart(25, '0');
 
+/** The run table's row of the order (one mapping of the canonical record), keyed by account instead of run. */
 function toRow(uid: string, o: CanonicalOrder): ArchiveOrdersTable {
-  return {
-    uid,
-    market: o.market,
-    order_id: o.orderId,
-    order_key: orderKey(o.orderId),
-    version: ORDERS.version(o),
-    client_oid: o.clientOid,
-    kind: o.kind,
-    symbol: o.symbol,
-    side: o.side,
-    order_type: o.orderType,
-    status: o.status,
-    price: o.price,
-    size: o.size,
-    price_avg: o.priceAvg,
-    base_volume: o.baseVolume,
-    quote_volume: o.quoteVolume,
-    fee: o.fee,
-    fee_coin: o.feeCoin,
-    leverage: o.leverage,
-    margin_mode: o.marginMode,
-    pos_side: o.posSide,
-    trade_side: o.tradeSide,
-    reduce_only: o.reduceOnly === null ? null : o.reduceOnly ? 1 : 0,
-    c_time: o.cTime,
-    u_time: o.uTime,
-    raw: JSON.stringify(o.raw),
-  };
+  const { execution_arn: _run, created_at: _stored, ...columns } = orderToRow('', o);
+  return { ...columns, uid, order_key: orderKey(o.orderId), version: ORDERS.version(o) };
 }
 
 export interface UpsertOutcome {
