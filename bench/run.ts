@@ -2,8 +2,10 @@
  * `make bench`: extraction scenarios against the physical limit, the collector (1M and 4M orders), the
  * database import and the API under load. Writes bench/results/<scenario>.json and bench/results/README.md.
  *
- * Environment: BENCH_ONLY=extract,collector,database,api (default all); BENCH_SCENARIOS (extraction scenarios
- * by name, e.g. extract-uta-60k; default all); BENCH_SCALE (extraction account size factor, default 1); BENCH_COLLECTOR_SIZES (default 1000000,4000000); MYSQL_URL.
+ * Environment: BENCH_ONLY=extract,collector,database,api (default all; `report` — the report's size and render
+ * time for a run of BENCH_REPORT_ORDERS orders, default 200,000 — runs only when named); BENCH_SCENARIOS
+ * (extraction scenarios by name, e.g. extract-uta-60k; default all); BENCH_SCALE (extraction account size factor,
+ * default 1); BENCH_COLLECTOR_SIZES (default 1000000,4000000); MYSQL_URL.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import type { ApiBenchResult } from './scenarios/api';
 import { runCollectorBench } from './scenarios/collector';
 import type { CollectorBenchResult } from './scenarios/collector';
 import { runDatabaseBench } from './scenarios/database';
+import { runReportBench } from './scenarios/report';
 import type { DatabaseBenchResult } from './scenarios/database';
 import { BENCH_LATENCY, extractionScenarios } from './scenarios/definitions';
 import { runExtractionScenario, TARGETS } from './scenarios/extraction';
@@ -264,6 +267,13 @@ async function main(): Promise<void> {
     });
     writeResult('database-import', r);
     writeReadme();
+  }
+  if (only.includes('report')) {
+    const r = await runReportBench({ orders: Number(process.env['BENCH_REPORT_ORDERS'] ?? 200_000) });
+    writeResult('report', r);
+    log(
+      `report: ${r.orders} orders -> ${r.reportBytes} bytes, ${r.renderMs} ms (again: ${r.secondRenderMs} ms), load ${r.loadAverage.join(' ')}`,
+    );
   }
   if (only.includes('api')) {
     const r = await runApiBench({ durationS: 5, connections: 10, realEngineRequests: 10 });

@@ -138,6 +138,11 @@ export class ExtractionStack extends TerraformStack {
           allow('DescribeExtractions', ['states:DescribeExecution'], [machineArnsFor(name, arns).executions]),
         );
       }
+      if (access.stateMachine.includes('stop')) {
+        statements.push(
+          allow('StopExtractions', ['states:StopExecution'], [machineArnsFor(name, arns).executions]),
+        );
+      }
       return statements;
     };
     const environmentFor = (name: FunctionName, arns?: MachineArns): Record<string, string> => {

@@ -44,7 +44,7 @@ export const RUNS_PREFIX = 'runs/';
 export const RESULTS_PREFIX = 'results/';
 
 export type BucketAccess = S3Access;
-export type StateMachineAccess = 'start' | 'describe' | 'list';
+export type StateMachineAccess = 'start' | 'describe' | 'list' | 'stop';
 
 export interface FunctionAccess {
   /** One-line reason, repeated in the role's description. */
@@ -105,18 +105,23 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     stateMachine: [],
   },
   api: {
-    purpose: 'HTTP API: starts and describes extractions and serves their results',
+    // stop: DELETE /orders/{arn} stops an execution (StopExecution), on this machine's executions only.
+    purpose: 'HTTP API: starts, describes and stops extractions and serves their results',
     bitgetSecret: false,
     databaseSecret: true,
     bucket: [{ prefixes: [RESULTS_PREFIX], access: ['read'] }],
-    stateMachine: ['start', 'describe', 'list'],
+    stateMachine: ['start', 'describe', 'list', 'stop'],
   },
 };
 
 /**
  * Files a bundled function reads from disk at run time. Bundled, every module's `__dirname` is `/var/task`:
- * @fastify/swagger-ui reads `<__dirname>/static/logo.svg` when it registers, so its static folder goes along.
+ * @fastify/swagger-ui reads `<__dirname>/static/logo.svg` when it registers, so its static folder goes along;
+ * the web page's files (src/api/web) go to `web/`, where src/api/routes/web.ts looks beside a bundle.
  */
 export const BUNDLE_ASSETS: Partial<Record<FunctionName, readonly BundleAsset[]>> = {
-  api: [{ from: 'node_modules/@fastify/swagger-ui/static', to: 'static' }],
+  api: [
+    { from: 'node_modules/@fastify/swagger-ui/static', to: 'static' },
+    { from: 'src/api/web', to: 'web' },
+  ],
 };

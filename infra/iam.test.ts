@@ -193,7 +193,7 @@ describe('IAM: least privilege', () => {
       expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['runs/*', 'results/*'] } });
     });
 
-    it('api: starts, lists and describes this machine’s executions, reads results/ and its database URL', () => {
+    it('api: starts, lists, describes and stops this machine’s executions, reads results/ and its database URL', () => {
       const executions = `arn:\${data.aws_partition.partition.partition}:states:\${data.aws_region.region.region}:\${data.aws_caller_identity.account.account_id}:execution:${ref(full.tf, 'aws_sfn_state_machine', 'extraction', 'name')}:*`;
       expect(grants(statementsOf(full.tf, 'api_policy'))).toEqual({
         'logs:CreateLogStream': logs('api'),
@@ -203,6 +203,7 @@ describe('IAM: least privilege', () => {
         'states:StartExecution': [machine()],
         'states:ListExecutions': [machine()],
         'states:DescribeExecution': [executions],
+        'states:StopExecution': [executions],
         'secretsmanager:GetSecretValue': [ref(full.tf, 'aws_secretsmanager_secret', 'database-url')],
       });
     });

@@ -1,4 +1,6 @@
 import 'cdktf/lib/testing/adapters/jest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
@@ -21,7 +23,14 @@ import { DEFAULT_FUNCTION_SETTINGS, FUNCTION_NAMES, TASK_FUNCTION_NAMES } from '
 import { ENV, functionOutputName } from './ExtractionStack';
 import { HTTP_429_ALARM_THRESHOLD } from './constructs/Alarms';
 import { DEFAULT_METRICS_NAMESPACE, LANE_ENDPOINTS, LANE_METRICS } from '../src/observability/metricNames';
-import { blankVolatile, logicalId, resourceNamed, resourcesOf, synthStack } from './synth.testkit';
+import {
+  blankVolatile,
+  logicalId,
+  PROJECT_ROOT,
+  resourceNamed,
+  resourcesOf,
+  synthStack,
+} from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
 
 Testing.setupJest();
@@ -211,6 +220,17 @@ describe('Stack: ExtractionStack', () => {
       const bundles = full.stack.bundleSizes();
       expect(Object.keys(bundles).sort()).toEqual([...FUNCTION_NAMES].sort());
       for (const bytes of Object.values(bundles)) expect(bytes).toBeGreaterThan(0);
+    });
+
+    it("bundles the web page's files with the api, in the web/ folder its page route reads beside the bundle", () => {
+      const dir = full.stack.functions.api.bundleDir;
+      for (const file of readdirSync(join(PROJECT_ROOT, 'src', 'api', 'web')))
+        expect(readFileSync(join(dir, 'web', file), 'utf8')).toBe(
+          readFileSync(join(PROJECT_ROOT, 'src', 'api', 'web', file), 'utf8'),
+        );
+      // The bundled route looks for `<__dirname>/web` (the bundle's own folder at run time).
+      expect(readFileSync(join(dir, 'index.js'), 'utf8')).toMatch(/join\)?\(__dirname, "web"\)/);
+      expect(existsSync(join(full.stack.functions.coordinator.bundleDir, 'web'))).toBe(false);
     });
 
     it('creates one log group per function with retention, and logs there', () => {

@@ -91,3 +91,19 @@ export const syncResponse = {
   ),
   ...errors,
 };
+
+export const archiveReportResponse = {
+  200: {
+    description: "The archive's report, one self-contained HTML document",
+    content: {
+      'text/html': {
+        schema: {
+          type: 'string',
+          description:
+            'report.html of the archive: orders per day per market over its whole span with its gaps shaded, fees per coin, volume per symbol; charts as SVG, the numbers under them',
+        },
+      },
+    },
+  },
+  ...errors,
+};

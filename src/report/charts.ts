@@ -17,15 +17,44 @@ export function renderSvg(option: EChartsOption, size: { width: number; height: 
 
 const WIDE = { width: 960, height: 320 };
 
-/** Stacked bars: one category per x value, one series per stack member. */
-export function stackedBars(x: string[], series: { name: string; data: number[] }[], yName: string): string {
+/** A span of categories to shade behind the bars (ECharts markArea), with its label. */
+export interface ShadedSpan {
+  name: string;
+  from: string;
+  to: string;
+}
+
+/** Stacked bars: one category per x value, one series per stack member, `shaded` spans drawn behind them. */
+export function stackedBars(
+  x: string[],
+  series: { name: string; data: number[] }[],
+  yName: string,
+  shaded: ShadedSpan[] = [],
+): string {
+  const markArea = shaded.length
+    ? {
+        silent: true,
+        itemStyle: { color: 'rgba(220, 60, 60, 0.15)' },
+        label: { show: true, position: 'insideTop' as const, color: '#a33', fontSize: 10 },
+        data: shaded.map((s): [{ name: string; xAxis: string }, { xAxis: string }] => [
+          { name: s.name, xAxis: s.from },
+          { xAxis: s.to },
+        ]),
+      }
+    : undefined;
   return renderSvg(
     {
       legend: { top: 0 },
       grid: { left: 60, right: 20, top: 36, bottom: 40 },
       xAxis: { type: 'category', data: x },
       yAxis: { type: 'value', name: yName },
-      series: series.map((s) => ({ type: 'bar', stack: 'all', name: s.name, data: s.data })),
+      series: series.map((s, i) => ({
+        type: 'bar',
+        stack: 'all',
+        name: s.name,
+        data: s.data,
+        ...(i === 0 && markArea ? { markArea } : {}),
+      })),
     },
     WIDE,
   );

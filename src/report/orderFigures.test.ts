@@ -1,6 +1,6 @@
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
 import type { CanonicalOrder } from '../core/order';
-import { orderFigures } from './orderFigures';
+import { orderFigures, overDays } from './orderFigures';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1, 12);
@@ -57,5 +57,21 @@ describe('orderFigures', () => {
   it('has no days and no totals for no orders', async () => {
     const f = await orderFigures(each([]));
     expect(f).toMatchObject({ orders: 0, days: [], feesByCoin: [], volumeBySymbol: [] });
+  });
+});
+
+describe('overDays', () => {
+  it("widens the days to the archive's span, the days without orders counted as zero", () => {
+    const f = {
+      orders: 1,
+      days: ['2026-11-02'],
+      perDayByMarket: { spot: [1], 'usdt-futures': [0], 'usdc-futures': [0], 'coin-futures': [0] },
+      feesByCoin: [],
+      volumeBySymbol: [],
+    };
+    const wide = overDays(f, Date.UTC(2026, 10, 1, 5), Date.UTC(2026, 10, 3, 23));
+    expect(wide.days).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+    expect(wide.perDayByMarket.spot).toEqual([0, 1, 0]);
+    expect(wide.perDayByMarket['coin-futures']).toEqual([0, 0, 0]);
   });
 });

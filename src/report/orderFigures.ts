@@ -85,3 +85,33 @@ export async function orderFigures(orders: AsyncIterable<CanonicalOrder>): Promi
       })),
   };
 }
+
+/**
+ * The same figures over a wider span of UTC days (the archive's coverage), the days without orders counted as
+ * zero; a span narrower than the orders' days changes nothing.
+ */
+export function overDays(figures: OrderFigures, from: number, to: number): OrderFigures {
+  const firstDay = Math.floor(from / DAY_MS);
+  const lastDay = Math.floor(to / DAY_MS);
+  const index = new Map(figures.days.map((d, i) => [d, i]));
+  const start = Math.min(firstDay, figures.days.length ? Date.parse(figures.days[0]!) / DAY_MS : firstDay);
+  const end = Math.max(
+    lastDay,
+    figures.days.length ? Date.parse(figures.days[figures.days.length - 1]!) / DAY_MS : lastDay,
+  );
+  const days: string[] = [];
+  const perDayByMarket = Object.fromEntries(MARKETS.map((m) => [m, [] as number[]])) as Record<
+    Market,
+    number[]
+  >;
+  for (let d = start; d <= end; d++) {
+    const day = dayOf(d * DAY_MS);
+    days.push(day);
+    const i = index.get(day);
+    for (const m of MARKETS) perDayByMarket[m].push(i === undefined ? 0 : figures.perDayByMarket[m][i]!);
+  }
+  return { ...figures, days, perDayByMarket };
+}
+
+/** The UTC day (`YYYY-MM-DD`) of an epoch ms. */
+export const utcDay = dayOf;

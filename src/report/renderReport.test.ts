@@ -54,3 +54,51 @@ describe('renderReport', () => {
     expect(html).toContain('<p class="verification">3/3 orders, 0 missing -&gt; OK</p>');
   });
 });
+
+describe('renderReport of an archive with gaps', () => {
+  const day = (d: number) => Date.UTC(2026, 10, d);
+  const html = renderReport({
+    title: 'Archive of account 1',
+    facts: ['3 orders archived'],
+    orders: {
+      ...figures,
+      days: ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04'],
+      perDayByMarket: {
+        spot: [1, 0, 0, 1],
+        'usdt-futures': [0, 0, 0, 1],
+        'usdc-futures': [0, 0, 0, 0],
+        'coin-futures': [0, 0, 0, 0],
+      },
+    },
+    gaps: [
+      { stream: 'spot/normal', from: day(2), to: day(4) },
+      { stream: 'usdt-futures/normal', from: day(2), to: day(4) },
+      { stream: 'usdt-futures/plan', from: day(3), to: day(3) + 3_600_000 },
+    ],
+    generatedAt: Date.UTC(2026, 11, 1),
+  });
+  const chart = html.slice(html.indexOf('<svg '), html.indexOf('</svg>'));
+
+  it('shades each distinct gap on the orders chart, labelled with its streams', () => {
+    expect(chart).toContain('gap (2 streams)');
+    expect(chart).toContain('gap usdt-futures/plan');
+  });
+
+  it('names every gap, per stream, in the table under the chart', () => {
+    expect(html).toContain('<h3>Gaps (shaded)</h3>');
+    expect(html).toContain(
+      '<td>spot/normal</td><td>2026-11-02T00:00:00Z</td><td>2026-11-04T00:00:00Z</td><td>2.0</td>',
+    );
+    expect(html).toContain('<td>usdt-futures/normal</td>');
+    expect(html).toContain(
+      '<td>usdt-futures/plan</td><td>2026-11-03T00:00:00Z</td><td>2026-11-03T01:00:00Z</td><td>0.0</td>',
+    );
+  });
+
+  it('says so when an archive has no gaps, and a run report has no gap section', () => {
+    expect(renderReport({ title: 'a', facts: [], orders: figures, gaps: [], generatedAt: 0 })).toContain(
+      'no gaps: every stream is covered',
+    );
+    expect(renderReport({ title: 'r', facts: [], orders: figures, generatedAt: 0 })).not.toContain('Gaps');
+  });
+});

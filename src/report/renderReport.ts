@@ -1,7 +1,9 @@
 import type { OrderFigures } from './orderFigures';
 import type { RunFigures } from './runFigures';
+import type { ShadedSpan } from './charts';
 import { horizontalBars, rateTimeline, stackedBars, stageBars } from './charts';
 import { MARKETS } from '../core/order';
+import { utcDay } from './orderFigures';
 
 export interface ReportInput {
   title: string;
@@ -11,6 +13,8 @@ export interface ReportInput {
   verification?: string;
   orders: OrderFigures;
   run?: RunFigures;
+  /** Spans no extraction covered (the archive's gaps, per stream): shaded on the orders chart, listed under it. */
+  gaps?: { stream: string; from: number; to: number }[];
   generatedAt: number;
 }
 
@@ -38,25 +42,63 @@ function section(title: string, chart: string | null, numbers: string, note?: st
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
+/** One shaded span per distinct gap (streams sharing a span share its shading), days as the chart's categories. */
+function gapAreas(gaps: NonNullable<ReportInput['gaps']>): ShadedSpan[] {
+  const bySpan = new Map<string, { from: number; to: number; streams: string[] }>();
+  for (const g of gaps) {
+    const key = `${g.from}-${g.to}`;
+    const entry = bySpan.get(key) ?? { from: g.from, to: g.to, streams: [] };
+    entry.streams.push(g.stream);
+    bySpan.set(key, entry);
+  }
+  return [...bySpan.values()].map((g) => ({
+    name: g.streams.length === 1 ? `gap ${g.streams[0]}` : `gap (${g.streams.length} streams)`,
+    from: utcDay(g.from),
+    // The gap's end is exclusive: the last day shaded is the one its last millisecond falls in.
+    to: utcDay(Math.max(g.from, g.to - 1)),
+  }));
+}
+
 /** One self-contained HTML file: inline CSS and SVG, no script, nothing fetched when it is opened. */
 export function renderReport(input: ReportInput): string {
   const { orders, run } = input;
   const markets = MARKETS.filter((m) => orders.perDayByMarket[m].some((n) => n > 0));
   const top = orders.volumeBySymbol.slice(0, TOP_SYMBOLS);
+  const gaps = input.gaps ?? [];
+  // A chart needs a series to carry the shaded gaps even when no market has an order.
+  const drawn = markets.length ? markets : (['spot'] as const);
   const parts = [
     section(
       'Orders per day, by market',
       orders.days.length
         ? stackedBars(
             orders.days,
-            markets.map((m) => ({ name: m, data: orders.perDayByMarket[m] })),
+            drawn.map((m) => ({ name: m, data: orders.perDayByMarket[m] })),
             'orders',
+            gapAreas(gaps),
           )
         : null,
       table(
         ['day (UTC)', ...markets],
         orders.days.map((d, i) => [d, ...markets.map((m) => orders.perDayByMarket[m][i]!)]),
-      ),
+      ) +
+        (input.gaps
+          ? `<h3>Gaps (shaded)</h3>` +
+            (gaps.length
+              ? table(
+                  ['stream', 'from', 'to (exclusive)', 'days'],
+                  gaps.map((g) => [
+                    g.stream,
+                    iso(g.from),
+                    iso(g.to),
+                    ((g.to - g.from) / 86_400_000).toFixed(1),
+                  ]),
+                )
+              : '<p class="note">no gaps: every stream is covered over its whole span</p>')
+          : ''),
+      input.gaps
+        ? 'Shaded: spans no sync covered while Bitget still served them (gaps), per stream.'
+        : undefined,
     ),
     section(
       'Fees paid, per coin',

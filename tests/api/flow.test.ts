@@ -197,6 +197,7 @@ describe.each(DATABASE_KINDS)('the API on %s', (_kind, open) => {
         'POST /orders',
         'POST /orders/{executionArn}/save-from-url',
         'GET /archive/orders',
+        'GET /archive/report',
         'GET /archive/status',
         'POST /sync',
         'DELETE /orders/{executionArn}',

@@ -21,7 +21,7 @@ jest.setTimeout(120_000);
 const KEY = 'response-shapes-key-0123456789abcdef';
 const enc = encodeURIComponent;
 /** Routes whose success is a file (HTML, CSV, Parquet…) streamed or redirected to, not a JSON document. */
-const FILE_ROUTES = new Set(['/runs/{runId}/report', '/runs/{runId}/files/{name}']);
+const FILE_ROUTES = new Set(['/runs/{runId}/report', '/runs/{runId}/files/{name}', '/archive/report']);
 
 interface Operation {
   responses: Record<string, { description?: string; content?: Record<string, { schema?: object }> }>;
@@ -327,6 +327,7 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
 
   it('answers the archive endpoints as documented: a sync, its status, its orders', async () => {
     await call('/archive/status', { url: '/archive/status' }, 404); // before the first sync
+    await call('/archive/report', { url: '/archive/report' }, 404);
     const report = (await call('/sync', { method: 'POST', url: '/sync', payload: {} }, 200)).json();
     expect(report).toMatchObject({ added: 400, records: 400, nothingNew: false });
     const status = (await call('/archive/status', { url: '/archive/status' }, 200)).json();
@@ -339,6 +340,10 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
     expect(page.orders).toHaveLength(3);
     expect(page.next).toEqual(expect.any(String));
     await call('/archive/orders', { url: '/archive/orders?since=5&until=4' }, 400);
+    const html = (await callFile('/archive/report', '/archive/report', /^text\/html/)).body;
+    expect(html).toContain(`<h1>Archive of account ${report.uid}</h1>`);
+    expect(html).toContain('<h3>Gaps (shaded)</h3>');
+    expect(html.match(/<svg /g)?.length).toBe(3);
   });
 
   it('answers errors as documented', async () => {

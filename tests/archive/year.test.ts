@@ -3,6 +3,7 @@ import type { SyncReport } from '../../src/archive';
 import { archiveStatus } from '../../src/archive';
 import { compareOrderKey } from '../../src/core/order';
 import { parseExtractionRequest } from '../../src/core/request';
+import { renderArchiveReport } from '../../src/report/archiveReport';
 import { DAY, archiveEnv, keyOf, type ArchiveEnv } from './support';
 
 jest.setTimeout(240_000);
@@ -149,6 +150,20 @@ describe('a simulated year of syncs', () => {
       console.log(
         `${figures('with a 120-day pause', reports)}; gap ${gaps[0]!.to - gaps[0]!.from} ms per stream`,
       );
+    });
+
+    it("draws the gap on the archive's report, over the whole covered span, and lists it per stream", async () => {
+      const manifest = await env.manifest();
+      const gap = manifest.datasets['orders']!.gaps[0]!;
+      const { html } = await renderArchiveReport(env.stack.store);
+      const chart = html.slice(html.indexOf('<svg '), html.indexOf('</svg>'));
+      const streams = Object.keys(manifest.datasets['orders']!.streams).length;
+      expect(chart).toContain(`gap (${streams} streams)`);
+      const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+      for (const g of manifest.datasets['orders']!.gaps)
+        expect(html).toContain(`<td>${g.stream}</td><td>${iso(g.from)}</td><td>${iso(g.to)}</td>`);
+      // the days inside the gap are on the chart's axis (as zero-order days), so the shading has room
+      expect(html).toContain(`<tr><td>${new Date(gap.from + DAY).toISOString().slice(0, 10)}</td>`);
     });
 
     it('misses nothing outside the gap, and holds every order there in its final state unless it was last seen open', async () => {

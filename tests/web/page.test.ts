@@ -6,6 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { localStateMachineArn, startApiServer } from '../../src/api';
 import type { RunningApiServer } from '../../src/api';
 import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
+import { runSync } from '../../src/archive';
 import { CSV_COLUMNS } from '../../src/archive/exportFormats';
 import { createDatabase } from '../../src/db';
 import type { Database } from '../../src/db';
@@ -28,7 +29,8 @@ jest.setTimeout(180_000);
 /**
  * The web page in headless Chromium over `serve`'s own setup (local engine, local S3, SQLite, the simulator,
  * loopback with its Host guard and helmet's Content-Security-Policy): start a run from the form, see its
- * progress move, open its report, filter its orders, download a file. SCREENSHOT_DIR=… keeps screenshots.
+ * progress move, open its report, filter its orders, download a file; after a sync, the archive's coverage,
+ * gaps, filtered orders and report. SCREENSHOT_DIR=… keeps screenshots.
  */
 describeInBrowser('the web page, in headless Chromium', () => {
   let sim: Simulator;
@@ -60,6 +62,8 @@ describeInBrowser('the web page, in headless Chromium', () => {
       s3: stack.store.s3,
       bucket: stack.store.bucket,
       symbols: bitgetSymbolSource(stack.client),
+      sync: (options) =>
+        runSync({ store: stack.store, client: stack.client, engine: stack.engine, database: db }, options),
     });
     context = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
       executablePath: CHROMIUM,
@@ -163,6 +167,63 @@ describeInBrowser('the web page, in headless Chromium', () => {
     await page.locator('#runs tbody tr .status', { hasText: 'SUCCEEDED' }).first().waitFor();
     await screenshot('home');
     // Nothing the Content-Security-Policy refused, no script error.
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the archive after a sync: its coverage and gaps, its orders filtered page by page, its report', async () => {
+    const synced = await fetch(`${server.url}/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(synced.status).toBe(200);
+    expect(await synced.json()).toMatchObject({ records: 900 });
+
+    await page.goto(`${server.url}/`);
+    await page.locator('#archive-nav').click();
+    await page.waitForURL(/#archive$/);
+    await page.locator('#archive-facts', { hasText: '900' }).waitFor();
+    expect(await page.locator('#archive-gap-count').textContent()).toBe('(none)');
+    await page.locator('#archive-orders tbody tr').first().waitFor();
+    expect(await page.locator('#archive-orders tbody tr').count()).toBe(50);
+    await screenshot('archive');
+
+    await page.locator('#archive-filters select[name=market]').selectOption('spot');
+    await page.locator('#archive-filters select[name=kind]').selectOption('normal');
+    await page.locator('#archive-filters button[type=submit]').click();
+    const marketsOf = () => page.locator('#archive-orders tbody tr td:nth-child(2)').allTextContents();
+    await page.waitForFunction(() => {
+      const { document } = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
+      };
+      const cells = Array.from(document.querySelectorAll('#archive-orders tbody tr td:nth-child(2)'));
+      return cells.length > 0 && cells.every((c) => c.textContent === 'spot');
+    });
+    const firstPage = await page.locator('#archive-orders tbody tr td:nth-child(11)').allTextContents();
+    expect(new Set(await marketsOf())).toEqual(new Set(['spot']));
+    expect(new Set(await page.locator('#archive-orders tbody tr td:nth-child(3)').allTextContents())).toEqual(
+      new Set(['normal']),
+    );
+
+    // The next page (keyset) continues where the first ended, under the same filters.
+    {
+      expect(await page.locator('#archive-next-page').isEnabled()).toBe(true);
+      await page.locator('#archive-next-page').click();
+      await page.locator('#archive-orders-count', { hasText: 'later page' }).waitFor();
+      const secondPage = await page.locator('#archive-orders tbody tr td:nth-child(11)').allTextContents();
+      expect(secondPage.length).toBeGreaterThan(0);
+      expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+      expect(new Set(await marketsOf())).toEqual(new Set(['spot']));
+    }
+
+    const [report] = await Promise.all([
+      context.waitForEvent('page'),
+      page.locator('#archive-report-link').click(),
+    ]);
+    await report.locator('h1', { hasText: 'Archive of account' }).waitFor();
+    expect(await report.locator('svg').count()).toBe(3);
+    expect(await report.locator('h3', { hasText: 'Gaps (shaded)' }).count()).toBe(1);
+    await report.close();
     expect(problems).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The archive's endpoints: `GET /archive/orders` (filters market, kind, symbol, status, since, until; keyset
  * pagination with `after`), `GET /archive/status` (coverage and gaps from the bucket's manifest, rows in the
- * database) and `POST /sync` (runs one sync, when the deployment gives the API a sync runner).
+ * database), `GET /archive/report` (its report.html, rendered from the archive's records) and `POST /sync` (runs one sync, when the deployment gives the API a sync runner).
  */
 import type { FastifyInstance } from 'fastify';
 import type { SyncOptions, SyncReport } from '../../archive';
@@ -14,7 +14,13 @@ import {
   MAX_ARCHIVE_PAGE,
 } from '../../db/archiveOrders';
 import { RunStore } from '../../storage/runStore';
-import { archiveOrdersResponse, archiveStatusResponse, syncResponse } from '../archiveSchemas';
+import { renderArchiveReport } from '../../report/archiveReport';
+import {
+  archiveOrdersResponse,
+  archiveReportResponse,
+  archiveStatusResponse,
+  syncResponse,
+} from '../archiveSchemas';
 import type { ApiContext } from '../context';
 import { ApiError, BadRequestError, ConflictError, NotFoundError } from '../errors';
 
@@ -58,6 +64,15 @@ const statusSchema = {
     '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}}, lastSync, database: {rows}}`, from the manifest in the bucket.',
   querystring: { type: 'object', additionalProperties: false, properties: { uid: uidSchema } },
   response: archiveStatusResponse,
+} as const;
+
+const reportSchema = {
+  tags: ['archive'],
+  summary: "The archive's report",
+  description:
+    "report.html of the archive, rendered on request from the archive's records and manifest: self-contained (charts as SVG, the numbers and the gaps under them), no network needed.",
+  querystring: { type: 'object', additionalProperties: false, properties: { uid: uidSchema } },
+  response: archiveReportResponse,
 } as const;
 
 const syncSchema = {
@@ -140,6 +155,20 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
       throw error;
     }
   });
+
+  app.get<{ Querystring: { uid?: string } }>(
+    '/archive/report',
+    { schema: reportSchema },
+    async (request, reply) => {
+      try {
+        const { html } = await renderArchiveReport(store, request.query.uid);
+        return await reply.type('text/html; charset=utf-8').send(html);
+      } catch (error) {
+        if (error instanceof ArchiveNotFoundError) throw new NotFoundError(error.message);
+        throw error;
+      }
+    },
+  );
 
   app.post<{ Body: { markets?: Market[]; kinds?: Kind[] } | undefined }>(
     '/sync',

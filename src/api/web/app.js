@@ -379,23 +379,7 @@
     if (after) q.set('after', after);
     try {
       const page = await api('/orders/' + enc(state.current) + '/orders?' + q.toString());
-      const body = $('#orders tbody');
-      body.textContent = '';
-      for (const o of page.orders) {
-        const tr = document.createElement('tr');
-        cell(tr, utc(o.cTimeIso));
-        cell(tr, o.market);
-        cell(tr, o.kind);
-        cell(tr, o.symbol);
-        cell(tr, o.side);
-        cell(tr, o.orderType);
-        cell(tr, o.status);
-        cell(tr, o.price, 'num');
-        cell(tr, o.size, 'num');
-        cell(tr, o.fee === null ? '' : o.fee + ' ' + (o.feeCoin || ''), 'num');
-        cell(tr, o.orderId, 'id');
-        body.appendChild(tr);
-      }
+      renderOrderRows($('#orders tbody'), page.orders, (o) => o.cTimeIso);
       $('#orders-count').textContent =
         page.matched +
         ' matching' +
@@ -409,9 +393,114 @@
     }
   }
 
+  /** One row per order; `created` reads the creation time (ISO 8601 or epoch ms) of the answer's shape. */
+  function renderOrderRows(body, orders, created) {
+    body.textContent = '';
+    for (const o of orders) {
+      const tr = document.createElement('tr');
+      cell(tr, utc(created(o)));
+      cell(tr, o.market);
+      cell(tr, o.kind);
+      cell(tr, o.symbol);
+      cell(tr, o.side);
+      cell(tr, o.orderType);
+      cell(tr, o.status);
+      cell(tr, o.price, 'num');
+      cell(tr, o.size, 'num');
+      cell(tr, o.fee === null ? '' : o.fee + ' ' + (o.feeCoin || ''), 'num');
+      cell(tr, o.orderId, 'id');
+      body.appendChild(tr);
+    }
+  }
+
   /** A date (2024-05-01) means its UTC midnight; anything else goes to the API as typed (ISO 8601 or ms). */
   function toTime(value) {
     return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value + 'T00:00:00Z' : value.replace(' ', 'T');
+  }
+
+  // ---- the archive: coverage, gaps, its orders (GET /archive/status, GET /archive/orders) -----------------
+
+  const archive = { cursors: [] };
+
+  /** The archive's endpoint takes epoch ms: a date is its UTC midnight, ISO 8601 is parsed, digits pass. */
+  function toMs(value) {
+    if (/^\d+$/.test(value)) return value;
+    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? value + 'T00:00:00Z' : value.replace(' ', 'T'));
+    if (Number.isNaN(ms)) throw new Error('"' + value + '" is neither a date, an ISO 8601 time nor epoch ms');
+    return String(ms);
+  }
+
+  async function showArchive() {
+    let status;
+    try {
+      status = await api('/archive/status');
+    } catch (e) {
+      $('#archive-coverage').hidden = true;
+      $('#archive-orders-section').hidden = true;
+      $('#archive-empty').hidden = false;
+      $('#archive-empty').textContent = 'No archive to show: ' + e.message;
+      return;
+    }
+    $('#archive-empty').hidden = true;
+    $('#archive-coverage').hidden = false;
+    $('#archive-orders-section').hidden = false;
+    $('#archive-account').textContent = 'of account ' + status.uid;
+    const orders = status.datasets.orders || { records: 0, from: null, to: null, gaps: [] };
+    const dl = $('#archive-facts');
+    dl.textContent = '';
+    fact(dl, 'Orders archived', orders.records);
+    fact(dl, 'Covered from', orders.from === null ? null : utc(orders.from));
+    fact(dl, 'Covered to', orders.to === null ? null : utc(orders.to));
+    fact(dl, 'Last sync', status.lastSync === null ? null : utc(status.lastSync));
+    fact(dl, 'Rows in the database', status.database.rows);
+    const body = $('#archive-gaps tbody');
+    body.textContent = '';
+    for (const gap of orders.gaps) {
+      const tr = document.createElement('tr');
+      cell(tr, gap.stream);
+      cell(tr, utc(gap.from));
+      cell(tr, utc(gap.to));
+      cell(tr, ((gap.to - gap.from) / 86400000).toFixed(1), 'num');
+      body.appendChild(tr);
+    }
+    $('#archive-gap-count').textContent = orders.gaps.length ? '(' + orders.gaps.length + ')' : '(none)';
+    $('#archive-gaps').hidden = orders.gaps.length === 0;
+    await loadArchiveOrders([]);
+  }
+
+  async function loadArchiveOrders(cursors) {
+    archive.cursors = cursors;
+    const form = $('#archive-filters');
+    const q = new URLSearchParams();
+    try {
+      for (const name of ['market', 'kind', 'symbol', 'status', 'since', 'until']) {
+        const value = form.elements[name].value.trim();
+        if (value) q.set(name, name === 'since' || name === 'until' ? toMs(value) : value);
+      }
+      q.set('limit', '50');
+      const after = cursors[cursors.length - 1];
+      if (after) q.set('after', after);
+      const page = await api('/archive/orders?' + q.toString());
+      renderOrderRows($('#archive-orders tbody'), page.orders, (o) => o.cTime);
+      $('#archive-orders-count').textContent =
+        'showing ' + page.orders.length + (after ? ' (later page)' : '') + (page.next ? ', more follow' : '');
+      $('#archive-next-page').disabled = !page.next;
+      $('#archive-next-page').dataset.next = page.next || '';
+      $('#archive-first-page').disabled = cursors.length === 0;
+    } catch (e) {
+      notice('The archived orders could not be read: ' + e.message, true);
+    }
+  }
+
+  /** A link cannot carry the API key: with one, the report is fetched with it and opened from its bytes. */
+  async function openArchiveReport(event) {
+    if (!state.keyRequired) return;
+    event.preventDefault();
+    const res = await fetch('/archive/report', { headers: headers({ accept: 'text/html' }) });
+    if (!res.ok) return notice("The archive's report could not be read: " + res.status, true);
+    const blob = URL.createObjectURL(await res.blob());
+    window.open(blob, '_blank', 'noopener');
+    setTimeout(() => URL.revokeObjectURL(blob), 60000);
   }
 
   async function stopRun() {
@@ -425,13 +514,21 @@
     }
   }
 
-  // ---- routing: #run/<arn> is a run's page, anything else the list ------------------------------------------
+  // ---- routing: #run/<arn> is a run's page, #archive the archive, anything else the list ----------------
 
   async function route() {
     notice('', false);
     const match = /^#run\/(.+)$/.exec(location.hash);
-    $('#home').hidden = !!match;
+    const inArchive = location.hash === '#archive';
+    $('#home').hidden = !!match || inArchive;
     $('#run').hidden = !match;
+    $('#archive').hidden = !inArchive;
+    if (inArchive) {
+      state.current = null;
+      $('#archive-filters').reset();
+      await showArchive();
+      return;
+    }
     if (!match) {
       state.current = null;
       return;
@@ -476,6 +573,16 @@
       if (next) void loadOrders(state.cursors.concat([next]));
     });
     $('#first-page').addEventListener('click', () => void loadOrders([]));
+    $('#archive-filters').addEventListener('submit', (event) => {
+      event.preventDefault();
+      void loadArchiveOrders([]);
+    });
+    $('#archive-next-page').addEventListener('click', () => {
+      const next = $('#archive-next-page').dataset.next;
+      if (next) void loadArchiveOrders(archive.cursors.concat([next]));
+    });
+    $('#archive-first-page').addEventListener('click', () => void loadArchiveOrders([]));
+    $('#archive-report-link').addEventListener('click', (event) => void openArchiveReport(event));
     $('#stop').addEventListener('click', () => void stopRun());
     $('#key-form').addEventListener('submit', (event) => {
       event.preventDefault();
