@@ -42,6 +42,8 @@ export const DEFAULT_FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> =
 
 export const RUNS_PREFIX = 'runs/';
 export const RESULTS_PREFIX = 'results/';
+/** The archive's prefix: no lifecycle rule expires it (RunBucket expires `runs/` only). */
+export const ARCHIVE_PREFIX = 'archive/';
 
 export type BucketAccess = S3Access;
 export type StateMachineAccess = 'start' | 'describe' | 'list' | 'stop';
@@ -109,7 +111,12 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     purpose: 'HTTP API: starts, describes and stops extractions and serves their results',
     bitgetSecret: false,
     databaseSecret: true,
-    bucket: [{ prefixes: [RESULTS_PREFIX], access: ['read'] }],
+    // runs/: a running execution's progress (plan and lane states); results/: the result files, and the CSV and
+    // Parquet it derives from orders.jsonl once; archive/: the archive's status, orders and report.
+    bucket: [
+      { prefixes: [RUNS_PREFIX, ARCHIVE_PREFIX], access: ['read'] },
+      { prefixes: [RESULTS_PREFIX], access: ['read', 'write'] },
+    ],
     stateMachine: ['start', 'describe', 'list', 'stop'],
   },
 };

@@ -42,7 +42,7 @@ const RESOURCE_SHAPES = [
   /^R$/,
   /^R:\*$/,
   /^R\/\*$/,
-  /^R\/(runs|results)\/\*$/,
+  /^R\/(runs|results|archive)\/\*$/,
   /^arn:D:states:D:D:execution:R:\*$/,
 ];
 
@@ -193,13 +193,15 @@ describe('IAM: least privilege', () => {
       expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['runs/*', 'results/*'] } });
     });
 
-    it('api: starts, lists, describes and stops this machine’s executions, reads results/ and its database URL', () => {
+    it('api: starts, lists, describes and stops this machine’s executions, reads runs/ (progress), archive/ and results/, writes results/ (derived CSV and Parquet), reads its database URL', () => {
       const executions = `arn:\${data.aws_partition.partition.partition}:states:\${data.aws_region.region.region}:\${data.aws_caller_identity.account.account_id}:execution:${ref(full.tf, 'aws_sfn_state_machine', 'extraction', 'name')}:*`;
       expect(grants(statementsOf(full.tf, 'api_policy'))).toEqual({
         'logs:CreateLogStream': logs('api'),
         'logs:PutLogEvents': logs('api'),
-        's3:GetObject': [`${bucket()}/results/*`],
-        's3:ListBucket': [bucket()],
+        's3:GetObject': [`${bucket()}/archive/*`, `${bucket()}/results/*`, `${bucket()}/runs/*`],
+        's3:PutObject': [`${bucket()}/results/*`],
+        // Twice: once per grant, each conditioned on its own prefixes (runs/ and archive/; results/).
+        's3:ListBucket': [bucket(), bucket()],
         'states:StartExecution': [machine()],
         'states:ListExecutions': [machine()],
         'states:DescribeExecution': [executions],

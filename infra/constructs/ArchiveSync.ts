@@ -8,12 +8,9 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Construct } from 'constructs';
 import type { BundlingOptions } from '../config';
 import type { FunctionSettings } from '../functions';
-import { RESULTS_PREFIX } from '../functions';
+import { ARCHIVE_PREFIX, RESULTS_PREFIX } from '../functions';
 import { allow, assumeRolePolicy, policyDocument, s3PrefixAccess, toJson } from '../iam';
 import { NodejsFunction } from './NodejsFunction';
-
-/** The archive's prefix in the bucket: no lifecycle rule expires it (RunBucket expires `runs/` only). */
-export const ARCHIVE_PREFIX = 'archive/';
 
 export const ARCHIVE_SYNC_SETTINGS: FunctionSettings = { memoryMb: 1024, timeoutSeconds: 900 };
 
