@@ -16,6 +16,8 @@ export const partitionEntrySchema = z.object({
   /** Smallest and largest record time inside. */
   from: ms,
   to: ms,
+  /** The same records as Parquet (for Athena), written before the manifest like the NDJSON. */
+  parquet: z.object({ key: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 export type PartitionEntry = z.infer<typeof partitionEntrySchema>;
 
