@@ -47,6 +47,12 @@ export const datasetStateSchema = z.object({
   streams: z.record(z.string(), spanSchema),
   gaps: z.array(gapSchema),
   open: z.array(openRefSchema),
+  /**
+   * Per stream, when a sync last asked its open-order endpoints in full (absent: at its covered end, as every
+   * sync did before streams could be skipped). An order created after it may be open and unseen, so the next
+   * sync asks history from there.
+   */
+  openChecked: z.record(z.string(), ms).optional(),
 });
 export type DatasetState = z.infer<typeof datasetStateSchema>;
 
