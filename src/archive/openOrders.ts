@@ -84,10 +84,16 @@ export async function fetchOpenOrders(
           out,
         );
     if (scope.kinds.includes('plan')) {
-      // every listed symbol when the stream is due; otherwise only those of its orders last seen open
-      const symbols = due('spot', 'plan')
-        ? [...new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()))].sort()
-        : [...new Set((scope.planSymbols ?? []).map((s) => s.toUpperCase()))].sort();
+      // every listed symbol when the stream is due; otherwise those of its orders last seen open that Bitget
+      // still lists (a delisted one is asked for in history, fetchUnlistedPlanOrders)
+      const wanted = due('spot', 'plan')
+        ? null
+        : new Set((scope.planSymbols ?? []).map((s) => s.toUpperCase()));
+      const listed =
+        wanted?.size === 0
+          ? []
+          : [...new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()))].sort();
+      const symbols = wanted ? listed.filter((s) => wanted.has(s)) : listed;
       for (const symbol of symbols)
         await drain(
           (idLessThan) =>
