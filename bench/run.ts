@@ -2,10 +2,9 @@
  * `make bench`: extraction scenarios against the physical limit, the collector (1M and 4M orders), the
  * database import and the API under load. Writes bench/results/<scenario>.json and bench/results/README.md.
  *
- * Environment: BENCH_ONLY=extract,collector,database,api (default all; `report` — the report's size and render
- * time for a run of BENCH_REPORT_ORDERS orders, default 200,000 — runs only when named); BENCH_SCENARIOS
- * (extraction scenarios by name, e.g. extract-uta-60k; default all); BENCH_SCALE (extraction account size factor,
- * default 1); BENCH_COLLECTOR_SIZES (default 1000000,4000000); MYSQL_URL.
+ * Environment: BENCH_ONLY=extract,collector,database,api,sync (default all; `report` — the report's size and
+ * render time for a run of BENCH_REPORT_ORDERS orders, default 200,000 — runs only when named); BENCH_SCENARIOS (extraction scenarios by name, e.g. extract-uta-60k; default all); BENCH_SCALE
+ * (extraction account size factor, default 1); BENCH_COLLECTOR_SIZES (default 1000000,4000000); MYSQL_URL.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,10 +19,11 @@ import { BENCH_LATENCY, extractionScenarios } from './scenarios/definitions';
 import { runExtractionScenario, TARGETS } from './scenarios/extraction';
 import type { ExtractionResult } from './scenarios/extraction';
 import { startBenchSim } from './lib/sim';
+import { runSyncBench } from './scenarios/sync';
 import type { BenchSim } from './lib/sim';
 import { log, resultsDir, table, writeResult } from './lib/results';
 
-const only = (process.env['BENCH_ONLY'] ?? 'extract,collector,database,api').split(',');
+const only = (process.env['BENCH_ONLY'] ?? 'extract,collector,database,api,sync').split(',');
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
 const BUDGET_MS = Number(process.env['BENCH_BUDGET_MS'] ?? 14 * 60_000);
 const collectorSizes = (process.env['BENCH_COLLECTOR_SIZES'] ?? '1000000,4000000').split(',').map(Number);
@@ -274,6 +274,11 @@ async function main(): Promise<void> {
     log(
       `report: ${r.orders} orders -> ${r.reportBytes} bytes, ${r.renderMs} ms (again: ${r.secondRenderMs} ms), load ${r.loadAverage.join(' ')}`,
     );
+  }
+  if (only.includes('sync')) {
+    const r = await runSyncBench(scale);
+    writeResult(r.scenario, r);
+    writeReadme();
   }
   if (only.includes('api')) {
     const r = await runApiBench({ durationS: 5, connections: 10, realEngineRequests: 10 });

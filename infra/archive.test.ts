@@ -1,3 +1,4 @@
+import { PARQUET_FIELDS } from '../src/archive/exportFormats';
 import { logicalId, resourceNamed, resourcesOf, statementsOf, synthStack } from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
 
@@ -44,22 +45,36 @@ describe('Construct: ArchiveSync', () => {
     expect(resources.some((r) => r.endsWith('/runs/*'))).toBe(false);
   });
 
-  it('puts a Glue table over archive/<uid>/orders/<yyyy>/ with projected partitions', () => {
+  it('puts a Parquet Glue table over archive/<uid>/parquet/orders/<yyyy>/ with projected partitions', () => {
     const table = resourceNamed(withArchive.tf, 'aws_glue_catalog_table', 'archive_glue-orders') as {
       name: string;
       parameters: Record<string, string>;
       partition_keys: { name: string }[];
-      storage_descriptor: { location: string; ser_de_info: { serialization_library: string } };
+      storage_descriptor: {
+        location: string;
+        input_format: string;
+        ser_de_info: { serialization_library: string };
+        columns: { name: string; type: string }[];
+      };
     };
     expect(table.name).toBe('orders');
     expect(table.parameters['projection.enabled']).toBe('true');
     expect(table.parameters['storage.location.template']).toMatch(
-      /\/archive\/\$\{uid\}\/orders\/\$\{year\}\/$/,
+      /\/archive\/\$\{uid\}\/parquet\/orders\/\$\{year\}\/$/,
     );
     expect(table.partition_keys.map((k) => k.name)).toEqual(['uid', 'year']);
+    expect(table.parameters['classification']).toBe('parquet');
     expect(table.storage_descriptor.ser_de_info.serialization_library).toBe(
-      'org.openx.data.jsonserde.JsonSerDe',
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
     );
+    expect(table.storage_descriptor.input_format).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+    );
+    // every column of the files the sync writes, with its type
+    expect(table.storage_descriptor.columns.map((c) => c.name)).toEqual(Object.keys(PARQUET_FIELDS));
+    expect(table.storage_descriptor.columns.find((c) => c.name === 'cTime')?.type).toBe('bigint');
+    expect(table.storage_descriptor.columns.find((c) => c.name === 'reduceOnly')?.type).toBe('boolean');
+    expect(table.storage_descriptor.columns.find((c) => c.name === 'raw')?.type).toBe('string');
   });
 
   it('keeps archive/ forever while runs/ expires', () => {

@@ -6,6 +6,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Construct } from 'constructs';
+import { PARQUET_FIELDS } from '../../src/archive/exportFormats';
 import type { BundlingOptions } from '../config';
 import type { FunctionSettings } from '../functions';
 import { ARCHIVE_PREFIX, RESULTS_PREFIX } from '../functions';
@@ -37,8 +38,8 @@ export interface ArchiveSyncOptions {
 /**
  * The archive on AWS: the `archive-sync` Lambda (one sync through the deployed state machine, src/handlers/
  * archiveSync.ts), an EventBridge Scheduler schedule invoking it every N hours, and a Glue table over the
- * archive's order partitions so that an archive too large for one machine is queried with Athena
- * (`WHERE uid = '…'`, partitions projected from the key layout `archive/<uid>/orders/<yyyy>/`).
+ * archive's order partitions, written as Parquet, so that an archive too large for one machine is queried with
+ * Athena (`WHERE uid = '…'`, partitions projected from the key layout `archive/<uid>/parquet/orders/<yyyy>/`).
  */
 export class ArchiveSync extends Construct {
   readonly fn: NodejsFunction;
@@ -111,15 +112,18 @@ export class ArchiveSync extends Construct {
     this.table = new GlueCatalogTable(this, 'glue-orders', {
       databaseName: this.database.name,
       name: 'orders',
-      description: 'Archived orders: one canonical record per market and orderId, latest version',
+      description:
+        'Archived orders (Parquet): one canonical record per market and orderId, latest version; raw is the exchange row as JSON',
       tableType: 'EXTERNAL_TABLE',
       parameters: {
-        classification: 'json',
+        classification: 'parquet',
         'projection.enabled': 'true',
         'projection.uid.type': 'injected',
         'projection.year.type': 'integer',
         'projection.year.range': '2017,2100',
-        'storage.location.template': `${location}\${uid}/orders/\${year}/`,
+        // The sync writes every partition as Parquet under parquet/ (the NDJSON beside it stays the source of
+        // truth for the CLI): the location holds Parquet objects only.
+        'storage.location.template': `${location}\${uid}/parquet/orders/\${year}/`,
       },
       partitionKeys: [
         { name: 'uid', type: 'string' },
@@ -127,23 +131,25 @@ export class ArchiveSync extends Construct {
       ],
       storageDescriptor: {
         location,
-        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
         serDeInfo: {
-          serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-          parameters: { 'ignore.malformed.json': 'false', 'case.insensitive': 'false' },
+          serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+          parameters: { 'serialization.format': '1' },
         },
-        columns: [
-          ...['orderId', 'clientOid', 'market', 'kind', 'symbol', 'side', 'orderType', 'status'].map(text),
-          ...['price', 'size', 'priceAvg', 'baseVolume', 'quoteVolume', 'fee', 'feeCoin'].map(text),
-          ...['leverage', 'marginMode', 'posSide', 'tradeSide'].map(text),
-          { name: 'reduceOnly', type: 'boolean' },
-          { name: 'cTime', type: 'bigint' },
-          { name: 'uTime', type: 'bigint' },
-        ],
+        // The columns of the archive's Parquet files, from the one schema that writes them.
+        columns: Object.entries(PARQUET_FIELDS).map(([name, field]) => ({
+          name,
+          type: GLUE_TYPES[field.type],
+        })),
       },
     });
   }
 }
 
-const text = (name: string) => ({ name, type: 'string' });
+/** Parquet physical/logical types of PARQUET_FIELDS as Athena column types. */
+const GLUE_TYPES: Record<(typeof PARQUET_FIELDS)[keyof typeof PARQUET_FIELDS]['type'], string> = {
+  UTF8: 'string',
+  BOOLEAN: 'boolean',
+  INT64: 'bigint',
+};

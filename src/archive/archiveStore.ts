@@ -70,13 +70,22 @@ export class ArchiveStore {
     const body = records.map((r) => JSON.stringify(r) + '\n').join('');
     await this.beforeWrite('partition', key);
     await this.store.putText(key, body);
-    return {
+    const entry: PartitionEntry = {
       month,
       key,
       records: records.length,
       sha256: createHash('sha256').update(body).digest('hex'),
       from: dataset.time(records[0]!),
       to: dataset.time(records[records.length - 1]!),
+    };
+    if (!dataset.parquet) return entry;
+    const parquetKey = this.keys.parquetPartition(dataset.name, month, generation);
+    const parquet = await dataset.parquet(records);
+    await this.beforeWrite('partition', parquetKey);
+    await this.store.putBytes(parquetKey, parquet, 'application/vnd.apache.parquet');
+    return {
+      ...entry,
+      parquet: { key: parquetKey, sha256: createHash('sha256').update(parquet).digest('hex') },
     };
   }
 
@@ -89,7 +98,11 @@ export class ArchiveStore {
   /** Deletes the objects under the account's prefix that the manifest does not name (older generations). */
   async collectGarbage(manifest: Manifest): Promise<number> {
     const named = new Set<string>([this.keys.manifest]);
-    for (const state of Object.values(manifest.datasets)) for (const p of state.partitions) named.add(p.key);
+    for (const state of Object.values(manifest.datasets))
+      for (const p of state.partitions) {
+        named.add(p.key);
+        if (p.parquet) named.add(p.parquet.key);
+      }
     const stale = (await this.store.list(this.keys.root)).filter((k) => !named.has(k));
     if (stale.length === 0) return 0;
     await this.beforeWrite('cleanup', stale[0]!);

@@ -35,7 +35,7 @@ export function syncStart(state: DatasetState, streams: readonly string[]): numb
   for (const s of streams) {
     const span = state.streams[s];
     if (span === undefined) return undefined;
-    start = Math.min(start, span.to);
+    start = Math.min(start, span.to, state.openChecked?.[s] ?? span.to);
   }
   for (const open of state.open) if (streams.includes(open.stream)) start = Math.min(start, open.cTime);
   return Number.isFinite(start) ? start : undefined;
@@ -69,6 +69,40 @@ export function advanceCoverage(
 }
 
 /** Open orders of the synced streams are replaced by what the exchange says is open now; others are kept. */
+/**
+ * How long a stream with no order last seen open may go without its open-order endpoints being asked. Until
+ * then a sync skips them and asks that stream's history from when they were last asked (an order created since
+ * may be open, and Bitget may list it only once it finishes): a day of history again, against a query per
+ * symbol and plan type.
+ */
+export const OPEN_CHECK_EVERY_MS = 24 * 3_600_000;
+
+/**
+ * The streams whose open-order endpoints a sync at `at` asks in full: those never asked, asked more than
+ * OPEN_CHECK_EVERY_MS ago, or with orders last seen open (spot plan orders excepted: those are asked for by
+ * the symbols of the orders last seen open, `planSymbols`, unless the stream is due anyway).
+ */
+export function dueOpenChecks(
+  state: DatasetState,
+  streams: readonly string[],
+  at: number,
+): { due: Set<string>; planSymbols: string[] } {
+  const due = new Set<string>();
+  for (const s of streams) {
+    const checked = state.openChecked?.[s] ?? state.streams[s]?.to;
+    if (checked === undefined || at - checked >= OPEN_CHECK_EVERY_MS) due.add(s);
+    else if (s !== 'spot/plan' && state.open.some((o) => o.stream === s)) due.add(s);
+  }
+  const planSymbols = due.has('spot/plan')
+    ? []
+    : [
+        ...new Set(
+          state.open.flatMap((o) => (o.stream === 'spot/plan' && o.symbol ? [o.symbol.toUpperCase()] : [])),
+        ),
+      ].sort();
+  return { due, planSymbols };
+}
+
 export function nextOpenRefs(state: DatasetState, streams: readonly string[], openNow: OpenRef[]): OpenRef[] {
   return [...state.open.filter((o) => !streams.includes(o.stream)), ...openNow].sort(
     (a, b) => a.cTime - b.cTime || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CanonicalOrder } from '../core/order';
 import { compareOrderKey, KINDS, MARKETS } from '../core/order';
+import { parquetBuffer } from './exportFormats';
 
 export interface DatasetSpec<R> {
   readonly name: string;
@@ -21,6 +22,8 @@ export interface DatasetSpec<R> {
   stream(record: R): string;
   /** Parses one NDJSON line, refusing a record without the fields above. */
   parse(line: string): R;
+  /** When set, every partition is also written as this Parquet file (the Glue table's format). */
+  parquet?(records: readonly R[]): Promise<Buffer>;
 }
 
 const orderLine = z.looseObject({
@@ -57,6 +60,7 @@ export const ORDERS: DatasetSpec<CanonicalOrder> = {
     }
     return value as CanonicalOrder;
   },
+  parquet: (records) => parquetBuffer(records),
 };
 
 export const DATASETS = { orders: ORDERS } as const;

@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { CanonicalOrder } from '../core/order';
 
@@ -114,14 +115,24 @@ export async function writeCsv(records: AsyncIterable<CanonicalOrder>, file: str
 }
 
 /** The part of @dsnp/parquetjs used here. */
+interface ParquetWriterLike {
+  appendRow(row: object): Promise<void>;
+  close(): Promise<void>;
+}
 interface ParquetModule {
   ParquetSchema: new (fields: Record<string, { type: string; optional?: boolean }>) => unknown;
   ParquetWriter: {
-    openFile(
-      schema: unknown,
-      path: string,
-    ): Promise<{ appendRow(row: object): Promise<void>; close(): Promise<void> }>;
+    openFile(schema: unknown, path: string): Promise<ParquetWriterLike>;
+    openStream(schema: unknown, out: Writable): Promise<ParquetWriterLike>;
   };
+  ParquetReader: {
+    openFile(path: string): Promise<ParquetReaderLike>;
+    openBuffer(buffer: Buffer): Promise<ParquetReaderLike>;
+  };
+}
+interface ParquetReaderLike {
+  getCursor(): { next(): Promise<Record<string, unknown> | null> };
+  close(): Promise<void>;
 }
 
 function loadParquet(): ParquetModule {
@@ -137,13 +148,14 @@ function loadParquet(): ParquetModule {
 
 const text = { type: 'UTF8', optional: true };
 
+/** The Parquet columns: every canonical field (decimals as their exact strings, times as INT64 ms), raw as JSON. */
 export const PARQUET_FIELDS = {
   orderId: { type: 'UTF8' },
   clientOid: text,
   market: { type: 'UTF8' },
   kind: { type: 'UTF8' },
   symbol: { type: 'UTF8' },
-  side: { type: 'UTF8' },
+  side: text,
   orderType: { type: 'UTF8' },
   status: { type: 'UTF8' },
   price: text,
@@ -157,24 +169,85 @@ export const PARQUET_FIELDS = {
   marginMode: text,
   posSide: text,
   tradeSide: text,
-  reduceOnly: { type: 'BOOLEAN' },
+  reduceOnly: { type: 'BOOLEAN', optional: true },
   cTime: { type: 'INT64' },
   uTime: { type: 'INT64', optional: true },
   raw: { type: 'UTF8' },
 } as const;
 
-export async function writeParquet(records: AsyncIterable<CanonicalOrder>, file: string): Promise<number> {
-  const parquet = loadParquet();
-  const writer = await parquet.ParquetWriter.openFile(new parquet.ParquetSchema(PARQUET_FIELDS), file);
+/** A canonical order as a Parquet row: nulls left out (optional columns), raw as its JSON. */
+function parquetRow(o: CanonicalOrder): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const name of Object.keys(PARQUET_FIELDS)) {
+    const v = name === 'raw' ? JSON.stringify(o.raw) : (o as unknown as Record<string, unknown>)[name];
+    if (v !== null && v !== undefined) row[name] = v;
+  }
+  return row;
+}
+
+async function appendAll(
+  writer: ParquetWriterLike,
+  records: AsyncIterable<CanonicalOrder> | Iterable<CanonicalOrder>,
+) {
   let n = 0;
   for await (const r of records) {
-    const row: Record<string, unknown> = { ...r, raw: JSON.stringify(r.raw) };
-    for (const [k, v] of Object.entries(row)) if (v === null) delete row[k];
-    await writer.appendRow(row);
+    await writer.appendRow(parquetRow(r));
     n += 1;
   }
   await writer.close();
   return n;
+}
+
+export async function writeParquet(records: AsyncIterable<CanonicalOrder>, file: string): Promise<number> {
+  const parquet = loadParquet();
+  const writer = await parquet.ParquetWriter.openFile(new parquet.ParquetSchema(PARQUET_FIELDS), file);
+  return appendAll(writer, records);
+}
+
+/** The orders as one Parquet file in memory (an archive partition). */
+export async function parquetBuffer(records: readonly CanonicalOrder[]): Promise<Buffer> {
+  const parquet = loadParquet();
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  const writer = await parquet.ParquetWriter.openStream(new parquet.ParquetSchema(PARQUET_FIELDS), sink);
+  await appendAll(writer, records);
+  return Buffer.concat(chunks);
+}
+
+/** Reads a Parquet file (or buffer) written here back into canonical orders, in file order. */
+export async function readParquet(source: string | Buffer): Promise<CanonicalOrder[]> {
+  const parquet = loadParquet();
+  const reader =
+    typeof source === 'string'
+      ? await parquet.ParquetReader.openFile(source)
+      : await parquet.ParquetReader.openBuffer(source);
+  const out: CanonicalOrder[] = [];
+  try {
+    const cursor = reader.getCursor();
+    for (let row = await cursor.next(); row; row = await cursor.next()) {
+      const o: Record<string, unknown> = {};
+      for (const name of Object.keys(PARQUET_FIELDS)) {
+        const v = row[name];
+        o[name] =
+          v === undefined || v === null
+            ? null
+            : name === 'raw'
+              ? JSON.parse(v as string)
+              : typeof v === 'bigint'
+                ? Number(v)
+                : v;
+      }
+      out.push(o as unknown as CanonicalOrder);
+    }
+  } finally {
+    await reader.close();
+  }
+  return out;
 }
 
 export function writeOrders(

@@ -1,6 +1,7 @@
 /**
  * Where the archive lives in the bucket. Partitions are immutable: each generation writes new objects
- * (`archive/<uid>/<dataset>/<yyyy>/<mm>.<generation>.ndjson`), the manifest then points at them, and only
+ * (`archive/<uid>/<dataset>/<yyyy>/<mm>.<generation>.ndjson`, and for orders the same records as Parquet at
+ * `archive/<uid>/parquet/<dataset>/<yyyy>/<mm>.<generation>.parquet`), the manifest then points at them, and only
  * after that are the objects no manifest names deleted. A sync killed at any moment leaves the previous
  * manifest and every object it names untouched.
  */
@@ -15,9 +16,17 @@ export const archiveKeys = (uid: string) => {
   return {
     root: `${root}/`,
     manifest: `${root}/manifest.json`,
-    partition: (dataset: string, month: string, generation: number, ext: 'ndjson' | 'parquet' = 'ndjson') => {
+    partition: (dataset: string, month: string, generation: number) => {
       const [yyyy, mm] = month.split('-');
-      return `${root}/${dataset}/${yyyy}/${mm}.${String(generation).padStart(6, '0')}.${ext}`;
+      return `${root}/${dataset}/${yyyy}/${mm}.${String(generation).padStart(6, '0')}.ndjson`;
+    },
+    /**
+     * The same partition as Parquet, under `parquet/` so that the Glue table's location holds Parquet only
+     * (Athena reads every object under a location, whatever its name).
+     */
+    parquetPartition: (dataset: string, month: string, generation: number) => {
+      const [yyyy, mm] = month.split('-');
+      return `${root}/parquet/${dataset}/${yyyy}/${mm}.${String(generation).padStart(6, '0')}.parquet`;
     },
   };
 };

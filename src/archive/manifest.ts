@@ -16,6 +16,8 @@ export const partitionEntrySchema = z.object({
   /** Smallest and largest record time inside. */
   from: ms,
   to: ms,
+  /** The same records as Parquet (for Athena), written before the manifest like the NDJSON. */
+  parquet: z.object({ key: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 export type PartitionEntry = z.infer<typeof partitionEntrySchema>;
 
@@ -45,6 +47,12 @@ export const datasetStateSchema = z.object({
   streams: z.record(z.string(), spanSchema),
   gaps: z.array(gapSchema),
   open: z.array(openRefSchema),
+  /**
+   * Per stream, when a sync last asked its open-order endpoints in full (absent: at its covered end, as every
+   * sync did before streams could be skipped). An order created after it may be open and unseen, so the next
+   * sync asks history from there.
+   */
+  openChecked: z.record(z.string(), ms).optional(),
 });
 export type DatasetState = z.infer<typeof datasetStateSchema>;
 

@@ -14,6 +14,12 @@ export interface OpenOrdersScope {
   mode: 'classic' | 'uta';
   markets: readonly Market[];
   kinds: readonly Kind[];
+  /**
+   * The streams (`market/kind`) whose open-order endpoints are asked; all of them when absent. A spot plan
+   * stream left out is still asked for `planSymbols` (the symbols of its orders last seen open).
+   */
+  due?: ReadonlySet<string>;
+  planSymbols?: readonly string[];
 }
 
 const PAGE = 100;
@@ -43,21 +49,21 @@ export async function fetchOpenOrders(
 ): Promise<CanonicalOrder[]> {
   const out: CanonicalOrder[] = [];
   const futures = scope.markets.filter((m): m is FuturesMarket => m !== 'spot');
-  const wants = (k: Kind) => scope.kinds.includes(k);
+  const due = (market: Market, kind: Kind) =>
+    scope.kinds.includes(kind) && (scope.due === undefined || scope.due.has(`${market}/${kind}`));
   if (scope.mode === 'uta') {
     const categories: UtaCategory[] = [
-      ...(scope.markets.includes('spot') ? (['SPOT'] as const) : []),
-      ...futures.map((m) => PRODUCT_TYPE_BY_MARKET[m]),
+      ...(scope.markets.includes('spot') && due('spot', 'normal') ? (['SPOT'] as const) : []),
+      ...futures.filter((m) => due(m, 'normal')).map((m) => PRODUCT_TYPE_BY_MARKET[m]),
     ];
-    if (wants('normal'))
-      for (const category of categories)
-        await drain(
-          (cursor) => client.getUtaUnfilledOrders({ category, limit: PAGE, ...(cursor ? { cursor } : {}) }),
-          { endpoint: 'utaHistoryOrders', category },
-          out,
-        );
-    if (wants('tpsl') || wants('plan'))
-      for (const m of futures) {
+    for (const category of categories)
+      await drain(
+        (cursor) => client.getUtaUnfilledOrders({ category, limit: PAGE, ...(cursor ? { cursor } : {}) }),
+        { endpoint: 'utaHistoryOrders', category },
+        out,
+      );
+    for (const m of futures)
+      if (due(m, 'tpsl') || due(m, 'plan')) {
         const category = PRODUCT_TYPE_BY_MARKET[m];
         await drain(
           (cursor) =>
@@ -70,15 +76,24 @@ export async function fetchOpenOrders(
   }
   if (scope.markets.includes('spot')) {
     for (const tpslType of ['normal', 'tpsl'] as const)
-      if (wants(tpslType))
+      if (due('spot', tpslType))
         await drain(
           (idLessThan) =>
             client.getSpotUnfilledOrders({ tpslType, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
           { endpoint: 'spotHistoryOrders', tpslType },
           out,
         );
-    if (wants('plan')) {
-      const symbols = [...new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()))].sort();
+    if (scope.kinds.includes('plan')) {
+      // every listed symbol when the stream is due; otherwise those of its orders last seen open that Bitget
+      // still lists (a delisted one is asked for in history, fetchUnlistedPlanOrders)
+      const wanted = due('spot', 'plan')
+        ? null
+        : new Set((scope.planSymbols ?? []).map((s) => s.toUpperCase()));
+      const listed =
+        wanted?.size === 0
+          ? []
+          : [...new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()))].sort();
+      const symbols = wanted ? listed.filter((s) => wanted.has(s)) : listed;
       for (const symbol of symbols)
         await drain(
           (idLessThan) =>
@@ -90,15 +105,15 @@ export async function fetchOpenOrders(
   }
   for (const m of futures) {
     const productType = PRODUCT_TYPE_BY_MARKET[m];
-    if (wants('normal'))
+    if (due(m, 'normal'))
       await drain(
         (idLessThan) =>
           client.getFuturesPendingOrders({ productType, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
         { endpoint: 'futuresHistoryOrders', productType },
         out,
       );
-    if (wants('plan'))
-      for (const planType of FUTURES_PLAN_TYPES)
+    for (const planType of FUTURES_PLAN_TYPES)
+      if (due(m, planType === 'profit_loss' ? 'tpsl' : 'plan'))
         await drain(
           (idLessThan) =>
             client.getFuturesPlanPending({

@@ -23,7 +23,15 @@ import type { RunStore } from '../storage/runStore';
 import { resultKeys } from '../storage/keys';
 import type { BeforeWrite } from './archiveStore';
 import { ArchiveStore } from './archiveStore';
-import { advanceCoverage, newGaps, nextOpenRefs, orderStreams, staleOpen, syncStart } from './coverage';
+import {
+  advanceCoverage,
+  dueOpenChecks,
+  newGaps,
+  nextOpenRefs,
+  orderStreams,
+  staleOpen,
+  syncStart,
+} from './coverage';
 import { ORDERS, monthOf } from './dataset';
 import type { DatasetState, Gap, Manifest, PartitionEntry, Span } from './manifest';
 import { KEEP_SYNCS, emptyDatasetState, emptyManifest } from './manifest';
@@ -109,7 +117,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const state: DatasetState = manifest.datasets[ORDERS.name] ?? emptyDatasetState();
   const streams = orderStreams(mode, markets, kinds);
   const until = await client.getServerTime();
-  const open = await fetchOpenOrders(client, { mode, markets, kinds });
+  const { due, planSymbols } = dueOpenChecks(state, streams, until);
+  const open = await fetchOpenOrders(client, { mode, markets, kinds, due, planSymbols });
   const ownRequests = sumRequests(client) - before;
   const start = syncStart(state, streams);
   const since = start === undefined ? undefined : Math.min(start, until - 1);
@@ -210,13 +219,22 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     cTime: o.cTime,
     ...(o.market === 'spot' && o.kind === 'plan' ? { symbol: o.symbol } : {}),
   }));
+  // The streams whose open orders were asked: in full (due), or by the symbols of every order last seen open
+  // (spot plan), or through an endpoint shared with a due stream (a unified account's strategy orders).
+  const asked = streams.filter(
+    (s) => due.has(s) || state.open.some((o) => o.stream === s) || openRefs.some((o) => o.stream === s),
+  );
   const gaps = newGaps(state, streams, served, until);
-  const stale = staleOpen(state, streams, served, openRefs);
+  const stale = staleOpen(state, asked, served, openRefs);
   const nextState: DatasetState = {
     partitions: [...partitions.values()].sort((a, b) => (a.month < b.month ? -1 : 1)),
     streams: advanceCoverage(state, streams, served),
     gaps: [...state.gaps, ...gaps],
-    open: nextOpenRefs(state, streams, openRefs),
+    open: nextOpenRefs(state, asked, openRefs),
+    openChecked: {
+      ...Object.fromEntries(streams.map((s) => [s, state.openChecked?.[s] ?? state.streams[s]?.to ?? until])),
+      ...Object.fromEntries([...due].map((s) => [s, until])),
+    },
   };
   const requests = ownRequests + summary.requests + followUpRequests;
   const next: Manifest = {

@@ -76,6 +76,17 @@ export class RunStore {
     }
   }
 
+  /** Writes a binary object (a Parquet file). */
+  async putBytes(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      );
+    } catch (err) {
+      throw classifyStorageError(err, `writing s3://${this.bucket}/${key}`);
+    }
+  }
+
   /** Reads and validates a JSON document; null when it does not exist. */
   async getJson<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | null> {
     const text = await this.getText(key);

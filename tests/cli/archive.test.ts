@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { CSV_COLUMNS } from '../../src/archive/exportFormats';
+import { CSV_COLUMNS, readParquet } from '../../src/archive/exportFormats';
+import { ORDERS, openArchive } from '../../src/archive';
+import type { CanonicalOrder } from '../../src/core/order';
+import { openLocalBucket } from '../../src/cli/localBucket';
+import { createHash } from 'node:crypto';
 import { lock } from 'proper-lockfile';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/extract';
@@ -146,6 +150,99 @@ describe('the archive commands: sync, archive status, export', () => {
     expect(text).toBe(expected);
     expect(text.split('\n')[0]).toContain('cTime,cTimeIso,uTime,uTimeIso');
     expect(text).toContain(`,${slice[0]!.cTime},${new Date(slice[0]!.cTime).toISOString()},`);
+  });
+
+  const exportTo = async (format: string, out: string, extra: string[] = []) => {
+    const r = await run([
+      'export',
+      '--data-dir',
+      dir,
+      '--dataset',
+      'orders',
+      '--format',
+      format,
+      '--out',
+      out,
+      ...extra,
+    ]);
+    expect(r.stderr).toMatch(new RegExp(`orders written to .* \\(${format}\\)`));
+    expect(r.code).toBe(0);
+  };
+  const jsonlRecords = (file: string) =>
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CanonicalOrder);
+
+  it('exports the archive as Parquet that reads back, record by record, equal to the JSONL export', async () => {
+    const jsonl = join(dir, 'pq-archive.jsonl');
+    const parquet = join(dir, 'pq-archive.parquet');
+    await exportTo('jsonl', jsonl);
+    await exportTo('parquet', parquet);
+    expect(readFileSync(parquet).subarray(0, 4).toString()).toBe('PAR1');
+    const expected = jsonlRecords(jsonl);
+    expect(expected.length).toBe(truth.length);
+    expect(await readParquet(parquet)).toEqual(expected);
+  });
+
+  it('exports a run’s result (--run-id) as Parquet equal to its JSONL export', async () => {
+    // a first sync into a fresh directory: its run holds everything Bitget serves
+    const fresh = mkdtempSync(join(tmpdir(), 'cli-archive-run-'));
+    try {
+      const sync = await run(['sync', '--data-dir', fresh]);
+      expect(sync.code).toBe(0);
+      const { runId } = JSON.parse(sync.stdout) as { runId: string };
+      const jsonl = join(fresh, 'pq-run.jsonl');
+      const parquet = join(fresh, 'pq-run.parquet');
+      const exportRun = async (format: string, out: string) => {
+        const r = await run([
+          'export',
+          '--data-dir',
+          fresh,
+          '--run-id',
+          runId,
+          '--dataset',
+          'orders',
+          '--format',
+          format,
+          '--out',
+          out,
+        ]);
+        expect(r.code).toBe(0);
+      };
+      await exportRun('jsonl', jsonl);
+      await exportRun('parquet', parquet);
+      const expected = jsonlRecords(jsonl);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await readParquet(parquet)).toEqual(expected);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('writes every archive partition as Parquet too, named in the manifest and equal to its NDJSON', async () => {
+    const bucket = await openLocalBucket(dir);
+    try {
+      const { archive, manifest } = await openArchive(bucket.store);
+      const partitions = manifest.datasets['orders']!.partitions;
+      expect(partitions.length).toBeGreaterThan(1);
+      for (const p of partitions) {
+        expect(p.parquet?.key).toBe(
+          p.key.replace('/orders/', '/parquet/orders/').replace(/\.ndjson$/, '.parquet'),
+        );
+        const chunks: Buffer[] = [];
+        for await (const c of await bucket.store.openStream(p.parquet!.key)) chunks.push(c as Buffer);
+        const body = Buffer.concat(chunks);
+        expect(createHash('sha256').update(body).digest('hex')).toBe(p.parquet!.sha256);
+        expect(await readParquet(body)).toEqual(await archive.readPartition(ORDERS, p));
+      }
+      // nothing else under parquet/: older generations are collected with their NDJSON
+      const named = new Set(partitions.map((p) => p.parquet!.key));
+      const listed = (await bucket.store.list(`archive/${sim.uid}/parquet/`)).sort();
+      expect(listed).toEqual([...named].sort());
+    } finally {
+      await bucket.close();
+    }
   });
 
   it('refuses a second sync on the same data directory while one runs, exit 1', async () => {

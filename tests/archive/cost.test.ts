@@ -1,0 +1,59 @@
+/**
+ * The cost of a sync, in requests the exchange answered (the simulator's counts): a second sync in a row asks
+ * less than a full extraction of the same account, which asks what Bitget serves once.
+ */
+import { parseExtractionRequest } from '../../src/core/request';
+import { newRunId } from '../../src/core/engine';
+import { archiveEnv, type ArchiveEnv } from './support';
+
+jest.setTimeout(240_000);
+
+const served = (env: ArchiveEnv): Record<string, number> =>
+  ({ ...env.sim.stats().served }) as Record<string, number>;
+const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
+const diff = (after: Record<string, number>, before: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
+      .filter(([, v]) => v > 0),
+  );
+
+describe('the cost of a sync', () => {
+  let env: ArchiveEnv;
+  beforeAll(async () => {
+    env = await archiveEnv({ seed: 5, orders: 40, symbols: 3, days: 60, clockDaysAgo: 0 });
+  });
+  afterAll(() => env.close());
+
+  it('asks fewer requests in a second sync in a row than a full extraction of the same account', async () => {
+    const s0 = served(env);
+    const started = await env.stack.engine.start(parseExtractionRequest({ order: 'asc' }), newRunId());
+    const execution = await env.stack.engine.wait(started.executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    const s1 = served(env);
+    const extraction = diff(s1, s0);
+
+    const first = await env.sync();
+    expect(first.nothingNew).toBe(false);
+    const s2 = served(env);
+    const second = await env.sync();
+    expect(second.nothingNew).toBe(true);
+    const s3 = served(env);
+    const firstSync = diff(s2, s1);
+    const secondSync = diff(s3, s2);
+    // the first sync asks what an extraction asks, and the open-order endpoints besides
+    expect(total(firstSync)).toBeGreaterThanOrEqual(total(extraction));
+    // the second asks no open-order endpoint again: nothing was open, and they were asked a moment ago
+    for (const endpoint of [
+      'spotUnfilledOrders',
+      'spotCurrentPlanOrders',
+      'futuresPendingOrders',
+      'futuresPlanPending',
+    ])
+      expect([endpoint, secondSync[endpoint] ?? 0]).toEqual([
+        endpoint,
+        first.openOrders === 0 ? 0 : expect.any(Number),
+      ]);
+    expect(total(secondSync)).toBeLessThan(total(extraction));
+  });
+});
