@@ -15,6 +15,21 @@ describe('fault injection', () => {
   const signed = () => ({ credentials: sim.credentials });
   const served = () => sim.stats().served.spotHistoryOrders ?? 0;
 
+  test('holdHistory holds order-history requests until release, and nothing else', async () => {
+    sim.holdHistory();
+    let answered = false;
+    const history = get(sim.url, SPOT, qs({ limit: 1 }), signed()).then((r) => {
+      answered = true;
+      return r;
+    });
+    // The public time answers while the history request waits.
+    expect((await get(sim.url, '/api/v2/public/time', '')).status).toBe(200);
+    expect(answered).toBe(false);
+    sim.release();
+    expect((await history).status).toBe(200);
+    expect(answered).toBe(true);
+  });
+
   test('latency delays every answer', async () => {
     sim.setFaults({ latency: { fixedMs: 150 } });
     const t0 = Date.now();

@@ -66,6 +66,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The order-history endpoints `holdHistory()` holds. */
+const HISTORY_ENDPOINTS: ReadonlySet<string> = new Set([
+  'spotHistoryOrders',
+  'spotPlanHistory',
+  'futuresHistoryOrders',
+  'futuresPlanHistory',
+  'utaHistoryOrders',
+  'utaStrategyHistory',
+]);
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const base = options.now ?? Date.now;
   const clock = createSimClock(base, options.clockDaysAgo ?? 0);
@@ -95,6 +105,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const routes = new Map<string, EndpointSpec>(Object.values(ENDPOINTS).map((spec) => [spec.path, spec]));
   const sockets = new Set<Socket>();
   const hanging = new Set<NodeJS.Timeout>();
+  let held: { until: Promise<void>; release: () => void } | null = null;
 
   const send = (res: ServerResponse, reply: Reply, delayMs: number): void => {
     const write = (): void => {
@@ -122,6 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats.request();
     const spec = routes.get(path);
     const endpoint: EndpointId | 'unknown' = spec?.id ?? 'unknown';
+    if (held && HISTORY_ENDPOINTS.has(endpoint)) await held.until;
     const latency = faults.sampleLatency();
     if (latency > 0) stats.fault('latency');
     // Calls left on this endpoint for this UID (IP when public), once the endpoint budget has been counted.
@@ -249,8 +261,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     truth: () => truthIterable(account, mode),
     writeTruth: (file: string) => writeTruthFile(account, mode, file),
     setFaults: (f: FaultOptions) => faults.set(f, now()),
+    holdHistory: () => {
+      if (held) return;
+      let release = () => undefined as void;
+      const until = new Promise<void>((resolve) => (release = resolve));
+      held = { until, release };
+    },
+    release: () => {
+      held?.release();
+      held = null;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        held?.release();
         for (const timer of hanging) clearTimeout(timer);
         hanging.clear();
         server.close(() => resolve());

@@ -123,5 +123,11 @@ export interface Simulator {
   writeTruth(file: string): Promise<number>;
   /** Replaces the fault settings (a storm can be started with `stormForMs`). */
   setFaults(faults: FaultOptions): void;
+  /**
+   * Holds every order-history request (not planning's time, mode and symbol lists) until `release()`: a run is
+   * RUNNING, mid-lanes, for as long as a test needs, whatever the machine's speed.
+   */
+  holdHistory(): void;
+  release(): void;
   close(): Promise<void>;
 }
