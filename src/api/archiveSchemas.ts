@@ -1,20 +1,7 @@
 import { canonicalOrderProperties, errors } from './schemas';
+import { closed, int, nullableInt, text } from './schemaParts';
 
 /** Response schemas of the archive's endpoints (src/api/routes/archive.ts). */
-type Schema = Record<string, unknown>;
-const closed = (properties: Record<string, Schema>, description?: string): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties),
-  properties,
-  ...(description ? { description } : {}),
-});
-const int = (description?: string): Schema => ({ type: 'integer', ...(description ? { description } : {}) });
-const nullableInt = (description?: string): Schema => ({
-  type: ['integer', 'null'],
-  ...(description ? { description } : {}),
-});
-const text = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
 const span = (description: string) => closed({ from: int('epoch ms'), to: int('epoch ms') }, description);
 
 export const archiveOrdersResponse = {

@@ -1,14 +1,5 @@
 /** The OpenAPI schema of RunProgress (src/api/runProgress.ts): closed objects, every field required. */
-type Schema = Record<string, unknown>;
-const closed = (properties: Record<string, Schema>, description?: string): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties),
-  properties,
-  ...(description ? { description } : {}),
-});
-const int = (description?: string): Schema => ({ type: 'integer', ...(description ? { description } : {}) });
-const num = (description?: string): Schema => ({ type: 'number', ...(description ? { description } : {}) });
+import { closed, int, num } from './schemaParts';
 
 export const laneProgressSchema = closed({
   laneId: { type: 'string' },

@@ -3,22 +3,10 @@ import { runProgressSchema } from './progressSchema';
 import { MAX_KEYSET_LIMIT } from './orderQuery';
 import { RESULT_FILE_NAMES } from './runFiles';
 import { canonicalOrderProperties, errors, executionArnParams } from './schemas';
+import type { Schema } from './schemaParts';
+import { closed, int, nullableText, text } from './schemaParts';
 
 /** Schemas of the run endpoints: progress, stop, filtered orders, the report and result files, events. */
-type Schema = Record<string, unknown>;
-const closed = (properties: Record<string, Schema>, description?: string): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties),
-  properties,
-  ...(description ? { description } : {}),
-});
-const text = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
-const nullableText = (description?: string): Schema => ({
-  type: ['string', 'null'],
-  ...(description ? { description } : {}),
-});
-const int = (description?: string): Schema => ({ type: 'integer', ...(description ? { description } : {}) });
 const both = (description: string): Schema =>
   closed(
     { ms: { type: ['integer', 'null'] }, iso: { type: ['string', 'null'], format: 'date-time' } },

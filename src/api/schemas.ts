@@ -3,6 +3,21 @@ import { SYMBOL_PATTERN } from '../core/request';
 import { EXECUTION_ARN_PATTERN } from './executionArn';
 import { runProgressSchema } from './progressSchema';
 import { FUTURES_PRODUCT_TYPES } from './symbols';
+import type { Schema } from './schemaParts';
+import {
+  bool,
+  closed,
+  dateTime,
+  int,
+  mapOf,
+  nullable,
+  nullableDateTime,
+  nullableInt,
+  nullableNum,
+  nullableText,
+  num,
+  text,
+} from './schemaParts';
 
 /** Route JSON schemas: validation (unknown fields refused) and the OpenAPI documentation served at /docs. */
 
@@ -38,53 +53,9 @@ const order = { type: 'string', enum: ['asc', 'desc'], description: 'Sort order 
 
 // Response schemas. Every object is closed (additionalProperties: false) and lists what it always holds, so the
 // tests that hold real responses against this document catch a field that is missing, extra or mistyped.
-type Schema = Record<string, unknown>;
-const text = (description?: string): Schema => ({ type: 'string', ...(description ? { description } : {}) });
-const nullableText = (description?: string): Schema => ({
-  type: ['string', 'null'],
-  ...(description ? { description } : {}),
-});
-const int = (description?: string): Schema => ({ type: 'integer', ...(description ? { description } : {}) });
-const nullableInt = (description?: string): Schema => ({
-  type: ['integer', 'null'],
-  ...(description ? { description } : {}),
-});
-const num = (description?: string): Schema => ({ type: 'number', ...(description ? { description } : {}) });
-const nullableNum = (description?: string): Schema => ({
-  type: ['number', 'null'],
-  ...(description ? { description } : {}),
-});
-const bool = (description?: string): Schema => ({ type: 'boolean', ...(description ? { description } : {}) });
-const dateTime = (description?: string): Schema => ({
-  type: 'string',
-  format: 'date-time',
-  ...(description ? { description } : {}),
-});
-const nullableDateTime = (description?: string): Schema => ({
-  type: ['string', 'null'],
-  format: 'date-time',
-  ...(description ? { description } : {}),
-});
-const nullable = (schema: Schema): Schema => ({
-  ...schema,
-  type: [...(Array.isArray(schema.type) ? schema.type : [schema.type]), 'null'],
-});
-const mapOf = (values: Schema, description?: string): Schema => ({
-  type: 'object',
-  additionalProperties: values,
-  ...(description ? { description } : {}),
-});
 /** A success answer: a closed object with its description (the document's "description" of the response). */
 const ok = (description: string, properties: Record<string, Schema>): Schema =>
   closed(properties, description);
-/** A closed object whose every property is required. */
-const closed = (properties: Record<string, Schema>, description?: string): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties),
-  properties,
-  ...(description ? { description } : {}),
-});
 
 const links = closed({ status: text(), database: text(), logs: text() }, 'Where to follow the execution');
 const importState = closed({
