@@ -318,7 +318,8 @@ const futuresContracts: Handler = (ctx) => {
   );
 };
 
-export const HANDLERS: Record<EndpointId, Handler> = {
+/** What the simulator serves, per endpoint; an endpoint without an entry answers as an unknown path. */
+export const HANDLERS: Partial<Record<EndpointId, Handler>> = {
   publicTime,
   spotSymbols,
   futuresContracts,

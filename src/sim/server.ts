@@ -195,7 +195,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           : { status, body: `<html><body><h1>${status}</h1></body></html>`, contentType: 'text/html' },
       );
     }
-    const result = HANDLERS[spec.id]({ account, mode, now: arrival, query: new URLSearchParams(rawQuery) });
+    const handler = HANDLERS[spec.id];
+    if (!handler) return refuse(ERRORS.notFound);
+    const result = handler({ account, mode, now: arrival, query: new URLSearchParams(rawQuery) });
     if (!result.ok) return refuse(result.error);
     const answer = JSON.stringify({
       code: '00000',
