@@ -266,7 +266,7 @@ export async function runCollectorBench(options: {
           {
             ...args,
             kind: 'baseline',
-            ...(options.baselineDeadlineMs ? { deadlineMs: options.baselineDeadlineMs(n) } : {}),
+            deadlineMs: options.baselineDeadlineMs?.(n),
           },
           { inProcess, maxOldSpaceMB: options.baselineMaxOldSpaceMB ?? 12_288 },
         );

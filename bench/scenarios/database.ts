@@ -216,7 +216,7 @@ export async function runDatabaseBench(options: {
             ordersPerSecond: Math.round(n / (ms / 1000)),
             imported,
             ok: outcome?.status === 'imported' && imported === n,
-            ...(error ? { error } : {}),
+            error,
           });
           log(`database: ${JSON.stringify(results.at(-1))}`);
         }
