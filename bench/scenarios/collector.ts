@@ -17,6 +17,7 @@ import { createS3Client, RunStore, runKeys, resultKeys, startLocalS3 } from '../
 import type { LocalS3 } from '../../src/storage';
 import { lineTemplates, renderLine } from '../lib/canonicalLines';
 import type { LineTemplate } from '../lib/canonicalLines';
+import { exitOf } from '../lib/childExit';
 import { runCollectorTask } from '../lib/collectorTask';
 import type { CollectorTaskArgs, CollectorTaskResult } from '../lib/collectorTask';
 import { machineInfo } from '../lib/machine';
@@ -159,17 +160,21 @@ export async function verifySortedResult(store: RunStore, key: string): Promise<
   return { lines, unsorted, duplicates, ok: unsorted === 0 && duplicates === 0 };
 }
 
-const notRun: CollectorTaskResult = {
-  kind: 'collector',
-  ok: false,
-  orders: 0,
-  duplicatesDropped: 0,
-  ms: 0,
-  ordersPerSecond: 0,
-  peakRssMB: 0,
-  maxRssMB: 0,
-  peakHeapUsedMB: 0,
-};
+/** A task that did not run, or whose child process died before reporting. */
+function taskFailed(kind: CollectorTaskArgs['kind'], error: string): CollectorTaskResult {
+  return {
+    kind,
+    ok: false,
+    error,
+    orders: 0,
+    duplicatesDropped: 0,
+    ms: 0,
+    ordersPerSecond: 0,
+    peakRssMB: 0,
+    maxRssMB: 0,
+    peakHeapUsedMB: 0,
+  };
+}
 
 /** Runs the task in a child process (compiled bench) or in process (jest). */
 async function runTask(
@@ -186,27 +191,17 @@ async function runTask(
   const lines: string[] = [];
   const rl = createInterface({ input: child.stdout! });
   rl.on('line', (l) => lines.push(l));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.once('exit', (c, s) => resolve([c, s])),
-  );
+  const { code, signal } = await exitOf(child, null);
   const last = lines.at(-1);
   if (code === 0 && last) {
     const r = JSON.parse(last) as CollectorTaskResult;
     const warn = stderr.match(/socket usage at capacity=\d+ and \d+ additional requests are enqueued/)?.[0];
     return !r.ok && warn ? { ...r, error: `${r.error ?? ''} (SDK: ${warn})` } : r;
   }
-  return {
-    kind: args.kind,
-    ok: false,
-    error: `child exited ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
-    orders: 0,
-    duplicatesDropped: 0,
-    ms: 0,
-    ordersPerSecond: 0,
-    peakRssMB: 0,
-    maxRssMB: 0,
-    peakHeapUsedMB: 0,
-  };
+  return taskFailed(
+    args.kind,
+    `child exited ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+  );
 }
 
 export async function runCollectorBench(options: {
@@ -247,7 +242,7 @@ export async function runCollectorBench(options: {
       const p: CollectorTaskResult =
         n <= (options.productClientUpTo ?? Infinity)
           ? await runTask({ ...args, stallMs: 20_000 }, { inProcess })
-          : { ...notRun, kind: 'collector', error: `not run at this size (see the smaller size)` };
+          : taskFailed('collector', 'not run at this size (see the smaller size)');
       log(`collector ${n} (product S3 client): ${JSON.stringify(p)}`);
       const pVerified = p.ok ? await verifySortedResult(store, out.ordersJsonl) : null;
       await clean();

@@ -15,10 +15,11 @@ import { noFieldMismatches } from '../../../src/verify/verifyAgainstTruth';
 import { lineTemplates } from '../../lib/canonicalLines';
 import { runCollectorTask } from '../../lib/collectorTask';
 import type { CollectorTaskArgs } from '../../lib/collectorTask';
+import { exitOf } from '../../lib/childExit';
 import { log } from '../../lib/results';
 import { verifySortedResult, writeCollectorRun } from '../collector';
 import type { FaultCaseResult } from './faultCaseResult';
-import { exitOf, finishCase } from './faultCaseResult';
+import { finishCase } from './faultCaseResult';
 
 export interface CollectorKillCase {
   orders: number;

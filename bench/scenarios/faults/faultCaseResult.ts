@@ -1,8 +1,7 @@
 /**
- * What every fault case reports, and the steps the cases share: the result compared with the ground truth,
- * the simulator's fault counters over the case, and a child process's exit.
+ * What every fault case reports, and the steps the cases share: the result compared with the ground truth
+ * and the simulator's fault counters over the case.
  */
-import type { ChildProcess } from 'node:child_process';
 import type { LatencySpec } from '../../../src/sim';
 import type { Verification } from '../../../src/verify/verifyAgainstTruth';
 import { verifyAgainstTruth } from '../../../src/verify/verifyAgainstTruth';
@@ -104,17 +103,4 @@ export function faultsInjected(
     if (d > 0) out[k] = d;
   }
   return out;
-}
-
-/** Waits for a child to end, SIGKILLing it `killAtMs` after now (null: never). */
-export async function exitOf(
-  child: ChildProcess,
-  killAtMs: number | null,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const killer = killAtMs !== null ? setTimeout(() => child.kill('SIGKILL'), killAtMs) : null;
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) =>
-    child.once('exit', (cd, s) => res([cd, s])),
-  );
-  if (killer) clearTimeout(killer);
-  return { code, signal };
 }

@@ -11,9 +11,10 @@ import type { CanonicalOrder } from '../../../src/core/order';
 import { createRng } from '../../../src/sim/rng';
 import type { Verification } from '../../../src/verify/verifyAgainstTruth';
 import { verifyAgainstTruth } from '../../../src/verify/verifyAgainstTruth';
+import { exitOf } from '../../lib/childExit';
 import { log } from '../../lib/results';
 import type { CampaignContext, FaultCaseResult } from './faultCaseResult';
-import { exitOf, finishCase, nothingDelivered } from './faultCaseResult';
+import { finishCase, nothingDelivered } from './faultCaseResult';
 
 export interface KillResumeCase {
   kills: number;
