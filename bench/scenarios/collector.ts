@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compareOrderKey } from '../../src/core/order';
 import { parseExtractionRequest } from '../../src/core/request';
+import { parseMergeItem } from '../../src/extraction/merge';
 import { planRun } from '../../src/extraction/plan';
 import type { LaneState } from '../../src/extraction/state';
 import { createS3Client, RunStore, runKeys, resultKeys, startLocalS3 } from '../../src/storage';
@@ -145,17 +146,12 @@ export async function verifySortedResult(store: RunStore, key: string): Promise<
   let prevId = '';
   for await (const line of store.readLines(key)) {
     lines++;
-    const i = line.indexOf('"orderId":"') + 11;
-    const id = line.slice(i, line.indexOf('"', i));
-    const c = line.indexOf('"cTime":') + 8;
-    let e = c;
-    while (line.charCodeAt(e) >= 48 && line.charCodeAt(e) <= 57) e++;
-    const t = Number(line.slice(c, e));
-    const cmp = compareOrderKey(prevT, prevId, t, id);
+    const { cTime, orderId } = parseMergeItem(line, key);
+    const cmp = compareOrderKey(prevT, prevId, cTime, orderId);
     if (cmp > 0) unsorted++;
     else if (cmp === 0) duplicates++;
-    prevT = t;
-    prevId = id;
+    prevT = cTime;
+    prevId = orderId;
   }
   return { lines, unsorted, duplicates, ok: unsorted === 0 && duplicates === 0 };
 }
