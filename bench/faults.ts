@@ -7,11 +7,16 @@
  */
 import type { LatencySpec } from '../src/sim';
 import { machineInfo } from './lib/machine';
-import { log, table, writeResult } from './lib/results';
+import type { Column } from './lib/markdownTable';
+import { markdownTable } from './lib/markdownTable';
+import { log, writeResult } from './lib/results';
 import { startBenchSim } from './lib/sim';
-import { writeReadme } from './run';
-import type { CampaignContext, FaultCaseResult } from './scenarios/faultCases';
-import { collectorKillCase, inProcessCase, killResumeCase } from './scenarios/faultCases';
+import { writeReadme } from './resultsReadme';
+import { collectorKillCase } from './scenarios/faults/collectorKillCase';
+import type { CampaignContext, FaultCaseResult } from './scenarios/faults/faultCaseResult';
+import { inProcessCase } from './scenarios/faults/inProcessCase';
+import { FAULT_FREE, INJECTED_FAULTS } from './scenarios/faults/injectedFaults';
+import { killResumeCase } from './scenarios/faults/killResumeCase';
 
 const ORDERS = Number(process.env['FAULTS_ORDERS'] ?? '10000');
 const KILL_ORDERS = Number(process.env['FAULTS_KILL_ORDERS'] ?? '60000');
@@ -19,43 +24,26 @@ const ONLY = process.env['FAULTS_ONLY']?.split(',');
 /** Modest latency for the campaign: 25 ms median, 150 ms p99. */
 const LATENCY: LatencySpec = { medianMs: 25, p99Ms: 150 };
 
+const faultColumns: Column<FaultCaseResult>[] = [
+  ['case', (r) => r.case],
+  ['fault', (r) => r.fault],
+  ['outcome', (r) => r.outcome],
+  ['attempts', (r) => r.attempts],
+  ['truth', (r) => r.ordersTruth],
+  ['out', (r) => r.ordersOut],
+  ['lost', (r) => r.lost],
+  ['dup', (r) => r.duplicates],
+  ['false success', (r) => r.falseSuccesses],
+  ['time s', (r) => (r.wallMs / 1000).toFixed(1)],
+  ['vs fault-free', (r) => (r.timeVsFaultFree !== null ? `${r.timeVsFaultFree}×` : '–')],
+  ['requests', (r) => r.requests],
+  ['retries', (r) => r.retries],
+  ['first error (resumable)', (r) => (r.firstError ? r.firstError.replace(/\|/g, '/').slice(0, 140) : '–')],
+  ['ok', (r) => r.ok],
+];
+
 export function faultsMarkdown(results: FaultCaseResult[]): string {
-  return table(
-    [
-      'case',
-      'fault',
-      'outcome',
-      'attempts',
-      'truth',
-      'out',
-      'lost',
-      'dup',
-      'false success',
-      'time s',
-      'vs fault-free',
-      'requests',
-      'retries',
-      'first error (resumable)',
-      'ok',
-    ],
-    results.map((r) => [
-      r.case,
-      r.fault,
-      r.outcome,
-      r.attempts,
-      r.ordersTruth,
-      r.ordersOut,
-      r.lost,
-      r.duplicates,
-      r.falseSuccesses,
-      (r.wallMs / 1000).toFixed(1),
-      r.timeVsFaultFree !== null ? `${r.timeVsFaultFree}×` : '–',
-      r.requests,
-      r.retries,
-      r.firstError ? r.firstError.replace(/\|/g, '/').slice(0, 140) : '–',
-      r.ok,
-    ]),
-  );
+  return markdownTable(faultColumns, results);
 }
 
 async function main(): Promise<void> {
@@ -80,62 +68,12 @@ async function main(): Promise<void> {
     writeReadme();
   };
   try {
-    const ff = await inProcessCase(ctx, { name: 'fault-free', fault: 'none (reference time)', faults: {} });
+    const ff = await inProcessCase(ctx, FAULT_FREE);
     ctx.faultFreeMs = ff.wallMs;
     ff.timeVsFaultFree = 1;
     results.push(ff);
     save();
-    const cases: Parameters<typeof inProcessCase>[1][] = [
-      { name: '5xx-10pct', fault: 'HTTP 500/502/503 on 10 % of requests', faults: { serverErrorRate: 0.1 } },
-      { name: 'resets-5pct', fault: 'connection reset on 5 % of requests', faults: { resetRate: 0.05 } },
-      {
-        name: '429-storms',
-        fault: '429 storms: 1 % of requests start a 2 s storm in which every request is refused',
-        faults: { stormRate: 0.01, stormMs: 2000 },
-      },
-      {
-        name: 'timeouts',
-        fault:
-          '3 % of requests hang 8 s, past the client timeout (set to 3 s for the campaign; default 15 s)',
-        faults: { timeoutRate: 0.03, timeoutMs: 8000 },
-        client: { timeoutMs: 3000 },
-      },
-      {
-        name: 'malformed-5pct',
-        fault: 'HTTP 200 with the body cut in half on 5 % of requests',
-        faults: { malformedRate: 0.05 },
-      },
-      {
-        name: 'mixed-10pct',
-        fault: 'every fault at once: 5xx 4 %, reset 2 %, malformed 2 %, timeout 1.8 %, storm starts 0.2 %',
-        faults: {
-          serverErrorRate: 0.04,
-          resetRate: 0.02,
-          malformedRate: 0.02,
-          timeoutRate: 0.018,
-          timeoutMs: 8000,
-          stormRate: 0.002,
-          stormMs: 1000,
-        },
-        client: { timeoutMs: 3000 },
-      },
-      {
-        name: 'budget-2s',
-        fault: 'processor time budget cut to 2 000 ms (the state machine loops every lane many times)',
-        faults: {},
-        invocationBudgetMs: 2000,
-      },
-      {
-        name: 'exchange-down',
-        fault:
-          'exchange answers 5xx to every request from 3 s into the run: the run must stop, never succeed; resumed with the same run id once it is back',
-        faults: { serverErrorRate: 1 },
-        faultsAfterMs: 3000,
-        maxAttempts: 2,
-        clearFaultsBeforeResume: true,
-      },
-    ];
-    for (const c of cases) {
+    for (const c of INJECTED_FAULTS) {
       if (!want(c.name)) continue;
       results.push(await inProcessCase(ctx, c));
       save();

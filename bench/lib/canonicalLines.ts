@@ -31,7 +31,7 @@ export function classicSourceOf(t: {
   }
   const productType = PRODUCT_TYPE_BY_MARKET[t.market];
   if (t.kind === 'normal') return { endpoint: 'futuresHistoryOrders', productType };
-  return { endpoint: 'futuresPlanHistory', productType, ...(t.planType ? { planType: t.planType } : {}) };
+  return { endpoint: 'futuresPlanHistory', productType, planType: t.planType };
 }
 
 const ID = '@@ORDER_ID@@';

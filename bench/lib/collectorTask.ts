@@ -180,7 +180,7 @@ export async function runCollectorTask(args: CollectorTaskArgs): Promise<Collect
   return {
     kind: args.kind,
     ok: error === undefined,
-    ...(error ? { error } : {}),
+    error,
     orders,
     duplicatesDropped: duplicates,
     ms: Math.round(ms),

@@ -19,17 +19,15 @@
 import { DAY_MS, ENDPOINTS, IP_LIMIT_PER_MINUTE } from '../../src/bitget/endpoints';
 import type { EndpointId, FuturesPlanType } from '../../src/bitget/endpoints';
 import type { Kind, Market } from '../../src/core/order';
+import type { TruthRecord } from '../../src/sim';
 
 export const PAGE_SIZE = 100;
 
-export interface LimitTruthRecord {
-  orderId: string;
-  market: Market;
-  kind: Kind;
-  symbol: string;
-  cTime: number;
-  planType?: FuturesPlanType;
-}
+/** What the limit reads of a truth record. */
+export type LimitTruthRecord = Pick<
+  TruthRecord,
+  'orderId' | 'market' | 'kind' | 'symbol' | 'cTime' | 'planType'
+>;
 
 export interface LimitRequest {
   mode: 'classic' | 'uta';

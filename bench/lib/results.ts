@@ -14,17 +14,6 @@ export function writeResult(name: string, value: unknown): string {
   return file;
 }
 
-/** A Markdown table from rows of cells. */
-export function table(header: string[], rows: (string | number | boolean | null | undefined)[][]): string {
-  const cell = (v: string | number | boolean | null | undefined) =>
-    v === null || v === undefined ? '–' : typeof v === 'boolean' ? (v ? 'yes' : '**no**') : String(v);
-  return [
-    `| ${header.join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-  ].join('\n');
-}
-
 export const round = (n: number, digits = 3): number => {
   const f = 10 ** digits;
   return Math.round(n * f) / f;

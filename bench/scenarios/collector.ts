@@ -11,12 +11,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compareOrderKey } from '../../src/core/order';
 import { parseExtractionRequest } from '../../src/core/request';
+import { parseMergeItem } from '../../src/extraction/merge';
 import { planRun } from '../../src/extraction/plan';
 import type { LaneState } from '../../src/extraction/state';
 import { createS3Client, RunStore, runKeys, resultKeys, startLocalS3 } from '../../src/storage';
 import type { LocalS3 } from '../../src/storage';
 import { lineTemplates, renderLine } from '../lib/canonicalLines';
 import type { LineTemplate } from '../lib/canonicalLines';
+import { exitOf } from '../lib/childExit';
 import { runCollectorTask } from '../lib/collectorTask';
 import type { CollectorTaskArgs, CollectorTaskResult } from '../lib/collectorTask';
 import { machineInfo } from '../lib/machine';
@@ -144,32 +146,31 @@ export async function verifySortedResult(store: RunStore, key: string): Promise<
   let prevId = '';
   for await (const line of store.readLines(key)) {
     lines++;
-    const i = line.indexOf('"orderId":"') + 11;
-    const id = line.slice(i, line.indexOf('"', i));
-    const c = line.indexOf('"cTime":') + 8;
-    let e = c;
-    while (line.charCodeAt(e) >= 48 && line.charCodeAt(e) <= 57) e++;
-    const t = Number(line.slice(c, e));
-    const cmp = compareOrderKey(prevT, prevId, t, id);
+    const { cTime, orderId } = parseMergeItem(line, key);
+    const cmp = compareOrderKey(prevT, prevId, cTime, orderId);
     if (cmp > 0) unsorted++;
     else if (cmp === 0) duplicates++;
-    prevT = t;
-    prevId = id;
+    prevT = cTime;
+    prevId = orderId;
   }
   return { lines, unsorted, duplicates, ok: unsorted === 0 && duplicates === 0 };
 }
 
-const notRun: CollectorTaskResult = {
-  kind: 'collector',
-  ok: false,
-  orders: 0,
-  duplicatesDropped: 0,
-  ms: 0,
-  ordersPerSecond: 0,
-  peakRssMB: 0,
-  maxRssMB: 0,
-  peakHeapUsedMB: 0,
-};
+/** A task that did not run, or whose child process died before reporting. */
+function taskFailed(kind: CollectorTaskArgs['kind'], error: string): CollectorTaskResult {
+  return {
+    kind,
+    ok: false,
+    error,
+    orders: 0,
+    duplicatesDropped: 0,
+    ms: 0,
+    ordersPerSecond: 0,
+    peakRssMB: 0,
+    maxRssMB: 0,
+    peakHeapUsedMB: 0,
+  };
+}
 
 /** Runs the task in a child process (compiled bench) or in process (jest). */
 async function runTask(
@@ -186,27 +187,17 @@ async function runTask(
   const lines: string[] = [];
   const rl = createInterface({ input: child.stdout! });
   rl.on('line', (l) => lines.push(l));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.once('exit', (c, s) => resolve([c, s])),
-  );
+  const { code, signal } = await exitOf(child, null);
   const last = lines.at(-1);
   if (code === 0 && last) {
     const r = JSON.parse(last) as CollectorTaskResult;
     const warn = stderr.match(/socket usage at capacity=\d+ and \d+ additional requests are enqueued/)?.[0];
     return !r.ok && warn ? { ...r, error: `${r.error ?? ''} (SDK: ${warn})` } : r;
   }
-  return {
-    kind: args.kind,
-    ok: false,
-    error: `child exited ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
-    orders: 0,
-    duplicatesDropped: 0,
-    ms: 0,
-    ordersPerSecond: 0,
-    peakRssMB: 0,
-    maxRssMB: 0,
-    peakHeapUsedMB: 0,
-  };
+  return taskFailed(
+    args.kind,
+    `child exited ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+  );
 }
 
 export async function runCollectorBench(options: {
@@ -247,7 +238,7 @@ export async function runCollectorBench(options: {
       const p: CollectorTaskResult =
         n <= (options.productClientUpTo ?? Infinity)
           ? await runTask({ ...args, stallMs: 20_000 }, { inProcess })
-          : { ...notRun, kind: 'collector', error: `not run at this size (see the smaller size)` };
+          : taskFailed('collector', 'not run at this size (see the smaller size)');
       log(`collector ${n} (product S3 client): ${JSON.stringify(p)}`);
       const pVerified = p.ok ? await verifySortedResult(store, out.ordersJsonl) : null;
       await clean();
@@ -266,7 +257,7 @@ export async function runCollectorBench(options: {
           {
             ...args,
             kind: 'baseline',
-            ...(options.baselineDeadlineMs ? { deadlineMs: options.baselineDeadlineMs(n) } : {}),
+            deadlineMs: options.baselineDeadlineMs?.(n),
           },
           { inProcess, maxOldSpaceMB: options.baselineMaxOldSpaceMB ?? 12_288 },
         );

@@ -54,31 +54,26 @@ export interface DatabaseBenchResult {
   };
 }
 
-/** The MySQL URL of the bench database (created here, dropped by dropBenchMysql). */
-async function createBenchMysql(base: string): Promise<string> {
-  const url = new URL(base);
+/** Runs statements on the server of `base`, no database selected. */
+async function onMysqlServer(base: string, ...statements: string[]): Promise<void> {
   const admin = new URL(base);
   admin.pathname = '/';
   const conn = await createConnection(admin.toString());
   try {
-    await conn.query(`DROP DATABASE IF EXISTS \`${BENCH_MYSQL_DB}\``);
-    await conn.query(`CREATE DATABASE \`${BENCH_MYSQL_DB}\``);
+    for (const statement of statements) await conn.query(statement);
   } finally {
     await conn.end();
   }
-  url.pathname = `/${BENCH_MYSQL_DB}`;
-  return url.toString();
 }
 
-async function dropBenchMysql(base: string): Promise<void> {
-  const admin = new URL(base);
-  admin.pathname = '/';
-  const conn = await createConnection(admin.toString());
-  try {
-    await conn.query(`DROP DATABASE IF EXISTS \`${BENCH_MYSQL_DB}\``);
-  } finally {
-    await conn.end();
-  }
+const DROP_BENCH_DB = `DROP DATABASE IF EXISTS \`${BENCH_MYSQL_DB}\``;
+
+/** The MySQL URL of the bench database, created empty here (dropped again after the bench). */
+async function createBenchMysql(base: string): Promise<string> {
+  await onMysqlServer(base, DROP_BENCH_DB, `CREATE DATABASE \`${BENCH_MYSQL_DB}\``);
+  const url = new URL(base);
+  url.pathname = `/${BENCH_MYSQL_DB}`;
+  return url.toString();
 }
 
 async function writeJsonl(store: RunStore, runId: string, n: number): Promise<string[]> {
@@ -175,7 +170,7 @@ export async function runDatabaseBench(options: {
       kinds.push({
         kind: 'mysql',
         open: async () => createDatabase(await createBenchMysql(mysqlBase)),
-        cleanup: () => dropBenchMysql(mysqlBase),
+        cleanup: () => onMysqlServer(mysqlBase, DROP_BENCH_DB),
       });
     }
     for (const k of kinds) {
@@ -216,7 +211,7 @@ export async function runDatabaseBench(options: {
             ordersPerSecond: Math.round(n / (ms / 1000)),
             imported,
             ok: outcome?.status === 'imported' && imported === n,
-            ...(error ? { error } : {}),
+            error,
           });
           log(`database: ${JSON.stringify(results.at(-1))}`);
         }

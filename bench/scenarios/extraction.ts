@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { CanonicalOrder } from '../../src/core/order';
 import type { ExtractionRequestInput } from '../../src/core/request';
 import { parseExtractionRequest } from '../../src/core/request';
 import { laneStateSchema } from '../../src/extraction/state';
@@ -14,10 +13,13 @@ import { writeRateChart } from '../lib/rateChart';
 import type { ExtractionSettings } from '../../src/extraction/stages';
 import { runLocalExtraction } from '../../src/runtime/runExtraction';
 import type { SimulatorOptions, TruthRecord } from '../../src/sim';
-import type { RunStore } from '../../src/storage';
 import { runKeys } from '../../src/storage';
 import type { FieldMismatch, VerifiedField } from '../../src/verify/verifyAgainstTruth';
-import { describeFieldMismatches, verifyAgainstTruth } from '../../src/verify/verifyAgainstTruth';
+import {
+  describeFieldMismatches,
+  readResultOrders,
+  verifyAgainstTruth,
+} from '../../src/verify/verifyAgainstTruth';
 import { computeLimit } from '../lib/limit';
 import type { BucketLimit } from '../lib/limit';
 import { machineInfo } from '../lib/machine';
@@ -121,10 +123,6 @@ export interface ExtractionResult {
   };
 }
 
-async function* resultLines(store: RunStore, key: string): AsyncGenerator<CanonicalOrder> {
-  for await (const line of store.readLines(key)) yield JSON.parse(line) as CanonicalOrder;
-}
-
 async function* filtered(truth: AsyncIterable<TruthRecord>, symbols?: string[], markets?: string[]) {
   for await (const t of truth) {
     if (markets && !markets.includes(t.market)) continue;
@@ -153,7 +151,7 @@ export async function runExtractionScenario(
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${sc.scenario}-`));
   try {
     const named = sc.namedSymbols ? await mostActiveSpotSymbols(sim, sc.namedSymbols) : sc.request.symbols;
-    const input: ExtractionRequestInput = { ...sc.request, ...(named ? { symbols: named } : {}) };
+    const input: ExtractionRequestInput = named ? { ...sc.request, symbols: named } : sc.request;
     const request = parseExtractionRequest(input);
     const before = orderRequestsOf(await sim.stats());
     log(`${sc.scenario}: extracting (${sc.sim.orders} orders, ${sc.sim.mode ?? 'classic'})`);
@@ -164,8 +162,8 @@ export async function runExtractionScenario(
       credentials: sim.credentials,
       request,
       runId: `bench-${sc.scenario}`,
-      ...(sc.invocationBudgetMs ? { invocationBudgetMs: sc.invocationBudgetMs } : {}),
-      ...(sc.settings ? { settings: sc.settings } : {}),
+      invocationBudgetMs: sc.invocationBudgetMs,
+      settings: sc.settings,
     });
     const wallMs = performance.now() - t0;
     const after = orderRequestsOf(await sim.stats());
@@ -175,7 +173,7 @@ export async function runExtractionScenario(
       log(`${sc.scenario}: ${execution.status} in ${Math.round(wallMs)} ms; verifying`);
       const verification = complete
         ? await verifyAgainstTruth(
-            resultLines(run.stack.store, execution.output!.ordersJsonlKey),
+            readResultOrders(run.stack.store, execution.output!.ordersJsonlKey),
             filtered(sim.truth(), request.symbols, request.markets),
             request.order,
           )
@@ -185,7 +183,7 @@ export async function runExtractionScenario(
         mode: summary?.mode ?? 'classic',
         since: served.since,
         until: served.until,
-        ...(request.symbols ? { symbols: request.symbols } : {}),
+        symbols: request.symbols,
         markets: request.markets,
         kinds: request.kinds,
       });
@@ -260,7 +258,7 @@ export async function runExtractionScenario(
           symbols: sc.sim.symbols,
           mode: sc.sim.mode ?? 'classic',
           latency: sc.sim.latency ?? null,
-          ...(named ? { namedSymbols: named } : {}),
+          namedSymbols: named,
         },
         status: execution.status,
         complete,

@@ -1,7 +1,7 @@
 import { startBenchSim } from '../../bench/lib/sim';
 import type { BenchSim } from '../../bench/lib/sim';
-import { inProcessCase } from '../../bench/scenarios/faultCases';
-import type { CampaignContext } from '../../bench/scenarios/faultCases';
+import { inProcessCase } from '../../bench/scenarios/faults/inProcessCase';
+import type { CampaignContext } from '../../bench/scenarios/faults/faultCaseResult';
 
 jest.setTimeout(240_000);
 

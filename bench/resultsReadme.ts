@@ -1,0 +1,189 @@
+/**
+ * bench/results/README.md: every table of the last run, rebuilt from the result files in the results directory
+ * (each scenario's JSON, so a partial run keeps the tables of the others).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Column } from './lib/markdownTable';
+import { markdownTable } from './lib/markdownTable';
+import { resultsDir } from './lib/results';
+import type { ApiBenchResult, LoadFigures } from './scenarios/api';
+import type { CollectorBenchResult, CollectorSizeResult } from './scenarios/collector';
+import type { DatabaseBenchResult, ImportFigures } from './scenarios/database';
+import { extractionScenarios } from './scenarios/definitions';
+import { TARGETS } from './scenarios/extraction';
+import type { ExtractionResult } from './scenarios/extraction';
+
+function readPrevious<T>(name: string): T | null {
+  const f = join(resultsDir(), `${name}.json`);
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as T) : null;
+}
+
+const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : (ms / 1000).toFixed(1));
+
+/** `0`, or the classes that differed: `kind 1776, orderType 1776`; `–` for a result from before the check. */
+function fieldMismatchCell(r: ExtractionResult): string {
+  if (!r.fieldMismatches) return '–';
+  const classes = Object.entries(r.fieldMismatches).filter(([, m]) => m.count > 0);
+  return classes.length === 0 ? '0' : classes.map(([f, m]) => `${f} ${m.count}`).join(', ');
+}
+
+const extractionColumns: Column<ExtractionResult>[] = [
+  ['scenario', (r) => r.scenario],
+  ['truth', (r) => r.ordersTruth],
+  ['out', (r) => r.ordersOut],
+  ['missing', (r) => r.missing],
+  ['dup', (r) => r.duplicates],
+  ['field mismatches', fieldMismatchCell],
+  ['requests', (r) => r.requests],
+  ['min', (r) => r.minRequests],
+  ['req ratio', (r) => r.requestRatio],
+  ['wall s', (r) => s(r.wallMs)],
+  ['bound s', (r) => s(r.boundMs)],
+  ['time ratio', (r) => r.timeRatio],
+  ['lanes s (ratio)', (r) => `${s(r.lanesWallMs)} (${r.lanesTimeRatio ?? '–'})`],
+  ['429', (r) => r.http429],
+  ['retries', (r) => r.retries],
+  ['targets met', (r) => r.targets.all],
+];
+
+const bucketColumns: Column<ExtractionResult['buckets'][number]>[] = [
+  ['bucket', (b) => b.endpoint],
+  ['rate/s', (b) => b.ratePerSecond],
+  ['streams', (b) => b.streams],
+  ['windows', (b) => b.windows],
+  ['orders', (b) => b.orders],
+  ['min req', (b) => b.minRequests],
+  ['requests', (b) => b.requests],
+  ['req ratio', (b) => b.requestRatio],
+  ['bound s', (b) => s(b.boundMs)],
+  ['wall s', (b) => s(b.wallMs)],
+  ['time ratio', (b) => b.timeRatio],
+];
+
+function collectorColumns(wideSockets: number | string): Column<CollectorSizeResult>[] {
+  return [
+    ['orders', (x) => x.orders],
+    ['parts', (x) => x.parts],
+    ['input GiB', (x) => (x.inputBytes / 2 ** 30).toFixed(2)],
+    [
+      'collector (product S3 client)',
+      ({ collectorProductClient: p }) =>
+        p.ok ? `${p.ordersPerSecond}/s` : `**${(p.error ?? 'failed').slice(0, 60)}**`,
+    ],
+    [
+      `collector orders/s (${wideSockets} sockets)`,
+      (x) => (x.collector.ok ? x.collector.ordersPerSecond : `**${x.collector.error}**`),
+    ],
+    ['collector peak RSS MB', (x) => x.collector.peakRssMB],
+    [
+      'baseline orders/s',
+      ({ baseline: b }) => (b?.ok ? b.ordersPerSecond : `**${b?.error?.slice(0, 80) ?? 'not run'}**`),
+    ],
+    [
+      'baseline peak RSS MB',
+      ({ baseline: b }) => (b?.ok ? b.peakRssMB : b?.peakRssMB ? `(${b.peakRssMB} when it failed)` : '–'),
+    ],
+  ];
+}
+
+const databaseColumns: Column<ImportFigures>[] = [
+  ['database', (r) => r.database],
+  ['method', (r) => r.method],
+  ['orders', (r) => r.orders],
+  ['seconds', (r) => s(r.ms)],
+  ['orders/s', (r) => r.ordersPerSecond],
+  ['all imported', (r) => r.ok],
+];
+
+const apiColumns: Column<LoadFigures>[] = [
+  ['request', (r) => r.name],
+  ['what is measured', (r) => r.what],
+  ['connections', (r) => r.connections],
+  ['requests', (r) => r.requests],
+  ['errors', (r) => r.errors + r.non2xx],
+  ['p50 ms', (r) => r.p50Ms],
+  ['p99 ms', (r) => r.p99Ms],
+  ['req/s', (r) => r.requestsPerSecond],
+];
+
+function extractionSection(ex: ExtractionResult[]): string[] {
+  const m = ex[0]!.machine;
+  const parts = [
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}.`,
+    '',
+    '## Extraction against the physical limit',
+    '',
+    `Targets: wall ≤ ${TARGETS.timeRatio} × bound, requests ≤ ${TARGETS.requestRatio} × minimum, 100 % of the truth with every canonical field as the truth says, 0 duplicates, 429s ≤ ${TARGETS.http429Share * 100} % of requests.`,
+    '',
+    markdownTable(extractionColumns, ex),
+    '',
+  ];
+  for (const r of ex) {
+    parts.push(`### ${r.scenario}: per rate-limit bucket`, '', r.description, '');
+    if (r.rateChart) parts.push(`![requests per second per bucket against its budget](${r.rateChart})`, '');
+    parts.push(markdownTable(bucketColumns, r.buckets), '');
+  }
+  return parts;
+}
+
+function collectorSection(col: CollectorBenchResult): string[] {
+  return [
+    '## Collector (streaming k-way merge + multipart upload)',
+    '',
+    col.method,
+    '',
+    markdownTable(collectorColumns(col.sizes[0]?.wideSockets ?? '?'), col.sizes),
+    '',
+    `Collector peak RSS, largest ÷ smallest size: ${col.rssGrowth} (target ≤ 1.2: ${col.rssGrowthOk ? 'met' : '**missed**'}); baseline: ${col.baselineRssGrowth ?? '–'}.`,
+    '',
+  ];
+}
+
+function databaseSection(db: DatabaseBenchResult): string[] {
+  return [
+    '## Database import',
+    '',
+    db.method,
+    '',
+    markdownTable(databaseColumns, db.results),
+    '',
+    `Speed-up batched ÷ row-by-row: SQLite ${db.speedup.sqlite ?? '–'}×, MySQL ${db.speedup.mysql ?? '–'}× (target ≥ 20×).`,
+    `The database's own loader ÷ the import, same rows: SQLite ${db.versusLoader?.sqlite ?? '–'}, MySQL ${db.versusLoader?.mysql ?? '–'} (target ≥ 0.8).`,
+    '',
+  ];
+}
+
+export function benchReadme(): string {
+  const names = extractionScenarios().map((x) => x.scenario);
+  const ex = names.map((n) => readPrevious<ExtractionResult>(n)).filter((x): x is ExtractionResult => !!x);
+  const col = readPrevious<CollectorBenchResult>('collector');
+  const db = readPrevious<DatabaseBenchResult>('database-import');
+  const api = readPrevious<ApiBenchResult>('api');
+  const faults = readPrevious<{ markdown?: string }>('faults');
+  return [
+    '# Benchmark results',
+    '',
+    'Written by `make bench` (bench/run.ts); see docs/BENCHMARKS.md for what each figure means. The machine is',
+    'shared and noisy: compare ratios measured in the same run, not wall-clock times across runs.',
+    '',
+    ...(ex.length ? extractionSection(ex) : []),
+    ...(col ? collectorSection(col) : []),
+    ...(db ? databaseSection(db) : []),
+    ...(api
+      ? [
+          '## API under load (autocannon, loopback)',
+          '',
+          api.method,
+          '',
+          markdownTable(apiColumns, api.results),
+          '',
+        ]
+      : []),
+    ...(faults?.markdown ? ['## Fault campaign (`make faults`)', '', faults.markdown, ''] : []),
+  ].join('\n');
+}
+
+export function writeReadme(): void {
+  writeFileSync(join(resultsDir(), 'README.md'), benchReadme());
+}
