@@ -30,13 +30,7 @@
 import type { LedgerType } from '../core/ledgerEntry';
 
 export type LedgerVocabulary =
-  | 'spotBill'
-  | 'futuresBill'
-  | 'utaRecord'
-  | 'spotTax'
-  | 'futureTax'
-  | 'marginTax'
-  | 'p2pTax';
+  'spotBill' | 'futuresBill' | 'utaRecord' | 'spotTax' | 'futureTax' | 'marginTax' | 'p2pTax';
 
 /** `Transfer-In`, `transfer in`, `TRANSFER_IN` → `transfer_in`. */
 export function vocabularyKey(word: string): string {
@@ -85,7 +79,16 @@ const FUTURES_BILL = table({
     'trans_from_isolated',
     'trans_to_isolated',
   ],
-  trade: ['open_long', 'open_short', 'close_long', 'close_short', 'buy', 'sell', 'delivery_long', 'delivery_short'],
+  trade: [
+    'open_long',
+    'open_short',
+    'close_long',
+    'close_short',
+    'buy',
+    'sell',
+    'delivery_long',
+    'delivery_short',
+  ],
   liquidation: [
     'force_close_long',
     'force_close_short',
@@ -152,7 +155,12 @@ const FUTURE_TAX: Table = { ...MARGIN_TAX, ...UTA_RECORD };
 /** Spot tax records: Bitget's English labels. Lock-ups, ETF settlements and judicial recalls are `other`. */
 const SPOT_TAX = table({
   deposit: ['Deposit', 'Automatic deposit', 'Deposit from strategy account'],
-  withdrawal: ['Withdrawal', 'Fiat withdrawal success - Deduct', 'Automatic withdrawal', 'Withdraw to strategy account'],
+  withdrawal: [
+    'Withdrawal',
+    'Fiat withdrawal success - Deduct',
+    'Automatic withdrawal',
+    'Withdraw to strategy account',
+  ],
   trade: ['Sell', 'Buy', 'Buy Crypto', 'Buy with card'],
   fee: ['User fees', 'Transaction fee deduct', 'System charges fees'],
   interest: ['Interest'],
@@ -161,7 +169,7 @@ const SPOT_TAX = table({
     'Airdrop Reward-B',
     'Crypto Voucher Distribution',
     'Lotto rewards',
-    'Strategic Income-Traders\' accounts',
+    "Strategic Income-Traders' accounts",
     'Copy Trade profit',
     'Refund Copy Trade commission',
     'Strategic refund-User account',
