@@ -9,10 +9,12 @@ import {
   useNock,
 } from '../../tests/fixtures/bitget/helpers';
 import type { DatasetPage, DatasetPageQuery } from './datasetPages';
-import { DATASET_STREAMS, fetchDatasetPage } from './datasetPages';
+import { DATASET_STREAMS, fetchDatasetPage, recordId, recordTime } from './datasetPages';
 import type { DatasetSource } from './datasetSources';
 import { datasetSourceSchema } from './datasetSources';
 import { ENDPOINTS } from './endpoints';
+import { normaliseFill } from './normaliseFill';
+import { normaliseLedgerEntry } from './normaliseLedger';
 import { BitgetFatalError, BitgetResponseError } from './errors';
 import { SpanTooWideError } from './spanError';
 
@@ -305,5 +307,16 @@ describe('the data-set streams', () => {
       expect(ENDPOINTS[endpoint].maxLimit).toBeGreaterThan(0);
       expect(client.rateLimit(endpoint)).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('recordId and recordTime', () => {
+  it('read a fill by its tradeId and a ledger entry by its billId', () => {
+    const row = (fixtureBody('datasets/spot-fills.json').data as unknown[])[0];
+    const fill = normaliseFill({ endpoint: 'spotFills' }, row);
+    expect([recordId(fill), recordTime(fill)]).toEqual(['1109431644504666114', 1700235036970]);
+    const bill = (fixtureBody('datasets/spot-bills.json').data as unknown[])[0];
+    const entry = normaliseLedgerEntry({ endpoint: 'spotBills' }, bill);
+    expect([recordId(entry), recordTime(entry)]).toEqual(['1291', 1700100000000]);
   });
 });

@@ -172,6 +172,16 @@ export const DATASET_STREAMS: { readonly [E in DatasetEndpointId]: DatasetStream
   },
 };
 
+/** A record's id within its stream (the tie-break of the sort, the cursor of id-paginated endpoints). */
+export function recordId(r: CanonicalFill | CanonicalLedgerEntry): string {
+  return 'tradeId' in r ? r.tradeId : r.billId;
+}
+
+/** A record's time: the sort key of fills.jsonl and ledger.jsonl, and what windows are cut by. */
+export function recordTime(r: CanonicalFill | CanonicalLedgerEntry): number {
+  return r.cTime;
+}
+
 /** A fetched page: records normalised, the next cursor, and how many rows repeated one already seen. */
 export type DatasetPage =
   | { dataset: 'fills'; records: CanonicalFill[]; next: string | null; rows: number; duplicates: number }

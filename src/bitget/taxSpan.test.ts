@@ -2,6 +2,7 @@ import { DAY_MS } from './endpoints';
 import { BitgetApiError } from './errors';
 import { isSpanRefusal, SpanTooWideError } from './spanError';
 import {
+  datasetSpanMs,
   defaultTaxSpanDays,
   parseTaxSpanDays,
   TAX_ENDPOINTS,
@@ -71,5 +72,14 @@ describe('the span refusal', () => {
       { startTime: 15, endTime: 21 },
     ]);
     expect(() => new SpanTooWideError('utaTaxRecords', 10, 11, null, null).halves()).toThrow(RangeError);
+  });
+});
+
+describe('datasetSpanMs', () => {
+  it('is the documented span, or the tax setting on the tax endpoints', () => {
+    expect(datasetSpanMs('futuresFills')).toBe(7 * DAY_MS);
+    expect(datasetSpanMs('spotBills', 366)).toBe(90 * DAY_MS);
+    expect(datasetSpanMs('taxP2pRecords')).toBe(30 * DAY_MS);
+    expect(datasetSpanMs('taxP2pRecords', 366)).toBe(366 * DAY_MS);
   });
 });

@@ -5,6 +5,7 @@
  * every tax endpoint). A span the exchange refuses comes back as `SpanTooWideError` (spanError.ts), so a
  * setting that is too wide costs one halving, never data.
  */
+import type { DatasetEndpointId } from './datasetSchemas';
 import type { TaxEndpointId } from './endpoints';
 import { DAY_MS, ENDPOINTS } from './endpoints';
 
@@ -46,4 +47,12 @@ export function taxSpanDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number
 /** Milliseconds per query of one tax endpoint: the setting when given, else the documented smallest. */
 export function taxSpanMs(endpoint: TaxEndpointId, spanDays?: number): number {
   return (spanDays ?? defaultTaxSpanDays(endpoint)) * DAY_MS;
+}
+
+/** The window one page request of a data-set endpoint may span: its documented span, the tax setting for tax. */
+export function datasetSpanMs(endpoint: DatasetEndpointId, taxSpanDays?: number): number {
+  if ((TAX_ENDPOINTS as readonly string[]).includes(endpoint)) {
+    return taxSpanMs(endpoint as TaxEndpointId, taxSpanDays);
+  }
+  return ENDPOINTS[endpoint].maxSpanDays! * DAY_MS;
 }
