@@ -253,6 +253,32 @@ describe('fetchDatasetPage: one page per endpoint, answered by its nock fixture'
     expect(error).toMatchObject({ endpoint: 'taxSpotRecords', field: 'data[0].id' });
   });
 
+  it.each([
+    ['the row array', (rows: unknown[]) => rows, 'data[0].id'],
+    ['data.list', (rows: unknown[]) => ({ list: rows, cursor: 'c' }), 'data.list[0].id'],
+  ])('a unified tax row without its id is refused in %s, naming the field', async (_shape, wrap, field) => {
+    const { client } = testClient();
+    const row = {
+      coin: 'USDT',
+      type: 'TRANSFER_IN',
+      amount: '1',
+      fee: '0',
+      balance: '1',
+      ts: '1700000000001',
+    };
+    api()
+      .get('/api/v3/tax/records')
+      .query(true)
+      .reply(200, envelope(wrap([row])));
+    await expect(
+      fetchDatasetPage(client, {
+        source: { endpoint: 'utaTaxRecords', bizType: 'SPOT' },
+        ...WINDOW,
+        next: null,
+      }),
+    ).rejects.toMatchObject({ name: 'BitgetResponseError', endpoint: 'utaTaxRecords', field });
+  });
+
   it('a wrongly-typed amount is refused, naming the endpoint and the field', async () => {
     const { client } = testClient();
     const bill = { billId: '9', coin: 'USDT', businessType: 'buy', size: 12.5, cTime: '1700000000001' };

@@ -202,6 +202,23 @@ const rowArray = <T extends z.ZodType>(row: T) => z.array(row).nullable();
 const listData = <T extends z.ZodType>(row: T) =>
   z.looseObject({ list: z.array(row).nullish(), cursor: z.string().nullish() });
 
+const utaTaxList = listData(utaTaxRowSchema);
+const utaTaxArray = rowArray(utaTaxRowSchema);
+/**
+ * The shared contract (and bitget-api.md) says data.list + data.cursor; Bitget's own page for the endpoint shows
+ * `data` as the row array, with the last row's id as the next cursor. Both shapes are read, each by its own
+ * schema, so that a bad row is named by its path (a union would only say "invalid input" at `data`).
+ */
+const utaTaxData = z.unknown().transform((data, ctx) => {
+  const schema: z.ZodType<z.infer<typeof utaTaxList> | z.infer<typeof utaTaxArray>> =
+    Array.isArray(data) || data === null ? utaTaxArray : utaTaxList;
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
 /** The `data` of each endpoint's envelope. */
 export const DATASET_DATA_SCHEMAS = {
   spotFills: rowArray(spotFillRowSchema),
@@ -220,9 +237,7 @@ export const DATASET_DATA_SCHEMAS = {
   taxFutureRecords: rowArray(taxFutureRowSchema),
   taxMarginRecords: rowArray(taxMarginRowSchema),
   taxP2pRecords: rowArray(taxP2pRowSchema),
-  // The shared contract (and bitget-api.md) says data.list + data.cursor; Bitget's own page for the endpoint
-  // shows `data` as the row array, with the last row's id as the next cursor. Both shapes are read.
-  utaTaxRecords: z.union([listData(utaTaxRowSchema), rowArray(utaTaxRowSchema)]),
+  utaTaxRecords: utaTaxData,
 } as const satisfies Record<DatasetEndpointId, z.ZodType>;
 
 export type DatasetData<E extends DatasetEndpointId> = z.infer<(typeof DATASET_DATA_SCHEMAS)[E]>;
