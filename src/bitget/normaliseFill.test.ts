@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import Decimal from 'decimal.js';
 import { join } from 'node:path';
 import { fixtureBody } from '../../tests/fixtures/bitget/fixtures';
 import type { CanonicalFill } from '../core/fill';
 import { BitgetResponseError } from './errors';
+import { normaliseOrder } from './normalise';
 import { normaliseFill } from './normaliseFill';
 
 /** The shared reference recording (outside this repository: ../shared/reference/recorded). */
@@ -56,6 +58,15 @@ describe('normaliseFill', () => {
       raw: spotRow,
     };
     expect(normaliseFill({ endpoint: 'spotFills' }, spotRow)).toStrictEqual(expected);
+  });
+
+  it('the recorded fill is the fill of the recorded order: same order, size and fee', () => {
+    const orderRow = (fixtureBody('spot-history-orders.json').data as unknown[])[0];
+    const order = normaliseOrder({ endpoint: 'spotHistoryOrders', tpslType: 'normal' }, orderRow);
+    const fill = normaliseFill({ endpoint: 'spotFills' }, spotRow);
+    expect(fill.orderId).toBe(order.orderId);
+    expect(new Decimal(fill.size).equals(new Decimal(order.baseVolume!))).toBe(true);
+    expect([fill.fee, fill.feeCoin]).toEqual([order.fee, order.feeCoin]);
   });
 
   it('a spot fill that paid nothing has no fee and an empty fee list', () => {
