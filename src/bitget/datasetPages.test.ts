@@ -4,6 +4,7 @@ import {
   envelope,
   fixtureBody,
   lastRequestTo,
+  loadFixture,
   serveTime,
   testClient,
   useNock,
@@ -319,6 +320,19 @@ describe('fetchDatasetPage: one page per endpoint, answered by its nock fixture'
     expect(billIds(first)).toEqual(['30', '29', '28']);
     expect(billIds(second)).toEqual(['27']);
     expect(second).toMatchObject({ rows: 3, duplicates: 2, next: '27' });
+  });
+});
+
+describe('the data-set nock fixtures', () => {
+  it.each(CASES.map((c) => c.fixture))('%s is in nock recorded format, aimed at its endpoint', (name) => {
+    const definitions = loadFixture(`datasets/${name}`);
+    const c = CASES.find((x) => x.fixture === name)!;
+    expect(definitions).toHaveLength(1);
+    for (const d of definitions) {
+      expect(d).toMatchObject({ scope: 'https://api.bitget.com:443', method: 'GET', status: 200 });
+      expect(String(d.path).split('?')[0]).toBe(ENDPOINTS[c.source.endpoint].path);
+      expect(d.response).toMatchObject({ code: '00000', msg: expect.any(String) });
+    }
   });
 });
 
