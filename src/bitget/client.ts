@@ -319,6 +319,20 @@ export class BitgetClient {
     return this.parse(endpoint, body, accountInfoDataSchema).data.userId;
   }
 
+  /**
+   * The `data` of one page of a fills, ledger or tax-record endpoint (datasetPages.ts builds the query and
+   * reads the page): throttled in the endpoint's own bucket, signed, retried and validated like every call.
+   */
+  async getDatasetData<T extends z.ZodType>(
+    endpoint: EndpointId,
+    query: Record<string, QueryValue>,
+    data: T,
+  ): Promise<z.infer<T>> {
+    const body = await this.call(endpoint, query);
+    // The envelope's `data` is `data` parsed; TypeScript cannot see that through the generic envelope.
+    return (this.parse(endpoint, body, data) as { data: z.infer<T> }).data;
+  }
+
   private parse<T extends z.ZodType>(endpoint: EndpointId, body: unknown, data: T) {
     try {
       return parseOrThrow(envelopeSchema(data), body, endpoint);

@@ -1,0 +1,62 @@
+/**
+ * One stream of fills or ledger entries: an endpoint with the parameters that select it, shaped like the order
+ * streams' `SourceSpec` (src/extraction/sources.ts) so that a lane can hold it and a checkpoint can save it.
+ */
+import { z } from 'zod';
+import type { DatasetName } from '../core/dataset';
+import type { DatasetEndpointId } from './datasetSchemas';
+import type { FillEndpointId } from './endpoints';
+import { UTA_CATEGORIES, UTA_TAX_BIZ_TYPES } from './endpoints';
+
+const productType = z.enum(['USDT-FUTURES', 'USDC-FUTURES', 'COIN-FUTURES']);
+const symbol = z.string().min(1).optional();
+const coin = z.string().min(1).optional();
+
+export const datasetSourceSchema = z.discriminatedUnion('endpoint', [
+  // Fills. spotFills' symbol is optional since 2025-03-27 (older copies of the docs say required).
+  z.strictObject({ endpoint: z.literal('spotFills'), symbol }),
+  z.strictObject({ endpoint: z.literal('futuresFills'), productType, symbol }),
+  z.strictObject({ endpoint: z.literal('utaFills'), category: z.enum(UTA_CATEGORIES), symbol }),
+  // The ledger.
+  z.strictObject({ endpoint: z.literal('spotBills'), coin }),
+  z.strictObject({ endpoint: z.literal('futuresBills'), productType, symbol, coin }),
+  // `category` is required and includes OTHER (the docs spell it `other` and `OTHER`).
+  z.strictObject({ endpoint: z.literal('utaFinancialRecords'), category: z.enum(UTA_TAX_BIZ_TYPES), coin }),
+  // Tax records.
+  z.strictObject({ endpoint: z.literal('taxSpotRecords'), coin }),
+  // productType defaults to USDT-FUTURES on the exchange: always sent, so that each stream says what it holds.
+  z.strictObject({ endpoint: z.literal('taxFutureRecords'), productType, marginCoin: coin }),
+  z.strictObject({
+    endpoint: z.literal('taxMarginRecords'),
+    marginType: z.enum(['isolated', 'crossed']),
+    coin,
+  }),
+  z.strictObject({ endpoint: z.literal('taxP2pRecords'), coin }),
+  z.strictObject({ endpoint: z.literal('utaTaxRecords'), bizType: z.enum(UTA_TAX_BIZ_TYPES), coin }),
+]);
+export type DatasetSource = z.infer<typeof datasetSourceSchema>;
+export type SourceOf<E extends DatasetEndpointId> = Extract<DatasetSource, { endpoint: E }>;
+
+const FILL_ENDPOINTS: ReadonlySet<DatasetEndpointId> = new Set<FillEndpointId>([
+  'spotFills',
+  'futuresFills',
+  'utaFills',
+]);
+
+/** The data set an endpoint's rows belong to: the tax records are ledger entries (`source: "tax"`). */
+export function datasetOf(endpoint: DatasetEndpointId): Exclude<DatasetName, 'orders'> {
+  return FILL_ENDPOINTS.has(endpoint) ? 'fills' : 'ledger';
+}
+
+/** A short stable label for logs and cursor ids: `futuresBills:USDT-FUTURES`, `utaTaxRecords:SPOT:BTC`. */
+export function describeDatasetSource(s: DatasetSource): string {
+  const parts: string[] = [s.endpoint];
+  if ('productType' in s) parts.push(s.productType);
+  if ('category' in s) parts.push(s.category);
+  if ('bizType' in s) parts.push(s.bizType);
+  if ('marginType' in s) parts.push(s.marginType);
+  if ('symbol' in s && s.symbol) parts.push(s.symbol);
+  if ('coin' in s && s.coin) parts.push(s.coin);
+  if ('marginCoin' in s && s.marginCoin) parts.push(s.marginCoin);
+  return parts.join(':');
+}
