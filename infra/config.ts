@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultLocalStatePath, selectBackend } from './backend';
 import type { BackendChoice } from './backend';
+import type { BundlingOptions } from './bundle';
 import { DEFAULT_MAP_CONCURRENCY } from '../statemachine/extraction';
 import { DEFAULT_FUNCTION_SETTINGS, FUNCTION_NAMES } from './functions';
 import type { FunctionName, FunctionSettings } from './functions';
@@ -18,13 +19,6 @@ export interface StorageOptions {
   abortIncompleteMultipartUploadDays: number;
   /** Lets `terraform destroy` delete a non-empty bucket. Off: destroying never deletes data by accident. */
   forceDestroy: boolean;
-}
-
-export interface BundlingOptions {
-  minify: boolean;
-  sourcemap: boolean;
-  /** Leave `@aws-sdk/*` to the Lambda runtime instead of bundling the pinned versions (see docs/DEPLOY.md). */
-  externalAwsSdk: boolean;
 }
 
 export interface ScheduleOptions {
