@@ -28,7 +28,7 @@ import {
 import type { FunctionName, TaskFunctionName } from './functions';
 import { allow, s3PrefixAccess } from './iam';
 import type { PolicyStatement } from './iam';
-import { StackVariables } from './variables';
+import { StackVariables } from './StackVariables';
 import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../src/observability/metricNames';
 
 /** Environment variable names the handlers read (documented in docs/DEPLOY.md). No secret values, ever. */
@@ -57,7 +57,7 @@ export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 /**
  * The whole product on AWS: the run bucket, the Bitget secret, seven Lambdas with one role each, the extraction
  * state machine, optionally the IAM-authenticated API URL, a schedule, alarms, and outputs for every ARN. The
- * settings a user tunes are Terraform variables (variables.ts).
+ * settings a user tunes are Terraform variables (StackVariables.ts).
  */
 export class ExtractionStack extends TerraformStack {
   readonly functions: Record<FunctionName, NodejsFunction>;

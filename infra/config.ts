@@ -35,7 +35,7 @@ export interface VpcOptions {
 
 /**
  * Everything the stack needs, resolved up front: nothing below reads the environment. The settings a Terraform
- * variable carries (variables.ts) are that variable's default here; the others shape the stack at synth.
+ * variable carries (StackVariables.ts) are that variable's default here; the others shape the stack at synth.
  */
 export interface ExtractionStackOptions {
   /** Repository root: `functions/<name>/index.ts` are bundled from here. */
@@ -215,7 +215,7 @@ const flag = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'fa
 
 /**
  * The synth-time environment (docs/DEPLOY.md): what shapes the stack itself. All optional. Everything else is a
- * Terraform variable (variables.ts), set with -var, TF_VAR_*, a .tfvars file or the Terraform Cloud workspace.
+ * Terraform variable (StackVariables.ts), set with -var, TF_VAR_*, a .tfvars file or the Terraform Cloud workspace.
  */
 const envSchema = z.object({
   INFRA_STACK: z

@@ -27,7 +27,7 @@ export interface ArchiveSyncOptions {
   /** ARN pattern of the machine's executions (DescribeExecution). */
   executionsArn: string;
   everyHours: number;
-  /** The stack's variables as Terraform expressions (infra/variables.ts). */
+  /** The stack's variables as Terraform expressions (infra/StackVariables.ts). */
   architecture: string;
   logRetentionDays: number;
   reservedConcurrency: number;

@@ -10,7 +10,7 @@ import { bundleFunction } from '../bundle';
 import type { BundleAsset, BundlingOptions } from '../bundle';
 import { assumeRolePolicy, policyDocument, toJson, writeLogs } from '../iam';
 import type { PolicyStatement } from '../iam';
-import type { StackVariables } from '../variables';
+import type { StackVariables } from '../StackVariables';
 
 export interface NodejsFunctionOptions {
   /** Full function name, also the role name stem and the log group name. */
