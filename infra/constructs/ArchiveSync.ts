@@ -8,6 +8,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Construct } from 'constructs';
 import type { BundlingOptions } from '../bundle';
 import { PARQUET_FIELDS } from '../../src/archive/exportFormats';
+import { describeExtractions, ENV, readBitgetCredentials, startExtraction } from '../functionAccess';
 import type { FunctionSettings } from '../functions';
 import { ARCHIVE_PREFIX, RESULTS_PREFIX } from '../functions';
 import { allow, assumeRolePolicy, policyDocument, s3PrefixAccess, toJson } from '../iam';
@@ -61,20 +62,20 @@ export class ArchiveSync extends Construct {
       reservedConcurrency: options.reservedConcurrency,
       architecture: options.architecture,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        BITGET_BASE_URL: options.bitgetBaseUrl,
-        BUCKET_NAME: bucket.bucket,
-        BITGET_SECRET_ARN: options.bitgetSecretArn,
-        STATE_MACHINE_ARN: options.stateMachineArn,
+        [ENV.nodeOptions]: '--enable-source-maps',
+        [ENV.baseUrl]: options.bitgetBaseUrl,
+        [ENV.bucket]: bucket.bucket,
+        [ENV.secretArn]: options.bitgetSecretArn,
+        [ENV.stateMachineArn]: options.stateMachineArn,
       },
       logRetentionDays: options.logRetentionDays,
       bundling: options.bundling,
       statements: [
         ...s3PrefixAccess('Archive', bucket.arn, [ARCHIVE_PREFIX], ['read', 'write', 'delete']),
         ...s3PrefixAccess('RunResults', bucket.arn, [RESULTS_PREFIX], ['read']),
-        allow('ReadBitgetCredentials', ['secretsmanager:GetSecretValue'], [options.bitgetSecretArn]),
-        allow('StartExtraction', ['states:StartExecution'], [options.stateMachineArn]),
-        allow('DescribeExtractions', ['states:DescribeExecution'], [options.executionsArn]),
+        readBitgetCredentials(options.bitgetSecretArn),
+        startExtraction(options.stateMachineArn),
+        describeExtractions(options.executionsArn),
       ],
     });
 
