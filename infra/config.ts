@@ -133,7 +133,7 @@ export function resolveStackOptions(
     },
     schedule: { expression: '', request: {}, ...overrides.schedule },
     alarms: { ...overrides.alarms },
-    ...(overrides.archive ? { archive: overrides.archive } : {}),
+    archive: overrides.archive,
     secretRecoveryWindowDays: overrides.secretRecoveryWindowDays ?? 7,
     backend: overrides.backend ?? selectBackend({}, defaultLocalStatePath(stackName)),
     bundling: { minify: true, sourcemap: true, externalAwsSdk: false, ...overrides.bundling },
@@ -291,11 +291,12 @@ export function stackOptionsFromEnv(
   const options = resolveStackOptions(
     {
       projectRoot,
-      ...(region ? { region } : {}),
-      ...(e.INFRA_NAME_PREFIX ? { namePrefix: e.INFRA_NAME_PREFIX } : {}),
-      ...(e.INFRA_ARCHIVE_SYNC_HOURS ? { archive: { everyHours: e.INFRA_ARCHIVE_SYNC_HOURS } } : {}),
+      region,
+      namePrefix: e.INFRA_NAME_PREFIX,
+      archive: e.INFRA_ARCHIVE_SYNC_HOURS ? { everyHours: e.INFRA_ARCHIVE_SYNC_HOURS } : undefined,
       api: { enabled: e.INFRA_ENABLE_API ?? false },
       schedule: { request: scheduleRequest },
+      // Spread only when set: an undefined key would override the default in resolveStackOptions.
       bundling: {
         ...(e.INFRA_EXTERNAL_AWS_SDK !== undefined ? { externalAwsSdk: e.INFRA_EXTERNAL_AWS_SDK } : {}),
       },
