@@ -17,34 +17,12 @@ import { ExtractionStateMachine } from './constructs/ExtractionStateMachine';
 import { FunctionUrl } from './constructs/FunctionUrl';
 import { NodejsFunction } from './constructs/NodejsFunction';
 import { RunBucket } from './constructs/RunBucket';
-import {
-  BUNDLE_ASSETS,
-  FUNCTION_ACCESS,
-  FUNCTION_NAMES,
-  RESULTS_PREFIX,
-  RUNS_PREFIX,
-  TASK_FUNCTION_NAMES,
-} from './functions';
+import { FUNCTION_ACCESS, functionEnvironment } from './functionAccess';
+import type { FunctionContext, MachineArns } from './functionAccess';
+import { BUNDLE_ASSETS, FUNCTION_NAMES, TASK_FUNCTION_NAMES } from './functions';
 import type { FunctionName, TaskFunctionName } from './functions';
-import { allow, s3PrefixAccess } from './iam';
-import type { PolicyStatement } from './iam';
-import { StackVariables } from './variables';
+import { StackVariables } from './StackVariables';
 import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../src/observability/metricNames';
-
-/** Environment variable names the handlers read (documented in docs/DEPLOY.md). No secret values, ever. */
-export const ENV = {
-  bucket: 'BUCKET_NAME',
-  runsPrefix: 'RUNS_PREFIX',
-  resultsPrefix: 'RESULTS_PREFIX',
-  secretArn: 'BITGET_SECRET_ARN',
-  databaseSecretArn: 'DATABASE_SECRET_ARN',
-  resultsBucket: 'RESULTS_BUCKET',
-  stateMachineArn: 'STATE_MACHINE_ARN',
-  baseUrl: 'BITGET_BASE_URL',
-  nodeOptions: 'NODE_OPTIONS',
-  serviceName: 'POWERTOOLS_SERVICE_NAME',
-  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
-} as const;
 
 /** Terraform output names for a function (`symbol-processor` → `symbol_processor_function_arn`). */
 export function functionOutputName(name: FunctionName, what: 'function_arn' | 'role_arn'): string {
@@ -57,7 +35,7 @@ export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 /**
  * The whole product on AWS: the run bucket, the Bitget secret, seven Lambdas with one role each, the extraction
  * state machine, optionally the IAM-authenticated API URL, a schedule, alarms, and outputs for every ARN. The
- * settings a user tunes are Terraform variables (variables.ts).
+ * settings a user tunes are Terraform variables (StackVariables.ts).
  */
 export class ExtractionStack extends TerraformStack {
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -71,182 +49,164 @@ export class ExtractionStack extends TerraformStack {
     applyBackend(this, options.backend);
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
     new AwsProvider(this, 'aws', { region: options.region, defaultTags: [{ tags: options.tags }] });
-    const vars = new StackVariables(this, options);
-    this.variables = vars;
-
+    this.variables = new StackVariables(this, options);
     const account = new DataAwsCallerIdentity(this, 'account');
     const region = new DataAwsRegion(this, 'region');
     const partition = new DataAwsPartition(this, 'partition');
-    const prefix = options.namePrefix;
 
-    this.bucket = new RunBucket(this, 'runs', {
-      namePrefix: prefix,
+    this.bucket = this.addRunBucket(options, account, region);
+    this.credentials = new BitgetCredentials(this, 'bitget-credentials', {
+      namePrefix: options.namePrefix,
+      recoveryWindowDays: this.variables.secretRecoveryWindowDays,
+    });
+    const databaseSecret = options.api.enabled
+      ? new DatabaseUrlSecret(this, 'database-url', {
+          namePrefix: options.namePrefix,
+          recoveryWindowDays: this.variables.secretRecoveryWindowDays,
+        })
+      : undefined;
+    const context: FunctionContext = {
+      bitgetBaseUrl: this.variables.bitgetBaseUrl,
+      serviceName: options.namePrefix,
+      bucket: { arn: this.bucket.bucket.arn, name: this.bucket.bucket.bucket },
+      bitgetSecretArn: this.credentials.secret.arn,
+      databaseSecretArn: databaseSecret?.secret.arn,
+    };
+
+    const taskFunctions = Object.fromEntries(
+      TASK_FUNCTION_NAMES.map((n) => [n, this.addFunction(n, options, context)]),
+    ) as Record<TaskFunctionName, NodejsFunction>;
+    this.stateMachine = this.addStateMachine(options, account, taskFunctions);
+    const machine = this.stateMachine.stateMachine;
+    const machineArns: MachineArns = {
+      arn: machine.arn,
+      executionsArn: `arn:${partition.partition}:states:${region.region}:${account.accountId}:execution:${machine.name}:*`,
+    };
+    const withMachine: FunctionContext = { ...context, machine: machineArns };
+
+    // The coordinator and the api start the machine, so they come after it (their policies name its ARN).
+    const functions: Partial<Record<FunctionName, NodejsFunction>> = {
+      ...taskFunctions,
+      coordinator: this.addFunction('coordinator', options, withMachine),
+    };
+    if (databaseSecret) functions.api = this.addApi(options, withMachine, partition, databaseSecret);
+    this.functions = functions as Record<FunctionName, NodejsFunction>;
+
+    this.addSchedule(options, account, machine.arn);
+    if (options.archive) this.addArchive(options, options.archive, account, machineArns);
+    const alarms = new Alarms(this, 'alarms', {
+      namePrefix: options.namePrefix,
+      stateMachineArn: machine.arn,
+      functionNames: Object.fromEntries(Object.keys(functions).map((n) => [n, `${options.namePrefix}-${n}`])),
+      email: this.variables.alarmEmail,
+      subscribeEmail: this.variables.hcl.alarmEmailSet,
+      metrics: { namespace: METRICS_NAMESPACE, service: options.namePrefix },
+    });
+    this.addOutputs(options, alarms);
+  }
+
+  private addRunBucket(
+    options: ExtractionStackOptions,
+    account: DataAwsCallerIdentity,
+    region: DataAwsRegion,
+  ): RunBucket {
+    return new RunBucket(this, 'runs', {
+      namePrefix: options.namePrefix,
       account,
       region,
       ...options.storage,
-      forceDestroy: vars.forceDestroy,
-      runsExpirationDays: vars.runsExpirationDays,
+      forceDestroy: this.variables.forceDestroy,
+      runsExpirationDays: this.variables.runsExpirationDays,
       results: {
-        keptForever: vars.hcl.resultsKeptForever,
+        keptForever: this.variables.hcl.resultsKeptForever,
         days: '${max(var.results_retention_days, 1)}',
       },
     });
-    const bucket = this.bucket.bucket;
-    this.credentials = new BitgetCredentials(this, 'bitget-credentials', {
-      namePrefix: prefix,
-      recoveryWindowDays: vars.secretRecoveryWindowDays,
+  }
+
+  /** One of the seven functions, its policy and environment from its row in FUNCTION_ACCESS. */
+  private addFunction(
+    name: FunctionName,
+    options: ExtractionStackOptions,
+    context: FunctionContext,
+  ): NodejsFunction {
+    const vars = this.variables;
+    return new NodejsFunction(this, name, {
+      functionName: `${options.namePrefix}-${name}`,
+      region: options.region,
+      description: `bitget-orders ${name}: ${FUNCTION_ACCESS[name].purpose}`,
+      entry: path.join(options.projectRoot, 'functions', name, 'index.ts'),
+      projectRoot: options.projectRoot,
+      memoryMb: vars.memoryMb(name, options.functions[name].memoryMb),
+      timeoutSeconds: options.functions[name].timeoutSeconds,
+      reservedConcurrency: vars.reservedConcurrency(name),
+      architecture: vars.architecture,
+      environment: functionEnvironment(name, context),
+      logRetentionDays: vars.logRetentionDays,
+      bundling: options.bundling,
+      assets: BUNDLE_ASSETS[name],
+      statements: FUNCTION_ACCESS[name].statements(context),
     });
-    const secretArn = this.credentials.secret.arn;
-    const databaseSecretArn = options.api.enabled
-      ? new DatabaseUrlSecret(this, 'database-url', {
-          namePrefix: prefix,
-          recoveryWindowDays: vars.secretRecoveryWindowDays,
-        }).secret.arn
-      : undefined;
+  }
 
-    const stateMachineName = `${prefix}-extraction`;
-    /** The machine's ARN and the ARN pattern of its executions, for the functions that start or watch it. */
-    type MachineArns = { machine: string; executions: string };
-    const machineArnsFor = (name: FunctionName, arns: MachineArns | undefined): MachineArns => {
-      if (!arns) throw new Error(`${name} is created before the state machine it needs`);
-      return arns;
-    };
-
-    const statementsFor = (name: FunctionName, arns?: MachineArns): PolicyStatement[] => {
-      const access = FUNCTION_ACCESS[name];
-      const statements: PolicyStatement[] = access.bucket.flatMap((grant, i) =>
-        s3PrefixAccess(`RunBucket${i}`, bucket.arn, grant.prefixes, grant.access),
-      );
-      if (access.bitgetSecret) {
-        statements.push(allow('ReadBitgetCredentials', ['secretsmanager:GetSecretValue'], [secretArn]));
-      }
-      if (access.databaseSecret && databaseSecretArn) {
-        statements.push(allow('ReadDatabaseUrl', ['secretsmanager:GetSecretValue'], [databaseSecretArn]));
-      }
-      if (access.stateMachine.includes('start')) {
-        statements.push(
-          allow('StartExtraction', ['states:StartExecution'], [machineArnsFor(name, arns).machine]),
-        );
-      }
-      if (access.stateMachine.includes('list')) {
-        statements.push(
-          allow('ListExtractions', ['states:ListExecutions'], [machineArnsFor(name, arns).machine]),
-        );
-      }
-      if (access.stateMachine.includes('describe')) {
-        statements.push(
-          allow('DescribeExtractions', ['states:DescribeExecution'], [machineArnsFor(name, arns).executions]),
-        );
-      }
-      if (access.stateMachine.includes('stop')) {
-        statements.push(
-          allow('StopExtractions', ['states:StopExecution'], [machineArnsFor(name, arns).executions]),
-        );
-      }
-      return statements;
-    };
-    const environmentFor = (name: FunctionName, arns?: MachineArns): Record<string, string> => {
-      const access = FUNCTION_ACCESS[name];
-      return {
-        [ENV.nodeOptions]: '--enable-source-maps',
-        [ENV.baseUrl]: vars.bitgetBaseUrl,
-        // Powertools (src/observability/lambda.ts): the `service` of every log line and metric, and the metrics'
-        // namespace, which the alarms watch.
-        [ENV.serviceName]: prefix,
-        [ENV.metricsNamespace]: METRICS_NAMESPACE,
-        ...(access.bucket.length > 0
-          ? {
-              [ENV.bucket]: bucket.bucket,
-              [ENV.runsPrefix]: RUNS_PREFIX,
-              [ENV.resultsPrefix]: RESULTS_PREFIX,
-            }
-          : {}),
-        ...(access.bitgetSecret ? { [ENV.secretArn]: secretArn } : {}),
-        ...(access.databaseSecret && databaseSecretArn ? { [ENV.databaseSecretArn]: databaseSecretArn } : {}),
-        // The api reads the results bucket under this name (src/handlers/api.ts).
-        ...(name === 'api' ? { [ENV.resultsBucket]: bucket.bucket } : {}),
-        ...(access.stateMachine.length > 0
-          ? { [ENV.stateMachineArn]: machineArnsFor(name, arns).machine }
-          : {}),
-      };
-    };
-    const makeFunction = (name: FunctionName, arns?: MachineArns): NodejsFunction =>
-      new NodejsFunction(this, name, {
-        functionName: `${prefix}-${name}`,
-        region: options.region,
-        description: `bitget-orders ${name}: ${FUNCTION_ACCESS[name].purpose}`,
-        entry: path.join(options.projectRoot, 'functions', name, 'index.ts'),
-        projectRoot: options.projectRoot,
-        memoryMb: vars.memoryMb(name, options.functions[name].memoryMb),
-        timeoutSeconds: options.functions[name].timeoutSeconds,
-        reservedConcurrency: vars.reservedConcurrency(name),
-        architecture: vars.architecture,
-        environment: environmentFor(name, arns),
-        logRetentionDays: vars.logRetentionDays,
-        bundling: options.bundling,
-        ...(BUNDLE_ASSETS[name] ? { assets: BUNDLE_ASSETS[name] } : {}),
-        statements: statementsFor(name, arns),
-      });
-
-    const taskFunctions = Object.fromEntries(TASK_FUNCTION_NAMES.map((n) => [n, makeFunction(n)])) as Record<
-      TaskFunctionName,
-      NodejsFunction
-    >;
-    this.stateMachine = new ExtractionStateMachine(this, 'extraction', {
-      name: stateMachineName,
+  private addStateMachine(
+    options: ExtractionStackOptions,
+    account: DataAwsCallerIdentity,
+    taskFunctions: Record<TaskFunctionName, NodejsFunction>,
+  ): ExtractionStateMachine {
+    return new ExtractionStateMachine(this, 'extraction', {
+      name: `${options.namePrefix}-extraction`,
       region: options.region,
       accountId: account.accountId,
       functionArns: Object.fromEntries(
         TASK_FUNCTION_NAMES.map((n) => [n, taskFunctions[n].function.arn]),
       ) as Record<TaskFunctionName, string>,
-      logLevel: vars.stateMachineLogLevel,
-      logRetentionDays: vars.logRetentionDays,
-      laneConcurrency: vars.laneConcurrencyText,
-      windowConcurrency: vars.windowConcurrencyText,
+      logLevel: this.variables.stateMachineLogLevel,
+      logRetentionDays: this.variables.logRetentionDays,
+      laneConcurrency: this.variables.laneConcurrencyText,
+      windowConcurrency: this.variables.windowConcurrencyText,
     });
-    const machine = this.stateMachine.stateMachine;
-    const machineArns: MachineArns = {
-      machine: machine.arn,
-      executions: `arn:${partition.partition}:states:${region.region}:${account.accountId}:execution:${machine.name}:*`,
-    };
+  }
 
-    // The coordinator and the api start the machine, so they come after it (their policies name its ARN).
-    const coordinator = makeFunction('coordinator', machineArns);
-    const enabled: FunctionName[] = [...TASK_FUNCTION_NAMES, 'coordinator'];
-    const functions: Partial<Record<FunctionName, NodejsFunction>> = { ...taskFunctions, coordinator };
-    if (options.api.enabled) {
-      const api = makeFunction('api', machineArns);
-      api.placeInVpc(vars, partition.partition);
-      functions.api = api;
-      enabled.push('api');
-      const url = new FunctionUrl(this, 'api-url', api);
-      new TerraformOutput(this, 'api_url', {
-        value: url.url.functionUrl,
-        description: 'API (AWS_IAM: sign with SigV4)',
-      });
-      new TerraformOutput(this, 'database_secret_arn', {
-        value: databaseSecretArn,
-        description: 'Secret holding the API database URL (its value is put outside Terraform)',
-      });
-      new TerraformOutput(this, 'put_database_url_command', {
-        value: putDatabaseUrlCommand(databaseSecretArn!, options.region),
-        description:
-          'Run once with DATABASE_URL set: puts it into the secret without passing through Terraform',
-      });
-    }
-    this.functions = functions as Record<FunctionName, NodejsFunction>;
+  /** The api function behind its IAM-authenticated URL, and the outputs that reach it and fill its secret. */
+  private addApi(
+    options: ExtractionStackOptions,
+    context: FunctionContext,
+    partition: DataAwsPartition,
+    databaseSecret: DatabaseUrlSecret,
+  ): NodejsFunction {
+    const api = this.addFunction('api', options, context);
+    api.placeInVpc(this.variables, partition.partition);
+    const url = new FunctionUrl(this, 'api-url', api);
+    new TerraformOutput(this, 'api_url', {
+      value: url.url.functionUrl,
+      description: 'API (AWS_IAM: sign with SigV4)',
+    });
+    new TerraformOutput(this, 'database_secret_arn', {
+      value: databaseSecret.secret.arn,
+      description: 'Secret holding the API database URL (its value is put outside Terraform)',
+    });
+    new TerraformOutput(this, 'put_database_url_command', {
+      value: putDatabaseUrlCommand(databaseSecret.secret.arn, options.region),
+      description:
+        'Run once with DATABASE_URL set: puts it into the secret without passing through Terraform',
+    });
+    return api;
+  }
 
+  private addSchedule(
+    options: ExtractionStackOptions,
+    account: DataAwsCallerIdentity,
+    machineArn: string,
+  ): void {
+    const enabled = this.variables.hcl.scheduleEnabled;
     const schedule = new ExtractionSchedule(this, 'schedule', {
-      name: `${prefix}-extraction-schedule`,
+      name: `${options.namePrefix}-extraction-schedule`,
       region: options.region,
       accountId: account.accountId,
-      stateMachineArn: machine.arn,
-      expression: StackVariables.conditional(
-        vars.hcl.scheduleEnabled,
-        'var.schedule_expression',
-        '"rate(1 day)"',
-      ),
-      state: StackVariables.conditional(vars.hcl.scheduleEnabled, '"ENABLED"', '"DISABLED"'),
+      stateMachineArn: machineArn,
+      expression: StackVariables.conditional(enabled, 'var.schedule_expression', '"rate(1 day)"'),
+      state: StackVariables.conditional(enabled, '"ENABLED"', '"DISABLED"'),
       request: parseExtractionRequest(options.schedule.request),
     });
     new TerraformOutput(this, 'schedule_arn', { value: schedule.schedule.arn });
@@ -255,38 +215,39 @@ export class ExtractionStack extends TerraformStack {
       value: schedule.schedule.state,
       description: 'ENABLED once schedule_expression is set',
     });
+  }
 
-    if (options.archive) {
-      const archive = new ArchiveSync(this, 'archive', {
-        namePrefix: prefix,
-        region: options.region,
-        projectRoot: options.projectRoot,
-        bundling: options.bundling,
-        architecture: vars.architecture,
-        logRetentionDays: vars.logRetentionDays,
-        bitgetBaseUrl: vars.bitgetBaseUrl,
-        reservedConcurrency: -1,
-        ...options.archive,
-        accountId: account.accountId,
-        bucket,
-        bitgetSecretArn: secretArn,
-        stateMachineArn: machine.arn,
-        executionsArn: machineArns.executions,
-      });
-      new TerraformOutput(this, 'archive_glue_table', {
-        value: `${archive.database.name}.${archive.table.name}`,
-      });
-    }
-
-    const alarms = new Alarms(this, 'alarms', {
-      namePrefix: prefix,
+  private addArchive(
+    options: ExtractionStackOptions,
+    archive: NonNullable<ExtractionStackOptions['archive']>,
+    account: DataAwsCallerIdentity,
+    machine: MachineArns,
+  ): void {
+    const sync = new ArchiveSync(this, 'archive', {
+      namePrefix: options.namePrefix,
+      region: options.region,
+      projectRoot: options.projectRoot,
+      bundling: options.bundling,
+      architecture: this.variables.architecture,
+      logRetentionDays: this.variables.logRetentionDays,
+      bitgetBaseUrl: this.variables.bitgetBaseUrl,
+      reservedConcurrency: -1,
+      ...archive,
+      accountId: account.accountId,
+      bucket: this.bucket.bucket,
+      bitgetSecretArn: this.credentials.secret.arn,
       stateMachineArn: machine.arn,
-      functionNames: Object.fromEntries(enabled.map((n) => [n, `${prefix}-${n}`])),
-      email: vars.alarmEmail,
-      subscribeEmail: vars.hcl.alarmEmailSet,
-      metrics: { namespace: METRICS_NAMESPACE, service: prefix },
+      executionsArn: machine.executionsArn,
     });
+    new TerraformOutput(this, 'archive_glue_table', {
+      value: `${sync.database.name}.${sync.table.name}`,
+    });
+  }
 
+  /** Every ARN a user or a pipeline reads after apply (the api's and the schedule's are added with them). */
+  private addOutputs(options: ExtractionStackOptions, alarms: Alarms): void {
+    const bucket = this.bucket.bucket;
+    const secretArn = this.credentials.secret.arn;
     new TerraformOutput(this, 'bucket_name', { value: bucket.bucket });
     new TerraformOutput(this, 'bucket_arn', { value: bucket.arn });
     new TerraformOutput(this, 'bitget_secret_arn', {
@@ -298,12 +259,12 @@ export class ExtractionStack extends TerraformStack {
       description:
         'Run once with BITGET_API_KEY, BITGET_SECRET_KEY, BITGET_PASSPHRASE set: puts the keys into the secret',
     });
-    new TerraformOutput(this, 'state_machine_arn', { value: machine.arn });
+    new TerraformOutput(this, 'state_machine_arn', { value: this.stateMachine.stateMachine.arn });
     new TerraformOutput(this, 'aws_region', { value: options.region });
     new TerraformOutput(this, 'state_machine_role_arn', { value: this.stateMachine.role.arn });
     new TerraformOutput(this, 'state_machine_log_group_arn', { value: this.stateMachine.logGroup.arn });
     for (const name of FUNCTION_NAMES) {
-      const fn = functions[name];
+      const fn = this.functions[name] as NodejsFunction | undefined;
       if (!fn) continue;
       new TerraformOutput(this, functionOutputName(name, 'function_arn'), { value: fn.function.arn });
       new TerraformOutput(this, functionOutputName(name, 'role_arn'), { value: fn.role.arn });

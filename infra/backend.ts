@@ -51,7 +51,7 @@ export function selectBackend(
     if (!organization || !workspace)
       throw new InvalidBackendError('the cloud backend needs TF_CLOUD_ORGANIZATION and TF_WORKSPACE');
     const hostname = get('TF_CLOUD_HOSTNAME');
-    return { kind, organization, workspace, ...(hostname ? { hostname } : {}) };
+    return { kind, organization, workspace, hostname };
   }
   if (kind === 's3') {
     if (!bucket)
@@ -75,7 +75,7 @@ export function applyBackend(stack: TerraformStack, choice: BackendChoice): void
       new CloudBackend(stack, {
         organization: choice.organization,
         workspaces: new NamedCloudWorkspace(choice.workspace),
-        ...(choice.hostname ? { hostname: choice.hostname } : {}),
+        hostname: choice.hostname,
       });
       return;
     case 's3':

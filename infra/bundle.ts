@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import type { BundlingOptions } from './config';
+
+export interface BundlingOptions {
+  minify: boolean;
+  sourcemap: boolean;
+  /** Leave `@aws-sdk/*` to the Lambda runtime instead of bundling the pinned versions (see docs/DEPLOY.md). */
+  externalAwsSdk: boolean;
+}
 
 /** A file or directory copied next to `index.js` (paths: `from` relative to the project root, `to` to the bundle). */
 export interface BundleAsset {

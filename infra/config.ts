@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultLocalStatePath, selectBackend } from './backend';
 import type { BackendChoice } from './backend';
+import type { BundlingOptions } from './bundle';
 import { DEFAULT_MAP_CONCURRENCY } from '../statemachine/extraction';
 import { DEFAULT_FUNCTION_SETTINGS, FUNCTION_NAMES } from './functions';
 import type { FunctionName, FunctionSettings } from './functions';
@@ -20,13 +21,6 @@ export interface StorageOptions {
   forceDestroy: boolean;
 }
 
-export interface BundlingOptions {
-  minify: boolean;
-  sourcemap: boolean;
-  /** Leave `@aws-sdk/*` to the Lambda runtime instead of bundling the pinned versions (see docs/DEPLOY.md). */
-  externalAwsSdk: boolean;
-}
-
 export interface ScheduleOptions {
   /** Default of the `schedule` variable: an EventBridge Scheduler expression, or '' (no scheduled runs). */
   expression: string;
@@ -41,7 +35,7 @@ export interface VpcOptions {
 
 /**
  * Everything the stack needs, resolved up front: nothing below reads the environment. The settings a Terraform
- * variable carries (variables.ts) are that variable's default here; the others shape the stack at synth.
+ * variable carries (StackVariables.ts) are that variable's default here; the others shape the stack at synth.
  */
 export interface ExtractionStackOptions {
   /** Repository root: `functions/<name>/index.ts` are bundled from here. */
@@ -139,7 +133,7 @@ export function resolveStackOptions(
     },
     schedule: { expression: '', request: {}, ...overrides.schedule },
     alarms: { ...overrides.alarms },
-    ...(overrides.archive ? { archive: overrides.archive } : {}),
+    archive: overrides.archive,
     secretRecoveryWindowDays: overrides.secretRecoveryWindowDays ?? 7,
     backend: overrides.backend ?? selectBackend({}, defaultLocalStatePath(stackName)),
     bundling: { minify: true, sourcemap: true, externalAwsSdk: false, ...overrides.bundling },
@@ -221,7 +215,7 @@ const flag = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'fa
 
 /**
  * The synth-time environment (docs/DEPLOY.md): what shapes the stack itself. All optional. Everything else is a
- * Terraform variable (variables.ts), set with -var, TF_VAR_*, a .tfvars file or the Terraform Cloud workspace.
+ * Terraform variable (StackVariables.ts), set with -var, TF_VAR_*, a .tfvars file or the Terraform Cloud workspace.
  */
 const envSchema = z.object({
   INFRA_STACK: z
@@ -297,11 +291,12 @@ export function stackOptionsFromEnv(
   const options = resolveStackOptions(
     {
       projectRoot,
-      ...(region ? { region } : {}),
-      ...(e.INFRA_NAME_PREFIX ? { namePrefix: e.INFRA_NAME_PREFIX } : {}),
-      ...(e.INFRA_ARCHIVE_SYNC_HOURS ? { archive: { everyHours: e.INFRA_ARCHIVE_SYNC_HOURS } } : {}),
+      region,
+      namePrefix: e.INFRA_NAME_PREFIX,
+      archive: e.INFRA_ARCHIVE_SYNC_HOURS ? { everyHours: e.INFRA_ARCHIVE_SYNC_HOURS } : undefined,
       api: { enabled: e.INFRA_ENABLE_API ?? false },
       schedule: { request: scheduleRequest },
+      // Spread only when set: an undefined key would override the default in resolveStackOptions.
       bundling: {
         ...(e.INFRA_EXTERNAL_AWS_SDK !== undefined ? { externalAwsSdk: e.INFRA_EXTERNAL_AWS_SDK } : {}),
       },

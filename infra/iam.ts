@@ -42,7 +42,7 @@ export function assumeRolePolicy(service: string, sourceAccount?: string): strin
         Effect: 'Allow',
         Principal: { Service: service },
         Action: 'sts:AssumeRole',
-        ...(sourceAccount ? { Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } } } : {}),
+        Condition: sourceAccount ? { StringEquals: { 'aws:SourceAccount': sourceAccount } } : undefined,
       },
     ],
   });
@@ -59,7 +59,7 @@ export function allow(
     Effect: 'Allow',
     Action: actions,
     Resource: resources,
-    ...(condition ? { Condition: condition } : {}),
+    Condition: condition,
   };
 }
 

@@ -20,7 +20,8 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Testing } from 'cdktf';
 import { DEFAULT_FUNCTION_SETTINGS, FUNCTION_NAMES, TASK_FUNCTION_NAMES } from './functions';
-import { ENV, functionOutputName } from './ExtractionStack';
+import { functionOutputName } from './ExtractionStack';
+import { ENV } from './functionAccess';
 import { HTTP_429_ALARM_THRESHOLD } from './constructs/Alarms';
 import { DEFAULT_METRICS_NAMESPACE, LANE_ENDPOINTS, LANE_METRICS } from '../src/observability/metricNames';
 import {

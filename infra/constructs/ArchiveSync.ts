@@ -6,8 +6,9 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Construct } from 'constructs';
+import type { BundlingOptions } from '../bundle';
 import { PARQUET_FIELDS } from '../../src/archive/exportFormats';
-import type { BundlingOptions } from '../config';
+import { describeExtractions, ENV, readBitgetCredentials, startExtraction } from '../functionAccess';
 import type { FunctionSettings } from '../functions';
 import { ARCHIVE_PREFIX, RESULTS_PREFIX } from '../functions';
 import { allow, assumeRolePolicy, policyDocument, s3PrefixAccess, toJson } from '../iam';
@@ -27,7 +28,7 @@ export interface ArchiveSyncOptions {
   /** ARN pattern of the machine's executions (DescribeExecution). */
   executionsArn: string;
   everyHours: number;
-  /** The stack's variables as Terraform expressions (infra/variables.ts). */
+  /** The stack's variables as Terraform expressions (infra/StackVariables.ts). */
   architecture: string;
   logRetentionDays: number;
   reservedConcurrency: number;
@@ -61,20 +62,20 @@ export class ArchiveSync extends Construct {
       reservedConcurrency: options.reservedConcurrency,
       architecture: options.architecture,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        BITGET_BASE_URL: options.bitgetBaseUrl,
-        BUCKET_NAME: bucket.bucket,
-        BITGET_SECRET_ARN: options.bitgetSecretArn,
-        STATE_MACHINE_ARN: options.stateMachineArn,
+        [ENV.nodeOptions]: '--enable-source-maps',
+        [ENV.baseUrl]: options.bitgetBaseUrl,
+        [ENV.bucket]: bucket.bucket,
+        [ENV.secretArn]: options.bitgetSecretArn,
+        [ENV.stateMachineArn]: options.stateMachineArn,
       },
       logRetentionDays: options.logRetentionDays,
       bundling: options.bundling,
       statements: [
         ...s3PrefixAccess('Archive', bucket.arn, [ARCHIVE_PREFIX], ['read', 'write', 'delete']),
         ...s3PrefixAccess('RunResults', bucket.arn, [RESULTS_PREFIX], ['read']),
-        allow('ReadBitgetCredentials', ['secretsmanager:GetSecretValue'], [options.bitgetSecretArn]),
-        allow('StartExtraction', ['states:StartExecution'], [options.stateMachineArn]),
-        allow('DescribeExtractions', ['states:DescribeExecution'], [options.executionsArn]),
+        readBitgetCredentials(options.bitgetSecretArn),
+        startExtraction(options.stateMachineArn),
+        describeExtractions(options.executionsArn),
       ],
     });
 

@@ -7,11 +7,10 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { bundleFunction } from '../bundle';
-import type { BundleAsset } from '../bundle';
-import type { BundlingOptions } from '../config';
+import type { BundleAsset, BundlingOptions } from '../bundle';
 import { assumeRolePolicy, policyDocument, toJson, writeLogs } from '../iam';
 import type { PolicyStatement } from '../iam';
-import type { StackVariables } from '../variables';
+import type { StackVariables } from '../StackVariables';
 
 export interface NodejsFunctionOptions {
   /** Full function name, also the role name stem and the log group name. */

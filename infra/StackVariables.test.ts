@@ -6,7 +6,7 @@ import { DEFAULT_MAP_CONCURRENCY } from '../statemachine/extraction';
 import { applyVariablesOnly, terraformAvailable } from './terraform.testkit';
 import { PROJECT_ROOT, resourceNamed, synthStack } from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
-import { VARIABLE_NAMES } from './variables';
+import { VARIABLE_NAMES } from './StackVariables';
 
 let synthesized: Synthesized;
 
