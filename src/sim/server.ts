@@ -17,7 +17,7 @@ import { createSimClock, parseClockBody } from './clock';
 import { ERRORS, errorBody, type SimError } from './errors';
 import { FaultInjector } from './faults';
 import { generateAccount, type Account } from './generator';
-import { HANDLERS } from './handlers';
+import { ROUTES } from './routes';
 import { IpGuard, SlidingWindowLimiter } from './rateLimit';
 import { createRng, hashSeed } from './rng';
 import { StatsRecorder } from './stats';
@@ -195,9 +195,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           : { status, body: `<html><body><h1>${status}</h1></body></html>`, contentType: 'text/html' },
       );
     }
-    const handler = HANDLERS[spec.id];
-    if (!handler) return refuse(ERRORS.notFound);
-    const result = handler({ account, mode, now: arrival, query: new URLSearchParams(rawQuery) });
+    const route = ROUTES[spec.id];
+    if (!route) return refuse(ERRORS.notFound);
+    const result = route({ account, mode, now: arrival, query: new URLSearchParams(rawQuery) });
     if (!result.ok) return refuse(result.error);
     const answer = JSON.stringify({
       code: '00000',
