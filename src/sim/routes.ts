@@ -18,6 +18,7 @@ import {
   type FuturesPlanType,
 } from '../bitget/endpoints';
 import { PRODUCT_TYPE_BY_MARKET, type Market } from '../core/order';
+import { ACTIVITY_ROUTES } from './activityRoutes';
 import { contextOf, futuresPlanFacts } from './facts';
 import { orderIdOf } from './generator';
 import { paramEmpty, paramError, type SimError } from './errors';
@@ -264,4 +265,5 @@ export const ROUTES: Partial<Record<EndpointId, Route>> = {
   utaHistoryOrders: utaOnly(utaHistoryOrders),
   utaStrategyHistory: utaOnly(utaStrategyHistory),
   ...OPEN_ORDER_ROUTES,
+  ...ACTIVITY_ROUTES,
 };

@@ -21,6 +21,7 @@ import { ROUTES } from './routes';
 import { IpGuard, SlidingWindowLimiter } from './rateLimit';
 import { createRng, hashSeed } from './rng';
 import { StatsRecorder } from './stats';
+import { fillTruths, ledgerTruths, truthFileOf, writeNdjson } from './activityTruth';
 import { truthIterable, writeTruthFile } from './truth';
 import type { FaultOptions, SimCredentials, Simulator, SimulatorOptions } from './types';
 
@@ -66,8 +67,19 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** The order-history endpoints `holdHistory()` holds. */
+/** The history endpoints `holdHistory()` holds: orders, fills, the ledger and the tax records. */
 const HISTORY_ENDPOINTS: ReadonlySet<string> = new Set([
+  'spotFills',
+  'futuresFills',
+  'utaFills',
+  'spotBills',
+  'futuresBills',
+  'utaFinancialRecords',
+  'taxSpotRecords',
+  'taxFutureRecords',
+  'taxMarginRecords',
+  'taxP2pRecords',
+  'utaTaxRecords',
   'spotHistoryOrders',
   'spotPlanHistory',
   'futuresHistoryOrders',
@@ -261,7 +273,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock: { now: () => clock.now(), advance: (ms: number) => clock.advance(ms) },
     stats: () => stats.snapshot(),
     truth: () => truthIterable(account, mode),
-    writeTruth: (file: string) => writeTruthFile(account, mode, file),
+    fillTruth: async function* () {
+      yield* fillTruths(account, mode);
+    },
+    ledgerTruth: async function* () {
+      yield* ledgerTruths(account, mode);
+    },
+    writeTruth: async (file: string) => {
+      const orders = await writeTruthFile(account, mode, file);
+      await writeNdjson(truthFileOf(file, 'fills'), fillTruths(account, mode));
+      await writeNdjson(truthFileOf(file, 'ledger'), ledgerTruths(account, mode));
+      return orders;
+    },
     setFaults: (f: FaultOptions) => faults.set(f, now()),
     holdHistory: () => {
       if (held) return;
