@@ -149,7 +149,11 @@ const spotFills: Route = (ctx) => {
     fillSelection(a, a.fillsBy.get('spot'), where),
   );
   if (isError(page)) return fail(page);
-  return ok(page.items.map((i) => spotFillRow(ctx.account, a.fills[i]!)));
+  // requestTime is a string in the recorded answer (recorded/spot-fills.json).
+  return ok(
+    page.items.map((i) => spotFillRow(ctx.account, a.fills[i]!)),
+    true,
+  );
 };
 
 const futuresFills: Route = (ctx) => {
