@@ -21,6 +21,7 @@ import { ROUTES } from './routes';
 import { IpGuard, SlidingWindowLimiter } from './rateLimit';
 import { createRng, hashSeed } from './rng';
 import { StatsRecorder } from './stats';
+import { activityReady } from './activity';
 import { fillTruths, ledgerTruths, truthFileOf, writeNdjson } from './activityTruth';
 import { truthIterable, writeTruthFile } from './truth';
 import type { FaultOptions, SimCredentials, Simulator, SimulatorOptions } from './types';
@@ -67,8 +68,8 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** The history endpoints `holdHistory()` holds: orders, fills, the ledger and the tax records. */
-const HISTORY_ENDPOINTS: ReadonlySet<string> = new Set([
+/** The endpoints served from the account's activity (fills, the ledger, tax records), built on first use. */
+const ACTIVITY_ENDPOINTS: ReadonlySet<string> = new Set([
   'spotFills',
   'futuresFills',
   'utaFills',
@@ -80,6 +81,11 @@ const HISTORY_ENDPOINTS: ReadonlySet<string> = new Set([
   'taxMarginRecords',
   'taxP2pRecords',
   'utaTaxRecords',
+]);
+
+/** The history endpoints `holdHistory()` holds: orders, fills, the ledger and the tax records. */
+const HISTORY_ENDPOINTS: ReadonlySet<string> = new Set([
+  ...ACTIVITY_ENDPOINTS,
   'spotHistoryOrders',
   'spotPlanHistory',
   'futuresHistoryOrders',
@@ -209,6 +215,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const route = ROUTES[spec.id];
     if (!route) return refuse(ERRORS.notFound);
+    if (ACTIVITY_ENDPOINTS.has(spec.id)) await activityReady(account, mode);
     const result = route({ account, mode, now: arrival, query: new URLSearchParams(rawQuery) });
     if (!result.ok) return refuse(result.error);
     const answer = JSON.stringify({
