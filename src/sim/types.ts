@@ -133,7 +133,7 @@ export interface Simulator {
   /** Replaces the fault settings (a storm can be started with `stormForMs`). */
   setFaults(faults: FaultOptions): void;
   /**
-   * Holds every order-history request (not planning's time, mode and symbol lists) until `release()`: a run is
+   * Holds every history request: orders, fills, bills and tax records (not planning's time, mode and symbol lists) until `release()`: a run is
    * RUNNING, mid-lanes, for as long as a test needs, whatever the machine's speed.
    */
   holdHistory(): void;
