@@ -62,11 +62,32 @@ export function fillTruth(account: Account, a: Activity, f: SimFill): CanonicalF
   };
 }
 
+/** The entry with its keys in DESIGN.md's order (the product writes them so). */
+const inOrder = (e: CanonicalLedgerEntry): CanonicalLedgerEntry => ({
+  billId: e.billId,
+  account: e.account,
+  coin: e.coin,
+  amount: e.amount,
+  fee: e.fee,
+  balance: e.balance,
+  type: e.type,
+  businessType: e.businessType,
+  symbol: e.symbol,
+  orderId: e.orderId,
+  source: e.source,
+  cTime: e.cTime,
+  raw: e.raw,
+});
+
 const fillOf = (a: Activity, e: SimEvent): SimFill | undefined => (e.fill >= 0 ? a.fills[e.fill] : undefined);
 const nonEmpty = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? x : null);
 
 /** The entry the ledger endpoints serve for event e. */
 export function billTruth(a: Activity, e: SimEvent): CanonicalLedgerEntry {
+  return inOrder(billEntry(a, e));
+}
+
+function billEntry(a: Activity, e: SimEvent): CanonicalLedgerEntry {
   const fill = fillOf(a, e);
   const common = {
     billId: e.billId,
@@ -103,6 +124,10 @@ export function billTruth(a: Activity, e: SimEvent): CanonicalLedgerEntry {
 
 /** The tax record of event e (spot-record / future-record on a classic account, v3 records on a unified one). */
 export function taxTruth(account: Account, a: Activity, e: SimEvent): CanonicalLedgerEntry {
+  return inOrder(taxEntry(account, a, e));
+}
+
+function taxEntry(account: Account, a: Activity, e: SimEvent): CanonicalLedgerEntry {
   const fill = fillOf(a, e);
   const common = {
     billId: e.taxId,
