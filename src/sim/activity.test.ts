@@ -13,7 +13,9 @@ const NOW = 1_760_000_000_000;
 const account = (mode: AccountMode, days = 90) =>
   generateAccount({ seed: 11, orders: 3000, symbols: 12, days, now: NOW, mode });
 
-const sum = (xs: string[]): Decimal => xs.reduce((a, x) => a.plus(x), new Decimal(0));
+/** Exact at these magnitudes (Decimal's default precision is 20 significant digits). */
+const Big = Decimal.clone({ precision: 60 });
+const sum = (xs: string[]): Decimal => xs.reduce((a, x) => a.plus(x), new Big(0));
 
 describe.each<AccountMode>(['classic', 'uta'])('the fills and ledger of a %s account', (mode) => {
   const acc = account(mode);
@@ -26,7 +28,7 @@ describe.each<AccountMode>(['classic', 'uta'])('the fills and ledger of a %s acc
     for (let g = 0; g < acc.count; g++) {
       const order = truthRecord(acc, g, mode);
       const row = rowFor(acc, g, mode);
-      const filled = new Decimal(String(row['baseVolume'] ?? row['cumExecQty'] ?? '0'));
+      const filled = new Big(String(row['baseVolume'] ?? row['cumExecQty'] ?? '0'));
       const fills = byOrder.get(orderIdOf(acc, g)) ?? [];
       if (filled.isZero() || order.kind === 'plan' || (order.kind === 'tpsl' && order.market !== 'spot')) {
         expect(fills).toHaveLength(0);
@@ -36,7 +38,7 @@ describe.each<AccountMode>(['classic', 'uta'])('the fills and ledger of a %s acc
       expect(sum(fills.map((f) => f.size)).equals(filled)).toBe(true);
       expect(sum(fills.map((f) => f.fee)).equals(order.fee ?? '0')).toBe(true);
       for (const f of fills) {
-        expect(new Decimal(f.size).gt(0)).toBe(true);
+        expect(new Big(f.size).gt(0)).toBe(true);
         expect(f.cTime).toBeGreaterThanOrEqual(order.cTime);
         expect(f.cTime).toBeLessThanOrEqual(order.uTime!);
         if (f.fee !== '0') expect(f.feeCoin).toBe(order.feeCoin);
@@ -48,7 +50,7 @@ describe.each<AccountMode>(['classic', 'uta'])('the fills and ledger of a %s acc
   test('futures fills carry the realised profit on closing fills, and their order total', () => {
     const closing = a.fills.filter((f) => f.market !== 'spot' && f.closing);
     expect(closing.length).toBeGreaterThan(50);
-    expect(closing.some((f) => !new Decimal(f.profit!).isZero())).toBe(true);
+    expect(closing.some((f) => !new Big(f.profit!).isZero())).toBe(true);
     for (const f of a.fills.filter((x) => x.market !== 'spot' && !x.closing)) expect(f.profit).toBe('0');
     for (const f of a.fills.filter((x) => x.market === 'spot')) expect(f.profit).toBeNull();
   });
@@ -59,7 +61,7 @@ describe.each<AccountMode>(['classic', 'uta'])('the fills and ledger of a %s acc
       const entries = a.events.filter((e) => e.fill === i && e.coin === f.feeCoin && e.cTime === f.cTime);
       const own = entries.find((e) => e.kind === 'fee');
       const onTrade = entries.find((e) => e.kind === 'trade' && e.fee === f.fee);
-      if (own) expect(new Decimal(own.amount).neg().equals(f.fee)).toBe(true);
+      if (own) expect(new Big(own.amount).neg().equals(f.fee)).toBe(true);
       else expect(onTrade).toBeDefined();
     }
   });
@@ -103,7 +105,7 @@ describe.each<AccountMode>(['classic', 'uta'])('the fills and ledger of a %s acc
     const running = new Map<string, Decimal>();
     for (const e of a.events) {
       const key = mode === 'uta' ? e.coin : `${e.wallet}:${e.coin}`;
-      const next = (running.get(key) ?? new Decimal(0)).plus(e.amount).minus(e.fee);
+      const next = (running.get(key) ?? new Big(0)).plus(e.amount).minus(e.fee);
       running.set(key, next);
       expect(e.balance).toBe(next.toFixed());
     }

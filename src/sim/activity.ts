@@ -139,7 +139,9 @@ export function activityReady(account: Account, mode: AccountMode): Promise<Acti
 /** How many items a build handles between two yields. */
 const SLICE = 4096;
 
-const D = (x: string | number): Decimal => new Decimal(x);
+/** Enough significant digits that no sum or product here is ever rounded (the default is 20). */
+export const Dec = Decimal.clone({ precision: 60 });
+const D = (x: string | number): Decimal => new Dec(x);
 const text = (x: Decimal): string => x.toFixed();
 
 /**

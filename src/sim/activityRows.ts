@@ -4,14 +4,12 @@
  * reference/bitget-api.md and the bitget-api SDK's typed responses. Every amount and time is a string; fees
  * are negative (paid) on v2 rows and on bills, positive on v3 fills.
  */
-import Decimal from 'decimal.js';
 import type { Account } from './generator';
-import { categoryOf, type SimEvent, type SimFill } from './activity';
+import { categoryOf, Dec, type SimEvent, type SimFill } from './activity';
 import type { Row } from './rows';
 
-const negative = (fee: string): string =>
-  new Decimal(fee).isZero() ? '0' : new Decimal(fee).neg().toFixed();
-const paid = (fee: string): boolean => !new Decimal(fee).isZero();
+const negative = (fee: string): string => (new Dec(fee).isZero() ? '0' : new Dec(fee).neg().toFixed());
+const paid = (fee: string): boolean => !new Dec(fee).isZero();
 
 const V3_CATEGORY = {
   spot: 'SPOT',
