@@ -49,6 +49,50 @@ describe('the sim command', () => {
     for (const key of ['orderId', 'market', 'kind', 'symbol', 'cTime', 'raw'])
       expect(truth[0]).toHaveProperty(key);
     expect(typeof truth[0]!.cTime).toBe('number');
+    // The other data sets' truth beside it: `.fills` / `.ledger` before the extension.
+    const beside = (name: string) =>
+      readFileSync(join(dir, name), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const fills = beside('truth.fills.ndjson');
+    expect(fills.length).toBeGreaterThan(0);
+    expect(Object.keys(fills[0]!)).toEqual([
+      'tradeId',
+      'orderId',
+      'market',
+      'symbol',
+      'side',
+      'price',
+      'size',
+      'quoteVolume',
+      'fee',
+      'feeCoin',
+      'fees',
+      'role',
+      'tradeSide',
+      'posSide',
+      'profit',
+      'cTime',
+      'raw',
+    ]);
+    const ledger = beside('truth.ledger.ndjson');
+    expect(new Set(ledger.map((e) => e['source']))).toEqual(new Set(['bills', 'tax']));
+    expect(Object.keys(ledger[0]!)).toEqual([
+      'billId',
+      'account',
+      'coin',
+      'amount',
+      'fee',
+      'balance',
+      'type',
+      'businessType',
+      'symbol',
+      'orderId',
+      'source',
+      'cTime',
+      'raw',
+    ]);
     stop.abort();
     await expect(done).resolves.toBe(0);
     expect(lines).toHaveLength(1);

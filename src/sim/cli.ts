@@ -1,7 +1,7 @@
 /**
  * `sim [--port N] [--seed N] [--orders N] [--symbols N] [--history-days N] [--clock-days-ago D] [--mode classic|uta]
  *      [--latency-ms N] [--fault-rate F] [--truth FILE]` (`--days` is an alias of `--history-days`)
- * Writes the truth file (if asked) first, then prints exactly one JSON line
+ * Writes the truth files (if asked: FILE, and FILE with `.fills` / `.ledger` before the extension) first, then prints exactly one JSON line
  * {"url","apiKey","secretKey","passphrase"} on stdout, then serves until SIGTERM/SIGINT (or `signal`).
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -81,7 +81,10 @@ export async function runSimCommand(argv: string[], io: SimCommandIo = {}): Prom
     )
     .option('--latency-ms <n>', 'median latency (log-normal, p99 = 3 x median)', integer(0))
     .option('--fault-rate <f>', 'share of requests that meet a fault', fraction)
-    .option('--truth <file>', 'write every generated order as NDJSON')
+    .option(
+      '--truth <file>',
+      'write every generated order as NDJSON, and the fills and ledger (bills and tax records) beside it: FILE with .fills / .ledger before the extension',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
   let flags: SimFlags;

@@ -58,3 +58,7 @@ export const paramError = (name: string): SimError => e(400, '40020', `Parameter
 export function errorBody(err: SimError, now: number): string {
   return JSON.stringify({ code: err.code, msg: err.msg, requestTime: now, data: null });
 }
+
+/** 40705 for an endpoint whose span is `days` (the 90- and 30-day texts above; others follow their pattern). */
+export const spanExceeded = (days: number): SimError =>
+  e(400, '40705', `The start and end time cannot exceed ${days} days`, 'param');

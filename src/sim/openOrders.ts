@@ -12,27 +12,29 @@ import {
   type FuturesPlanType,
   type OpenOrderEndpointId,
 } from '../bitget/endpoints';
-import { PRODUCT_TYPE_BY_MARKET, type FuturesMarket, type Market, type ProductType } from '../core/order';
+import type { Market } from '../core/order';
 import { ERRORS, paramEmpty, paramError, type SimError } from './errors';
 import { orderIdOf, type Account } from './generator';
-import type { HandlerContext, HandlerResult } from './handlers';
+import {
+  classicOnly,
+  fail,
+  isError,
+  ok,
+  parseId,
+  parseLimit,
+  parseMs,
+  productType,
+  utaOnly,
+  type Route,
+  type RouteContext,
+  type RouteResult,
+} from './paging';
 import { MAX_OPEN_MS } from './lifetime';
 import { rowFor, strategyTypeOf, type Row } from './rows';
 import { queryOrders, type OrderPage } from './store';
 import { findStream, isFutures, STREAMS } from './streams';
 import type { AccountMode } from './types';
 import { isOpenAt } from './visibility';
-
-type Handler = (ctx: HandlerContext) => HandlerResult;
-
-const ok = (data: unknown, requestTimeAsString = false): HandlerResult => ({
-  ok: true,
-  data,
-  requestTimeAsString,
-});
-const fail = (error: SimError): HandlerResult => ({ ok: false, error });
-const isError = (x: unknown): x is SimError =>
-  typeof x === 'object' && x !== null && 'reason' in x && 'code' in x;
 
 /** Open orders were created at most this long before the clock (the longest hold plus the facts' delay). */
 const OPEN_LOOKBACK_MS = MAX_OPEN_MS + 8 * DAY_MS;
@@ -75,25 +77,6 @@ export function openRow(account: Account, g: number, mode: AccountMode): Row {
   return row;
 }
 
-function parseMs(q: URLSearchParams, name: string): number | undefined | SimError {
-  const raw = q.get(name);
-  if (raw === null || raw === '') return undefined;
-  return /^\d{1,16}$/.test(raw) ? Number(raw) : paramError(name);
-}
-
-function parseId(q: URLSearchParams, name: string): string | undefined | SimError {
-  const raw = q.get(name);
-  if (raw === null || raw === '') return undefined;
-  return /^\d{1,25}$/.test(raw) ? raw : paramError(name);
-}
-
-function parseLimit(q: URLSearchParams): number | SimError {
-  const raw = q.get('limit');
-  if (raw === null || raw === '') return 100;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) return paramError('limit');
-  return Math.min(100, Number(raw));
-}
-
 interface OpenListing {
   streams: number[];
   market: Market | null;
@@ -101,13 +84,13 @@ interface OpenListing {
 }
 
 /** The open orders of `streams`, newest first, under the optional symbol, time window and cursor. */
-function listOpen(ctx: HandlerContext, listing: OpenListing): OrderPage | SimError {
+function listOpen(ctx: RouteContext, listing: OpenListing): OrderPage | SimError {
   const start = parseMs(ctx.query, 'startTime');
   if (isError(start)) return start;
   const end = parseMs(ctx.query, 'endTime');
   if (isError(end)) return end;
   if (start !== undefined && end !== undefined && start > end) return ERRORS.startAfterEnd;
-  const limit = parseLimit(ctx.query);
+  const limit = parseLimit(ctx.query, 100);
   if (isError(limit)) return limit;
   const idLessThan = parseId(ctx.query, listing.cursorParam);
   if (isError(idLessThan)) return idLessThan;
@@ -132,23 +115,13 @@ function listOpen(ctx: HandlerContext, listing: OpenListing): OrderPage | SimErr
   });
 }
 
-const rowsOf = (ctx: HandlerContext, page: OrderPage): Row[] =>
+const rowsOf = (ctx: RouteContext, page: OrderPage): Row[] =>
   page.rows.map((g) => openRow(ctx.account, g, ctx.mode));
 
-const lastId = (ctx: HandlerContext, page: OrderPage): string => {
+const lastId = (ctx: RouteContext, page: OrderPage): string => {
   const g = page.rows[page.rows.length - 1];
   return g === undefined ? '' : orderIdOf(ctx.account, g);
 };
-
-const MARKET_BY_PRODUCT = Object.fromEntries(
-  Object.entries(PRODUCT_TYPE_BY_MARKET).map(([market, pt]) => [pt, market]),
-) as Record<ProductType, FuturesMarket>;
-
-function productType(ctx: HandlerContext): FuturesMarket | SimError {
-  const raw = ctx.query.get('productType');
-  if (!raw) return paramEmpty('productType');
-  return MARKET_BY_PRODUCT[raw.toUpperCase() as ProductType] ?? paramError('productType');
-}
 
 const CATEGORY_MARKET: Record<string, Market> = {
   SPOT: 'spot',
@@ -157,16 +130,7 @@ const CATEGORY_MARKET: Record<string, Market> = {
   'COIN-FUTURES': 'coin-futures',
 };
 
-const classicOnly =
-  (handler: Handler): Handler =>
-  (ctx) =>
-    ctx.mode === 'uta' ? fail(ERRORS.utaOnV2) : handler(ctx);
-const utaOnly =
-  (handler: Handler): Handler =>
-  (ctx) =>
-    ctx.mode === 'classic' ? fail(ERRORS.classicOnV3) : handler(ctx);
-
-const spotUnfilledOrders: Handler = (ctx) => {
+const spotUnfilledOrders: Route = (ctx) => {
   const tpslType = ctx.query.get('tpslType') || 'normal';
   if (tpslType !== 'normal' && tpslType !== 'tpsl') return fail(paramError('tpslType'));
   const page = listOpen(ctx, {
@@ -177,7 +141,7 @@ const spotUnfilledOrders: Handler = (ctx) => {
   return isError(page) ? fail(page) : ok(rowsOf(ctx, page));
 };
 
-const spotCurrentPlanOrders: Handler = (ctx) => {
+const spotCurrentPlanOrders: Route = (ctx) => {
   if (!ctx.query.get('symbol')) return fail(paramEmpty('symbol'));
   const page = listOpen(ctx, {
     streams: [findStream('spot', 'plan').id],
@@ -188,7 +152,7 @@ const spotCurrentPlanOrders: Handler = (ctx) => {
   return ok({ nextFlag: page.more, idLessThan: lastId(ctx, page), orderList: rowsOf(ctx, page) });
 };
 
-const futuresPendingOrders: Handler = (ctx) => {
+const futuresPendingOrders: Route = (ctx) => {
   const market = productType(ctx);
   if (isError(market)) return fail(market);
   const page = listOpen(ctx, {
@@ -200,7 +164,7 @@ const futuresPendingOrders: Handler = (ctx) => {
   return ok({ entrustedList: rowsOf(ctx, page), endId: lastId(ctx, page) }, true);
 };
 
-const futuresPlanPending: Handler = (ctx) => {
+const futuresPlanPending: Route = (ctx) => {
   const planType = ctx.query.get('planType');
   if (!planType) return fail(paramEmpty('planType'));
   if (!FUTURES_PLAN_TYPES.includes(planType as FuturesPlanType)) return fail(paramError('planType'));
@@ -215,14 +179,14 @@ const futuresPlanPending: Handler = (ctx) => {
   return ok({ entrustedList: rowsOf(ctx, page), endId: lastId(ctx, page) }, true);
 };
 
-function utaList(ctx: HandlerContext, streams: number[], market: Market | null): HandlerResult {
+function utaList(ctx: RouteContext, streams: number[], market: Market | null): RouteResult {
   const page = listOpen(ctx, { streams, market, cursorParam: 'cursor' });
   if (isError(page)) return fail(page);
   return ok({ list: rowsOf(ctx, page), cursor: page.more ? lastId(ctx, page) : '' }, true);
 }
 
 /** `category` optional: without it, every category's open orders. MARGIN holds none. */
-const utaUnfilledOrders: Handler = (ctx) => {
+const utaUnfilledOrders: Route = (ctx) => {
   const raw = ctx.query.get('category')?.toUpperCase();
   if (raw === 'MARGIN') return ok({ list: [], cursor: '' }, true);
   const market = raw ? CATEGORY_MARKET[raw] : null;
@@ -234,7 +198,7 @@ const utaUnfilledOrders: Handler = (ctx) => {
 };
 
 /** Futures only, as the history-strategy endpoint. */
-const utaUnfilledStrategyOrders: Handler = (ctx) => {
+const utaUnfilledStrategyOrders: Route = (ctx) => {
   const raw = ctx.query.get('category')?.toUpperCase();
   if (!raw) return fail(paramEmpty('category'));
   const market = CATEGORY_MARKET[raw];
@@ -251,7 +215,7 @@ const utaUnfilledStrategyOrders: Handler = (ctx) => {
 };
 
 /** GET /api/v2/spot/account/info: the UID and what the key may do (a read-only key here). */
-const spotAccountInfo: Handler = (ctx) =>
+const spotAccountInfo: Route = (ctx) =>
   ok({
     userId: ctx.account.uid,
     inviterId: '',
@@ -265,7 +229,7 @@ const spotAccountInfo: Handler = (ctx) =>
   });
 
 /** GET /api/v3/account/info: the UID and the key's permission profile. */
-const utaAccountInfo: Handler = (ctx) =>
+const utaAccountInfo: Route = (ctx) =>
   ok(
     {
       userId: ctx.account.uid,
@@ -278,10 +242,7 @@ const utaAccountInfo: Handler = (ctx) =>
     true,
   );
 
-export const OPEN_ORDER_HANDLERS: Record<
-  OpenOrderEndpointId | 'spotAccountInfo' | 'utaAccountInfo',
-  Handler
-> = {
+export const OPEN_ORDER_ROUTES: Record<OpenOrderEndpointId | 'spotAccountInfo' | 'utaAccountInfo', Route> = {
   spotUnfilledOrders: classicOnly(spotUnfilledOrders),
   spotCurrentPlanOrders: classicOnly(spotCurrentPlanOrders),
   futuresPendingOrders: classicOnly(futuresPendingOrders),

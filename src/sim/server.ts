@@ -17,10 +17,12 @@ import { createSimClock, parseClockBody } from './clock';
 import { ERRORS, errorBody, type SimError } from './errors';
 import { FaultInjector } from './faults';
 import { generateAccount, type Account } from './generator';
-import { HANDLERS } from './handlers';
+import { ROUTES } from './routes';
 import { IpGuard, SlidingWindowLimiter } from './rateLimit';
 import { createRng, hashSeed } from './rng';
 import { StatsRecorder } from './stats';
+import { activityReady } from './activity';
+import { fillTruths, ledgerTruths, truthFileOf, writeNdjson } from './activityTruth';
 import { truthIterable, writeTruthFile } from './truth';
 import type { FaultOptions, SimCredentials, Simulator, SimulatorOptions } from './types';
 
@@ -66,8 +68,24 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** The order-history endpoints `holdHistory()` holds. */
+/** The endpoints served from the account's activity (fills, the ledger, tax records), built on first use. */
+const ACTIVITY_ENDPOINTS: ReadonlySet<string> = new Set([
+  'spotFills',
+  'futuresFills',
+  'utaFills',
+  'spotBills',
+  'futuresBills',
+  'utaFinancialRecords',
+  'taxSpotRecords',
+  'taxFutureRecords',
+  'taxMarginRecords',
+  'taxP2pRecords',
+  'utaTaxRecords',
+]);
+
+/** The history endpoints `holdHistory()` holds: orders, fills, the ledger and the tax records. */
 const HISTORY_ENDPOINTS: ReadonlySet<string> = new Set([
+  ...ACTIVITY_ENDPOINTS,
   'spotHistoryOrders',
   'spotPlanHistory',
   'futuresHistoryOrders',
@@ -195,9 +213,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           : { status, body: `<html><body><h1>${status}</h1></body></html>`, contentType: 'text/html' },
       );
     }
-    const handler = HANDLERS[spec.id];
-    if (!handler) return refuse(ERRORS.notFound);
-    const result = handler({ account, mode, now: arrival, query: new URLSearchParams(rawQuery) });
+    const route = ROUTES[spec.id];
+    if (!route) return refuse(ERRORS.notFound);
+    if (ACTIVITY_ENDPOINTS.has(spec.id)) await activityReady(account, mode);
+    const result = route({ account, mode, now: arrival, query: new URLSearchParams(rawQuery) });
     if (!result.ok) return refuse(result.error);
     const answer = JSON.stringify({
       code: '00000',
@@ -261,7 +280,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock: { now: () => clock.now(), advance: (ms: number) => clock.advance(ms) },
     stats: () => stats.snapshot(),
     truth: () => truthIterable(account, mode),
-    writeTruth: (file: string) => writeTruthFile(account, mode, file),
+    fillTruth: async function* () {
+      yield* fillTruths(account, mode);
+    },
+    ledgerTruth: async function* () {
+      yield* ledgerTruths(account, mode);
+    },
+    writeTruth: async (file: string) => {
+      const orders = await writeTruthFile(account, mode, file);
+      await writeNdjson(truthFileOf(file, 'fills'), fillTruths(account, mode));
+      await writeNdjson(truthFileOf(file, 'ledger'), ledgerTruths(account, mode));
+      return orders;
+    },
     setFaults: (f: FaultOptions) => faults.set(f, now()),
     holdHistory: () => {
       if (held) return;

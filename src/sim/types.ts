@@ -1,5 +1,7 @@
 /** Public types of the Bitget simulator (what other parts of the product may rely on). */
 import type { EndpointId, FuturesPlanType } from '../bitget/endpoints';
+import type { CanonicalFill } from '../core/fill';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { Kind, Market } from '../core/order';
 
 export type AccountMode = 'classic' | 'uta';
@@ -119,12 +121,19 @@ export interface Simulator {
   stats(): SimStats;
   /** Every generated order, ascending by (cTime, orderId), materialised one at a time. */
   truth(): AsyncIterable<TruthRecord>;
-  /** Streams the truth to `file` as NDJSON; resolves with the number of lines. */
+  /** Every fill of the whole history as the product must emit it, ascending by (cTime, tradeId). */
+  fillTruth(): AsyncIterable<CanonicalFill>;
+  /** Every ledger entry, bills and tax records (each says its `source`), ascending by (cTime, billId). */
+  ledgerTruth(): AsyncIterable<CanonicalLedgerEntry>;
+  /**
+   * Streams the orders' truth to `file` as NDJSON, and the fills' and the ledger's beside it (`.fills` /
+   * `.ledger` before the extension); resolves with the number of order lines.
+   */
   writeTruth(file: string): Promise<number>;
   /** Replaces the fault settings (a storm can be started with `stormForMs`). */
   setFaults(faults: FaultOptions): void;
   /**
-   * Holds every order-history request (not planning's time, mode and symbol lists) until `release()`: a run is
+   * Holds every history request: orders, fills, bills and tax records (not planning's time, mode and symbol lists) until `release()`: a run is
    * RUNNING, mid-lanes, for as long as a test needs, whatever the machine's speed.
    */
   holdHistory(): void;

@@ -1,5 +1,7 @@
 /**
- * Endpoint handlers: validate the query as Bitget does, select orders, and build the `data` of the answer.
+ * The routes: per endpoint, validate the query as Bitget does, select what it lists, and build the `data` of
+ * the answer. This file holds the order-history routes and the table of every route (open orders, fills, the
+ * ledger and the tax records live in their own files).
  *
  * Time filter: startTime <= cTime <= endTime (both inclusive). A missing endTime is "now"; a missing
  * startTime is endTime minus the endpoint's largest span, never before the retention start. Orders older
@@ -15,42 +17,31 @@ import {
   type EndpointId,
   type FuturesPlanType,
 } from '../bitget/endpoints';
-import { PRODUCT_TYPE_BY_MARKET, type FuturesMarket, type Market, type ProductType } from '../core/order';
+import { PRODUCT_TYPE_BY_MARKET, type Market } from '../core/order';
+import { ACTIVITY_ROUTES } from './activityRoutes';
 import { contextOf, futuresPlanFacts } from './facts';
-import { orderIdOf, type Account } from './generator';
-import { ERRORS, paramEmpty, paramError, type SimError } from './errors';
+import { orderIdOf } from './generator';
+import { paramEmpty, paramError, type SimError } from './errors';
+import { OPEN_ORDER_ROUTES } from './openOrders';
+import {
+  classicOnly,
+  fail,
+  isError,
+  ok,
+  parseId,
+  parseLimit,
+  productType,
+  timeWindow,
+  utaOnly,
+  type Route,
+  type RouteContext,
+  type RouteResult,
+} from './paging';
 import { rowFor, strategyTypeOf } from './rows';
 import { findOrder, queryOrders, type OrderPage } from './store';
 import { findStream, isFutures, STREAMS } from './streams';
 import { listContracts, listSpotSymbols } from './symbols';
-import type { AccountMode } from './types';
-import { OPEN_ORDER_HANDLERS } from './openOrders';
 import { allFinished, isFinished } from './visibility';
-
-export interface HandlerContext {
-  account: Account;
-  mode: AccountMode;
-  now: number;
-  query: URLSearchParams;
-}
-
-export type HandlerResult =
-  { ok: true; data: unknown; requestTimeAsString: boolean } | { ok: false; error: SimError };
-
-type Handler = (ctx: HandlerContext) => HandlerResult;
-
-const ok = (data: unknown, requestTimeAsString = false): HandlerResult => ({
-  ok: true,
-  data,
-  requestTimeAsString,
-});
-const fail = (error: SimError): HandlerResult => ({ ok: false, error });
-const isError = (x: unknown): x is SimError =>
-  typeof x === 'object' && x !== null && 'reason' in x && 'code' in x;
-
-const MARKET_BY_PRODUCT = Object.fromEntries(
-  Object.entries(PRODUCT_TYPE_BY_MARKET).map(([market, pt]) => [pt, market]),
-) as Record<ProductType, FuturesMarket>;
 
 const MARKET_BY_CATEGORY: Record<string, Market | null> = {
   SPOT: 'spot',
@@ -60,50 +51,8 @@ const MARKET_BY_CATEGORY: Record<string, Market | null> = {
   'COIN-FUTURES': 'coin-futures',
 };
 
-interface Window {
-  start: number;
-  end: number;
-}
-
-function parseMs(q: URLSearchParams, name: string): number | undefined | SimError {
-  const raw = q.get(name);
-  if (raw === null || raw === '') return undefined;
-  return /^\d{1,16}$/.test(raw) ? Number(raw) : paramError(name);
-}
-
-/** The served window, or the refusal. `retention: 'reject'` answers 40704 (futures), 'clamp' serves less. */
-function timeWindow(ctx: HandlerContext, id: EndpointId, retention: 'reject' | 'clamp'): Window | SimError {
-  const start = parseMs(ctx.query, 'startTime');
-  if (isError(start)) return start;
-  const end = parseMs(ctx.query, 'endTime');
-  if (isError(end)) return end;
-  const maxSpanDays = ENDPOINTS[id].maxSpanDays ?? RETENTION_DAYS;
-  const maxSpan = maxSpanDays * DAY_MS;
-  const retentionStart = ctx.now - RETENTION_DAYS * DAY_MS;
-  const effectiveEnd = end ?? ctx.now;
-  if (start !== undefined && start > effectiveEnd) return ERRORS.startAfterEnd;
-  if (start !== undefined && start < retentionStart && retention === 'reject') return ERRORS.retention;
-  if (start !== undefined && effectiveEnd - start > maxSpan)
-    return maxSpanDays < 90 ? ERRORS.span30 : ERRORS.span90;
-  const effectiveStart = Math.max(retentionStart, start ?? effectiveEnd - maxSpan);
-  return { start: effectiveStart, end: effectiveEnd };
-}
-
-function parseLimit(q: URLSearchParams, max: number): number | SimError {
-  const raw = q.get('limit');
-  if (raw === null || raw === '') return max;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) return paramError('limit');
-  return Math.min(max, Number(raw));
-}
-
-function parseId(q: URLSearchParams, name: string): string | undefined | SimError {
-  const raw = q.get(name);
-  if (raw === null || raw === '') return undefined;
-  return /^\d{1,25}$/.test(raw) ? raw : paramError(name);
-}
-
 /** Instrument code of `symbol` on `market`: undefined when absent, null when unknown (empty answer). */
-function instrumentOf(ctx: HandlerContext, market: Market): number | undefined | null {
+function instrumentOf(ctx: RouteContext, market: Market): number | undefined | null {
   const raw = ctx.query.get('symbol');
   if (!raw) return undefined;
   return ctx.account.catalog.bySymbol[market].get(raw.toUpperCase())?.code ?? null;
@@ -118,7 +67,7 @@ interface Listing {
   cursorParam: 'idLessThan' | 'cursor';
 }
 
-function list(ctx: HandlerContext, id: EndpointId, listing: Listing): OrderPage | SimError {
+function list(ctx: RouteContext, id: EndpointId, listing: Listing): OrderPage | SimError {
   const window = timeWindow(ctx, id, listing.retention);
   if (isError(window)) return window;
   const limit = parseLimit(ctx.query, ENDPOINTS[id].maxLimit ?? 100);
@@ -156,30 +105,15 @@ function list(ctx: HandlerContext, id: EndpointId, listing: Listing): OrderPage 
   });
 }
 
-const rows = (ctx: HandlerContext, page: OrderPage): Record<string, unknown>[] =>
+const rows = (ctx: RouteContext, page: OrderPage): Record<string, unknown>[] =>
   page.rows.map((g) => rowFor(ctx.account, g, ctx.mode));
 
-const lastId = (page: OrderPage, ctx: HandlerContext): string => {
+const lastId = (page: OrderPage, ctx: RouteContext): string => {
   const g = page.rows[page.rows.length - 1];
   return g === undefined ? '' : orderIdOf(ctx.account, g);
 };
 
-function productType(ctx: HandlerContext): FuturesMarket | SimError {
-  const raw = ctx.query.get('productType');
-  if (!raw) return paramEmpty('productType');
-  return MARKET_BY_PRODUCT[raw.toUpperCase() as ProductType] ?? paramError('productType');
-}
-
-const classicOnly =
-  (handler: Handler): Handler =>
-  (ctx) =>
-    ctx.mode === 'uta' ? fail(ERRORS.utaOnV2) : handler(ctx);
-const utaOnly =
-  (handler: Handler): Handler =>
-  (ctx) =>
-    ctx.mode === 'classic' ? fail(ERRORS.classicOnV3) : handler(ctx);
-
-const spotHistoryOrders: Handler = (ctx) => {
+const spotHistoryOrders: Route = (ctx) => {
   const tpslType = ctx.query.get('tpslType') || 'normal';
   if (tpslType !== 'normal' && tpslType !== 'tpsl') return fail(paramError('tpslType'));
   const page = list(ctx, 'spotHistoryOrders', {
@@ -191,7 +125,7 @@ const spotHistoryOrders: Handler = (ctx) => {
   return isError(page) ? fail(page) : ok(rows(ctx, page));
 };
 
-const spotPlanHistory: Handler = (ctx) => {
+const spotPlanHistory: Route = (ctx) => {
   for (const name of ['symbol', 'startTime', 'endTime'])
     if (!ctx.query.get(name)) return fail(paramEmpty(name));
   const page = list(ctx, 'spotPlanHistory', {
@@ -204,7 +138,7 @@ const spotPlanHistory: Handler = (ctx) => {
   return ok({ nextFlag: page.more, idLessThan: lastId(page, ctx), orderList: rows(ctx, page) });
 };
 
-const futuresHistoryOrders: Handler = (ctx) => {
+const futuresHistoryOrders: Route = (ctx) => {
   const market = productType(ctx);
   if (isError(market)) return fail(market);
   const page = list(ctx, 'futuresHistoryOrders', {
@@ -217,7 +151,7 @@ const futuresHistoryOrders: Handler = (ctx) => {
   return ok({ entrustedList: rows(ctx, page), endId: lastId(page, ctx) }, true);
 };
 
-const futuresPlanHistory: Handler = (ctx) => {
+const futuresPlanHistory: Route = (ctx) => {
   const planType = ctx.query.get('planType');
   if (!planType) return fail(paramEmpty('planType'));
   if (!FUTURES_PLAN_TYPES.includes(planType as FuturesPlanType)) return fail(paramError('planType'));
@@ -240,7 +174,7 @@ const futuresPlanHistory: Handler = (ctx) => {
   return ok({ entrustedList: rows(ctx, page), endId: lastId(page, ctx) }, true);
 };
 
-function category(ctx: HandlerContext): Market | null | SimError {
+function category(ctx: RouteContext): Market | null | SimError {
   const raw = ctx.query.get('category');
   if (!raw) return paramEmpty('category');
   const upper = raw.toUpperCase();
@@ -248,7 +182,7 @@ function category(ctx: HandlerContext): Market | null | SimError {
   return MARKET_BY_CATEGORY[upper] ?? null;
 }
 
-const utaSettings: Handler = (ctx) =>
+const utaSettings: Route = (ctx) =>
   ok(
     {
       assetMode: 'union',
@@ -261,11 +195,11 @@ const utaSettings: Handler = (ctx) =>
   );
 
 function utaListing(
-  ctx: HandlerContext,
+  ctx: RouteContext,
   id: EndpointId,
   market: Market | null,
   streams: (market: Market) => number[],
-): HandlerResult {
+): RouteResult {
   const page =
     market === null
       ? { rows: [], more: false }
@@ -274,7 +208,7 @@ function utaListing(
   return ok({ list: rows(ctx, page), cursor: page.more ? lastId(page, ctx) : '' }, true);
 }
 
-const utaHistoryOrders: Handler = (ctx) => {
+const utaHistoryOrders: Route = (ctx) => {
   const market = category(ctx);
   if (isError(market)) return fail(market);
   return utaListing(ctx, 'utaHistoryOrders', market, (m) => [findStream(m, 'normal').id]);
@@ -284,7 +218,7 @@ const utaHistoryOrders: Handler = (ctx) => {
  * Futures only, as documented (category USDT-FUTURES | COIN-FUTURES | USDC-FUTURES): SPOT, MARGIN and
  * unknown categories answer 40020, a missing one 40019.
  */
-const utaStrategyHistory: Handler = (ctx) => {
+const utaStrategyHistory: Route = (ctx) => {
   const market = category(ctx);
   if (isError(market)) return fail(market);
   if (market === null || !isFutures(market)) return fail(paramError('category'));
@@ -300,12 +234,12 @@ const utaStrategyHistory: Handler = (ctx) => {
   );
 };
 
-const publicTime: Handler = (ctx) => ok({ serverTime: String(ctx.now) });
+const publicTime: Route = (ctx) => ok({ serverTime: String(ctx.now) });
 
-const spotSymbols: Handler = (ctx) =>
+const spotSymbols: Route = (ctx) =>
   ok(listSpotSymbols(ctx.account.catalog, ctx.query.get('symbol')?.toUpperCase() || undefined, ctx.now));
 
-const futuresContracts: Handler = (ctx) => {
+const futuresContracts: Route = (ctx) => {
   const market = productType(ctx);
   if (isError(market)) return fail(market);
   return ok(
@@ -319,7 +253,7 @@ const futuresContracts: Handler = (ctx) => {
 };
 
 /** What the simulator serves, per endpoint; an endpoint without an entry answers as an unknown path. */
-export const HANDLERS: Partial<Record<EndpointId, Handler>> = {
+export const ROUTES: Partial<Record<EndpointId, Route>> = {
   publicTime,
   spotSymbols,
   futuresContracts,
@@ -330,5 +264,6 @@ export const HANDLERS: Partial<Record<EndpointId, Handler>> = {
   utaSettings: utaOnly(utaSettings),
   utaHistoryOrders: utaOnly(utaHistoryOrders),
   utaStrategyHistory: utaOnly(utaStrategyHistory),
-  ...OPEN_ORDER_HANDLERS,
+  ...OPEN_ORDER_ROUTES,
+  ...ACTIVITY_ROUTES,
 };
