@@ -12,6 +12,7 @@ import {
   isPresent,
   LAMBDA_INVOKE_RESOURCE,
   lambdaInvoke,
+  mapUntilDone,
   not,
   refs,
   StateGraphError,
@@ -115,6 +116,52 @@ describe('small builders', () => {
     expect(m.MaxConcurrency).toBe(0);
     expect(m.ResultPath).toBeNull();
     expect(m.ItemSelector).toEqual({ 'id.$': '$$.Map.Item.Value' });
+  });
+
+  it('mapUntilDone invokes its Task again while done is false, and fails an iteration whose done is not boolean', () => {
+    const m = mapUntilDone({
+      itemsPath: '$.ids',
+      itemSelector: { id: '$$.Map.Item.Value' },
+      maxConcurrency: 3,
+      names: { work: 'Work', check: 'Done?', finished: 'Finished', invalid: 'Invalid' },
+      work: (next) => lambdaInvoke(ARN, { id: '$.id' }, { result: { as: 'state' }, next }),
+      invalidResult: { error: 'BadResult', cause: 'no done' },
+      catch: [catchAll('Failed', '$.failure')],
+      next: 'After',
+    });
+    expect(m).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.ids',
+      ItemSelector: { 'id.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 3,
+      ResultPath: null,
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed', ResultPath: '$.failure' }],
+      Next: 'After',
+    });
+    expect(m.ItemProcessor.StartAt).toBe('Work');
+    expect(m.ItemProcessor.States).toEqual({
+      Work: expect.objectContaining({ Type: 'Task', Next: 'Done?' }),
+      'Done?': {
+        Type: 'Choice',
+        Choices: [
+          { Not: { Variable: '$.done', IsPresent: true }, Next: 'Invalid' },
+          { Variable: '$.done', BooleanEquals: true, Next: 'Finished' },
+          { Variable: '$.done', BooleanEquals: false, Next: 'Work' },
+        ],
+        Default: 'Invalid',
+      },
+      Finished: { Type: 'Succeed' },
+      Invalid: { Type: 'Fail', Error: 'BadResult', Cause: 'no done' },
+    });
+    const def = defineStateMachine({
+      StartAt: 'Loop',
+      States: {
+        Loop: m,
+        After: succeed(),
+        Failed: fail({ error: 'F' }),
+      },
+    });
+    expect(validateAsl(def)).toEqual([]);
   });
 
   it('choice rules nest boolean expressions and keep Next at the top', () => {

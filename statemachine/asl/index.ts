@@ -50,6 +50,7 @@ export {
   type LambdaInvokeOptions,
 } from './lambdaInvoke';
 export { inlineMap, type InlineMapOptions } from './map';
+export { mapUntilDone, type MapUntilDoneOptions, type UntilDoneStateNames } from './mapUntilDone';
 export { refs } from './payload';
 export { fail, succeed } from './terminal';
 export { toTransition, type Then } from './transition';
