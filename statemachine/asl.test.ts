@@ -9,6 +9,7 @@ import {
   exponentialRetry,
   fail,
   inlineMap,
+  InvalidStateError,
   isPresent,
   LAMBDA_INVOKE_RESOURCE,
   lambdaInvoke,
@@ -72,7 +73,7 @@ describe('lambdaInvoke', () => {
   it('rejects a field selection that names no field', () => {
     expect(() =>
       lambdaInvoke(ARN, '$', { result: { as: 'fields', at: '$.x', fields: [] }, next: 'B' }),
-    ).toThrow(/at least one/);
+    ).toThrow(new InvalidStateError('fields: name at least one Payload field'));
   });
 
   it('carries retry, catch and timeout', () => {
@@ -102,7 +103,9 @@ describe('small builders', () => {
         JitterStrategy: 'FULL',
       },
     );
-    expect(() => exponentialRetry([], { intervalSeconds: 1, maxAttempts: 1, maxDelaySeconds: 1 })).toThrow();
+    expect(() => exponentialRetry([], { intervalSeconds: 1, maxAttempts: 1, maxDelaySeconds: 1 })).toThrow(
+      new InvalidStateError('a Retrier needs at least one error name'),
+    );
   });
 
   it('inlineMap is INLINE, unbounded and drops iteration outputs by default', () => {
@@ -171,7 +174,8 @@ describe('small builders', () => {
       Next: 'X',
     });
     expect(choice([rule], 'Y')).toEqual({ Type: 'Choice', Choices: [rule], Default: 'Y' });
-    expect(() => choice([])).toThrow();
+    expect(() => choice([])).toThrow(new InvalidStateError('a Choice needs at least one rule'));
+    expect(() => choice([])).toThrow(InvalidStateError);
   });
 
   it('fail reads the cause from a path or takes a fixed one', () => {
