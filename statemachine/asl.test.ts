@@ -9,9 +9,11 @@ import {
   exponentialRetry,
   fail,
   inlineMap,
+  InvalidStateError,
   isPresent,
   LAMBDA_INVOKE_RESOURCE,
   lambdaInvoke,
+  mapUntilDone,
   not,
   refs,
   StateGraphError,
@@ -71,7 +73,7 @@ describe('lambdaInvoke', () => {
   it('rejects a field selection that names no field', () => {
     expect(() =>
       lambdaInvoke(ARN, '$', { result: { as: 'fields', at: '$.x', fields: [] }, next: 'B' }),
-    ).toThrow(/at least one/);
+    ).toThrow(new InvalidStateError('fields: name at least one Payload field'));
   });
 
   it('carries retry, catch and timeout', () => {
@@ -101,7 +103,9 @@ describe('small builders', () => {
         JitterStrategy: 'FULL',
       },
     );
-    expect(() => exponentialRetry([], { intervalSeconds: 1, maxAttempts: 1, maxDelaySeconds: 1 })).toThrow();
+    expect(() => exponentialRetry([], { intervalSeconds: 1, maxAttempts: 1, maxDelaySeconds: 1 })).toThrow(
+      new InvalidStateError('a Retrier needs at least one error name'),
+    );
   });
 
   it('inlineMap is INLINE, unbounded and drops iteration outputs by default', () => {
@@ -117,6 +121,52 @@ describe('small builders', () => {
     expect(m.ItemSelector).toEqual({ 'id.$': '$$.Map.Item.Value' });
   });
 
+  it('mapUntilDone invokes its Task again while done is false, and fails an iteration whose done is not boolean', () => {
+    const m = mapUntilDone({
+      itemsPath: '$.ids',
+      itemSelector: { id: '$$.Map.Item.Value' },
+      maxConcurrency: 3,
+      names: { work: 'Work', check: 'Done?', finished: 'Finished', invalid: 'Invalid' },
+      work: (next) => lambdaInvoke(ARN, { id: '$.id' }, { result: { as: 'state' }, next }),
+      invalidResult: { error: 'BadResult', cause: 'no done' },
+      catch: [catchAll('Failed', '$.failure')],
+      next: 'After',
+    });
+    expect(m).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.ids',
+      ItemSelector: { 'id.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 3,
+      ResultPath: null,
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed', ResultPath: '$.failure' }],
+      Next: 'After',
+    });
+    expect(m.ItemProcessor.StartAt).toBe('Work');
+    expect(m.ItemProcessor.States).toEqual({
+      Work: expect.objectContaining({ Type: 'Task', Next: 'Done?' }),
+      'Done?': {
+        Type: 'Choice',
+        Choices: [
+          { Not: { Variable: '$.done', IsPresent: true }, Next: 'Invalid' },
+          { Variable: '$.done', BooleanEquals: true, Next: 'Finished' },
+          { Variable: '$.done', BooleanEquals: false, Next: 'Work' },
+        ],
+        Default: 'Invalid',
+      },
+      Finished: { Type: 'Succeed' },
+      Invalid: { Type: 'Fail', Error: 'BadResult', Cause: 'no done' },
+    });
+    const def = defineStateMachine({
+      StartAt: 'Loop',
+      States: {
+        Loop: m,
+        After: succeed(),
+        Failed: fail({ error: 'F' }),
+      },
+    });
+    expect(validateAsl(def)).toEqual([]);
+  });
+
   it('choice rules nest boolean expressions and keep Next at the top', () => {
     const rule = when(and(booleanEquals('$.a', true), not(isPresent('$.b'))), 'X');
     expect(rule).toEqual({
@@ -124,7 +174,8 @@ describe('small builders', () => {
       Next: 'X',
     });
     expect(choice([rule], 'Y')).toEqual({ Type: 'Choice', Choices: [rule], Default: 'Y' });
-    expect(() => choice([])).toThrow();
+    expect(() => choice([])).toThrow(new InvalidStateError('a Choice needs at least one rule'));
+    expect(() => choice([])).toThrow(InvalidStateError);
   });
 
   it('fail reads the cause from a path or takes a fixed one', () => {

@@ -28,16 +28,14 @@ import {
   choice,
   defineStateMachine,
   fail,
-  inlineMap,
-  isPresent,
   lambdaInvoke,
-  not,
+  mapUntilDone,
   succeed,
   when,
-  type Branch,
   type Catcher,
   type InvokeResult,
   type JsonPath,
+  type MapState,
   type StateMachineDefinition,
   type TaskState,
 } from './asl';
@@ -113,7 +111,7 @@ function task(
     result,
     next: then.next,
     retry: taskRetriers(),
-    ...(then.catch !== undefined && { catch: then.catch }),
+    catch: then.catch,
     timeoutSeconds: ctx.timeoutSeconds,
   });
 }
@@ -121,51 +119,48 @@ function task(
 /** Every top-level step hands its failure to CollectAfterFailure at `$.failure`. */
 const toFailure = (): Catcher[] => [catchAll(ON_FAILURE, '$.failure')];
 
-interface LoopNames {
-  work: TaskStateName;
-  check: string;
-  finished: string;
-  invalid: string;
+interface UntilDoneLoop {
+  /** The Map's items: lane or window ids of the plan. */
+  itemsPath: JsonPath;
+  idField: 'laneId' | 'windowId';
+  maxConcurrency: number;
+  names: { work: TaskStateName; check: string; finished: string; invalid: string };
+  next: string;
 }
 
 /**
- * One Map iteration: invoke the function until it reports `done: true`. Each invocation works
- * until its time budget is nearly spent and saves its cursors; its output `{ runId, <id>, done }`
- * is the next invocation's input. A result without a boolean `done` fails the iteration (a
- * catchable error, so the run still gets its summary) instead of looping or hitting the
- * uncatchable States.Runtime that comparing a missing field raises.
+ * A Map over lanes or windows whose iteration invokes the function until it reports `done: true`. Each invocation
+ * works until its time budget is nearly spent and saves its cursors; its output `{ runId, <id>, done }` is the next
+ * invocation's input.
  */
-function untilDone(ctx: Context, names: LoopNames, idField: 'laneId' | 'windowId'): Branch {
-  return {
-    StartAt: names.work,
-    States: {
-      [names.work]: task(
+function untilDone(ctx: Context, loop: UntilDoneLoop): MapState {
+  const { work } = loop.names;
+  return mapUntilDone({
+    itemsPath: loop.itemsPath,
+    itemSelector: { runId: '$.runId', [loop.idField]: '$$.Map.Item.Value' },
+    maxConcurrency: loop.maxConcurrency,
+    names: loop.names,
+    work: (next) =>
+      task(
         ctx,
-        names.work,
+        work,
         // The execution name lets a resumed run (same runId, new execution) reopen cursors whose breaker opened.
-        { runId: '$.runId', [idField]: `$.${idField}`, executionName: '$$.Execution.Name' },
+        { runId: '$.runId', [loop.idField]: `$.${loop.idField}`, executionName: '$$.Execution.Name' },
         { as: 'state' },
-        { next: names.check },
+        { next },
       ),
-      [names.check]: choice(
-        [
-          when(not(isPresent('$.done')), names.invalid),
-          when(booleanEquals('$.done', true), names.finished),
-          when(booleanEquals('$.done', false), names.work),
-        ],
-        names.invalid,
-      ),
-      [names.finished]: succeed(),
-      [names.invalid]: fail({
-        error: 'InvalidFunctionResult',
-        cause: `${TASK_STATE_FUNCTIONS[names.work]} returned no boolean "done"`,
-      }),
+    invalidResult: {
+      error: 'InvalidFunctionResult',
+      cause: `${TASK_STATE_FUNCTIONS[work]} returned no boolean "done"`,
     },
-  };
+    catch: toFailure(),
+    next: loop.next,
+  });
 }
 
 export function buildExtractionStateMachine(opts: ExtractionMachineOptions): StateMachineDefinition {
   const ctx: Context = { opts, timeoutSeconds: opts.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS };
+  const laneConcurrency = opts.laneConcurrency ?? DEFAULT_MAP_CONCURRENCY;
   return defineStateMachine({
     Comment: 'Bitget order extraction: plan, process lanes, search symbols if needed, collect.',
     StartAt: 'PlanRun',
@@ -178,39 +173,32 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
         { as: 'fields', at: '$.plan', fields: ['laneIds', 'windowIds', 'needsSymbolSearch'] },
         { next: 'ProcessLanes', catch: toFailure() },
       ),
-      ProcessLanes: inlineMap({
+      ProcessLanes: untilDone(ctx, {
         itemsPath: '$.plan.laneIds',
-        itemSelector: { runId: '$.runId', laneId: '$$.Map.Item.Value' },
-        maxConcurrency: opts.laneConcurrency ?? DEFAULT_MAP_CONCURRENCY,
-        processor: untilDone(
-          ctx,
-          { work: 'ProcessLane', check: 'LaneDone?', finished: 'LaneFinished', invalid: 'LaneResultInvalid' },
-          'laneId',
-        ),
-        resultPath: null,
-        catch: toFailure(),
+        idField: 'laneId',
+        maxConcurrency: laneConcurrency,
+        names: {
+          work: 'ProcessLane',
+          check: 'LaneDone?',
+          finished: 'LaneFinished',
+          invalid: 'LaneResultInvalid',
+        },
         next: 'NeedsSymbolSearch?',
       }),
       'NeedsSymbolSearch?': choice(
         [when(booleanEquals('$.plan.needsSymbolSearch', true), 'SearchSymbols')],
         'CollectResults',
       ),
-      SearchSymbols: inlineMap({
+      SearchSymbols: untilDone(ctx, {
         itemsPath: '$.plan.windowIds',
-        itemSelector: { runId: '$.runId', windowId: '$$.Map.Item.Value' },
+        idField: 'windowId',
         maxConcurrency: opts.windowConcurrency ?? DEFAULT_MAP_CONCURRENCY,
-        processor: untilDone(
-          ctx,
-          {
-            work: 'SearchWindow',
-            check: 'WindowSearched?',
-            finished: 'WindowFinished',
-            invalid: 'WindowResultInvalid',
-          },
-          'windowId',
-        ),
-        resultPath: null,
-        catch: toFailure(),
+        names: {
+          work: 'SearchWindow',
+          check: 'WindowSearched?',
+          finished: 'WindowFinished',
+          invalid: 'WindowResultInvalid',
+        },
         next: 'UnifySymbols',
       }),
       UnifySymbols: task(
@@ -220,22 +208,16 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
         { as: 'fields', at: '$.symbolPlan', fields: ['laneIds'] },
         { next: 'ProcessSymbolLanes', catch: toFailure() },
       ),
-      ProcessSymbolLanes: inlineMap({
+      ProcessSymbolLanes: untilDone(ctx, {
         itemsPath: '$.symbolPlan.laneIds',
-        itemSelector: { runId: '$.runId', laneId: '$$.Map.Item.Value' },
-        maxConcurrency: opts.laneConcurrency ?? DEFAULT_MAP_CONCURRENCY,
-        processor: untilDone(
-          ctx,
-          {
-            work: 'ProcessSymbolLane',
-            check: 'SymbolLaneDone?',
-            finished: 'SymbolLaneFinished',
-            invalid: 'SymbolLaneResultInvalid',
-          },
-          'laneId',
-        ),
-        resultPath: null,
-        catch: toFailure(),
+        idField: 'laneId',
+        maxConcurrency: laneConcurrency,
+        names: {
+          work: 'ProcessSymbolLane',
+          check: 'SymbolLaneDone?',
+          finished: 'SymbolLaneFinished',
+          invalid: 'SymbolLaneResultInvalid',
+        },
         next: 'CollectResults',
       }),
       CollectResults: task(

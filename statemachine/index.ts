@@ -13,7 +13,6 @@ export {
 export {
   bindLocalHandlers,
   immediateRetries,
-  LambdaFunctionError,
   localFailure,
   startLocalExecution,
   type LocalExecution,
@@ -21,4 +20,5 @@ export {
   type LocalTaskHandler,
   type LocalTaskHandlers,
 } from './local';
+export { LambdaFunctionError, LocalInvokeError, StateMachineError } from './errors';
 export { taskRetriers } from './retryPolicy';

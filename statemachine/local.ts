@@ -9,6 +9,7 @@ import {
   type StateMachineDefinition as LocalDefinition,
 } from 'aws-local-stepfunctions';
 import type { JsonValue, StateMachineDefinition } from './asl';
+import { LambdaFunctionError, LocalInvokeError } from './errors';
 import { TASK_STATES, type TaskLambdaName } from './extraction';
 
 /** A function's handler: receives the Lambda event (the Payload), resolves to its result or throws. */
@@ -17,19 +18,11 @@ export type LocalTaskHandlers = Readonly<Record<TaskLambdaName, LocalTaskHandler
 
 type LocalOverride = (input: JsonValue) => Promise<JsonValue>;
 
-/** An error as the lambda:invoke integration reports a function error: name and a JSON Cause. */
-export class LambdaFunctionError extends Error {
-  constructor(errorType: string, errorMessage: string) {
-    super(JSON.stringify({ errorType, errorMessage }));
-    this.name = errorType;
-  }
-}
-
 function payloadOf(input: JsonValue): JsonValue {
   if (input !== null && typeof input === 'object' && !Array.isArray(input) && 'Payload' in input) {
     return input.Payload ?? null;
   }
-  throw new Error('local lambda:invoke: the task input has no Payload (Parameters not applied?)');
+  throw new LocalInvokeError('local lambda:invoke: the task input has no Payload (Parameters not applied?)');
 }
 
 function asFunctionError(err: unknown): LambdaFunctionError {
@@ -112,9 +105,7 @@ export function startLocalExecution(
     },
     overrides: {
       taskResourceLocalHandlers: bindLocalHandlers(handlers),
-      ...(options.retryIntervalOverrides !== undefined && {
-        retryIntervalOverrides: options.retryIntervalOverrides,
-      }),
+      retryIntervalOverrides: options.retryIntervalOverrides,
     },
   };
   const execution = machine.run(input, runOptions);

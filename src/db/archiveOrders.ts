@@ -9,9 +9,9 @@ import { ORDERS } from '../archive/dataset';
 import type { Manifest } from '../archive/manifest';
 import type { CanonicalOrder } from '../core/order';
 import type { Database } from './connection';
-import type { ArchiveOrdersTable } from './archiveSchema';
+import { InvalidArchiveQueryError } from './errors';
 import { orderToRow, rowToOrder } from './orderRecord';
-import type { Tables } from './schema';
+import type { ArchiveOrdersTable, Tables } from './schema';
 
 export const ARCHIVE_BATCH = 500;
 export const MAX_ARCHIVE_PAGE = 500;
@@ -152,9 +152,8 @@ export async function importArchive(
   return outcome;
 }
 
-export class InvalidArchiveQueryError extends Error {
-  override readonly name = 'InvalidArchiveQueryError';
-}
+// Callers outside the module import it from here (src/api/routes/archive.ts).
+export { InvalidArchiveQueryError };
 
 export interface ArchiveQuery {
   uid: string;

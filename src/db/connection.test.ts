@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InsecureDatabaseUrlError, createDatabase, isLoopbackHost, mysqlPoolOptions } from './connection';
+import { createDatabase, isLoopbackHost, mysqlPoolOptions } from './connection';
+import { InsecureDatabaseUrlError } from './errors';
 
 describe('mysqlPoolOptions: TLS off loopback', () => {
   it('requires verified TLS for a remote host whose URL says nothing about ssl', () => {

@@ -6,12 +6,11 @@ import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
 import { createPool } from 'mysql2';
 import type { PoolOptions } from 'mysql2';
+import { InsecureDatabaseUrlError, MigrationFailedError, UnsupportedDatabaseUrlError } from './errors';
 import { Migrator } from './kyselyMigration';
 import { infileStreamFactory } from './localInfile';
 import { InCodeMigrationProvider } from './migrations';
-import type { Tables } from './schema';
-
-export type DatabaseKind = 'sqlite' | 'mysql';
+import type { DatabaseKind, Tables } from './schema';
 
 /** The embedded default: one SQLite file under .data/. */
 export const DEFAULT_DATABASE_URL = 'sqlite:.data/bitget-orders.sqlite';
@@ -32,23 +31,6 @@ export interface CreateDatabaseOptions {
   migrate?: boolean;
   /** MySQL pool size (default 10). */
   poolSize?: number;
-}
-
-export class UnsupportedDatabaseUrlError extends Error {
-  override readonly name = 'UnsupportedDatabaseUrlError';
-  constructor(readonly displayUrl: string) {
-    super(
-      `unsupported database URL ${displayUrl}: use sqlite:<path> or mysql://user:password@host:port/database`,
-    );
-  }
-}
-
-export class InsecureDatabaseUrlError extends Error {
-  override readonly name = 'InsecureDatabaseUrlError';
-}
-
-export class MigrationFailedError extends Error {
-  override readonly name = 'MigrationFailedError';
 }
 
 /** Opens `sqlite:<path>` (WAL mode; `sqlite::memory:` for a throwaway) or `mysql://…` (a pool), migrated. */
@@ -79,7 +61,9 @@ export async function migrateToLatest(database: Database): Promise<void> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed) {
     const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
-    throw new MigrationFailedError(`migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+    throw new MigrationFailedError(`migration ${failed?.migrationName ?? ''} failed: ${reason}`, {
+      cause: error,
+    });
   }
 }
 
@@ -201,7 +185,7 @@ export function mysqlPoolOptions(url: string, poolSize = 10): PoolOptions {
     charset: 'utf8mb4',
     // The import's LOAD DATA LOCAL INFILE reads payloads held in memory, never a file (see localInfile.ts).
     infileStreamFactory,
-    ...(ssl !== undefined ? { ssl } : {}),
+    ssl,
   };
 }
 

@@ -60,10 +60,10 @@ export function factsFromDescription(d: ExecutionDescription): ExecutionFacts {
     status: d.status,
     request: d.input,
     startDate: d.startDate,
-    ...(d.stopDate ? { stopDate: d.stopDate } : {}),
-    ...(d.output ? { output: d.output } : {}),
-    ...(d.error !== undefined ? { error: d.error } : {}),
-    ...(d.cause !== undefined ? { cause: d.cause } : {}),
+    stopDate: d.stopDate,
+    output: d.output,
+    error: d.error,
+    cause: d.cause,
   };
 }
 

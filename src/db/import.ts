@@ -5,6 +5,7 @@ import type { Transaction } from 'kysely';
 import type { RunOutput } from '../core/engine';
 import type { CanonicalOrder } from '../core/order';
 import type { Database } from './connection';
+import { ImportFailedError } from './errors';
 import { addProcessingLog, recordExecution } from './executions';
 import { linesWithOffsets } from './lines';
 import { INFILE_COLUMNS, rowsToTsv, withInfile } from './localInfile';
@@ -34,18 +35,6 @@ export type ImportOutcome =
   | { status: 'imported'; executionArn: string; importedOrders: number; insertedNow: number }
   | { status: 'already-imported'; executionArn: string; importedOrders: number; insertedNow: 0 }
   | { status: 'in-progress'; executionArn: string; importedOrders: number; insertedNow: 0 };
-
-/** The import did not complete: the execution is left `failed` (never `imported`) and may be retried. */
-export class ImportFailedError extends Error {
-  override readonly name = 'ImportFailedError';
-  constructor(
-    readonly executionArn: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 /** A source of orders that can start at a recorded offset (bytes for S3 NDJSON) or only from the start. */
 interface OrderSource {
@@ -149,7 +138,8 @@ async function runImport(
       executionArn: arn,
       name: execution.name ?? arn.split(':').pop() ?? arn,
       // A run with an output has succeeded; a file saved from a URL leaves the status as the engine reported it.
-      ...(execution.output ? { status: 'SUCCEEDED', output: execution.output } : {}),
+      status: execution.output ? 'SUCCEEDED' : undefined,
+      output: execution.output,
     },
     now(),
   );
@@ -221,7 +211,8 @@ async function runImport(
       import_error: null,
       imported_at: now(),
       updated_at: now(),
-      ...(source.resumable ? {} : { import_offset: 0 }),
+      // Kysely leaves a column whose value is undefined as it is: a resumable source keeps its offset.
+      import_offset: source.resumable ? undefined : 0,
     })
     .where('execution_arn', '=', arn)
     .execute();
@@ -373,7 +364,7 @@ async function markFailed(
         import_error: reason.slice(0, 4000),
         imported_orders: stored,
         updated_at: now,
-        ...(options.resetOffset ? { import_offset: 0 } : {}),
+        import_offset: options.resetOffset ? 0 : undefined,
       })
       .where('execution_arn', '=', arn)
       .execute();
@@ -395,7 +386,7 @@ function s3JsonlSource(s3: S3Client, run: ImportableRun): OrderSource {
         new GetObjectCommand({
           Bucket: run.bucket,
           Key: run.ordersJsonlKey,
-          ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}),
+          Range: offset > 0 ? `bytes=${offset}-` : undefined,
         }),
       );
       const body = object.Body as AsyncIterable<Uint8Array> | undefined;

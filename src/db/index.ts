@@ -1,8 +1,20 @@
 export { createDatabase, migrateToLatest, redactDatabaseUrl, DEFAULT_DATABASE_URL } from './connection';
-export { UnsupportedDatabaseUrlError, MigrationFailedError } from './connection';
-export type { Database, DatabaseKind, CreateDatabaseOptions } from './connection';
+export {
+  DatabaseError,
+  ImportFailedError,
+  InsecureDatabaseUrlError,
+  InvalidArchiveQueryError,
+  InvalidOrderRecordError,
+  InvalidPageError,
+  LineTooLongError,
+  MigrationFailedError,
+  UnknownInfileError,
+  UnsupportedDatabaseUrlError,
+} from './errors';
+export type { Database, CreateDatabaseOptions } from './connection';
 export { IMPORT_STATUSES, LOG_LEVELS } from './schema';
 export type {
+  DatabaseKind,
   Tables,
   ExecutionResultsTable,
   OrdersTable,
@@ -21,14 +33,7 @@ export {
   listProcessingLogs,
 } from './executions';
 export type { ExecutionRecord, ExecutionFacts, ProcessingLog } from './executions';
-export {
-  listOrders,
-  listStoredOrders,
-  countOrders,
-  countSymbols,
-  MAX_PAGE_SIZE,
-  InvalidPageError,
-} from './orders';
+export { listOrders, listStoredOrders, countOrders, countSymbols, MAX_PAGE_SIZE } from './orders';
 export type { OrdersPage, StoredOrder, StoredOrdersPage } from './orders';
 export {
   canonicalOrderSchema,
@@ -36,10 +41,9 @@ export {
   parseOrderLine,
   orderToRow,
   rowToOrder,
-  InvalidOrderRecordError,
 } from './orderRecord';
 export type { OrderRow } from './orderRecord';
-export { importRun, importRunRowByRow, importOrders, ImportFailedError } from './import';
+export { importRun, importRunRowByRow, importOrders } from './import';
 export type { ImportableRun, ImportOptions, ImportOutcome } from './import';
-export { linesWithOffsets, LineTooLongError } from './lines';
+export { linesWithOffsets } from './lines';
 export type { OffsetLine } from './lines';

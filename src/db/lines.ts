@@ -1,13 +1,11 @@
+import { LineTooLongError } from './errors';
+
 /** One line of an NDJSON stream and the byte offset just past its newline (where the next line starts). */
 export interface OffsetLine {
   text: string;
   /** 1-based line number counted from where the stream started. */
   number: number;
   end: number;
-}
-
-export class LineTooLongError extends Error {
-  override readonly name = 'LineTooLongError';
 }
 
 /**

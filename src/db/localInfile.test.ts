@@ -1,5 +1,6 @@
 import { text } from 'node:stream/consumers';
-import { UnknownInfileError, infileStreamFactory, rowsToTsv, withInfile } from './localInfile';
+import { UnknownInfileError } from './errors';
+import { infileStreamFactory, rowsToTsv, withInfile } from './localInfile';
 import { orderToRow } from './orderRecord';
 
 describe('LOAD DATA LOCAL INFILE payloads', () => {

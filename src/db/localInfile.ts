@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { UnknownInfileError } from './errors';
+import { ORDER_COLUMN_NAMES } from './orderColumns';
 import type { OrderRow } from './orderRecord';
 
 /**
@@ -8,10 +10,6 @@ import type { OrderRow } from './orderRecord';
  * (a hostile server may ask for any path) is refused, so no file on disk is ever read.
  */
 const payloads = new Map<string, string>();
-
-export class UnknownInfileError extends Error {
-  override readonly name = 'UnknownInfileError';
-}
 
 /** mysql2's `infileStreamFactory`: the registered payload of that name, or a stream that fails. */
 export function infileStreamFactory(name: string): Readable {
@@ -38,33 +36,11 @@ export async function withInfile<T>(payload: string, use: (name: string) => Prom
 }
 
 /** The `orders` columns loaded, in the order of each TSV line. */
-export const INFILE_COLUMNS = [
+export const INFILE_COLUMNS: readonly (keyof OrderRow)[] = [
   'execution_arn',
-  'order_id',
-  'client_oid',
-  'market',
-  'kind',
-  'symbol',
-  'side',
-  'order_type',
-  'status',
-  'price',
-  'size',
-  'price_avg',
-  'base_volume',
-  'quote_volume',
-  'fee',
-  'fee_coin',
-  'leverage',
-  'margin_mode',
-  'pos_side',
-  'trade_side',
-  'reduce_only',
-  'c_time',
-  'u_time',
-  'raw',
+  ...ORDER_COLUMN_NAMES,
   'created_at',
-] as const satisfies readonly (keyof OrderRow)[];
+];
 
 /** One field in LOAD DATA's default format: tab-separated, `\N` for NULL, backslash escapes. */
 function field(value: string | number | null): string {

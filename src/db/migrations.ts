@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { archiveMigration } from './archiveMigration';
 import type { Migration, MigrationProvider } from './kyselyMigration';
-import type { DatabaseKind } from './connection';
-import { archiveMigration } from './archiveSchema';
+import { addOrderColumns, ORDER_COLUMN_NAMES } from './orderColumns';
+import type { DatabaseKind } from './schema';
 
 /**
  * The schema as in-code migrations (no files to ship with a Lambda bundle). Column types are chosen to
@@ -120,36 +121,13 @@ async function createOrdersTable(
   idType: 'integer' | 'bigint',
   opts: { unknownSide: boolean },
 ): Promise<void> {
-  const longText = sql`mediumtext`;
-  await db.schema
+  const keyed = db.schema
     .createTable(name)
     .addColumn('id', idType, (c) => c.primaryKey().autoIncrement())
     .addColumn('execution_arn', 'varchar(255)', (c) =>
       c.notNull().references('execution_results.execution_arn').onDelete('cascade'),
-    )
-    .addColumn('order_id', 'varchar(64)', (c) => c.notNull())
-    .addColumn('client_oid', 'varchar(128)')
-    .addColumn('market', 'varchar(16)', (c) => c.notNull())
-    .addColumn('kind', 'varchar(8)', (c) => c.notNull())
-    .addColumn('symbol', 'varchar(40)', (c) => c.notNull())
-    .addColumn('side', 'varchar(8)', (c) => (opts.unknownSide ? c : c.notNull()))
-    .addColumn('order_type', 'varchar(32)', (c) => c.notNull())
-    .addColumn('status', 'varchar(32)', (c) => c.notNull())
-    .addColumn('price', 'varchar(64)')
-    .addColumn('size', 'varchar(64)')
-    .addColumn('price_avg', 'varchar(64)')
-    .addColumn('base_volume', 'varchar(64)')
-    .addColumn('quote_volume', 'varchar(64)')
-    .addColumn('fee', 'varchar(64)')
-    .addColumn('fee_coin', 'varchar(32)')
-    .addColumn('leverage', 'varchar(64)')
-    .addColumn('margin_mode', 'varchar(32)')
-    .addColumn('pos_side', 'varchar(32)')
-    .addColumn('trade_side', 'varchar(32)')
-    .addColumn('reduce_only', 'smallint', (c) => (opts.unknownSide ? c : c.notNull()))
-    .addColumn('c_time', 'bigint', (c) => c.notNull())
-    .addColumn('u_time', 'bigint')
-    .addColumn('raw', longText, (c) => c.notNull())
+    );
+  await addOrderColumns(keyed, ORDER_COLUMN_NAMES, opts)
     .addUniqueConstraint(`${name}_execution_order_market_uq`, ['execution_arn', 'order_id', 'market'])
     .execute();
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KINDS, MARKETS } from '../core/order';
 import type { CanonicalOrder } from '../core/order';
+import { InvalidOrderRecordError } from './errors';
 import type { OrdersTable } from './schema';
 
 /** A decimal amount exactly as Bitget sent it: digits, optional sign, fraction and exponent; never a float. */
@@ -39,19 +40,6 @@ export const canonicalOrderSchema = z.object({
   uTime: epochMs.nullable(),
   raw: z.record(z.string(), z.unknown()),
 });
-
-export class InvalidOrderRecordError extends Error {
-  override readonly name = 'InvalidOrderRecordError';
-  constructor(
-    /** Where the record was: `line 12` or `orders[3]`. */
-    readonly location: string,
-    /** The offending field's path within the record, `/`-separated (`cTime`, `raw`). */
-    readonly field: string,
-    readonly rule: string,
-  ) {
-    super(`${location}: ${field || '(record)'} ${rule}`);
-  }
-}
 
 /** Parse, don't cast: an unknown value (one parsed JSON line) to a canonical order, or a named error. */
 export function parseCanonicalOrder(value: unknown, location: string): CanonicalOrder {

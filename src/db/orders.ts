@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CanonicalOrder } from '../core/order';
 import type { Database } from './connection';
+import { InvalidPageError } from './errors';
 import { rowToOrder } from './orderRecord';
 
 export const MAX_PAGE_SIZE = 100;
@@ -22,10 +23,6 @@ export interface StoredOrder {
 
 export interface StoredOrdersPage extends Omit<OrdersPage, 'orders'> {
   orders: StoredOrder[];
-}
-
-export class InvalidPageError extends Error {
-  override readonly name = 'InvalidPageError';
 }
 
 /** One page of an execution's orders in the run's global order: (cTime, orderId as a decimal integer). */

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
-import type { ArchiveTables } from './archiveSchema';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
 
 /** Import state of one execution's result in the database. */
 export const IMPORT_STATUSES = ['pending', 'importing', 'imported', 'failed'] as const;
@@ -82,6 +83,27 @@ export interface ProcessingLogsTable {
   level: LogLevel;
   message: string;
   created_at: number;
+}
+
+export interface ArchiveOrdersTable extends Omit<OrdersTable, 'id' | 'execution_arn' | 'created_at'> {
+  uid: string;
+  /** orderId left-padded with zeros to 25 digits: sorts as the decimal integer it is (keyset pagination). */
+  order_key: string;
+  /** uTime, or cTime when the exchange gave none: the newer version replaces the row. */
+  version: number;
+}
+
+export interface ArchivePartitionsTable {
+  uid: string;
+  /** The partition's object key (it names its generation: a rewritten partition is imported again). */
+  partition_key: string;
+  records: number;
+  imported_at: number;
+}
+
+export interface ArchiveTables {
+  archive_orders: ArchiveOrdersTable;
+  archive_partitions: ArchivePartitionsTable;
 }
 
 export interface Tables extends ArchiveTables {

@@ -1,3 +1,4 @@
+import { InvalidStateError } from './errors';
 import type { ChoiceCondition, ChoiceRule, ChoiceState, DataTestExpression, JsonPath } from './types';
 
 /** `{ Variable, BooleanEquals }`. */
@@ -34,11 +35,11 @@ export function when(condition: ChoiceCondition, next: string): ChoiceRule {
 
 /** A Choice state; `otherwise` is the Default (omit it only if some rule always matches). */
 export function choice(rules: readonly ChoiceRule[], otherwise?: string, comment?: string): ChoiceState {
-  if (rules.length === 0) throw new Error('a Choice needs at least one rule');
+  if (rules.length === 0) throw new InvalidStateError('a Choice needs at least one rule');
   return {
     Type: 'Choice',
-    ...(comment !== undefined && { Comment: comment }),
+    Comment: comment,
     Choices: [...rules],
-    ...(otherwise !== undefined && { Default: otherwise }),
+    Default: otherwise,
   };
 }

@@ -1,3 +1,4 @@
+import { InvalidStateError } from './errors';
 import type { Catcher, JsonPath, Retrier } from './types';
 
 export interface BackoffOptions {
@@ -13,7 +14,7 @@ export interface BackoffOptions {
 
 /** A Retrier with exponential backoff, capped, with full jitter unless told otherwise. */
 export function exponentialRetry(errorEquals: readonly string[], opts: BackoffOptions): Retrier {
-  if (errorEquals.length === 0) throw new Error('a Retrier needs at least one error name');
+  if (errorEquals.length === 0) throw new InvalidStateError('a Retrier needs at least one error name');
   return {
     ErrorEquals: [...errorEquals],
     IntervalSeconds: opts.intervalSeconds,

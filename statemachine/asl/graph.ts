@@ -1,34 +1,5 @@
+import { StateGraphError, type GraphIssue } from './errors';
 import type { Branch, State, StateMachineDefinition } from './types';
-
-/** What is wrong with the shape of a state graph. */
-export type GraphIssue =
-  | { kind: 'missing-start'; scope: string; startAt: string }
-  | { kind: 'dangling-next'; scope: string; from: string; to: string }
-  | { kind: 'unreachable'; scope: string; state: string }
-  | { kind: 'duplicate-name'; state: string }
-  | { kind: 'no-terminal'; scope: string };
-
-export class StateGraphError extends Error {
-  override readonly name = 'StateGraphError';
-  constructor(readonly issues: readonly GraphIssue[]) {
-    super(`invalid state graph:\n${issues.map(describeIssue).join('\n')}`);
-  }
-}
-
-export function describeIssue(issue: GraphIssue): string {
-  switch (issue.kind) {
-    case 'missing-start':
-      return `${issue.scope}: StartAt "${issue.startAt}" is not a state`;
-    case 'dangling-next':
-      return `${issue.scope}: "${issue.from}" goes to "${issue.to}", which is not a state in this scope`;
-    case 'unreachable':
-      return `${issue.scope}: "${issue.state}" cannot be reached from StartAt`;
-    case 'duplicate-name':
-      return `state name "${issue.state}" is used more than once in the machine`;
-    case 'no-terminal':
-      return `${issue.scope}: no state ends the execution`;
-  }
-}
 
 /** Every state a state may go to next (Next, Default, Choice rules, Catch). */
 export function successors(state: State): string[] {

@@ -33,16 +33,8 @@ export type {
 } from './types';
 export { and, booleanEquals, choice, isPresent, not, or, stringEquals, when } from './choice';
 export { catchAll, exponentialRetry, type BackoffOptions } from './errorHandling';
-export {
-  allStates,
-  checkGraph,
-  defineStateMachine,
-  describeIssue,
-  nestedBranches,
-  StateGraphError,
-  successors,
-  type GraphIssue,
-} from './graph';
+export { AslError, describeIssue, InvalidStateError, StateGraphError, type GraphIssue } from './errors';
+export { allStates, checkGraph, defineStateMachine, nestedBranches, successors } from './graph';
 export {
   LAMBDA_INVOKE_RESOURCE,
   lambdaInvoke,
@@ -50,6 +42,7 @@ export {
   type LambdaInvokeOptions,
 } from './lambdaInvoke';
 export { inlineMap, type InlineMapOptions } from './map';
+export { mapUntilDone, type MapUntilDoneOptions, type UntilDoneStateNames } from './mapUntilDone';
 export { refs } from './payload';
 export { fail, succeed } from './terminal';
 export { toTransition, type Then } from './transition';

@@ -1,3 +1,4 @@
+import { InvalidStateError } from './errors';
 import { refs } from './payload';
 import { toTransition, type Then } from './transition';
 import type { Catcher, JsonPath, PayloadTemplate, Retrier, TaskState } from './types';
@@ -32,7 +33,7 @@ function resultFields(result: InvokeResult): Pick<TaskState, 'ResultSelector' | 
     case 'state':
       return { OutputPath: '$.Payload' };
     case 'fields':
-      if (result.fields.length === 0) throw new Error('fields: name at least one Payload field');
+      if (result.fields.length === 0) throw new InvalidStateError('fields: name at least one Payload field');
       return {
         ResultSelector: refs(Object.fromEntries(result.fields.map((f) => [f, `$.Payload.${f}` as const]))),
         ResultPath: result.at,
@@ -59,13 +60,13 @@ export function lambdaInvoke(
       : { FunctionName: functionArn, Payload: refs(payload) };
   return {
     Type: 'Task',
-    ...(opts.comment !== undefined && { Comment: opts.comment }),
+    Comment: opts.comment,
     Resource: LAMBDA_INVOKE_RESOURCE,
     Parameters: parameters,
     ...resultFields(opts.result),
-    ...(opts.timeoutSeconds !== undefined && { TimeoutSeconds: opts.timeoutSeconds }),
-    ...(opts.retry !== undefined && { Retry: [...opts.retry] }),
-    ...(opts.catch !== undefined && { Catch: [...opts.catch] }),
+    TimeoutSeconds: opts.timeoutSeconds,
+    Retry: opts.retry && [...opts.retry],
+    Catch: opts.catch && [...opts.catch],
     ...toTransition(opts),
   };
 }

@@ -20,9 +20,9 @@ export type InlineMapOptions = Then & {
 export function inlineMap(opts: InlineMapOptions): MapState {
   return {
     Type: 'Map',
-    ...(opts.comment !== undefined && { Comment: opts.comment }),
+    Comment: opts.comment,
     ItemsPath: opts.itemsPath,
-    ...(opts.itemSelector !== undefined && { ItemSelector: refs(opts.itemSelector) }),
+    ItemSelector: opts.itemSelector && refs(opts.itemSelector),
     MaxConcurrency: opts.maxConcurrency ?? 0,
     ItemProcessor: {
       ProcessorConfig: { Mode: 'INLINE' },
@@ -30,8 +30,8 @@ export function inlineMap(opts: InlineMapOptions): MapState {
       States: opts.processor.States,
     },
     ResultPath: opts.resultPath === undefined ? null : opts.resultPath,
-    ...(opts.retry !== undefined && { Retry: [...opts.retry] }),
-    ...(opts.catch !== undefined && { Catch: [...opts.catch] }),
+    Retry: opts.retry && [...opts.retry],
+    Catch: opts.catch && [...opts.catch],
     ...toTransition(opts),
   };
 }

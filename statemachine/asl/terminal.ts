@@ -3,8 +3,8 @@ import type { AtMostOne, FailState, JsonPath, SucceedState } from './types';
 export function succeed(opts: { outputPath?: JsonPath | null; comment?: string } = {}): SucceedState {
   return {
     Type: 'Succeed',
-    ...(opts.comment !== undefined && { Comment: opts.comment }),
-    ...(opts.outputPath !== undefined && { OutputPath: opts.outputPath }),
+    Comment: opts.comment,
+    OutputPath: opts.outputPath,
   };
 }
 
@@ -27,7 +27,7 @@ export function fail(opts: FailError & FailCause & { comment?: string }): FailSt
         : {};
   return {
     Type: 'Fail',
-    ...(opts.comment !== undefined && { Comment: opts.comment }),
+    Comment: opts.comment,
     ...error,
     ...cause,
   };

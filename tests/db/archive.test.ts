@@ -1,10 +1,6 @@
 import type { CanonicalOrder } from '../../src/core/order';
-import {
-  countArchiveOrders,
-  listArchiveOrders,
-  upsertArchiveOrders,
-  InvalidArchiveQueryError,
-} from '../../src/db/archiveOrders';
+import { countArchiveOrders, listArchiveOrders, upsertArchiveOrders } from '../../src/db/archiveOrders';
+import { InvalidArchiveQueryError } from '../../src/db/errors';
 import { DAY, archiveEnv, keyOf, type ArchiveEnv } from '../archive/support';
 import { DATABASE_KINDS, type TestDatabase } from './support/databases';
 

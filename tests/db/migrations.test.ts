@@ -7,6 +7,7 @@ import { createDatabase, migrateToLatest } from '../../src/db';
 import type { Database, DatabaseKind } from '../../src/db';
 import { Migrator } from '../../src/db/kyselyMigration';
 import { InCodeMigrationProvider } from '../../src/db/migrations';
+import { ORDER_COLUMN_NAMES } from '../../src/db/orderColumns';
 import { orderToRow, rowToOrder } from '../../src/db/orderRecord';
 import { FakeExchange } from '../helpers/fakeExchange';
 import { MYSQL_URL } from './support/databases';
@@ -88,6 +89,33 @@ describe.each(['sqlite', 'mysql'] as const)('migration 0002 on %s', (kind) => {
       await expect(
         database.db.insertInto('orders').values(orderToRow(arn, unknown)).execute(),
       ).rejects.toThrow();
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe.each(['sqlite', 'mysql'] as const)('the migrated schema on %s', (kind) => {
+  it('gives orders and archive_orders every column of the canonical order with the same type and nullability', async () => {
+    const { database, dispose } = await unmigrated(kind);
+    try {
+      await migrateToLatest(database);
+      const tables = await database.db.introspection.getTables();
+      const columnsOf = (table: string) => {
+        const found = tables.find((t) => t.name === table);
+        if (!found) throw new Error(`no table ${table}`);
+        return new Map(
+          found.columns.map((c) => [c.name, { dataType: c.dataType, isNullable: c.isNullable }]),
+        );
+      };
+      const orders = columnsOf('orders');
+      const archive = columnsOf('archive_orders');
+      for (const name of ORDER_COLUMN_NAMES) {
+        expect(orders.get(name)).toBeDefined();
+        expect({ name, ...orders.get(name) }).toEqual({ name, ...archive.get(name) });
+      }
+      expect(orders.get('side')?.isNullable).toBe(true);
+      expect(orders.get('order_id')?.isNullable).toBe(false);
     } finally {
       await dispose();
     }
