@@ -7,9 +7,8 @@
  *   add up to its baseVolume and whose fees in the order's fee coin add up to its fee (a triggered plan or tpsl
  *   order trades through the normal order it places, which carries the fills);
  * - every fill belongs to an order of the same market (any kind);
- * - every ledger fee entry of the bills endpoints (`type: fee`, `source: bills`) is a fee of a fill: same account
- *   (the fill's market, or `uta` for a unified-account fill), same coin, amount = −fee, same cTime. A fill with
- *   several fee coins vouches for one entry per coin; two identical fees vouch for two entries.
+ * - every ledger fee entry of the bills endpoints (`type: fee`, `source: bills`) is a fee of a fill, under the
+ *   match rule of feeMatch.ts (same account, coin, amount = −fee, same cTime).
  *
  * Memory: the fills are read first and folded into one accumulator per order (a size sum, a fee sum per coin, the
  * first tradeId and a count) plus one key per fee paid; orders and the ledger are then streamed and never held.
@@ -17,9 +16,10 @@
  */
 import Decimal from 'decimal.js';
 import type { CanonicalFill } from '../core/fill';
-import type { CanonicalLedgerEntry, LedgerAccount } from '../core/ledgerEntry';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
 import { DecimalSums, plain } from './decimals';
+import { FillFees } from './feeMatch';
 
 export type Records<T> = Iterable<T> | AsyncIterable<T>;
 
@@ -87,21 +87,6 @@ export interface Reconciliation {
   discrepancies: number;
 }
 
-/** The ledger account a fill's fee is booked in: the unified account for a v3 fill (it carries `execId`). */
-export function ledgerAccountOfFill(fill: Pick<CanonicalFill, 'market' | 'raw'>): LedgerAccount {
-  return 'execId' in fill.raw ? 'uta' : fill.market;
-}
-
-/** The match key of a fee: the ledger entry booking it has this key too. */
-export function feeMatchKey(
-  account: string,
-  coin: string,
-  signedAmount: Decimal.Value,
-  cTime: number,
-): string {
-  return `${account}|${coin}|${plain(signedAmount)}|${cTime}`;
-}
-
 /** Whether an order must have fills. */
 export function orderTraded(order: Pick<CanonicalOrder, 'status' | 'baseVolume'>): boolean {
   return (
@@ -138,7 +123,7 @@ export async function reconcile(input: {
   ledger: Records<CanonicalLedgerEntry>;
 }): Promise<Reconciliation> {
   const byOrder = new Map<string, OrderFills>();
-  const feeKeys = new Map<string, number>();
+  const fillFees = new FillFees();
   let fillCount = 0;
   for await (const fill of input.fills) {
     fillCount += 1;
@@ -157,12 +142,8 @@ export async function reconcile(input: {
     }
     acc.size = acc.size.plus(fill.size);
     acc.count += 1;
-    const account = ledgerAccountOfFill(fill);
-    for (const { fee, feeCoin } of fill.fees) {
-      acc.fees.add(feeCoin, fee);
-      const k = feeMatchKey(account, feeCoin, new Decimal(fee).neg(), fill.cTime);
-      feeKeys.set(k, (feeKeys.get(k) ?? 0) + 1);
-    }
+    for (const { fee, feeCoin } of fill.fees) acc.fees.add(feeCoin, fee);
+    fillFees.add(fill);
   }
 
   const sizeMismatches = new Tally<SizeMismatch>();
@@ -226,13 +207,7 @@ export async function reconcile(input: {
   for await (const entry of input.ledger) {
     if (entry.type !== 'fee' || entry.source !== 'bills') continue;
     feeEntryCount += 1;
-    const k = feeMatchKey(entry.account, entry.coin, entry.amount, entry.cTime);
-    const left = feeKeys.get(k) ?? 0;
-    if (left > 0) {
-      if (left === 1) feeKeys.delete(k);
-      else feeKeys.set(k, left - 1);
-      continue;
-    }
+    if (fillFees.take(entry)) continue;
     feeEntriesWithoutFill.add(() => ({
       account: entry.account,
       billId: entry.billId,
