@@ -48,6 +48,7 @@ export function aFill(f: Partial<CanonicalFill> = {}): CanonicalFill {
     quoteVolume: '500',
     fee: fees[0]?.fee ?? null,
     feeCoin: fees[0]?.feeCoin ?? null,
+    fees,
     role: 'taker',
     tradeSide: null,
     posSide: null,
@@ -55,7 +56,6 @@ export function aFill(f: Partial<CanonicalFill> = {}): CanonicalFill {
     cTime: T0 + 500,
     raw: {},
     ...f,
-    fees,
   };
 }
 
