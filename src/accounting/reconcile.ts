@@ -18,7 +18,7 @@ import Decimal from 'decimal.js';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
-import { DecimalSums, plain } from './decimals';
+import { plain } from './decimals';
 import { FillFees } from './feeMatch';
 
 export type Records<T> = Iterable<T> | AsyncIterable<T>;
@@ -96,9 +96,21 @@ export function orderTraded(order: Pick<CanonicalOrder, 'status' | 'baseVolume'>
   );
 }
 
+/** Fee sums per coin of one order's fills: a short list (one or two coins), lighter than a Map per order. */
+type CoinSums = { coin: string; sum: Decimal }[];
+
+function addTo(sums: CoinSums, coin: string, amount: string): void {
+  const hit = sums.find((s) => s.coin === coin);
+  if (hit) hit.sum = hit.sum.plus(amount);
+  else sums.push({ coin, sum: new Decimal(amount) });
+}
+
+const sumOf = (sums: CoinSums, coin: string): Decimal =>
+  sums.find((s) => s.coin === coin)?.sum ?? new Decimal(0);
+
 interface OrderFills {
   size: Decimal;
-  fees: DecimalSums;
+  fees: CoinSums;
   firstTradeId: string;
   count: number;
   market: string;
@@ -132,7 +144,7 @@ export async function reconcile(input: {
     if (!acc) {
       acc = {
         size: new Decimal(0),
-        fees: new DecimalSums(),
+        fees: [],
         firstTradeId: fill.tradeId,
         count: 0,
         market: fill.market,
@@ -142,7 +154,7 @@ export async function reconcile(input: {
     }
     acc.size = acc.size.plus(fill.size);
     acc.count += 1;
-    for (const { fee, feeCoin } of fill.fees) acc.fees.add(feeCoin, fee);
+    for (const { fee, feeCoin } of fill.fees) addTo(acc.fees, feeCoin, fee);
     fillFees.add(fill);
   }
 
@@ -176,10 +188,10 @@ export async function reconcile(input: {
         fills: acc.count,
       }));
     // an order that names no fee coin says nothing was paid: its fills must have paid nothing in any coin
-    const coins = order.feeCoin !== null ? [order.feeCoin] : acc.fees.keys();
+    const coins = order.feeCoin !== null ? [order.feeCoin] : acc.fees.map((s) => s.coin);
     for (const coin of coins) {
       const orderFee = new Decimal(order.fee !== null && coin === order.feeCoin ? order.fee : 0);
-      const fillsFee = acc.fees.get(coin);
+      const fillsFee = sumOf(acc.fees, coin);
       if (!orderFee.eq(fillsFee))
         feeMismatches.add(() => ({
           market: order.market,
