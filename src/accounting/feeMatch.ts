@@ -3,17 +3,17 @@
  * `uta` for a unified-account fill, which carries `execId`), same coin, amount = −fee, same cTime. A fill with
  * several fee coins vouches for one entry per coin; two identical fees vouch for two entries.
  */
-import Decimal from 'decimal.js';
+import type DecimalJs from 'decimal.js';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry, LedgerAccount } from '../core/ledgerEntry';
-import { plain } from './decimals';
+import { Decimal, plain } from './decimals';
 
 /** The ledger account a fill's fee is booked in. */
 export function ledgerAccountOfFill(fill: Pick<CanonicalFill, 'market' | 'raw'>): LedgerAccount {
   return 'execId' in fill.raw ? 'uta' : fill.market;
 }
 
-function matchKey(account: string, coin: string, signedAmount: Decimal.Value, cTime: number): string {
+function matchKey(account: string, coin: string, signedAmount: DecimalJs.Value, cTime: number): string {
   return `${account}|${coin}|${plain(signedAmount)}|${cTime}`;
 }
 

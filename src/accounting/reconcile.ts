@@ -14,11 +14,10 @@
  * first tradeId and a count) plus one key per fee paid; orders and the ledger are then streamed and never held.
  * For 300k fills that is about 200k accumulators and 300k short strings.
  */
-import Decimal from 'decimal.js';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
-import { plain } from './decimals';
+import { Decimal, plain } from './decimals';
 import { FillFees } from './feeMatch';
 
 export type Records<T> = Iterable<T> | AsyncIterable<T>;

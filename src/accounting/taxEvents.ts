@@ -3,11 +3,11 @@
  * (received one coin for another), a realised profit or loss, a fee, funding, a movement in or out. Koinly and
  * CoinTracking rows are written from these (koinly.ts, coinTracking.ts), so both tools see the same events.
  */
-import Decimal from 'decimal.js';
+import type DecimalJs from 'decimal.js';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import { settleCoin, spotCoins } from './coins';
-import { plain } from './decimals';
+import { Decimal, plain } from './decimals';
 import type { FillFees } from './feeMatch';
 
 export interface Amount {
@@ -49,7 +49,7 @@ export interface TaxEvent {
   id: string;
 }
 
-const amount = (value: Decimal.Value, coin: string): Amount => ({
+const amount = (value: DecimalJs.Value, coin: string): Amount => ({
   amount: plain(new Decimal(value).abs()),
   coin,
 });

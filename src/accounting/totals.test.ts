@@ -78,6 +78,14 @@ describe('computeTotals', () => {
     });
   });
 
+  it('keeps every digit of a long sum (decimal.js would round to 20 digits by default)', async () => {
+    const t = await computeTotals({
+      fills: [aFill({ size: '123456789.123456789012' }), aFill({ tradeId: '2', size: '0.000000000001' })],
+      ledger: [],
+    });
+    expect(t.volume['spot']?.['BTCUSDT']?.base).toBe('123456789.123456789013');
+  });
+
   it('is JSON-friendly: every amount a decimal string', async () => {
     const t = await computeTotals({ fills: [aFill({ size: '1e-8' })], ledger: [] });
     expect(JSON.parse(JSON.stringify(t)).volume.spot.BTCUSDT.base).toBe('0.00000001');

@@ -3,11 +3,11 @@
  * realised profit and loss per futures symbol and per settle coin, funding paid and received. Amounts of
  * different coins are never added together. Holds one running sum per coin and per symbol, nothing per record.
  */
-import Decimal from 'decimal.js';
+import type DecimalJs from 'decimal.js';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry, LedgerSource } from '../core/ledgerEntry';
 import { settleCoin } from './coins';
-import { plain } from './decimals';
+import { Decimal, plain } from './decimals';
 import type { Records } from './reconcile';
 
 export interface SymbolVolume {
@@ -51,7 +51,7 @@ export interface Totals {
 
 class Sum {
   value = new Decimal(0);
-  add(v: Decimal.Value) {
+  add(v: DecimalJs.Value) {
     this.value = this.value.plus(v);
   }
 }
