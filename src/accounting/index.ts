@@ -8,8 +8,11 @@ export type {
   OrderWithoutFills,
   SizeMismatch,
 } from './reconcile';
+export { summariseAccounting, type AccountingSources, type AccountingSummary } from './summary';
 export { computeTotals, type Totals, type Funding, type SymbolProfit, type SymbolVolume } from './totals';
 export { FillFees, ledgerAccountOfFill } from './feeMatch';
+export { parseFillLine, parseLedgerLine, RecordLineError } from './recordLines';
+export { fillTaxEvents, ledgerTaxEvents, newLedgerExportTally, type LedgerExportTally } from './taxExport';
 export { settleCoin, spotCoins, UnknownSymbolError } from './coins';
 export { fillEvents, ledgerEvent, type LedgerSkip, type TaxEvent, type TaxEventKind } from './taxEvents';
 export { KOINLY_COLUMNS, koinlyDate, koinlyRow, type KoinlyRow } from './koinly';
