@@ -105,6 +105,18 @@ export function fillEvents(fill: CanonicalFill): TaxEvent[] {
 /** Why a ledger entry produced no row. */
 export type LedgerSkip = 'trade' | 'feeOfAFill';
 
+/** The event kind of each ledger type: [when money comes in, when it goes out]. */
+const LEDGER_KINDS: Record<Exclude<CanonicalLedgerEntry['type'], 'trade'>, [TaxEventKind, TaxEventKind]> = {
+  fee: ['otherIn', 'fee'],
+  funding: ['fundingReceived', 'fundingPaid'],
+  transfer: ['transferIn', 'transferOut'],
+  deposit: ['deposit', 'withdrawal'],
+  withdrawal: ['deposit', 'withdrawal'],
+  bonus: ['bonus', 'bonusReversed'],
+  interest: ['interestReceived', 'interestPaid'],
+  liquidation: ['liquidation', 'liquidation'],
+  other: ['otherIn', 'otherOut'],
+};
 /**
  * The event of one ledger entry, or why it has none: a `trade` entry is one side of a fill (the fills export
  * carries the trade), a fee entry a fill carries is on that fill's row already. Any other entry becomes one
@@ -118,21 +130,11 @@ export function ledgerEvent(
   if (entry.type === 'fee' && fillFees.take(entry)) return { skipped: 'feeOfAFill' };
   const value = new Decimal(entry.amount);
   const incoming = value.isPositive() && !value.isZero();
-  const kinds: Record<Exclude<CanonicalLedgerEntry['type'], 'trade'>, [TaxEventKind, TaxEventKind]> = {
-    fee: ['otherIn', 'fee'],
-    funding: ['fundingReceived', 'fundingPaid'],
-    transfer: ['transferIn', 'transferOut'],
-    deposit: ['deposit', 'withdrawal'],
-    withdrawal: ['deposit', 'withdrawal'],
-    bonus: ['bonus', 'bonusReversed'],
-    interest: ['interestReceived', 'interestPaid'],
-    liquidation: ['liquidation', 'liquidation'],
-    other: ['otherIn', 'otherOut'],
-  };
+
   const moved = amount(value, entry.coin);
   return {
     event: {
-      kind: kinds[entry.type][incoming ? 0 : 1],
+      kind: LEDGER_KINDS[entry.type][incoming ? 0 : 1],
       cTime: entry.cTime,
       received: incoming ? moved : null,
       sent: incoming ? null : moved,
