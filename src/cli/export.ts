@@ -1,10 +1,38 @@
 /**
- * `export [--data-dir DIR] [--run-id R] [--uid UID] --dataset orders --format jsonl|csv|parquet [--since T]
- * [--until T] --out FILE`: the archive (or run R's result) or a slice of it, sorted, to FILE.
+ * `export [--data-dir DIR] [--run-id R] [--uid UID] --dataset orders|fills|ledger
+ * --format jsonl|csv|parquet|koinly|cointracking [--since T] [--until T] --out FILE`: the archive (or run R's
+ * result) or a slice of it, sorted, to FILE.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { ArchiveNotFoundError, ORDERS, openArchive, readRecords } from '../archive';
-import { EXPORT_FORMATS, ExportError, writeOrders, type ExportFormat } from '../archive/exportFormats';
+import { UnknownSymbolError } from '../accounting/coins';
+import { RecordLineError, parseFillLine, parseLedgerLine } from '../accounting/recordLines';
+import { fillTaxEvents, ledgerTaxEvents, newLedgerExportTally } from '../accounting/taxExport';
+import {
+  ArchiveNotFoundError,
+  DATASETS,
+  ORDERS,
+  openArchive,
+  readRecords,
+  type DatasetSpec,
+} from '../archive';
+import type { ArchiveStore } from '../archive/archiveStore';
+import { ArchiveRecordError } from '../archive/dataset';
+import {
+  EXPORT_FORMATS,
+  ExportError,
+  FORMAT_DATASETS,
+  TABLES,
+  TAX_FORMATS,
+  writeTable,
+  writeTaxCsv,
+  type ExportFormat,
+  type TableFormat,
+  type TaxFormat,
+} from '../archive/exportFormats';
+import type { Manifest } from '../archive/manifest';
+import { DATASET_NAMES, type DatasetName } from '../core/dataset';
+import type { CanonicalFill } from '../core/fill';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
 import { RUN_ID_PATTERN, resultKeys } from '../storage/keys';
 import type { RunStore } from '../storage/runStore';
@@ -23,7 +51,78 @@ interface ExportFlags {
   out: string;
 }
 
-const DATASETS = ['orders', 'fills', 'ledger'];
+interface TimeSlice {
+  since?: number;
+  until?: number;
+}
+
+/** A data set named on the command line is not in the source (the archive, or the run's result). */
+class DatasetMissingError extends Error {
+  override readonly name = 'DatasetMissingError';
+}
+
+interface RecordTypes {
+  orders: CanonicalOrder;
+  fills: CanonicalFill;
+  ledger: CanonicalLedgerEntry;
+}
+
+/** Where the records come from: a run's result files or the account's archive. */
+interface RecordSource {
+  /** Fails with DatasetMissingError when the data set is not there. */
+  check(dataset: DatasetName): Promise<void>;
+  records<D extends DatasetName>(dataset: D, slice: TimeSlice): AsyncIterable<RecordTypes[D]>;
+}
+
+/** `results/<run>/<dataset>.jsonl` (shared DESIGN.md: a run writes orders.jsonl, fills.jsonl, ledger.jsonl). */
+const resultJsonlKey = (runId: string, dataset: DatasetName): string =>
+  dataset === 'orders' ? resultKeys(runId).ordersJsonl : `results/${runId}/${dataset}.jsonl`;
+
+const LINE_PARSERS: { [D in DatasetName]: (line: string) => RecordTypes[D] } = {
+  orders: (line) => ORDERS.parse(line),
+  fills: parseFillLine,
+  ledger: parseLedgerLine,
+};
+
+function runSource(store: RunStore, runId: string, dataDir: string): RecordSource {
+  return {
+    async check(dataset) {
+      if (!(await store.exists(resultJsonlKey(runId, dataset))))
+        throw new DatasetMissingError(
+          dataset === 'orders'
+            ? `run ${runId} has no result in ${dataDir}`
+            : `run ${runId} has no ${dataset} data set in ${dataDir} (no ${dataset}.jsonl in its result: was it run with --datasets ${dataset}?)`,
+        );
+    },
+    async *records(dataset, slice) {
+      const parse = LINE_PARSERS[dataset];
+      for await (const line of store.readLines(resultJsonlKey(runId, dataset))) {
+        if (line === '') continue;
+        const r = parse(line);
+        if (inSlice(r.cTime, slice)) yield r;
+      }
+    },
+  };
+}
+
+function archiveSource(archive: ArchiveStore, manifest: Manifest): RecordSource {
+  // the fills and ledger partitions plug into DATASETS as the archive learns them
+  const specs = DATASETS as Partial<{ [D in DatasetName]: DatasetSpec<RecordTypes[D]> }>;
+  return {
+    async check(dataset) {
+      if (!specs[dataset] || !manifest.datasets[dataset])
+        throw new DatasetMissingError(
+          `the archive of account ${manifest.uid} has no ${dataset} data set (archived: ${Object.keys(manifest.datasets).join(', ') || 'none'})`,
+        );
+    },
+    records(dataset, slice) {
+      return readRecords(archive, manifest, specs[dataset]!, slice);
+    },
+  };
+}
+
+const inSlice = (t: number, slice: TimeSlice) =>
+  (slice.since === undefined || t >= slice.since) && (slice.until === undefined || t < slice.until);
 
 export async function runExportCommand(argv: string[], io: CliIo): Promise<number> {
   const command = new Command('export')
@@ -34,7 +133,7 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
       return v;
     })
     .option('--uid <uid>', 'the account (needed only when several are archived here)')
-    .requiredOption('--dataset <name>', DATASETS.join('|'))
+    .requiredOption('--dataset <name>', DATASET_NAMES.join('|'))
     .requiredOption('--format <format>', EXPORT_FORMATS.join('|'))
     .option('--since <time>', 'from, inclusive (epoch ms or ISO date)', parseTimeArg)
     .option('--until <time>', 'to, exclusive (epoch ms or ISO date)', parseTimeArg)
@@ -42,19 +141,23 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
   const parsed = parseCommand<ExportFlags>(command, argv, io);
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
-  if (!DATASETS.includes(flags.dataset)) {
+  if (!(DATASET_NAMES as readonly string[]).includes(flags.dataset)) {
     io.stderr.write(
-      `export: --dataset must be one of ${DATASETS.join(', ')} (got ${JSON.stringify(flags.dataset)})\n`,
+      `export: --dataset must be one of ${DATASET_NAMES.join(', ')} (got ${JSON.stringify(flags.dataset)})\n`,
     );
-    return 2;
-  }
-  if (flags.dataset !== 'orders') {
-    io.stderr.write(`export: the ${flags.dataset} data set is not archived yet (only orders are)\n`);
     return 2;
   }
   if (!(EXPORT_FORMATS as readonly string[]).includes(flags.format)) {
     io.stderr.write(
       `export: --format must be one of ${EXPORT_FORMATS.join(', ')} (got ${JSON.stringify(flags.format)})\n`,
+    );
+    return 2;
+  }
+  const dataset = flags.dataset as DatasetName;
+  const format = flags.format as ExportFormat;
+  if (!FORMAT_DATASETS[format].includes(dataset)) {
+    io.stderr.write(
+      `export: --format ${format} is not written for --dataset ${dataset} (${format} takes ${FORMAT_DATASETS[format].join(' or ')})\n`,
     );
     return 2;
   }
@@ -64,28 +167,30 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const bucket = await openLocalBucket(flags.dataDir);
   try {
-    const slice = {
-      ...(flags.since !== undefined ? { since: flags.since } : {}),
-      ...(flags.until !== undefined ? { until: flags.until } : {}),
-    };
-    let records: AsyncIterable<CanonicalOrder>;
-    if (flags.runId) {
-      const key = resultKeys(flags.runId).ordersJsonl;
-      if (!(await bucket.store.exists(key))) {
-        io.stderr.write(`export: run ${flags.runId} has no result in ${flags.dataDir}\n`);
-        return 1;
-      }
-      records = runRecords(bucket.store, key, slice);
-    } else {
+    const slice: TimeSlice = { since: flags.since, until: flags.until };
+    let source: RecordSource;
+    if (flags.runId) source = runSource(bucket.store, flags.runId, flags.dataDir);
+    else {
       const { archive, manifest } = await openArchive(bucket.store, flags.uid);
-      records = readRecords(archive, manifest, ORDERS, slice);
+      source = archiveSource(archive, manifest);
     }
-    const n = await writeOrders(flags.format as ExportFormat, records, flags.out);
-    io.stderr.write(`export: ${n} orders written to ${flags.out} (${flags.format})\n`);
+    await source.check(dataset);
+    const written = (TAX_FORMATS as readonly string[]).includes(format)
+      ? await writeTaxExport(format as TaxFormat, dataset, source, slice, flags.out)
+      : { rows: await writeTableExport(format as TableFormat, dataset, source, slice, flags.out), note: '' };
+    const what = (TAX_FORMATS as readonly string[]).includes(format) ? `rows from ${dataset}` : dataset;
+    io.stderr.write(`export: ${written.rows} ${what} written to ${flags.out} (${format})${written.note}\n`);
     io.stdout.write(`${flags.out}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof ArchiveNotFoundError || err instanceof ExportError) {
+    if (
+      err instanceof ArchiveNotFoundError ||
+      err instanceof ExportError ||
+      err instanceof DatasetMissingError ||
+      err instanceof UnknownSymbolError ||
+      err instanceof RecordLineError ||
+      err instanceof ArchiveRecordError
+    ) {
       io.stderr.write(`export: ${err.message}\n`);
       return 1;
     }
@@ -95,14 +200,50 @@ export async function runExportCommand(argv: string[], io: CliIo): Promise<numbe
   }
 }
 
-async function* runRecords(store: RunStore, key: string, slice: { since?: number; until?: number }) {
-  for await (const line of store.readLines(key)) {
-    if (line === '') continue;
-    const o = ORDERS.parse(line);
-    if (
-      (slice.since === undefined || o.cTime >= slice.since) &&
-      (slice.until === undefined || o.cTime < slice.until)
-    )
-      yield o;
+function writeTableExport(
+  format: TableFormat,
+  dataset: DatasetName,
+  source: RecordSource,
+  slice: TimeSlice,
+  out: string,
+): Promise<number> {
+  switch (dataset) {
+    case 'orders':
+      return writeTable(format, TABLES.orders, source.records('orders', slice), out);
+    case 'fills':
+      return writeTable(format, TABLES.fills, source.records('fills', slice), out);
+    case 'ledger':
+      return writeTable(format, TABLES.ledger, source.records('ledger', slice), out);
   }
+}
+
+async function writeTaxExport(
+  format: TaxFormat,
+  dataset: DatasetName,
+  source: RecordSource,
+  slice: TimeSlice,
+  out: string,
+): Promise<{ rows: number; note: string }> {
+  if (dataset === 'fills')
+    return { rows: await writeTaxCsv(format, fillTaxEvents(source.records('fills', slice)), out), note: '' };
+  // the fills say which fee entries are already on a trade row
+  try {
+    await source.check('fills');
+  } catch (err) {
+    if (!(err instanceof DatasetMissingError)) throw err;
+    throw new DatasetMissingError(
+      `a ${format} export of the ledger needs the fills beside it, to leave out the fees their trade rows carry: ${err.message}`,
+    );
+  }
+  const tally = newLedgerExportTally();
+  const events = ledgerTaxEvents(
+    { fills: source.records('fills', slice), ledger: () => source.records('ledger', slice) },
+    tally,
+  );
+  const rows = await writeTaxCsv(format, events, out);
+  const s = tally.skipped;
+  return {
+    rows,
+    note: `; left out: ${s.trade} trade entries (the fills export carries the trades), ${s.feeOfAFill} fee entries on a fill's row, ${s.taxRecordCoveredByBills} tax records of a time the bills cover`,
+  };
 }

@@ -18,7 +18,7 @@ commands:
   demo     simulator + full extraction + check against the ground truth + database import
   sync     merge what the exchange serves into the account's archive (kept for years, gaps named)
   archive  "archive status [--json]": the archive's coverage and gaps
-  export   write the archive (or a run's result) as jsonl, csv or parquet
+  export   write the archive (or a run's result) as jsonl, csv, parquet, koinly or cointracking
   report   write a run's report.html (charts and tables of its orders and of the run itself)
 
 Run "bitget-orders help <command>" (or "bitget-orders <command> --help") for a command's options,

@@ -269,8 +269,8 @@ describe('the archive commands: sync, archive status, export', () => {
       '--out',
       out,
     ]);
-    expect(fills.code).toBe(2);
-    expect(fills.stderr).toMatch(/fills data set is not archived yet/);
+    expect(fills.code).toBe(1);
+    expect(fills.stderr).toMatch(/the archive of account \d+ has no fills data set \(archived: orders\)/);
     const xml = await run([
       'export',
       '--data-dir',
@@ -283,7 +283,9 @@ describe('the archive commands: sync, archive status, export', () => {
       out,
     ]);
     expect(xml.code).toBe(2);
-    expect(xml.stderr).toMatch(/--format must be one of jsonl, csv, parquet \(got "xml"\)/);
+    expect(xml.stderr).toMatch(
+      /--format must be one of jsonl, csv, parquet, koinly, cointracking \(got "xml"\)/,
+    );
     const sync = await run(['sync', '--data-dir', dir, '--datasets', 'ledger']);
     expect(sync.code).toBe(2);
     expect(sync.stderr).toMatch(/ledger is not archived yet/);

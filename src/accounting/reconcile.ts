@@ -1,0 +1,247 @@
+/**
+ * Reconciliation of the three data sets: what the exchange (or we) got wrong shows as a discrepancy, counted and
+ * listed (the first 100 of each class), never corrected.
+ *
+ * Checks:
+ * - every `normal` order that traded (status filled / partially_filled, or baseVolume > 0) has fills whose sizes
+ *   add up to its baseVolume and whose fees in the order's fee coin add up to its fee (a triggered plan or tpsl
+ *   order trades through the normal order it places, which carries the fills);
+ * - every fill belongs to an order of the same market (any kind);
+ * - every ledger fee entry of the bills endpoints (`type: fee`, `source: bills`) is a fee of a fill, under the
+ *   match rule of feeMatch.ts (same account, coin, amount = −fee, same cTime).
+ *
+ * Memory: the fills are read first and folded into one accumulator per order (a size sum, a fee sum per coin, the
+ * first tradeId and a count) plus one key per fee paid; orders and the ledger are then streamed and never held.
+ * For 300k fills that is about 200k accumulators and 300k short strings.
+ */
+import type { CanonicalFill } from '../core/fill';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
+import type { CanonicalOrder } from '../core/order';
+import { Decimal, plain } from './decimals';
+import { FillFees } from './feeMatch';
+
+export type Records<T> = Iterable<T> | AsyncIterable<T>;
+
+/** How many discrepancies of each class are listed; all are counted. */
+export const LISTED_PER_CLASS = 100;
+
+export interface DiscrepancyClass<T> {
+  count: number;
+  /** The first LISTED_PER_CLASS, in the order they were found. */
+  first: T[];
+}
+
+export interface SizeMismatch {
+  market: string;
+  orderId: string;
+  /** The order's baseVolume. */
+  orderSize: string;
+  /** The sum of its fills' sizes. */
+  fillsSize: string;
+  fills: number;
+}
+
+export interface FeeMismatch {
+  market: string;
+  orderId: string;
+  coin: string | null;
+  /** The order's fee (0 when it says none). */
+  orderFee: string;
+  /** The sum of its fills' fees in that coin. */
+  fillsFee: string;
+}
+
+export interface OrderWithoutFills {
+  market: string;
+  orderId: string;
+  status: string;
+  baseVolume: string | null;
+}
+
+export interface FillWithoutOrder {
+  market: string;
+  orderId: string;
+  /** The first of the order's fills that was read. */
+  tradeId: string;
+  fills: number;
+  size: string;
+}
+
+export interface FeeEntryWithoutFill {
+  account: string;
+  billId: string;
+  coin: string;
+  amount: string;
+  cTime: number;
+}
+
+export interface Reconciliation {
+  checked: { orders: number; fills: number; feeEntries: number };
+  sizeMismatches: DiscrepancyClass<SizeMismatch>;
+  feeMismatches: DiscrepancyClass<FeeMismatch>;
+  ordersWithoutFills: DiscrepancyClass<OrderWithoutFills>;
+  fillsWithoutOrder: DiscrepancyClass<FillWithoutOrder>;
+  feeEntriesWithoutFill: DiscrepancyClass<FeeEntryWithoutFill>;
+  /** Sum of the counts: 0 when everything agrees. */
+  discrepancies: number;
+}
+
+/** Whether an order must have fills. */
+export function orderTraded(order: Pick<CanonicalOrder, 'status' | 'baseVolume'>): boolean {
+  return (
+    order.status === 'filled' ||
+    order.status === 'partially_filled' ||
+    (order.baseVolume !== null && new Decimal(order.baseVolume).gt(0))
+  );
+}
+
+/** Fee sums per coin of one order's fills: a short list (one or two coins), lighter than a Map per order. */
+type CoinSums = { coin: string; sum: Decimal }[];
+
+function addTo(sums: CoinSums, coin: string, amount: string): void {
+  const hit = sums.find((s) => s.coin === coin);
+  if (hit) hit.sum = hit.sum.plus(amount);
+  else sums.push({ coin, sum: new Decimal(amount) });
+}
+
+const sumOf = (sums: CoinSums, coin: string): Decimal =>
+  sums.find((s) => s.coin === coin)?.sum ?? new Decimal(0);
+
+interface OrderFills {
+  size: Decimal;
+  fees: CoinSums;
+  firstTradeId: string;
+  count: number;
+  market: string;
+  orderId: string;
+}
+
+class Tally<T> implements DiscrepancyClass<T> {
+  count = 0;
+  first: T[] = [];
+  add(item: () => T): void {
+    this.count += 1;
+    if (this.first.length < LISTED_PER_CLASS) this.first.push(item());
+  }
+  toJSON(): DiscrepancyClass<T> {
+    return { count: this.count, first: this.first };
+  }
+}
+
+export async function reconcile(input: {
+  orders: Records<CanonicalOrder>;
+  fills: Records<CanonicalFill>;
+  ledger: Records<CanonicalLedgerEntry>;
+}): Promise<Reconciliation> {
+  const byOrder = new Map<string, OrderFills>();
+  const fillFees = new FillFees();
+  let fillCount = 0;
+  for await (const fill of input.fills) {
+    fillCount += 1;
+    const key = `${fill.market}:${fill.orderId}`;
+    let acc = byOrder.get(key);
+    if (!acc) {
+      acc = {
+        size: new Decimal(0),
+        fees: [],
+        firstTradeId: fill.tradeId,
+        count: 0,
+        market: fill.market,
+        orderId: fill.orderId,
+      };
+      byOrder.set(key, acc);
+    }
+    acc.size = acc.size.plus(fill.size);
+    acc.count += 1;
+    for (const { fee, feeCoin } of fill.fees) addTo(acc.fees, feeCoin, fee);
+    fillFees.add(fill);
+  }
+
+  const sizeMismatches = new Tally<SizeMismatch>();
+  const feeMismatches = new Tally<FeeMismatch>();
+  const ordersWithoutFills = new Tally<OrderWithoutFills>();
+  let orderCount = 0;
+  for await (const order of input.orders) {
+    orderCount += 1;
+    const key = `${order.market}:${order.orderId}`;
+    const acc = byOrder.get(key);
+    // what is left in byOrder at the end are the fills without an order
+    byOrder.delete(key);
+    if (order.kind !== 'normal' || !orderTraded(order)) continue;
+    if (!acc) {
+      ordersWithoutFills.add(() => ({
+        market: order.market,
+        orderId: order.orderId,
+        status: order.status,
+        baseVolume: order.baseVolume,
+      }));
+      continue;
+    }
+    const orderSize = new Decimal(order.baseVolume ?? 0);
+    if (!orderSize.eq(acc.size))
+      sizeMismatches.add(() => ({
+        market: order.market,
+        orderId: order.orderId,
+        orderSize: plain(orderSize),
+        fillsSize: plain(acc.size),
+        fills: acc.count,
+      }));
+    // an order that names no fee coin says nothing was paid: its fills must have paid nothing in any coin
+    const coins = order.feeCoin !== null ? [order.feeCoin] : acc.fees.map((s) => s.coin);
+    for (const coin of coins) {
+      const orderFee = new Decimal(order.fee !== null && coin === order.feeCoin ? order.fee : 0);
+      const fillsFee = sumOf(acc.fees, coin);
+      if (!orderFee.eq(fillsFee))
+        feeMismatches.add(() => ({
+          market: order.market,
+          orderId: order.orderId,
+          coin,
+          orderFee: plain(orderFee),
+          fillsFee: plain(fillsFee),
+        }));
+    }
+  }
+
+  const fillsWithoutOrder = new Tally<FillWithoutOrder>();
+  for (const acc of byOrder.values())
+    fillsWithoutOrder.add(() => ({
+      market: acc.market,
+      orderId: acc.orderId,
+      tradeId: acc.firstTradeId,
+      fills: acc.count,
+      size: plain(acc.size),
+    }));
+  byOrder.clear();
+
+  const feeEntriesWithoutFill = new Tally<FeeEntryWithoutFill>();
+  let feeEntryCount = 0;
+  for await (const entry of input.ledger) {
+    if (entry.type !== 'fee' || entry.source !== 'bills') continue;
+    feeEntryCount += 1;
+    if (fillFees.take(entry)) continue;
+    feeEntriesWithoutFill.add(() => ({
+      account: entry.account,
+      billId: entry.billId,
+      coin: entry.coin,
+      amount: entry.amount,
+      cTime: entry.cTime,
+    }));
+  }
+
+  const classes = {
+    sizeMismatches,
+    feeMismatches,
+    ordersWithoutFills,
+    fillsWithoutOrder,
+    feeEntriesWithoutFill,
+  };
+  return {
+    checked: { orders: orderCount, fills: fillCount, feeEntries: feeEntryCount },
+    sizeMismatches: sizeMismatches.toJSON(),
+    feeMismatches: feeMismatches.toJSON(),
+    ordersWithoutFills: ordersWithoutFills.toJSON(),
+    fillsWithoutOrder: fillsWithoutOrder.toJSON(),
+    feeEntriesWithoutFill: feeEntriesWithoutFill.toJSON(),
+    discrepancies: Object.values(classes).reduce((n, c) => n + c.count, 0),
+  };
+}
