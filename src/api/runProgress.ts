@@ -45,8 +45,8 @@ const RATE_WINDOW_SECONDS = 5;
 function cursorCovered(c: LaneState['cursors'][number]): { covered: number; span: number } {
   const span = Math.max(1, c.end - c.start);
   if (c.done || c.broken || c.skipped) return { covered: span, span };
-  if (c.lastCTime === null) return { covered: 0, span };
-  return { covered: Math.min(span, Math.max(0, c.end - c.lastCTime)), span };
+  if (c.oldestCTime === null) return { covered: 0, span };
+  return { covered: Math.min(span, Math.max(0, c.end - c.oldestCTime)), span };
 }
 
 export function laneView(lane: LaneState): LaneProgressView {

@@ -1,10 +1,9 @@
 import type { ExecutionDescription } from '../core/engine';
 import type { ExtractionRequest } from '../core/request';
-import type { RunSummary } from '../extraction/collector';
-import { runPlanSchema } from '../extraction/state';
+import { RunRepository } from '../extraction/RunRepository';
+import type { RunSummary } from '../extraction/runSummary';
 import type { RunPlan } from '../extraction/state';
 import { newRunId } from '../core/engine';
-import { runKeys } from '../storage/keys';
 import type { LocalStack, LocalStackOptions } from './localStack';
 import { startLocalStack } from './localStack';
 import { lockRun } from './runLock';
@@ -68,7 +67,8 @@ export async function runLocalExtraction(options: LocalExtractionOptions): Promi
   try {
     stack = await startLocalStack(options);
     const opened = stack;
-    const plan = await stack.store.getJson(runKeys(runId).plan, runPlanSchema);
+    const run = new RunRepository(stack.store, runId);
+    const plan = await run.getPlan();
     const request = plan ? resumedRequest(runId, plan, options.request, options.explicit) : options.request;
     options.onStart?.({ runId, resumed: plan !== null, plan, stack });
     const started = await stack.engine.start(request, runId);
@@ -83,8 +83,7 @@ export async function runLocalExtraction(options: LocalExtractionOptions): Promi
     options.signal?.removeEventListener('abort', onAbort);
     if (execution.status === 'ABORTED')
       await stack.store.releaseLease(runId, started.name).catch(() => undefined);
-    const summaryText = await stack.store.getText(`results/${runId}/summary.json`);
-    const summary = summaryText ? (JSON.parse(summaryText) as RunSummary) : null;
+    const summary = await run.getSummary();
     const close = stack.close;
     const withLock: LocalStack = { ...stack, close: () => close().finally(() => lock.release()) };
     return {
