@@ -5,7 +5,7 @@ import type { BitgetClientOptions } from '../bitget/client';
 import type { Credentials } from '../bitget/signing';
 import { LocalEngine } from '../engines/local';
 import { bitgetExchange } from '../extraction/bitgetExchange';
-import { createStageHandlers } from '../extraction/handlers';
+import { createStageHandlers } from '../extraction/stageHandlers';
 import type { LaneProgress } from '../extraction/laneWorker';
 import type { ExtractionSettings } from '../extraction/stages';
 import { DEFAULT_EXTRACTION_SETTINGS } from '../extraction/stages';
@@ -21,7 +21,7 @@ import type { WriteFault } from '../storage/localFilesystemErrors';
 import { localTelemetry } from '../observability/local';
 import { buildExtractionStateMachine, TASK_STATES } from '../../statemachine';
 import type { TaskLambdaName } from '../../statemachine';
-import type { StageHandlers } from '../extraction/handlers';
+import type { StageHandlers } from '../extraction/stageHandlers';
 import { withRunLease } from './runLease';
 import { processAlive } from './runLock';
 

@@ -1,4 +1,4 @@
-import type { StageHandlers } from '../extraction/handlers';
+import type { StageHandlers } from '../extraction/stageHandlers';
 import type { RunStore } from '../storage/runStore';
 import { RunLeaseHeldError } from '../storage/runStore';
 import type { RunLease } from '../storage/runStore';
