@@ -13,11 +13,11 @@ import { FOUND_SYMBOLS_LANE } from '../extraction/stages';
 import {
   ExchangeUnreachableError,
   InvalidBaseUrlError,
-  checkExchangeReachable,
-  parseBaseUrl,
-} from '../runtime/preflight';
-import { RunOptionsMismatchError, runLocalExtraction } from '../runtime/runExtraction';
-import { RunLockedError } from '../runtime/runLock';
+  RunLockedError,
+  RunOptionsMismatchError,
+} from '../runtime/errors';
+import { checkExchangeReachable, parseBaseUrl } from '../runtime/preflight';
+import { runLocalExtraction } from '../runtime/runExtraction';
 import { RUN_ID_PATTERN } from '../storage/keys';
 import { parseCommand, parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
 import { OutputPathError, checkWritableDir } from './outputs';

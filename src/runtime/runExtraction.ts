@@ -6,6 +6,7 @@ import type { RunPlan } from '../extraction/state';
 import { newRunId } from '../core/engine';
 import type { LocalStack, LocalStackOptions } from './localStack';
 import { startLocalStack } from './localStack';
+import { RunOptionsMismatchError } from './errors';
 import { lockRun } from './runLock';
 
 export interface LocalExtractionResult {
@@ -19,26 +20,6 @@ export interface LocalExtractionResult {
   resumed: boolean;
   /** Set when the run was stopped by `interrupt`: the cursors are saved and the run id resumes it. */
   interrupted: boolean;
-}
-
-/** The options given for a resumed run differ from the ones it was planned with. */
-export class RunOptionsMismatchError extends Error {
-  override readonly name = 'RunOptionsMismatchError';
-  constructor(
-    readonly runId: string,
-    readonly differences: { option: keyof ExtractionRequest; run: unknown; given: unknown }[],
-  ) {
-    super(
-      `run ${runId} was started with ${differences.map((d) => `${d.option} ${show(d.run)}`).join(', ')}, not ${differences
-        .map((d) => `${d.option} ${show(d.given)}`)
-        .join(', ')}: resume it without those options, or start a new run (without --run-id)`,
-    );
-  }
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return '(not set)';
-  return Array.isArray(v) ? v.join(',') : String(v);
 }
 
 export interface LocalExtractionOptions extends LocalStackOptions {

@@ -1,12 +1,8 @@
 import type { StageHandlers } from '../extraction/stageHandlers';
 import type { RunStore } from '../storage/runStore';
-import { RunLeaseHeldError } from '../storage/runStore';
-import type { RunLease } from '../storage/runStore';
-
-/** The execution that would work a run another execution holds: refused, and not retried. */
-export class RunInProgressError extends Error {
-  override readonly name = 'RunInProgressError';
-}
+import { RunLeaseHeldError } from '../storage/errors';
+import type { RunLease } from '../storage/runLease';
+import { RunInProgressError } from './errors';
 
 export interface RunLeaseOptions {
   /** How long a lease lives without renewal: longer than one invocation of the longest stage. */
@@ -59,7 +55,7 @@ export function withRunLease(
         ...(options.canTakeOver ? { canTakeOver: options.canTakeOver } : {}),
       });
     } catch (err) {
-      if (err instanceof RunLeaseHeldError) throw new RunInProgressError(err.message);
+      if (err instanceof RunLeaseHeldError) throw new RunInProgressError(err.message, { cause: err });
       throw err;
     }
   };

@@ -1,15 +1,12 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { LocalS3StartError } from './errors';
 import { LOCAL_CREDENTIALS } from './localS3';
 import type { LocalS3, LocalS3Options } from './localS3';
 
 /** The compiled entry of the child (absent under ts-jest, which runs the sources uncompiled). */
 const CHILD_ENTRY = join(__dirname, 'localS3Child.js');
-
-export class LocalS3StartError extends Error {
-  override readonly name = 'LocalS3StartError';
-}
 
 /**
  * The only variables the S3 server's process inherits: what Node and the OS need to start a process and name its
