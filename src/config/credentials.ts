@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvReader } from './env';
+import { EnvReader } from './EnvReader';
 import { CredentialsError } from './errors';
 import { readSecretString } from './secrets';
 

@@ -9,7 +9,7 @@ import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
 import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/client';
 import { instrumented, lambdaTelemetry } from '../observability/lambda';
 import { powertoolsPinoStream } from '../observability/pinoStream';
-import { EnvReader } from '../config/env';
+import { EnvReader } from '../config/EnvReader';
 import { readSecretString } from '../config/secrets';
 
 /**

@@ -12,7 +12,7 @@ import { loadCredentials } from '../config/credentials';
 import { KINDS, MARKETS } from '../core/order';
 import { createDatabase } from '../db';
 import { SfnEngine } from '../engines/sfn';
-import { EnvReader } from '../config/env';
+import { EnvReader } from '../config/EnvReader';
 import { createS3Client, RunStore } from '../storage';
 
 const eventSchema = z

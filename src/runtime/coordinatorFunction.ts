@@ -3,7 +3,7 @@ import { parseExtractionRequest } from '../core/request';
 import type { StartedExecution } from '../core/engine';
 import { SfnEngine } from '../engines/sfn';
 import { instrumented, lambdaTelemetry } from '../observability/lambda';
-import { EnvReader } from '../config/env';
+import { EnvReader } from '../config/EnvReader';
 
 const eventSchema = z.object({ runId: z.string().optional(), request: z.unknown().optional() }).loose();
 

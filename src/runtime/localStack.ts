@@ -92,7 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const s3Options = {
     directory: join(options.dataDir, 's3'),
     bucket: LOCAL_BUCKET,
-    ...(options.s3WriteFault ? { writeFault: options.s3WriteFault } : {}),
+    writeFault: options.s3WriteFault,
   };
   const s3 = localS3ProcessAvailable() ? await startLocalS3Process(s3Options) : await startLocalS3(s3Options);
   const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
@@ -116,7 +116,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           settings,
           stopRequested: gate.stopping,
           log: telemetry.log,
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          onProgress: options.onProgress,
         },
         () => Date.now() + budget,
       ),

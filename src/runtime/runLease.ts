@@ -50,9 +50,9 @@ export function withRunLease(
       await store.acquireLease(runId, {
         holder,
         ttlMs: options.ttlMs,
-        ...(options.pid !== undefined ? { pid: options.pid } : {}),
-        ...(options.host !== undefined ? { host: options.host } : {}),
-        ...(options.canTakeOver ? { canTakeOver: options.canTakeOver } : {}),
+        pid: options.pid,
+        host: options.host,
+        canTakeOver: options.canTakeOver,
       });
     } catch (err) {
       if (err instanceof RunLeaseHeldError) throw new RunInProgressError(err.message, { cause: err });

@@ -1,6 +1,6 @@
 import { BitgetClient, DEFAULT_BASE_URL, sharedRateLimiters } from '../bitget/client';
 import type { EndpointId } from '../bitget/endpoints';
-import { EnvReader } from '../config/env';
+import { EnvReader } from '../config/EnvReader';
 import { loadCredentials } from '../config/credentials';
 import { bitgetExchange } from '../extraction/bitgetExchange';
 import type { ExchangePort } from '../extraction/exchange';

@@ -1,4 +1,4 @@
-import { EnvReader } from './env';
+import { EnvReader } from './EnvReader';
 import { MissingConfigurationError } from './errors';
 
 describe('EnvReader', () => {
