@@ -1,6 +1,6 @@
 import type { LaneState } from '../extraction/state';
 import { laneStateSchema, runPlanSchema } from '../extraction/state';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { runKeys } from '../storage/keys';
 
 /** One lane of a running run, as its saved state says. */

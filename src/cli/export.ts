@@ -7,7 +7,7 @@ import { ArchiveNotFoundError, ORDERS, openArchive, readRecords } from '../archi
 import { EXPORT_FORMATS, ExportError, writeOrders, type ExportFormat } from '../archive/exportFormats';
 import type { CanonicalOrder } from '../core/order';
 import { RUN_ID_PATTERN, resultKeys } from '../storage/keys';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { parseCommand, parseTimeArg } from './args';
 import type { CliIo } from './extract';
 import { openLocalBucket } from './localBucket';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { LATEST_RESULT_KEY, resultKeys, runKeys } from '../storage/keys';
 import { ExtractionFatalError } from './errors';
 import type { RunSummary } from './runSummary';

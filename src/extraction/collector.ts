@@ -1,5 +1,5 @@
 import type { RunOutput } from '../core/engine';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { streamToUploads } from '../storage/streamToUploads';
 import { ExtractionIncompleteError } from './errors';
 import type { MergeItem } from './merge';

@@ -1,4 +1,4 @@
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import type { FetchPage } from './cursor';
 import { applyPage, nextQuery } from './cursor';
 import type { SplitPolicy } from './cursorSplit';

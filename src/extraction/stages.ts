@@ -1,6 +1,6 @@
 import type { EndpointId } from '../bitget/endpoints';
 import type { ExtractionRequest } from '../core/request';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { RUN_ID_PATTERN } from '../storage/keys';
 import { newCursor } from './cursor';
 import { DEFAULT_TAIL_PAGES_TO_SPLIT } from './cursorSplit';

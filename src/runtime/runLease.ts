@@ -1,5 +1,5 @@
 import type { StageHandlers } from '../extraction/stageHandlers';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { RunLeaseHeldError } from '../storage/errors';
 import type { RunLease } from '../storage/runLease';
 import { RunInProgressError } from './errors';

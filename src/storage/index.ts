@@ -3,7 +3,7 @@ export type { S3Location } from './s3Client';
 export { startLocalS3 } from './localS3';
 export type { LocalS3, LocalS3Options } from './localS3';
 export { localS3ProcessAvailable, startLocalS3Process } from './localS3Process';
-export { RunStore } from './runStore';
+export { RunStore } from './RunStore';
 export {
   LocalS3StartError,
   RunLeaseHeldError,

@@ -3,7 +3,7 @@ import { parseTime, bothTimes } from '../../src/api/times';
 import { decodeCursor, encodeCursor } from '../../src/api/orderQuery';
 import type { LaneState } from '../../src/extraction/state';
 import { ApiError } from '../../src/api/errors';
-import type { RunStore } from '../../src/storage/runStore';
+import type { RunStore } from '../../src/storage/RunStore';
 
 const DAY = 86_400_000;
 
