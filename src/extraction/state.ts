@@ -39,7 +39,7 @@ const cursorFields = z.object({
   /** Set when the exchange said the symbol does not exist: nothing to fetch, recorded in the summary. */
   skipped: errorInfoSchema.optional(),
 });
-/** Cursors saved before `oldestCTime` had its name call it `lastCTime`: such a run resumes all the same. */
+/** A cursor saved under the field's former name, `lastCTime`, reads as `oldestCTime`: older runs still resume. */
 export const cursorStateSchema = z.preprocess((saved) => {
   if (saved === null || typeof saved !== 'object' || !('lastCTime' in saved) || 'oldestCTime' in saved)
     return saved;
