@@ -1,2 +1,2 @@
-// Lambda entry point: a thin adapter over the library (src/handlers/api.ts).
-export { handler } from '../../src/handlers/api';
+// The api Lambda: the Fastify app behind the function URL (src/runtime/apiFunction.ts).
+export { handler } from '../../src/runtime/apiFunction';

@@ -1,2 +1,2 @@
-// Lambda entry point: a thin adapter over the library (src/handlers/archiveSync.ts).
-export { handler } from '../../src/handlers/archiveSync';
+// The archive-sync Lambda: one scheduled sync of the archive (src/runtime/archiveSyncFunction.ts).
+export { handler } from '../../src/runtime/archiveSyncFunction';

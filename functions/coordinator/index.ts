@@ -1,2 +1,2 @@
-// Lambda entry point: a thin adapter over the library (src/handlers/coordinator.ts).
-export { handler } from '../../src/handlers/coordinator';
+// The coordinator Lambda: validates a request and starts an execution (src/runtime/coordinatorFunction.ts).
+export { handler } from '../../src/runtime/coordinatorFunction';

@@ -1,2 +1,4 @@
-// Lambda entry point: a thin adapter over the library (src/handlers/timeRangeMapper.ts).
-export { handler } from '../../src/handlers/timeRangeMapper';
+// The time-range-mapper Lambda: its stage handler (src/extraction/stageHandlers.ts), built once per cold start.
+import { stageHandler } from '../../src/runtime/stageFunctions';
+
+export const handler = stageHandler('time-range-mapper');

@@ -9,7 +9,7 @@ import type { CanonicalOrder } from '../core/order';
 import { parseOrderLine } from '../db';
 import { reportKey } from '../report/writeRunReport';
 import { resultKeys, RUN_ID_PATTERN } from '../storage/keys';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { BadRequestError, NotFoundError, UpstreamError } from './errors';
 
 /** How result files reach a client: streamed through the API (local) or a redirect to a presigned URL (AWS). */

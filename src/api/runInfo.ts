@@ -3,7 +3,7 @@ import type { ExecutionRecord } from '../db';
 import type { ApiContext } from './context';
 import { readRunProgress } from './runProgress';
 import type { RunProgress } from './runProgress';
-import { RunStore } from '../storage/runStore';
+import { RunStore } from '../storage/RunStore';
 
 const RESULT_KEY = /^results\/([A-Za-z0-9][A-Za-z0-9_-]{0,79})\//;
 

@@ -1,6 +1,6 @@
 import type { LaneState } from '../extraction/state';
 import { laneStateSchema, runPlanSchema } from '../extraction/state';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { runKeys } from '../storage/keys';
 
 /** One lane of a running run, as its saved state says. */
@@ -45,8 +45,8 @@ const RATE_WINDOW_SECONDS = 5;
 function cursorCovered(c: LaneState['cursors'][number]): { covered: number; span: number } {
   const span = Math.max(1, c.end - c.start);
   if (c.done || c.broken || c.skipped) return { covered: span, span };
-  if (c.lastCTime === null) return { covered: 0, span };
-  return { covered: Math.min(span, Math.max(0, c.end - c.lastCTime)), span };
+  if (c.oldestCTime === null) return { covered: 0, span };
+  return { covered: Math.min(span, Math.max(0, c.end - c.oldestCTime)), span };
 }
 
 export function laneView(lane: LaneState): LaneProgressView {

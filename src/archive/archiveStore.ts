@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { StorageCorruptError } from '../storage/errors';
 import type { DatasetSpec } from './dataset';
 import { archiveKeys } from './layout';

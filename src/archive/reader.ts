@@ -1,5 +1,5 @@
 /** Reading the archive: the manifest's partitions in order (records sorted), and its status. */
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { ArchiveStore } from './archiveStore';
 import type { DatasetSpec } from './dataset';
 import { ARCHIVE_PREFIX, UID_PATTERN } from './layout';

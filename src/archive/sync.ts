@@ -19,7 +19,7 @@ import { newRunId } from '../core/engine';
 import type { CanonicalOrder, Kind, Market } from '../core/order';
 import { KINDS, MARKETS } from '../core/order';
 import { parseExtractionRequest } from '../core/request';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { resultKeys } from '../storage/keys';
 import type { BeforeWrite } from './archiveStore';
 import { ArchiveStore } from './archiveStore';

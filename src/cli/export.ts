@@ -35,7 +35,7 @@ import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
 import { RUN_ID_PATTERN, resultKeys } from '../storage/keys';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { parseCommand, parseTimeArg } from './args';
 import type { CliIo } from './extract';
 import { openLocalBucket } from './localBucket';

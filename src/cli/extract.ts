@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BASE_URL } from '../bitget/client';
 import type { RetryInfo } from '../bitget/transport';
-import { CredentialsError, loadCredentials } from '../config/credentials';
+import { loadCredentials } from '../config/credentials';
+import { CredentialsError } from '../config/errors';
 import { newRunId } from '../core/engine';
 import type { ExtractionRequest } from '../core/request';
 import { InvalidRequestError, parseExtractionRequest } from '../core/request';
@@ -12,11 +13,11 @@ import { FOUND_SYMBOLS_LANE } from '../extraction/stages';
 import {
   ExchangeUnreachableError,
   InvalidBaseUrlError,
-  checkExchangeReachable,
-  parseBaseUrl,
-} from '../runtime/preflight';
-import { RunOptionsMismatchError, runLocalExtraction } from '../runtime/runExtraction';
-import { RunLockedError } from '../runtime/runLock';
+  RunLockedError,
+  RunOptionsMismatchError,
+} from '../runtime/errors';
+import { checkExchangeReachable, parseBaseUrl } from '../runtime/preflight';
+import { runLocalExtraction } from '../runtime/runExtraction';
 import { RUN_ID_PATTERN } from '../storage/keys';
 import { parseCommand, parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
 import { OutputPathError, checkWritableDir } from './outputs';

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../extraction/collector';
+import type { RunSummary } from '../extraction/runSummary';
 import { formatRunReport } from './report';
 
 const summary = (over: Partial<RunSummary>): RunSummary =>

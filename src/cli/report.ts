@@ -1,7 +1,7 @@
 import type { BitgetClient } from '../bitget/client';
 import type { RunOutput } from '../core/engine';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
-import type { RunSummary } from '../extraction/collector';
+import type { RunSummary } from '../extraction/runSummary';
 
 export interface RunReportInput {
   summary: RunSummary;

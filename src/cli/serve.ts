@@ -9,7 +9,8 @@ import {
 } from '../api';
 import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
 import { DEFAULT_BASE_URL } from '../bitget/client';
-import { CredentialsError, loadCredentials } from '../config/credentials';
+import { loadCredentials } from '../config/credentials';
+import { CredentialsError } from '../config/errors';
 import type { Credentials } from '../config/credentials';
 import { createDatabase, DEFAULT_DATABASE_URL, redactDatabaseUrl } from '../db';
 import { LOCAL_STATE_MACHINE } from '../engines/local';

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { clearCredentialsCache, CredentialsError, loadCredentials } from './credentials';
+import { clearCredentialsCache, loadCredentials } from './credentials';
+import { CredentialsError } from './errors';
 
 const ARN = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:bitget-orders/bitget-api-AbCdEf';
 const SECRET = { apiKey: 'sm-key', secretKey: 'sm-secret', passphrase: 'sm-pass' };

@@ -1,16 +1,13 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { EnvReader } from './EnvReader';
+import { CredentialsError } from './errors';
+import { readSecretString } from './secrets';
 
 /** Bitget API credentials (same shape as the secret the infrastructure stores). */
 export interface Credentials {
   apiKey: string;
   secretKey: string;
   passphrase: string;
-}
-
-/** Raised when credentials are missing or malformed. Its message names fields and variables, never values. */
-export class CredentialsError extends Error {
-  override readonly name = 'CredentialsError';
 }
 
 /** Where each field comes from in the environment: the first variable set wins. */
@@ -38,7 +35,7 @@ let cached: { secretArn: string; promise: Promise<Credentials> } | undefined;
  * next invocation tries again.
  */
 export function loadCredentials(env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
-  const secretArn = env.BITGET_SECRET_ARN?.trim();
+  const secretArn = new EnvReader(env).optional('BITGET_SECRET_ARN')?.trim();
   if (!secretArn) {
     try {
       return Promise.resolve(credentialsFromEnv(env));
@@ -62,10 +59,11 @@ export function clearCredentialsCache(): void {
 }
 
 function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
+  const reader = new EnvReader(env);
   const values = Object.fromEntries(
     FIELDS.map((field) => [
       field,
-      ENV_SOURCES[field].map((name) => env[name]).find((v) => v !== undefined && v !== ''),
+      ENV_SOURCES[field].map((name) => reader.optional(name)).find((v) => v !== undefined),
     ]),
   );
   const missing = FIELDS.filter((field) => values[field] === undefined);
@@ -79,16 +77,14 @@ function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
 }
 
 async function readSecret(secretArn: string): Promise<Credentials> {
-  // The secret's own region (an ARN's fourth field), so that a local run reading an AWS secret needs no AWS_REGION.
-  const region = secretArn.split(':')[3] || undefined;
-  const client = new SecretsManagerClient(region ? { region } : {});
   let text: string | undefined;
   try {
-    const answer = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    text = answer.SecretString;
+    text = await readSecretString(secretArn);
   } catch (err) {
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    throw new CredentialsError(`Bitget credentials: cannot read secret ${secretArn} (${reason})`);
+    throw new CredentialsError(`Bitget credentials: cannot read secret ${secretArn} (${reason})`, {
+      cause: err,
+    });
   }
   if (text === undefined)
     throw new CredentialsError(`Bitget credentials: secret ${secretArn} has no string value`);

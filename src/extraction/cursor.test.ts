@@ -1,5 +1,7 @@
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
-import { PaginationStalledError, applyPage, nextQuery, pagesToSplit, splitRange } from './cursor';
+import { applyPage, nextQuery } from './cursor';
+import { pagesToSplit, splitRange } from './cursorSplit';
+import { PaginationStalledError } from './errors';
 import type { CursorState } from './state';
 
 const cursor = (over: Partial<CursorState> = {}): CursorState => ({
@@ -8,7 +10,7 @@ const cursor = (over: Partial<CursorState> = {}): CursorState => ({
   start: 1000,
   end: 2000,
   next: null,
-  lastCTime: null,
+  oldestCTime: null,
   done: false,
   pages: 0,
   orders: 0,
@@ -22,17 +24,17 @@ describe('cursor pagination', () => {
   });
 
   it('narrows endTime to the oldest row seen for id-paginated endpoints, but not for v3 cursors', () => {
-    expect(nextQuery(cursor({ next: '55', lastCTime: 1500 })).endTime).toBe(1501);
+    expect(nextQuery(cursor({ next: '55', oldestCTime: 1500 })).endTime).toBe(1501);
     const v3 = cursor({
       source: { endpoint: 'utaHistoryOrders', category: 'SPOT' },
       next: 'abc',
-      lastCTime: 1500,
+      oldestCTime: 1500,
     });
     expect(nextQuery(v3).endTime).toBe(2000);
   });
 
   it('keeps only the rows of its own [start, end) window and of ids below the previous token', () => {
-    const c = cursor({ next: String(1_000_000_000_000_000_000n + 50n), lastCTime: 1600 });
+    const c = cursor({ next: String(1_000_000_000_000_000_000n + 50n), oldestCTime: 1600 });
     const rows = [
       FakeExchange.order(60, 1700), // id above the token: already fetched
       FakeExchange.order(40, 2000), // at end: the next window's
@@ -41,7 +43,7 @@ describe('cursor pagination', () => {
     ];
     const owned = applyPage(c, { orders: rows, next: rows[3]!.orderId });
     expect(owned.map((o) => o.cTime)).toEqual([1500]);
-    expect(c.lastCTime).toBe(999);
+    expect(c.oldestCTime).toBe(999);
     expect(c.done).toBe(false);
   });
 
@@ -66,18 +68,18 @@ describe('cursor pagination', () => {
   });
 
   it('splits off the older half of the remaining range, leaving both ranges disjoint', () => {
-    const c = cursor({ next: '5', lastCTime: 1800 });
+    const c = cursor({ next: '5', oldestCTime: 1800 });
     expect(splitRange(c, 10)).toEqual({ start: 1000, end: 1400, queryStart: 1000 });
     expect(c).toMatchObject({ start: 1400, queryStart: 1000 });
-    expect(splitRange(cursor({ next: '5', lastCTime: 1010 }), 10)).toBeNull();
-    expect(splitRange(cursor({ next: null, lastCTime: 1800 }), 10)).toBeNull();
+    expect(splitRange(cursor({ next: '5', oldestCTime: 1010 }), 10)).toBeNull();
+    expect(splitRange(cursor({ next: null, oldestCTime: 1800 }), 10)).toBeNull();
   });
 
   it('splits a started v3 cursor without re-issuing its token for another range, and stops it past the split', () => {
     const v3 = cursor({
       source: { endpoint: 'utaHistoryOrders', category: 'SPOT' },
       next: 'tok',
-      lastCTime: 1800,
+      oldestCTime: 1800,
     });
     expect(splitRange(v3, 10)).toEqual({ start: 1000, end: 1400, queryStart: 1000 });
     expect(v3).toMatchObject({ start: 1400, queryStart: 1000 });
@@ -93,16 +95,16 @@ describe('cursor pagination', () => {
   it('does not split when the page density says too few pages remain to pay for a new cursor', () => {
     // 100 rows over 400 ms: the 800 ms left hold about 200 rows, two pages.
     expect(
-      splitRange(cursor({ next: '5', lastCTime: 1800 }), 10, { rows: 100, spanMs: 400, minPages: 4 }),
+      splitRange(cursor({ next: '5', oldestCTime: 1800 }), 10, { rows: 100, spanMs: 400, minPages: 4 }),
     ).toBeNull();
     // 100 rows over 100 ms: about 800 rows, eight pages: worth a cursor.
     expect(
-      splitRange(cursor({ next: '5', lastCTime: 1800 }), 10, { rows: 100, spanMs: 100, minPages: 4 }),
+      splitRange(cursor({ next: '5', oldestCTime: 1800 }), 10, { rows: 100, spanMs: 100, minPages: 4 }),
     ).toEqual({ start: 1000, end: 1400, queryStart: 1000 });
   });
 
   it('ends a split id-paginated cursor on the page that crosses into its older neighbour, with no extra request', () => {
-    const c = cursor({ next: String(1_000_000_000_000_000_000n + 90n), lastCTime: 1800 });
+    const c = cursor({ next: String(1_000_000_000_000_000_000n + 90n), oldestCTime: 1800 });
     splitRange(c, 10);
     // It keeps asking from the range's old start, so the exchange can show it a row of the older cursor.
     expect(nextQuery(c)).toMatchObject({ startTime: 999, endTime: 1801 });
@@ -122,7 +124,7 @@ describe('cursor pagination', () => {
   });
 
   it('does not end a split cursor on a page whose last row is still inside its range', () => {
-    const c = cursor({ next: String(1_000_000_000_000_000_000n + 90n), lastCTime: 1800 });
+    const c = cursor({ next: String(1_000_000_000_000_000_000n + 90n), oldestCTime: 1800 });
     splitRange(c, 10); // c: [1400, 2000), asking from 1000
     const owned = applyPage(c, {
       orders: [FakeExchange.order(8, 1700), FakeExchange.order(7, 1300), FakeExchange.order(6, 1500)],
@@ -133,7 +135,7 @@ describe('cursor pagination', () => {
   });
 
   it('gives a cursor split off a split cursor the first query start, so it too ends by crossing', () => {
-    const c = cursor({ next: '9', lastCTime: 1800 });
+    const c = cursor({ next: '9', oldestCTime: 1800 });
     splitRange(c, 10); // c: [1400, 2000), older [1000, 1400)
     const older = splitRange(c, 10); // c: [1600, 2000) and [1400, 1600), both asking from 1000
     expect(older).toEqual({ start: 1400, end: 1600, queryStart: 1000 });

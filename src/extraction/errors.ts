@@ -25,13 +25,42 @@ function categoryOf(err: unknown): ErrorCategory | undefined {
     : undefined;
 }
 
+/** The base of the extraction's errors. Each class keeps its own `name`: Step Functions' Retry/Catch match it. */
+export class ExtractionError extends Error {
+  override readonly name: string = 'ExtractionError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { cause: options?.cause });
+  }
+}
+
 /** A lane stopped on an error that retrying cannot fix (auth, permission, parameters, account mode…). */
-export class ExtractionFatalError extends Error {
+export class ExtractionFatalError extends ExtractionError {
   override readonly name = 'ExtractionFatalError';
   constructor(
     message: string,
     readonly info: ErrorInfo,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
+}
+
+/** The run could not fetch everything (a circuit breaker opened, a lane is unfinished): never reported done. */
+export class ExtractionIncompleteError extends ExtractionError {
+  override readonly name = 'ExtractionIncompleteError';
+}
+
+/** A stage's event does not have the shape the state machine sends. */
+export class InvalidEventError extends ExtractionError {
+  override readonly name = 'InvalidEventError';
+}
+
+/** The exchange answered a page with the token it was asked with: paginating on would never end. */
+export class PaginationStalledError extends ExtractionError {
+  override readonly name = 'PaginationStalledError';
+}
+
+/** A part is not sorted NDJSON with the fields the merge reads: never merged around. */
+export class UnsortedPartError extends ExtractionError {
+  override readonly name = 'UnsortedPartError';
 }

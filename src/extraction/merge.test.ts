@@ -1,5 +1,6 @@
 import type { MergeItem } from './merge';
-import { UnsortedPartError, mergeSorted, parseMergeItem } from './merge';
+import { UnsortedPartError } from './errors';
+import { mergeSorted, parseMergeItem } from './merge';
 
 const item = (cTime: number, orderId: string, market = 'spot', uTime: number | null = cTime): MergeItem =>
   parseMergeItem(JSON.stringify({ orderId, market, cTime, uTime }), 'test');

@@ -1,4 +1,5 @@
 import { compareOrderKey } from '../core/order';
+import { UnsortedPartError } from './errors';
 
 /** The fields of a part line the merge needs; the line itself is passed through untouched. */
 export interface MergeItem {
@@ -9,10 +10,6 @@ export interface MergeItem {
   kind: string;
   symbol: string;
   uTime: number | null;
-}
-
-export class UnsortedPartError extends Error {
-  override readonly name = 'UnsortedPartError';
 }
 
 export function parseMergeItem(line: string, where: string): MergeItem {

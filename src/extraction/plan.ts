@@ -4,9 +4,9 @@ import type { EndpointId } from '../bitget/endpoints';
 import type { FuturesMarket, Kind, Market, ProductType } from '../core/order';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
 import type { ExtractionRequest } from '../core/request';
+import { newCursor } from './cursor';
 import type { SourceSpec } from './sources';
-import { describeSource } from './sources';
-import type { CursorState, LaneState, RunPlan, TimeWindow } from './state';
+import type { LaneState, RunPlan, TimeWindow } from './state';
 
 export interface PlanSettings {
   /**
@@ -250,29 +250,6 @@ export function newLane(runId: string, laneId: string, endpoint: EndpointId): La
     busyMs: 0,
     requestsBySecond: {},
     done: false,
-  };
-}
-
-export function newCursor(
-  lane: LaneState,
-  source: SourceSpec,
-  start: number,
-  end: number,
-  extra: Partial<CursorState> = {},
-): CursorState {
-  const id = `c${lane.nextCursorSeq++}:${describeSource(source)}`;
-  return {
-    id,
-    source,
-    start,
-    end,
-    next: null,
-    lastCTime: null,
-    done: false,
-    pages: 0,
-    orders: 0,
-    failures: 0,
-    ...extra,
   };
 }
 

@@ -1,17 +1,17 @@
-import { DEFAULT_TAIL_PAGES_TO_SPLIT } from './cursor';
-import { ENDPOINTS } from '../bitget/endpoints';
 import type { EndpointId } from '../bitget/endpoints';
 import type { ExtractionRequest } from '../core/request';
-import type { RunStore } from '../storage/runStore';
-import { RUN_ID_PATTERN, runKeys } from '../storage/keys';
+import type { RunStore } from '../storage/RunStore';
+import { RUN_ID_PATTERN } from '../storage/keys';
+import { newCursor } from './cursor';
+import { DEFAULT_TAIL_PAGES_TO_SPLIT } from './cursorSplit';
 import type { ExchangePort } from './exchange';
 import { ExtractionFatalError } from './errors';
 import type { LaneProgress, LaneWorkerSettings } from './laneWorker';
-import { loadLane, runLane, saveLane } from './laneWorker';
-import { newCursor, newLane, planRun, wantsSpotPlanDiscovery } from './plan';
+import { runLane } from './laneWorker';
+import { newLane, planRun, wantsSpotPlanDiscovery } from './plan';
 import type { PlanSettings } from './plan';
+import { RunRepository } from './RunRepository';
 import type { LaneState, RunPlan, SymbolPlan } from './state';
-import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './state';
 import { laneCounters, laneReport } from './laneReport';
 import type { LaneStop, LogPort, MetricsPort } from './telemetry';
 import { NO_METRICS, SILENT_LOG } from './telemetry';
@@ -22,7 +22,7 @@ export interface ExtractionSettings {
   checkpointOrders: number;
   minSplitMs: number;
   minPagesToSplit: number;
-  /** In a lane's tail (src/extraction/cursor.ts, pagesToSplit). */
+  /** In a lane's tail (src/extraction/cursorSplit.ts, pagesToSplit). */
   tailPagesToSplit: number;
   breakerThreshold: number;
   failureBackoffMs: number;
@@ -55,6 +55,7 @@ export interface ExtractionDeps {
 
 /** The stage's logger, with the run's keys on every line. */
 function runLog(deps: ExtractionDeps, keys: { runId: string; laneId?: string; executionName?: string }) {
+  // An absent key is left out of the line rather than written as undefined.
   return (deps.log ?? SILENT_LOG).child({
     runId: keys.runId,
     ...(keys.laneId ? { laneId: keys.laneId } : {}),
@@ -88,8 +89,8 @@ export async function planStage(
     });
   }
   const log = runLog(deps, input);
-  const keys = runKeys(input.runId);
-  const existing = await deps.store.getJson(keys.plan, runPlanSchema);
+  const run = new RunRepository(deps.store, input.runId);
+  const existing = await run.getPlan();
   if (existing) {
     log.info('run plan found: resuming', { lanes: existing.laneIds.length, mode: existing.mode });
     return planOutput(existing);
@@ -109,12 +110,12 @@ export async function planStage(
     serverNow,
     mode,
     listedSpotSymbols: listed,
-    ...(deps.settings.plan ? { settings: deps.settings.plan } : {}),
+    settings: deps.settings.plan,
   });
-  await Promise.all(lanes.map((lane) => saveLane(deps.store, lane)));
+  await Promise.all(lanes.map((lane) => run.saveLane(lane)));
   plan.stages['plan'] = { startedAt, finishedAt: now() };
   // The plan is written last: its presence means planning finished.
-  await deps.store.putJson(keys.plan, plan);
+  await run.savePlan(plan);
   log.info('run planned', {
     mode,
     laneIds: plan.laneIds,
@@ -136,20 +137,14 @@ function planOutput(plan: RunPlan): PlanOutput {
   };
 }
 
-async function loadPlan(store: RunStore, runId: string): Promise<RunPlan> {
-  const plan = await store.getJson(runKeys(runId).plan, runPlanSchema);
-  if (!plan) {
-    throw new ExtractionFatalError(`run ${runId} has no plan`, {
-      category: 'unknown',
-      message: 'missing plan',
-    });
-  }
-  return plan;
-}
-
-export function laneSettings(settings: ExtractionSettings, endpoint: EndpointId): LaneWorkerSettings {
+/**
+ * The lane worker's settings for an endpoint the client sends `rate` requests per second to at most. The same
+ * rate (ExchangePort.rateLimit, the one source) sizes the in-flight requests and tells the lane whether it runs
+ * below its budget.
+ */
+export function laneSettings(settings: ExtractionSettings, rate: number): LaneWorkerSettings {
   return {
-    maxInFlight: Math.max(2, Math.ceil(ENDPOINTS[endpoint].ratePerSecond * settings.inFlightSeconds)),
+    maxInFlight: Math.max(2, Math.ceil(rate * settings.inFlightSeconds)),
     checkpointOrders: settings.checkpointOrders,
     minSplitMs: settings.minSplitMs,
     minPagesToSplit: settings.minPagesToSplit,
@@ -168,9 +163,11 @@ async function workLane(
   known?: { plan?: RunPlan; lane?: LaneState },
 ): Promise<LaneState> {
   const now = deps.now ?? Date.now;
-  const plan = known?.plan ?? (await loadPlan(deps.store, runId));
-  const lane = known?.lane ?? (await loadLane(deps.store, runId, laneId));
+  const run = new RunRepository(deps.store, runId);
+  const plan = known?.plan ?? (await run.loadPlan());
+  const lane = known?.lane ?? (await run.loadLane(laneId));
   const endpoint = lane.endpoint as EndpointId;
+  const rate = deps.exchange.rateLimit(endpoint);
   // The worker updates `lane` in place, also when it throws: the invocation's figures are the difference.
   const before = laneCounters(lane, executionName);
   const began = now();
@@ -182,7 +179,7 @@ async function workLane(
       executionName,
       err,
     );
-    const log = runLog(deps, { runId, laneId, ...(executionName ? { executionName } : {}) });
+    const log = runLog(deps, { runId, laneId, executionName });
     const { runId: _r, laneId: _l, executionName: _e, ...fields } = r;
     const level = stop === 'fatal' || stop === 'error' ? 'error' : stop === 'circuit_open' ? 'warn' : 'info';
     log[level]('lane invocation ended', fields);
@@ -194,14 +191,14 @@ async function workLane(
       {
         store: deps.store,
         fetchPage: deps.exchange.fetchPage,
-        settings: laneSettings(deps.settings, endpoint),
+        settings: laneSettings(deps.settings, rate),
         clientStats: () => deps.exchange.endpointStats(endpoint),
-        targetRate: deps.exchange.rateLimit(endpoint),
-        ...(deps.now ? { now: deps.now } : {}),
-        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
-        ...(deps.stopRequested ? { stopRequested: deps.stopRequested } : {}),
+        targetRate: rate,
+        now: deps.now,
+        onProgress: deps.onProgress,
+        stopRequested: deps.stopRequested,
       },
-      { runId, laneId, deadline, order: plan.request.order, ...(executionName ? { executionName } : {}) },
+      { runId, laneId, deadline, order: plan.request.order, executionName },
       lane,
     );
   } catch (err) {
@@ -232,7 +229,8 @@ export async function searchWindowStage(
   deps: ExtractionDeps,
   input: { runId: string; windowId: string; deadline: number; executionName?: string },
 ): Promise<{ runId: string; windowId: string; done: boolean }> {
-  const plan = await loadPlan(deps.store, input.runId);
+  const run = new RunRepository(deps.store, input.runId);
+  const plan = await run.loadPlan();
   const window = plan.searchWindows.find((w) => w.windowId === input.windowId);
   if (!window) {
     throw new ExtractionFatalError(`run ${input.runId} has no search window ${input.windowId}`, {
@@ -241,10 +239,9 @@ export async function searchWindowStage(
     });
   }
   const laneId = `search-${input.windowId}`;
-  const keys = runKeys(input.runId);
   let created: LaneState | undefined;
-  if (!(await deps.store.exists(keys.lane(laneId)))) {
-    const candidates = await unlistedSpotSymbols(deps, plan);
+  if (!(await run.laneExists(laneId))) {
+    const candidates = await unlistedSpotSymbols(run, plan);
     runLog(deps, { ...input, laneId }).info('search window planned', {
       windowId: input.windowId,
       candidates: candidates.length,
@@ -257,21 +254,21 @@ export async function searchWindowStage(
         }),
       );
     }
-    await saveLane(deps.store, created);
+    await run.saveLane(created);
   }
   const lane = await workLane(deps, input.runId, laneId, input.deadline, input.executionName, {
     plan,
-    ...(created ? { lane: created } : {}),
+    lane: created,
   });
   return { runId: input.runId, windowId: input.windowId, done: lane.done };
 }
 
 /** Spot symbols seen in this run's orders that Bitget's list did not name, most active first. */
-async function unlistedSpotSymbols(deps: ExtractionDeps, plan: RunPlan): Promise<string[]> {
+async function unlistedSpotSymbols(run: RunRepository, plan: RunPlan): Promise<string[]> {
   const listed = new Set(plan.listedSpotSymbols);
   const seen = new Map<string, number>();
   for (const laneId of plan.laneIds) {
-    const lane = await deps.store.getJson(runKeys(plan.runId).lane(laneId), laneStateSchema);
+    const lane = await run.getLane(laneId);
     for (const [key, n] of Object.entries(lane?.symbolsSeen ?? {})) {
       if (!key.startsWith('spot:')) continue;
       const symbol = key.slice('spot:'.length);
@@ -291,19 +288,19 @@ export async function unifySymbolsStage(
 ): Promise<{ laneIds: string[] }> {
   const now = deps.now ?? Date.now;
   const startedAt = now();
-  const keys = runKeys(input.runId);
+  const run = new RunRepository(deps.store, input.runId);
   const log = runLog(deps, input);
-  const saved = await deps.store.getJson(keys.symbolPlan, symbolPlanSchema);
+  const saved = await run.getSymbolPlan();
   if (saved) {
     log.info('symbol plan found: resuming', { laneIds: saved.laneIds });
     return { laneIds: saved.laneIds };
   }
 
-  const plan = await loadPlan(deps.store, input.runId);
+  const plan = await run.loadPlan();
   const activity = new Map<string, { orders: number; more: boolean }>();
   const continuations: LaneState['cursors'] = [];
   for (const w of plan.searchWindows) {
-    const search = await loadLane(deps.store, input.runId, `search-${w.windowId}`);
+    const search = await run.loadLane(`search-${w.windowId}`);
     for (const c of search.cursors) {
       if (c.source.endpoint !== 'spotPlanHistory' || c.skipped) continue;
       const symbol = c.source.symbol;
@@ -329,17 +326,17 @@ export async function unifySymbolsStage(
       lane.cursors.push(
         newCursor(lane, c.source, c.start, c.end, {
           next: c.next,
-          lastCTime: c.lastCTime,
+          oldestCTime: c.oldestCTime,
           pages: c.pages,
           orders: c.orders,
         }),
       );
     }
-    await saveLane(deps.store, lane);
+    await run.saveLane(lane);
     laneIds.push(lane.laneId);
   }
   const symbolPlan: SymbolPlan = { laneIds, symbols, createdAt: now() };
-  await deps.store.putJson(keys.symbolPlan, symbolPlan);
+  await run.saveSymbolPlan(symbolPlan);
   log.info('symbols unified', {
     symbols: symbols.length,
     continued: continuations.length,

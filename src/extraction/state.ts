@@ -14,22 +14,19 @@ export type ErrorInfo = z.infer<typeof errorInfoSchema>;
  * One paginating cursor over [start, end) of one source. Saved after every checkpoint, together with the part
  * that holds exactly the rows it has fetched, so that a restarted invocation resumes without loss.
  */
-export const cursorStateSchema = z.object({
+const cursorFields = z.object({
   id: z.string(),
   source: sourceSpecSchema,
   /** Inclusive lower bound of cTime this cursor owns. */
   start: z.number(),
   /** Exclusive upper bound of cTime this cursor owns. */
   end: z.number(),
-  /**
-   * Set by a split: the start its queries use, below `start` (the start of the range it was split from). The page
-   * that reaches below `start` ends the cursor; a started v3 token is only ever sent back with this range.
-   */
+  /** Set by a split: the start its queries use, below `start` (why: cursorSplit.ts). */
   queryStart: z.number().optional(),
   /** Token for the next page (idLessThan or v3 cursor); null before the first page. */
   next: z.string().nullable(),
-  /** Smallest cTime seen so far (id-paginated sources narrow endTime to it, in case idLessThan is ignored). */
-  lastCTime: z.number().nullable(),
+  /** Oldest cTime seen so far (id-paginated sources narrow endTime to it, in case idLessThan is ignored). */
+  oldestCTime: z.number().nullable(),
   done: z.boolean(),
   /** Searcher cursors stop after this many pages; the unifier hands the rest to a symbol lane. */
   maxPages: z.number().int().positive().optional(),
@@ -42,7 +39,14 @@ export const cursorStateSchema = z.object({
   /** Set when the exchange said the symbol does not exist: nothing to fetch, recorded in the summary. */
   skipped: errorInfoSchema.optional(),
 });
-export type CursorState = z.infer<typeof cursorStateSchema>;
+/** A cursor saved under the field's former name, `lastCTime`, reads as `oldestCTime`: older runs still resume. */
+export const cursorStateSchema = z.preprocess((saved) => {
+  if (saved === null || typeof saved !== 'object' || !('lastCTime' in saved) || 'oldestCTime' in saved)
+    return saved;
+  const { lastCTime, ...rest } = saved as Record<string, unknown>;
+  return { ...rest, oldestCTime: lastCTime };
+}, cursorFields);
+export type CursorState = z.output<typeof cursorFields>;
 
 export const laneStateSchema = z.object({
   runId: z.string(),

@@ -30,7 +30,7 @@ export class SecretRedactor {
   }
 }
 
-/** The environment variables that hold secret values (read by src/config/credentials.ts and src/handlers/api.ts). */
+/** The environment variables that hold secret values (read by src/config/credentials.ts and src/runtime/apiFunction.ts). */
 export const SECRET_ENV_VARIABLES = [
   'BITGET_API_KEY',
   'BITGET_SECRET_KEY',

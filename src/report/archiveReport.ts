@@ -1,5 +1,5 @@
 import { ORDERS, archiveStatus, openArchive, readRecords } from '../archive';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { orderFigures, overDays } from './orderFigures';
 import { renderReport } from './renderReport';
 

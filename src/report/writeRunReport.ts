@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CanonicalOrder } from '../core/order';
 import type { LaneState } from '../extraction/state';
 import { laneStateSchema, runPlanSchema } from '../extraction/state';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { resultKeys, runKeys } from '../storage/keys';
 import { orderFigures } from './orderFigures';
 import { renderReport } from './renderReport';

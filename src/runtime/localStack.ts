@@ -5,7 +5,7 @@ import type { BitgetClientOptions } from '../bitget/client';
 import type { Credentials } from '../bitget/signing';
 import { LocalEngine } from '../engines/local';
 import { bitgetExchange } from '../extraction/bitgetExchange';
-import { createStageHandlers } from '../extraction/handlers';
+import { createStageHandlers } from '../extraction/stageHandlers';
 import type { LaneProgress } from '../extraction/laneWorker';
 import type { ExtractionSettings } from '../extraction/stages';
 import { DEFAULT_EXTRACTION_SETTINGS } from '../extraction/stages';
@@ -21,7 +21,7 @@ import type { WriteFault } from '../storage/localFilesystemErrors';
 import { localTelemetry } from '../observability/local';
 import { buildExtractionStateMachine, TASK_STATES } from '../../statemachine';
 import type { TaskLambdaName } from '../../statemachine';
-import type { StageHandlers } from '../extraction/handlers';
+import type { StageHandlers } from '../extraction/stageHandlers';
 import { withRunLease } from './runLease';
 import { processAlive } from './runLock';
 
@@ -92,7 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const s3Options = {
     directory: join(options.dataDir, 's3'),
     bucket: LOCAL_BUCKET,
-    ...(options.s3WriteFault ? { writeFault: options.s3WriteFault } : {}),
+    writeFault: options.s3WriteFault,
   };
   const s3 = localS3ProcessAvailable() ? await startLocalS3Process(s3Options) : await startLocalS3(s3Options);
   const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
@@ -116,7 +116,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           settings,
           stopRequested: gate.stopping,
           log: telemetry.log,
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          onProgress: options.onProgress,
         },
         () => Date.now() + budget,
       ),

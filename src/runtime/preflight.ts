@@ -1,15 +1,6 @@
 import { BitgetClient } from '../bitget/client';
 import { BitgetApiError, BitgetResponseError } from '../bitget/errors';
-
-/** The exchange address is not one a run can use: said in words, with no resume advice (nothing to resume). */
-export class ExchangeUnreachableError extends Error {
-  override readonly name = 'ExchangeUnreachableError';
-}
-
-/** An exchange address that is not an http(s) URL: refused before anything starts. */
-export class InvalidBaseUrlError extends Error {
-  override readonly name = 'InvalidBaseUrlError';
-}
+import { ExchangeUnreachableError, InvalidBaseUrlError } from './errors';
 
 /** The address as a URL, or InvalidBaseUrlError naming what is wrong with it. */
 export function parseBaseUrl(value: string, source = '--base-url'): URL {

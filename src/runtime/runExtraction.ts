@@ -1,12 +1,12 @@
 import type { ExecutionDescription } from '../core/engine';
 import type { ExtractionRequest } from '../core/request';
-import type { RunSummary } from '../extraction/collector';
-import { runPlanSchema } from '../extraction/state';
+import { RunRepository } from '../extraction/RunRepository';
+import type { RunSummary } from '../extraction/runSummary';
 import type { RunPlan } from '../extraction/state';
 import { newRunId } from '../core/engine';
-import { runKeys } from '../storage/keys';
 import type { LocalStack, LocalStackOptions } from './localStack';
 import { startLocalStack } from './localStack';
+import { RunOptionsMismatchError } from './errors';
 import { lockRun } from './runLock';
 
 export interface LocalExtractionResult {
@@ -20,26 +20,6 @@ export interface LocalExtractionResult {
   resumed: boolean;
   /** Set when the run was stopped by `interrupt`: the cursors are saved and the run id resumes it. */
   interrupted: boolean;
-}
-
-/** The options given for a resumed run differ from the ones it was planned with. */
-export class RunOptionsMismatchError extends Error {
-  override readonly name = 'RunOptionsMismatchError';
-  constructor(
-    readonly runId: string,
-    readonly differences: { option: keyof ExtractionRequest; run: unknown; given: unknown }[],
-  ) {
-    super(
-      `run ${runId} was started with ${differences.map((d) => `${d.option} ${show(d.run)}`).join(', ')}, not ${differences
-        .map((d) => `${d.option} ${show(d.given)}`)
-        .join(', ')}: resume it without those options, or start a new run (without --run-id)`,
-    );
-  }
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return '(not set)';
-  return Array.isArray(v) ? v.join(',') : String(v);
 }
 
 export interface LocalExtractionOptions extends LocalStackOptions {
@@ -68,7 +48,8 @@ export async function runLocalExtraction(options: LocalExtractionOptions): Promi
   try {
     stack = await startLocalStack(options);
     const opened = stack;
-    const plan = await stack.store.getJson(runKeys(runId).plan, runPlanSchema);
+    const run = new RunRepository(stack.store, runId);
+    const plan = await run.getPlan();
     const request = plan ? resumedRequest(runId, plan, options.request, options.explicit) : options.request;
     options.onStart?.({ runId, resumed: plan !== null, plan, stack });
     const started = await stack.engine.start(request, runId);
@@ -83,8 +64,7 @@ export async function runLocalExtraction(options: LocalExtractionOptions): Promi
     options.signal?.removeEventListener('abort', onAbort);
     if (execution.status === 'ABORTED')
       await stack.store.releaseLease(runId, started.name).catch(() => undefined);
-    const summaryText = await stack.store.getText(`results/${runId}/summary.json`);
-    const summary = summaryText ? (JSON.parse(summaryText) as RunSummary) : null;
+    const summary = await run.getSummary();
     const close = stack.close;
     const withLock: LocalStack = { ...stack, close: () => close().finally(() => lock.release()) };
     return {

@@ -1,12 +1,8 @@
-import type { StageHandlers } from '../extraction/handlers';
-import type { RunStore } from '../storage/runStore';
-import { RunLeaseHeldError } from '../storage/runStore';
-import type { RunLease } from '../storage/runStore';
-
-/** The execution that would work a run another execution holds: refused, and not retried. */
-export class RunInProgressError extends Error {
-  override readonly name = 'RunInProgressError';
-}
+import type { StageHandlers } from '../extraction/stageHandlers';
+import type { RunStore } from '../storage/RunStore';
+import { RunLeaseHeldError } from '../storage/errors';
+import type { RunLease } from '../storage/runLease';
+import { RunInProgressError } from './errors';
 
 export interface RunLeaseOptions {
   /** How long a lease lives without renewal: longer than one invocation of the longest stage. */
@@ -54,12 +50,12 @@ export function withRunLease(
       await store.acquireLease(runId, {
         holder,
         ttlMs: options.ttlMs,
-        ...(options.pid !== undefined ? { pid: options.pid } : {}),
-        ...(options.host !== undefined ? { host: options.host } : {}),
-        ...(options.canTakeOver ? { canTakeOver: options.canTakeOver } : {}),
+        pid: options.pid,
+        host: options.host,
+        canTakeOver: options.canTakeOver,
       });
     } catch (err) {
-      if (err instanceof RunLeaseHeldError) throw new RunInProgressError(err.message);
+      if (err instanceof RunLeaseHeldError) throw new RunInProgressError(err.message, { cause: err });
       throw err;
     }
   };

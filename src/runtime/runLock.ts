@@ -2,21 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-
-/** Another process on this machine works the same run in the same data directory. */
-export class RunLockedError extends Error {
-  override readonly name = 'RunLockedError';
-  constructor(
-    readonly runId: string,
-    readonly holder: { pid: number; startedAt: number } | null,
-  ) {
-    super(
-      holder
-        ? `run ${runId} is already being extracted by process ${holder.pid} (since ${new Date(holder.startedAt).toISOString()}): wait for it to finish, or stop it with kill -INT ${holder.pid}`
-        : `run ${runId} is already being extracted by another process: wait for it to finish`,
-    );
-  }
-}
+import { RunLockedError } from './errors';
 
 export interface RunLock {
   release(): Promise<void>;

@@ -1,13 +1,20 @@
-/** A storage failure worth retrying (throttling, 5xx, network): Step Functions retries on this name. */
-export class StorageTransientError extends Error {
-  override readonly name = 'StorageTransientError';
+import type { RunLease } from './runLease';
+
+/** The base of the storage's errors. Each class keeps its own `name`: Step Functions' Retry matches it. */
+export class StorageError extends Error {
+  override readonly name: string = 'StorageError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, { cause: options?.cause });
   }
 }
 
+/** A storage failure worth retrying (throttling, 5xx, network): Step Functions retries on this name. */
+export class StorageTransientError extends StorageError {
+  override readonly name = 'StorageTransientError';
+}
+
 /** Stored data that does not have the shape the run wrote: never guessed around. */
-export class StorageCorruptError extends Error {
+export class StorageCorruptError extends StorageError {
   override readonly name = 'StorageCorruptError';
 }
 
@@ -15,11 +22,31 @@ export class StorageCorruptError extends Error {
  * A storage failure no retry can cure (a full disk, a denied permission, a read-only filesystem under the local
  * server): the run stops at once with this message. Step Functions does not retry on this name.
  */
-export class StorageFatalError extends Error {
+export class StorageFatalError extends StorageError {
   override readonly name = 'StorageFatalError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+}
+
+/** Another execution holds the run's lease: this one must not work the run. */
+export class RunLeaseHeldError extends StorageError {
+  override readonly name = 'RunLeaseHeldError';
+  constructor(
+    readonly runId: string,
+    readonly lease: RunLease,
+    now: number,
+  ) {
+    const by =
+      lease.pid !== null
+        ? `process ${lease.pid}${lease.host ? ` on ${lease.host}` : ''}`
+        : 'another execution';
+    super(
+      `run ${runId} is already being extracted by ${by} (execution ${lease.holder}, renewed ${Math.max(0, Math.round((now - lease.renewedAt) / 1000))} s ago, expires in ${Math.max(0, Math.round((lease.expiresAt - now) / 1000))} s): wait for it, or stop it`,
+    );
   }
+}
+
+/** The local S3 server did not start (its process exited, or never said it listens). */
+export class LocalS3StartError extends StorageError {
+  override readonly name = 'LocalS3StartError';
 }
 
 const TRANSIENT_NAMES = new Set([

@@ -2,9 +2,12 @@ export { createS3Client } from './s3Client';
 export type { S3Location } from './s3Client';
 export { startLocalS3 } from './localS3';
 export type { LocalS3, LocalS3Options } from './localS3';
-export { LocalS3StartError, localS3ProcessAvailable, startLocalS3Process } from './localS3Process';
-export { RunStore } from './runStore';
+export { localS3ProcessAvailable, startLocalS3Process } from './localS3Process';
+export { RunStore } from './RunStore';
 export {
+  LocalS3StartError,
+  RunLeaseHeldError,
+  StorageError,
   StorageTransientError,
   StorageCorruptError,
   StorageFatalError,

@@ -145,9 +145,9 @@ function answeringFilesystemErrors<A extends unknown[], R>(
  * and rename it into place (readers see the old or the new object, never half of one). The temporary name does not
  * end in s3rver's object suffix, so listings skip it.
  *
- * Completing a multipart upload concatenates the parts without hashing the whole object again (in a profile of the
- * collector writing 200k orders, that second MD5 pass cost as much CPU as hashing the parts themselves); the ETag
- * is S3's own multipart form, the MD5 of the parts' MD5s and the number of parts.
+ * Completing a multipart upload concatenates the parts without hashing the whole object again (a second MD5 pass
+ * over the whole object: docs/BENCHMARKS.md, "Profiles behind the local S3 server's design"); the ETag is S3's
+ * own multipart form, the MD5 of the parts' MD5s and the number of parts.
  */
 function makeWritesDurable(server: S3rver, options: LocalS3Options): void {
   const writeAtomically = atomicWriter(options);

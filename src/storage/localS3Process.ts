@@ -1,15 +1,12 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { LocalS3StartError } from './errors';
 import { LOCAL_CREDENTIALS } from './localS3';
 import type { LocalS3, LocalS3Options } from './localS3';
 
 /** The compiled entry of the child (absent under ts-jest, which runs the sources uncompiled). */
 const CHILD_ENTRY = join(__dirname, 'localS3Child.js');
-
-export class LocalS3StartError extends Error {
-  override readonly name = 'LocalS3StartError';
-}
 
 /**
  * The only variables the S3 server's process inherits: what Node and the OS need to start a process and name its
@@ -41,9 +38,10 @@ export function localS3ProcessAvailable(): boolean {
 
 /**
  * The local S3 server (s3rver, as startLocalS3 runs it) in a process of its own. In the run's process, s3rver's
- * MD5 hashing alone was 1.6 s of the collector's 7.1 s of CPU (200k orders, profiled), and its request handling
- * and file writes shared the event loop with the lanes' request timers; in a child it uses another core. The child exits when its parent does,
- * however the parent ends (its IPC channel closes), and never keeps the parent alive.
+ * MD5 hashing took a large share of the collector's CPU (figures: docs/BENCHMARKS.md, "Profiles behind the local
+ * S3 server's design"), and its request handling and file writes shared the event loop with the lanes' request
+ * timers; in a child it uses another core. The child exits when its parent does, however the parent ends (its
+ * IPC channel closes), and never keeps the parent alive.
  */
 export async function startLocalS3Process(options: LocalS3Options): Promise<LocalS3 & { pid: number }> {
   if (!localS3ProcessAvailable())

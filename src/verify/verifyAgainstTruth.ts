@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CanonicalOrder } from '../core/order';
-import type { RunStore } from '../storage/runStore';
+import type { RunStore } from '../storage/RunStore';
 import { compareOrderKey } from '../core/order';
 
 /** The canonical fields checked against the truth, in the order they are reported. */

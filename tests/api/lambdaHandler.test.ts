@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { buildApiFromEnv, handler, MissingConfigurationError } from '../../src/handlers/api';
+import { MissingConfigurationError } from '../../src/config/errors';
+import { buildApiFromEnv, handler } from '../../src/runtime/apiFunction';
 
 const dir = mkdtempSync(join(tmpdir(), 'bitget-orders-lambda-'));
 const ENV = {

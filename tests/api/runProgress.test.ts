@@ -3,14 +3,14 @@ import { parseTime, bothTimes } from '../../src/api/times';
 import { decodeCursor, encodeCursor } from '../../src/api/orderQuery';
 import type { LaneState } from '../../src/extraction/state';
 import { ApiError } from '../../src/api/errors';
-import type { RunStore } from '../../src/storage/runStore';
+import type { RunStore } from '../../src/storage/RunStore';
 
 const DAY = 86_400_000;
 
 function cursor(
   start: number,
   end: number,
-  lastCTime: number | null,
+  oldestCTime: number | null,
   done = false,
 ): LaneState['cursors'][number] {
   return {
@@ -19,7 +19,7 @@ function cursor(
     start,
     end,
     next: null,
-    lastCTime,
+    oldestCTime,
     done,
     pages: 1,
     orders: 10,
@@ -62,7 +62,7 @@ function storeOf(documents: Record<string, unknown>): RunStore {
 }
 
 describe('progress of a running run', () => {
-  it('counts a cursor paged from the end of its range down to lastCTime as that share covered', () => {
+  it('counts a cursor paged from the end of its range down to oldestCTime as that share covered', () => {
     const view = laneView(
       lane('spot-history', [cursor(0, 10 * DAY, 7.5 * DAY), cursor(10 * DAY, 20 * DAY, null, true)]),
     );

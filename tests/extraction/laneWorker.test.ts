@@ -1,9 +1,12 @@
 import type { CanonicalOrder } from '../../src/core/order';
-import { ExtractionIncompleteError, collectRun } from '../../src/extraction/collector';
-import { ExtractionFatalError } from '../../src/extraction/errors';
+import { collectRun } from '../../src/extraction/collector';
+import { newCursor } from '../../src/extraction/cursor';
+import { isStarved } from '../../src/extraction/cursorSplit';
+import { ExtractionFatalError, ExtractionIncompleteError } from '../../src/extraction/errors';
 import type { LaneWorkerSettings } from '../../src/extraction/laneWorker';
-import { isStarved, loadLane, runLane, saveLane } from '../../src/extraction/laneWorker';
-import { newCursor, newLane } from '../../src/extraction/plan';
+import { runLane } from '../../src/extraction/laneWorker';
+import { newLane } from '../../src/extraction/plan';
+import { RunRepository } from '../../src/extraction/RunRepository';
 import type { SourceSpec } from '../../src/extraction/sources';
 import type { RunPlan } from '../../src/extraction/state';
 import { resultKeys, runKeys } from '../../src/storage';
@@ -47,7 +50,7 @@ function account(n: number): Map<string, CanonicalOrder[]> {
 async function setUpRun(store: RunStore, runId: string): Promise<void> {
   const lane = newLane(runId, 'spot-history', 'spotHistoryOrders');
   lane.cursors.push(newCursor(lane, NORMAL, START, END), newCursor(lane, TPSL, START, END));
-  await saveLane(store, lane);
+  await new RunRepository(store, runId).saveLane(lane);
   const plan: RunPlan = {
     runId,
     createdAt: START,
@@ -225,7 +228,7 @@ describe('lane worker and collector against a real S3 server', () => {
         { runId: 'fatal', laneId: 'spot-history', deadline: Date.now() + 60_000, order: 'asc' },
       ),
     ).rejects.toThrow(ExtractionFatalError);
-    const saved = await loadLane(env.store, 'fatal', 'spot-history');
+    const saved = await new RunRepository(env.store, 'fatal').loadLane('spot-history');
     expect(saved.ordersFetched).toBeGreaterThan(0);
     expect(saved.errors['auth']).toBeGreaterThan(0);
     expect(ex.calls.length).toBeLessThan(6 + settings.maxInFlight + 1);

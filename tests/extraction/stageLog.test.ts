@@ -1,7 +1,8 @@
 import type { CanonicalOrder } from '../../src/core/order';
 import { ExtractionFatalError } from '../../src/extraction/errors';
-import { saveLane } from '../../src/extraction/laneWorker';
-import { newCursor, newLane } from '../../src/extraction/plan';
+import { newCursor } from '../../src/extraction/cursor';
+import { newLane } from '../../src/extraction/plan';
+import { RunRepository } from '../../src/extraction/RunRepository';
 import type { SourceSpec } from '../../src/extraction/sources';
 import { DEFAULT_EXTRACTION_SETTINGS, processLaneStage } from '../../src/extraction/stages';
 import type { ExtractionDeps } from '../../src/extraction/stages';
@@ -55,7 +56,7 @@ describe('the stages’ log and metrics of a lane invocation', () => {
   async function setUp(runId: string, exchange: FakeExchange) {
     const lane = newLane(runId, 'spot-history', 'spotHistoryOrders');
     lane.cursors.push(newCursor(lane, NORMAL, START, END), newCursor(lane, TPSL, START, END));
-    await saveLane(env.store, lane);
+    await new RunRepository(env.store, runId).saveLane(lane);
     const plan: RunPlan = {
       runId,
       createdAt: START,

@@ -4,7 +4,7 @@ import { handler as processor } from '../../functions/symbol-processor';
 import { handler as searcher } from '../../functions/symbol-searcher';
 import { handler as mapper } from '../../functions/time-range-mapper';
 import { handler as unifier } from '../../functions/symbol-unifier';
-import { resetLambdaRuntime, stopMarginMs } from '../../src/runtime/lambdaRuntime';
+import { resetLambdaRuntime, stopMarginMs } from '../../src/runtime/stageFunctions';
 import { localFunctionArns } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';
 import type { Simulator } from '../../src/sim';

@@ -4,7 +4,7 @@ import { handler as processor } from '../../functions/symbol-processor';
 import { handler as searcher } from '../../functions/symbol-searcher';
 import { handler as mapper } from '../../functions/time-range-mapper';
 import { handler as unifier } from '../../functions/symbol-unifier';
-import { resetLambdaRuntime } from '../../src/runtime/lambdaRuntime';
+import { resetLambdaRuntime } from '../../src/runtime/stageFunctions';
 import { localFunctionArns } from '../../src/runtime/localStack';
 import { LANE_METRICS, RUN_METRICS } from '../../src/observability/metricNames';
 import { startSimulator } from '../../src/sim';

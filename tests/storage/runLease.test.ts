@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { RunLeaseHeldError } from '../../src/storage/runStore';
+import { RunLeaseHeldError } from '../../src/storage/errors';
 import { startTestStore } from '../helpers/localStore';
 
 describe('conditional writes on the local S3 server', () => {

@@ -13,7 +13,7 @@ import {
   listArchiveOrders,
   MAX_ARCHIVE_PAGE,
 } from '../../db/archiveOrders';
-import { RunStore } from '../../storage/runStore';
+import { RunStore } from '../../storage/RunStore';
 import { renderArchiveReport } from '../../report/archiveReport';
 import {
   archiveOrdersResponse,

@@ -3,7 +3,7 @@ import { parseExtractionRequest } from '../core/request';
 import type { StartedExecution } from '../core/engine';
 import { SfnEngine } from '../engines/sfn';
 import { instrumented, lambdaTelemetry } from '../observability/lambda';
-import { MissingEnvironmentError } from '../runtime/lambdaRuntime';
+import { EnvReader } from '../config/EnvReader';
 
 const eventSchema = z.object({ runId: z.string().optional(), request: z.unknown().optional() }).loose();
 
@@ -19,9 +19,7 @@ export const handler = instrumented('coordinator', async (event: unknown): Promi
   const { runId, request: nested, ...fields } = e;
   const request = parseExtractionRequest(nested ?? fields);
   if (!engine) {
-    const arn = process.env['STATE_MACHINE_ARN'];
-    if (!arn) throw new MissingEnvironmentError('environment variable STATE_MACHINE_ARN is required');
-    engine = new SfnEngine({ stateMachineArn: arn });
+    engine = new SfnEngine({ stateMachineArn: new EnvReader().required('STATE_MACHINE_ARN') });
   }
   const started = await engine.start(request, ...(runId ? [runId] : []));
   lambdaTelemetry().log.info('execution started', {

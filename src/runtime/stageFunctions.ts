@@ -1,26 +1,21 @@
-import { BitgetClient } from '../bitget/client';
-import { DEFAULT_BASE_URL } from '../bitget/client';
-import { ENDPOINTS } from '../bitget/endpoints';
+import { BitgetClient, DEFAULT_BASE_URL, sharedRateLimiters } from '../bitget/client';
 import type { EndpointId } from '../bitget/endpoints';
+import { EnvReader } from '../config/EnvReader';
 import { loadCredentials } from '../config/credentials';
 import { bitgetExchange } from '../extraction/bitgetExchange';
 import type { ExchangePort } from '../extraction/exchange';
-import type { StageHandlers } from '../extraction/handlers';
-import { withRunLease } from './runLease';
-import { createStageHandlers } from '../extraction/handlers';
+import type { StageHandlers } from '../extraction/stageHandlers';
+import { createStageHandlers } from '../extraction/stageHandlers';
 import { DEFAULT_EXTRACTION_SETTINGS } from '../extraction/stages';
 import type { PageQuery } from '../extraction/cursor';
 import { RunStore, createS3Client } from '../storage';
 import { instrumented, lambdaTelemetry, resetLambdaTelemetry } from '../observability/lambda';
 import type { LambdaContextFields } from '../observability/lambda';
+import { withRunLease } from './runLease';
 
 /** The slice of the Lambda context the handlers use. */
 export interface LambdaContextLike extends LambdaContextFields {
   getRemainingTimeInMillis(): number;
-}
-
-export class MissingEnvironmentError extends Error {
-  override readonly name = 'MissingEnvironmentError';
 }
 
 /**
@@ -33,15 +28,18 @@ export function stopMarginMs(remainingMs: number): number {
 
 /**
  * The exchange, created on first use: functions that never call Bitget (unifier, collector) never read the
- * secret. The secret is read once per cold start.
+ * secret. The secret is read once per cold start. The client's rate limiters exist before it does, so the rate
+ * a lane's split decisions use is the client's own from the first invocation on, as in a local run.
  */
 function lazyExchange(env: NodeJS.ProcessEnv): ExchangePort {
+  const baseUrl = (new EnvReader(env).optional('BITGET_BASE_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const limiters = sharedRateLimiters(baseUrl);
   let exchange: Promise<ExchangePort> | undefined;
   let ready: ExchangePort | undefined;
   const get = () =>
     (exchange ??= loadCredentials(env).then((credentials) => {
       lambdaTelemetry().redactor.add(credentials.apiKey, credentials.secretKey, credentials.passphrase);
-      const client = new BitgetClient({ baseUrl: env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL, credentials });
+      const client = new BitgetClient({ baseUrl, credentials, limiters });
       return (ready = bitgetExchange(client));
     }));
   return {
@@ -49,7 +47,7 @@ function lazyExchange(env: NodeJS.ProcessEnv): ExchangePort {
     accountMode: async () => (await get()).accountMode(),
     spotSymbols: async () => (await get()).spotSymbols(),
     fetchPage: async (q: PageQuery) => (await get()).fetchPage(q),
-    rateLimit: (endpoint: EndpointId) => ready?.rateLimit(endpoint) ?? ENDPOINTS[endpoint].ratePerSecond,
+    rateLimit: (endpoint: EndpointId) => 1000 / limiters.minTime(endpoint),
     endpointStats: (endpoint: EndpointId) =>
       ready?.endpointStats(endpoint) ?? { requests: 0, retries: 0, http429: 0 },
   };
@@ -60,13 +58,13 @@ let cached: { handlers: StageHandlers; deadline: { context?: LambdaContextLike }
 /** The stage handlers of a Lambda process, built once per cold start from its environment. */
 export function lambdaStageHandlers(env: NodeJS.ProcessEnv = process.env) {
   if (!cached) {
-    const bucket = env['BUCKET_NAME'];
-    if (!bucket) throw new MissingEnvironmentError('environment variable BUCKET_NAME is required');
+    const config = new EnvReader(env);
+    const bucket = config.required('BUCKET_NAME');
     const store = new RunStore(
       createS3Client({
         bucket,
-        ...(env['AWS_REGION'] ? { region: env['AWS_REGION'] } : {}),
-        ...(env['S3_ENDPOINT'] ? { endpoint: env['S3_ENDPOINT'] } : {}),
+        region: config.optional('AWS_REGION'),
+        endpoint: config.optional('S3_ENDPOINT'),
       }),
       bucket,
     );
@@ -95,7 +93,10 @@ export function lambdaStageHandlers(env: NodeJS.ProcessEnv = process.env) {
   return cached;
 }
 
-/** A Lambda handler for one stage: `export const handler = stageHandler('symbol-processor')`. */
+/**
+ * The Lambda handler of one stage, which `functions/<name>/index.ts` exports: the stage handler itself, given
+ * the invocation's deadline from the Lambda context.
+ */
 export function stageHandler<K extends keyof StageHandlers>(name: K) {
   return instrumented(
     name,

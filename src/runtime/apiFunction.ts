@@ -5,11 +5,12 @@ import { assertStrongApiKey, buildApi } from '../api';
 import type { ApiDeps, SymbolSource } from '../api';
 import { createDatabase } from '../db';
 import { SfnEngine } from '../engines/sfn';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
 import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/client';
 import { instrumented, lambdaTelemetry } from '../observability/lambda';
 import { powertoolsPinoStream } from '../observability/pinoStream';
+import { EnvReader } from '../config/EnvReader';
+import { readSecretString } from '../config/secrets';
 
 /**
  * The `api` Lambda: the same Fastify app as `serve`, behind a function URL (AWS_IAM auth) through
@@ -25,13 +26,9 @@ import { powertoolsPinoStream } from '../observability/pinoStream';
  * - MAX_RUNNING_EXECUTIONS (optional, default 3): executions RUNNING at once before a start is answered 429
  * - S3_ENDPOINT (optional): an S3-compatible endpoint (path-style), for tests and local stacks
  * - LOG_LEVEL (optional, default info)
+ *
+ * A missing or malformed variable is a MissingConfigurationError naming it.
  */
-export class MissingConfigurationError extends Error {
-  override readonly name = 'MissingConfigurationError';
-  constructor(variable: string) {
-    super(`environment variable ${variable} is required by the api function`);
-  }
-}
 
 export interface ApiHandlerOverrides {
   /** Wired by the Bitget client's owner; without it GET /symbols answers 503. */
@@ -42,17 +39,20 @@ export async function buildApiFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   overrides: ApiHandlerOverrides = {},
 ): Promise<ReturnType<typeof buildApi>> {
-  const stateMachineArn = required(env, 'STATE_MACHINE_ARN');
-  const bucket = required(env, 'RESULTS_BUCKET');
-  const databaseUrl = env.DATABASE_URL?.trim() ? env.DATABASE_URL : await databaseUrlFromSecret(env);
-  lambdaTelemetry(env).redactor.add(databaseUrl, env.API_KEY);
-  const region = env.AWS_REGION ?? stateMachineArn.split(':')[3] ?? 'us-east-1';
+  const config = new EnvReader(env, 'api');
+  const stateMachineArn = config.required('STATE_MACHINE_ARN');
+  const bucket = config.required('RESULTS_BUCKET');
+  const databaseUrl = config.optional('DATABASE_URL') ?? (await databaseUrlFromSecret(config));
+  const apiKey = config.optional('API_KEY');
+  lambdaTelemetry(env).redactor.add(databaseUrl, apiKey);
+  const region = config.optional('AWS_REGION') ?? stateMachineArn.split(':')[3] ?? 'us-east-1';
+  const s3Endpoint = config.optional('S3_ENDPOINT');
   const s3 = new S3Client({
     region,
-    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT, forcePathStyle: true } : {}),
+    ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
   });
-  if (env.API_KEY) assertStrongApiKey(env.API_KEY, 'start the api function');
-  const maxRunning = positiveInt(env, 'MAX_RUNNING_EXECUTIONS');
+  if (apiKey) assertStrongApiKey(apiKey, 'start the api function');
+  const maxRunning = config.positiveInt('MAX_RUNNING_EXECUTIONS');
   const db = await createDatabase(databaseUrl, { poolSize: 2 });
   const deps: ApiDeps = {
     engine: new SfnEngine({ stateMachineArn }),
@@ -61,16 +61,21 @@ export async function buildApiFromEnv(
     // A function URL answer is buffered: the page polls /runs/events instead of holding a stream open.
     eventStream: false,
     stateMachineArn,
-    ...(maxRunning !== undefined ? { maxRunningExecutions: maxRunning } : {}),
+    maxRunningExecutions: maxRunning,
     db,
     s3,
     bucket,
     symbols:
       overrides.symbols ??
-      bitgetSymbolSource(new BitgetClient({ baseUrl: env.BITGET_BASE_URL ?? DEFAULT_BASE_URL })),
+      bitgetSymbolSource(
+        new BitgetClient({ baseUrl: config.optional('BITGET_BASE_URL') ?? DEFAULT_BASE_URL }),
+      ),
     // Fastify's request lines go out through the Powertools logger, like every function's lines.
-    logger: { level: env.LOG_LEVEL ?? 'info', stream: powertoolsPinoStream(lambdaTelemetry(env).logger) },
-    ...(env.API_KEY ? { apiKey: env.API_KEY } : {}),
+    logger: {
+      level: config.optional('LOG_LEVEL') ?? 'info',
+      stream: powertoolsPinoStream(lambdaTelemetry(env).logger),
+    },
+    apiKey,
   };
   const app = buildApi(deps);
   app.addHook('onClose', async () => db.close());
@@ -78,33 +83,17 @@ export async function buildApiFromEnv(
   return app;
 }
 
-async function databaseUrlFromSecret(env: NodeJS.ProcessEnv): Promise<string> {
-  const secretArn = env.DATABASE_SECRET_ARN;
-  if (!secretArn?.trim()) throw new MissingConfigurationError('DATABASE_URL or DATABASE_SECRET_ARN');
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
-  if (!out.SecretString?.trim())
-    throw new MissingConfigurationError('DATABASE_SECRET_ARN (the secret is empty)');
-  return out.SecretString.trim();
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return undefined;
-  if (!/^[1-9][0-9]{0,5}$/.test(value)) {
-    throw new MissingConfigurationError(`${name} (a positive integer, got ${JSON.stringify(value)})`);
-  }
-  return Number(value);
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') throw new MissingConfigurationError(name);
-  return value;
+async function databaseUrlFromSecret(config: EnvReader): Promise<string> {
+  const secretArn = config.optional('DATABASE_SECRET_ARN');
+  if (!secretArn) throw config.missing('DATABASE_URL or DATABASE_SECRET_ARN');
+  const url = (await readSecretString(secretArn))?.trim();
+  if (!url) throw config.missing('DATABASE_SECRET_ARN (the secret is empty)');
+  return url;
 }
 
 let proxy: Promise<PromiseHandler> | undefined;
 
-/** Lambda entry point (functions/api/index.ts re-exports it). */
+/** The api Lambda's handler (functions/api/index.ts exports it). */
 export const handler: PromiseHandler = instrumented('api', async (event, context) => {
   proxy ??= buildApiFromEnv().then(
     (app) => awsLambdaFastify(app, { decorateRequest: false }),

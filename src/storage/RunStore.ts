@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -13,47 +13,10 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { StorageCorruptError, classifyStorageError } from './errors';
+import { RunLeaseHeldError, StorageCorruptError, classifyStorageError } from './errors';
 import { runKeys } from './keys';
-
-/** Who holds a run: one execution at a time works a run id. */
-export const runLeaseSchema = z.object({
-  holder: z.string().min(1),
-  pid: z.number().int().nullable(),
-  host: z.string().nullable(),
-  acquiredAt: z.number(),
-  renewedAt: z.number(),
-  expiresAt: z.number(),
-});
-export type RunLease = z.output<typeof runLeaseSchema>;
-
-/** Another execution holds the run's lease: this one must not work the run. */
-export class RunLeaseHeldError extends Error {
-  override readonly name = 'RunLeaseHeldError';
-  constructor(
-    readonly runId: string,
-    readonly lease: RunLease,
-    now: number,
-  ) {
-    const by =
-      lease.pid !== null
-        ? `process ${lease.pid}${lease.host ? ` on ${lease.host}` : ''}`
-        : 'another execution';
-    super(
-      `run ${runId} is already being extracted by ${by} (execution ${lease.holder}, renewed ${Math.max(0, Math.round((now - lease.renewedAt) / 1000))} s ago, expires in ${Math.max(0, Math.round((lease.expiresAt - now) / 1000))} s): wait for it, or stop it`,
-    );
-  }
-}
-
-export interface LeaseRequest {
-  holder: string;
-  pid?: number | null;
-  host?: string | null;
-  ttlMs: number;
-  now?: number;
-  /** May an unexpired lease of another holder be taken (e.g. its process is known to be dead)? */
-  canTakeOver?: (existing: RunLease) => boolean;
-}
+import type { LeaseRequest, RunLease } from './runLease';
+import { runLeaseSchema } from './runLease';
 
 /** Typed access to the run bucket: small JSON documents, NDJSON parts, streamed results. */
 export class RunStore {

@@ -3,22 +3,22 @@ import { extractionRequestSchema, parseExtractionRequest } from '../core/request
 import type { RunOutput } from '../core/engine';
 import { writeRunReport } from '../report/writeRunReport';
 import { collectRun } from './collector';
+import { InvalidEventError } from './errors';
 import type { ExtractionDeps, PlanOutput } from './stages';
 import { planStage, processLaneStage, searchWindowStage, unifySymbolsStage } from './stages';
 import { NO_METRICS, SILENT_LOG, describeError } from './telemetry';
 
-/** The five functions the state machine invokes, as plain async functions of their event. */
+/**
+ * The five stage handlers: what the state machine invokes, as plain async functions of their event. A Lambda
+ * exports one (functions/<name>/index.ts, through src/runtime/stageFunctions.ts); the local engine binds all five
+ * by state name (src/runtime/localStack.ts).
+ */
 export interface StageHandlers {
   'time-range-mapper': (event: unknown) => Promise<PlanOutput>;
   'symbol-processor': (event: unknown) => Promise<{ runId: string; laneId: string; done: boolean }>;
   'symbol-searcher': (event: unknown) => Promise<{ runId: string; windowId: string; done: boolean }>;
   'symbol-unifier': (event: unknown) => Promise<{ laneIds: string[] }>;
   'result-collector': (event: unknown) => Promise<RunOutput>;
-}
-
-/** A handler's event does not have the shape the state machine sends. */
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
 }
 
 const runId = z.string().min(1);
@@ -68,7 +68,7 @@ export function createStageHandlers(deps: ExtractionDeps, deadline: () => number
       const began = now();
       let output: RunOutput;
       try {
-        output = await collectRun({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) }, e);
+        output = await collectRun({ store: deps.store, now: deps.now }, e);
       } catch (err) {
         log.error('run not collected', { error: describeError(err), ms: now() - began });
         metrics.runCollected({ complete: false, orders: 0 });
@@ -77,7 +77,7 @@ export function createStageHandlers(deps: ExtractionDeps, deadline: () => number
       log[output.complete ? 'info' : 'warn']('run collected', {
         complete: output.complete,
         orders: output.orders,
-        ...(output.failure ? { failure: output.failure } : {}),
+        failure: output.failure,
         ms: now() - began,
       });
       metrics.runCollected({ complete: output.complete, orders: output.orders });

@@ -12,7 +12,7 @@ import { loadCredentials } from '../config/credentials';
 import { KINDS, MARKETS } from '../core/order';
 import { createDatabase } from '../db';
 import { SfnEngine } from '../engines/sfn';
-import { MissingEnvironmentError } from '../runtime/lambdaRuntime';
+import { EnvReader } from '../config/EnvReader';
 import { createS3Client, RunStore } from '../storage';
 
 const eventSchema = z
@@ -22,12 +22,6 @@ const eventSchema = z
   })
   .loose();
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value?.trim()) throw new MissingEnvironmentError(`environment variable ${name} is required`);
-  return value;
-}
-
 let deps: Promise<Omit<Parameters<typeof runSync>[0], 'log'>> | undefined;
 
 /** Lambda entry point. */
@@ -36,25 +30,23 @@ export const handler = (event: unknown): Promise<SyncReport> => syncFromEnvironm
 export async function syncFromEnvironment(event: unknown, env: NodeJS.ProcessEnv): Promise<SyncReport> {
   const request = eventSchema.parse(event ?? {});
   deps ??= (async () => {
-    const bucket = required(env, 'BUCKET_NAME');
-    const store = new RunStore(
-      createS3Client({ bucket, ...(env['AWS_REGION'] ? { region: env['AWS_REGION'] } : {}) }),
-      bucket,
-    );
+    const config = new EnvReader(env);
+    const bucket = config.required('BUCKET_NAME');
+    const store = new RunStore(createS3Client({ bucket, region: config.optional('AWS_REGION') }), bucket);
     const credentials = await loadCredentials(env);
-    const client = new BitgetClient({ baseUrl: env['BITGET_BASE_URL'] ?? DEFAULT_BASE_URL, credentials });
-    const engine = new SfnEngine({ stateMachineArn: required(env, 'STATE_MACHINE_ARN') });
-    const database = env['DATABASE_URL']?.trim() ? await createDatabase(env['DATABASE_URL']) : undefined;
-    return { store, client, engine, ...(database ? { database } : {}) };
+    const baseUrl = config.optional('BITGET_BASE_URL') ?? DEFAULT_BASE_URL;
+    const client = new BitgetClient({ baseUrl, credentials });
+    const engine = new SfnEngine({ stateMachineArn: config.required('STATE_MACHINE_ARN') });
+    const databaseUrl = config.optional('DATABASE_URL');
+    const database = databaseUrl ? await createDatabase(databaseUrl) : undefined;
+    return { store, client, engine, database };
   })().catch((error: unknown) => {
     deps = undefined; // a failed cold start is retried on the next invocation
     throw error;
   });
+  // Only the two options the event may set: the schema lets other fields through.
   return runSync(
     { ...(await deps), log: (line) => console.log(line) },
-    {
-      ...(request.markets ? { markets: request.markets } : {}),
-      ...(request.kinds ? { kinds: request.kinds } : {}),
-    },
+    { markets: request.markets, kinds: request.kinds },
   );
 }

@@ -1,0 +1,69 @@
+import type { CanonicalOrder } from '../core/order';
+import { compareOrderKey } from '../core/order';
+import type { RunRepository } from './RunRepository';
+import type { LaneState } from './state';
+
+/**
+ * Buffers a lane's rows and checkpoints them: a sorted NDJSON part, then the lane's cursors as they were when
+ * exactly those rows were buffered. Checkpoints are written one after another, in order. A crash between the
+ * two re-fetches pages that are already in a part: the collector drops those duplicates, nothing is lost.
+ */
+export class LaneCheckpointer {
+  private buffer: CanonicalOrder[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  /** Once a checkpoint fails, no later one may be written: its cursors would claim rows that are in no part. */
+  private failure: { error: unknown } | undefined;
+  private readonly compare: (a: CanonicalOrder, b: CanonicalOrder) => number;
+
+  constructor(
+    private readonly run: RunRepository,
+    private readonly lane: LaneState,
+    order: 'asc' | 'desc',
+    /** Rows buffered before a checkpoint starts on its own. */
+    private readonly checkpointOrders: number,
+  ) {
+    this.compare = order === 'asc' ? ascending : descending;
+  }
+
+  /** The first checkpoint failure, if any (later checkpoints were not written). */
+  get error(): { error: unknown } | undefined {
+    return this.failure;
+  }
+
+  /** Buffers one row the lane fetched. */
+  add(row: CanonicalOrder): void {
+    this.buffer.push(row);
+  }
+
+  /** Starts a checkpoint once the buffer holds `checkpointOrders` rows (after the page's cursors moved). */
+  checkpointIfFull(): void {
+    if (this.buffer.length >= this.checkpointOrders) void this.checkpoint();
+  }
+
+  /** Snapshots the lane with the rows buffered so far and queues their write; resolves when it is written. */
+  checkpoint(): Promise<void> {
+    const rows = this.buffer;
+    this.buffer = [];
+    const snapshot = structuredClone(this.lane);
+    const seq = this.lane.partsWritten;
+    if (rows.length > 0) this.lane.partsWritten += 1;
+    snapshot.partsWritten = this.lane.partsWritten;
+    this.chain = this.chain.then(async () => {
+      if (this.failure) return;
+      try {
+        if (rows.length > 0) {
+          rows.sort(this.compare);
+          await this.run.putPart(this.lane.laneId, seq, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        }
+        await this.run.saveLane(snapshot);
+      } catch (error) {
+        this.failure = { error };
+      }
+    });
+    return this.chain;
+  }
+}
+
+const ascending = (a: CanonicalOrder, b: CanonicalOrder) =>
+  compareOrderKey(a.cTime, a.orderId, b.cTime, b.orderId);
+const descending = (a: CanonicalOrder, b: CanonicalOrder) => -ascending(a, b);

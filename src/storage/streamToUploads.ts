@@ -1,0 +1,64 @@
+import type { Writable } from 'node:stream';
+
+/** A streamed upload (RunStore.createUpload): write to `stream`, end it, then await `done()`. */
+export interface StreamedUpload {
+  stream: Writable;
+  done: () => Promise<void>;
+}
+
+/** Text written to each upload before the first item and after the last (e.g. a JSON array's brackets). */
+export interface UploadFraming {
+  head?: string[];
+  tail?: string[];
+}
+
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * Streams items into several uploads at once, `render` giving one text per upload per item, batching writes
+ * into chunks of about 1 MiB: one write, and one await, per chunk rather than per item, and memory bounded by
+ * the chunk whatever the number of items. Backpressure is honoured; on any failure every upload is aborted.
+ */
+export async function streamToUploads<T>(
+  items: AsyncIterable<T>,
+  uploads: StreamedUpload[],
+  render: (item: T) => string[],
+  framing: UploadFraming = {},
+): Promise<void> {
+  const chunks = uploads.map((_, i) => framing.head?.[i] ?? '');
+  const flush = async () => {
+    await Promise.all(uploads.map((u, i) => write(u.stream, chunks[i]!)));
+    chunks.fill('');
+  };
+  try {
+    for await (const item of items) {
+      const texts = render(item);
+      for (let i = 0; i < chunks.length; i++) chunks[i] += texts[i] ?? '';
+      if (chunks[0]!.length >= CHUNK_CHARS) await flush();
+    }
+    for (let i = 0; i < chunks.length; i++) chunks[i] += framing.tail?.[i] ?? '';
+    await flush();
+    for (const u of uploads) u.stream.end();
+  } catch (err) {
+    for (const u of uploads) u.stream.destroy(err as Error);
+    await Promise.allSettled(uploads.map((u) => u.done()));
+    throw err;
+  }
+  await Promise.all(uploads.map((u) => u.done()));
+}
+
+function write(stream: Writable, chunk: string): Promise<void> {
+  if (stream.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      stream.off('drain', onDrain);
+      reject(err);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+  });
+}
