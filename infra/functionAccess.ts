@@ -160,7 +160,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
     environment: (c) => ({
       ...runBucketEnvironment(c),
       [ENV.databaseSecretArn]: databaseSecretOf('api', c),
-      // The api reads the results bucket under this name (src/handlers/api.ts).
+      // The api reads the results bucket under this name (src/runtime/apiFunction.ts).
       [ENV.resultsBucket]: c.bucket.name,
       [ENV.stateMachineArn]: machineOf('api', c).arn,
     }),

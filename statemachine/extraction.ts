@@ -60,7 +60,7 @@ export type TaskLambdaName = Exclude<LambdaName, 'coordinator' | 'api'>;
 /**
  * MaxConcurrency of the Maps unless told otherwise. A plan has at most one lane per endpoint (six) plus one symbol
  * lane, and a few search windows, so 10 never holds a run back; it bounds the fan-out (and the Lambdas running at
- * once) should a plan ever grow. On AWS the stack sets both from Terraform variables (infra/variables.ts).
+ * once) should a plan ever grow. On AWS the stack sets both from Terraform variables (infra/StackVariables.ts).
  */
 export const DEFAULT_MAP_CONCURRENCY = 10;
 

@@ -37,8 +37,8 @@ export interface ArchiveSyncOptions {
 }
 
 /**
- * The archive on AWS: the `archive-sync` Lambda (one sync through the deployed state machine, src/handlers/
- * archiveSync.ts), an EventBridge Scheduler schedule invoking it every N hours, and a Glue table over the
+ * The archive on AWS: the `archive-sync` Lambda (one sync through the deployed state machine, src/runtime/
+ * archiveSyncFunction.ts), an EventBridge Scheduler schedule invoking it every N hours, and a Glue table over the
  * archive's order partitions, written as Parquet, so that an archive too large for one machine is queried with
  * Athena (`WHERE uid = '…'`, partitions projected from the key layout `archive/<uid>/parquet/orders/<yyyy>/`).
  */
