@@ -22,7 +22,7 @@ import {
   syncResponse,
 } from '../archiveSchemas';
 import type { ApiContext } from '../context';
-import { ApiError, BadRequestError, ConflictError, NotFoundError } from '../errors';
+import { BadRequestError, ConflictError, NotFoundError, NotImplementedError } from '../errors';
 
 declare module '../deps' {
   interface ApiDeps {
@@ -106,13 +106,6 @@ interface ListQuery {
   until?: number;
   after?: string;
   limit: number;
-}
-
-class NotImplementedError extends ApiError {
-  override readonly name = 'NotImplementedError';
-  constructor(message: string) {
-    super(501, message);
-  }
 }
 
 export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
