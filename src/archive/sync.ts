@@ -33,6 +33,7 @@ import {
   syncStart,
 } from './coverage';
 import { ORDERS, monthOf } from './dataset';
+import { SyncIncompleteError } from './errors';
 import type { DatasetState, Gap, Manifest, PartitionEntry, Span } from './manifest';
 import { KEEP_SYNCS, emptyDatasetState, emptyManifest } from './manifest';
 import { mergeRecords } from './merge';
@@ -80,16 +81,6 @@ export interface SyncReport {
   generation: number;
   /** Rows the database import inserted and updated (null without a database). */
   database: { inserted: number; updated: number; partitions: number } | null;
-}
-
-export class SyncIncompleteError extends Error {
-  override readonly name = 'SyncIncompleteError';
-  constructor(
-    message: string,
-    readonly runId: string,
-  ) {
-    super(message);
-  }
 }
 
 const summarySchema = z.looseObject({

@@ -154,7 +154,7 @@ function spotFee(feeDetail: Parameters<typeof decodeSpotFeeDetail>[0]): PaidFee 
   try {
     return decodeSpotFeeDetail(feeDetail);
   } catch (error) {
-    throw new BitgetResponseError('normaliser', 'feeDetail', (error as Error).message);
+    throw new BitgetResponseError('normaliser', 'feeDetail', (error as Error).message, { cause: error });
   }
 }
 

@@ -20,7 +20,8 @@ import { RunOptionsMismatchError, runLocalExtraction } from '../runtime/runExtra
 import { RunLockedError } from '../runtime/runLock';
 import { RUN_ID_PATTERN } from '../storage/keys';
 import { parseCommand, parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
-import { OutputPathError, checkWritableDir } from './outputs';
+import { OutputPathError } from './errors';
+import { checkWritableDir } from './outputs';
 import { ProgressReporter } from './progress';
 import { formatRunReport, symbolsNotOnExchange } from './report';
 import { downloadResults } from './results';

@@ -4,6 +4,7 @@ import type { LaneState } from '../extraction/state';
 import { laneStateSchema, runPlanSchema } from '../extraction/state';
 import type { RunStore } from '../storage/runStore';
 import { resultKeys, runKeys } from '../storage/keys';
+import { ReportSourceMissingError } from './errors';
 import { orderFigures } from './orderFigures';
 import { renderReport } from './renderReport';
 import { runFigures } from './runFigures';
@@ -22,10 +23,6 @@ const summaryFields = z.object({
   timing: z.record(z.string(), z.number().nullable()),
   generatedAt: z.number(),
 });
-
-export class ReportSourceMissingError extends Error {
-  override readonly name = 'ReportSourceMissingError';
-}
 
 export const reportKey = (runId: string) => resultKeys(runId).report;
 
