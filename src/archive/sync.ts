@@ -121,7 +121,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const request = parseExtractionRequest({
     markets,
     kinds,
-    ...(since !== undefined ? { since } : {}),
+    since,
     until,
     order: 'asc',
   });

@@ -176,7 +176,7 @@ export class BitgetClient {
       timestamp: () => this.clock.timestamp(),
       sleep: options.sleep ?? sleepFor,
       random: options.random ?? Math.random,
-      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+      onRetry: options.onRetry,
     });
   }
 

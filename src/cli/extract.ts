@@ -100,11 +100,11 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
   let credentials;
   try {
     request = parseExtractionRequest({
-      ...(flags.symbols ? { symbols: flags.symbols } : {}),
-      ...(flags.markets ? { markets: flags.markets } : {}),
-      ...(flags.kinds ? { kinds: flags.kinds } : {}),
-      ...(flags.since !== undefined ? { since: flags.since } : {}),
-      ...(flags.until !== undefined ? { until: flags.until } : {}),
+      symbols: flags.symbols,
+      markets: flags.markets,
+      kinds: flags.kinds,
+      since: flags.since,
+      until: flags.until,
       order: flags.order,
     });
     credentials = await loadCredentials(io.env);
@@ -123,7 +123,7 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
   try {
     parseBaseUrl(baseUrl, flags.baseUrl !== undefined ? '--base-url' : 'BITGET_BASE_URL');
     await checkWritableDir(flags.dataDir, '--data-dir');
-    await checkWritableDir(flags.out, '--out', { runId, ...(flags.force ? { force: true } : {}) });
+    await checkWritableDir(flags.out, '--out', { runId, force: flags.force });
     await checkExchangeReachable(baseUrl);
   } catch (err) {
     if (err instanceof InvalidBaseUrlError || err instanceof OutputPathError) return fail(err.message, 2);

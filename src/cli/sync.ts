@@ -63,8 +63,8 @@ export async function runSyncCommand(argv: string[], io: CliIo): Promise<number>
   let credentials;
   try {
     request = parseExtractionRequest({
-      ...(flags.markets ? { markets: flags.markets } : {}),
-      ...(flags.kinds ? { kinds: flags.kinds } : {}),
+      markets: flags.markets,
+      kinds: flags.kinds,
     });
     credentials = await loadCredentials(io.env);
   } catch (err) {
@@ -124,7 +124,7 @@ async function syncWithStack(
         store: stack.store,
         client: stack.client,
         engine: stack.engine,
-        ...(database ? { database } : {}),
+        database,
         log: (line) => io.stderr.write(`${line}\n`),
       },
       { markets: request.markets, kinds: request.kinds },

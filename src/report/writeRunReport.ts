@@ -68,7 +68,7 @@ export async function writeRunReport(
   const html = renderReport({
     title: `Run ${runId}`,
     facts,
-    ...(options.verification ? { verification: options.verification } : {}),
+    verification: options.verification,
     orders,
     ...(lanes.length ? { run: runFigures(plan, lanes, collect) } : {}),
     generatedAt: Date.now(),

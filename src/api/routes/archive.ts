@@ -173,8 +173,8 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
       syncing = true;
       try {
         return await run({
-          ...(request.body?.markets ? { markets: request.body.markets } : {}),
-          ...(request.body?.kinds ? { kinds: request.body.kinds } : {}),
+          markets: request.body?.markets,
+          kinds: request.body?.kinds,
         });
       } finally {
         syncing = false;

@@ -68,9 +68,9 @@ export function ordersRoutes(app: FastifyInstance, ctx: ApiContext): void {
       symbols,
       since: start_ms,
       until: end_ms,
-      ...(markets ? { markets } : {}),
-      ...(kinds ? { kinds } : {}),
-      ...(order ? { order } : {}),
+      markets,
+      kinds,
+      order,
     });
     const started = await startExecution(ctx, extraction);
     return reply.status(202).send({

@@ -97,7 +97,7 @@ export function runsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       };
       const page = await listOrdersAfter(db, executionArn, filters, {
         limit: q.limit,
-        ...(q.after !== undefined ? { after: q.after } : {}),
+        after: q.after,
       });
       return {
         executionArn,
