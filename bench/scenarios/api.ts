@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import { localStateMachineArn, startApiServer } from '../../src/api';
 import type { SymbolSource } from '../../src/api';
 import type { ExecutionDescription, ExecutionEngine, StartedExecution } from '../../src/core/engine';
+import { ExecutionNotFoundError } from '../../src/core/errors';
 import type { ExtractionRequest } from '../../src/core/request';
 import { createDatabase } from '../../src/db';
 import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
@@ -48,7 +49,7 @@ class StubEngine implements ExecutionEngine {
   }
   async describe(executionArn: string): Promise<ExecutionDescription> {
     const d = this.runs.get(executionArn);
-    if (!d) throw Object.assign(new Error('ExecutionDoesNotExist'), { name: 'ExecutionDoesNotExist' });
+    if (!d) throw new ExecutionNotFoundError(executionArn);
     return d;
   }
   async list(): Promise<ExecutionDescription[]> {

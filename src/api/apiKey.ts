@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { ApiError, TooManyRequestsError } from './errors';
+import { HttpError, TooManyRequestsError } from './errors';
 import { wantsPage } from './routes/web';
 
 /** Constant-time comparison of a presented key with the configured one (hashes make the lengths equal). */
@@ -43,13 +43,13 @@ export function apiKeyGuard(expected: string, failedKeys: FailedKeyLimiter) {
     if (isPublicPath(request.url) || isPageShell(request)) return;
     const presented = request.headers['x-api-key'];
     if (presented === undefined) {
-      throw new ApiError(401, 'a valid x-api-key header is required', 'headers/x-api-key');
+      throw new HttpError(401, 'a valid x-api-key header is required', 'headers/x-api-key');
     }
     const failures = await failedKeys(request, { increment: false });
     if (!failures.isAllowed && failures.remaining === 0) throw tooManyFailures(failures.ttlInSeconds);
     if (apiKeyMatches(presented, expected)) return;
     await failedKeys(request);
-    throw new ApiError(401, 'a valid x-api-key header is required', 'headers/x-api-key');
+    throw new HttpError(401, 'a valid x-api-key header is required', 'headers/x-api-key');
   };
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequestError } from '../core/request';
+import { InvalidRequestError } from '../core/errors';
 import { InvalidPageError } from '../db';
-import { ApiError, TooManyRequestsError } from './errors';
+import { HttpError, TooManyRequestsError } from './errors';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -55,7 +55,7 @@ function toErrorBody(error: FastifyError | Error): ErrorBody {
   if (fastifyError.validation && fastifyError.validation.length > 0) {
     return fromValidation(fastifyError.validation[0]!, fastifyError.validationContext ?? 'request');
   }
-  if (error instanceof ApiError) return errorBody(error.statusCode, error.message, error.field);
+  if (error instanceof HttpError) return errorBody(error.statusCode, error.message, error.field);
   if (error instanceof InvalidRequestError) {
     const issue = error.issues[0];
     const field = issue ? `body/${issue.path.replace(/\./g, '/')}` : 'body';

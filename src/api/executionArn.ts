@@ -1,3 +1,5 @@
+import { InvalidStateMachineArnError } from './errors';
+
 /**
  * An execution ARN: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`. The local engine uses the
  * same shape with region `local` and account `000000000000`.
@@ -13,15 +15,6 @@ export function isExecutionArn(value: string): boolean {
 
 const STATE_MACHINE_ARN =
   /^arn:(aws(?:-[a-z]+)*):states:([a-z0-9-]{1,30}):([0-9]{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
-
-export class InvalidStateMachineArnError extends Error {
-  override readonly name = 'InvalidStateMachineArnError';
-  constructor(arn: string) {
-    super(
-      `not a state machine ARN: ${JSON.stringify(arn)} (arn:aws:states:<region>:<account>:stateMachine:<name>)`,
-    );
-  }
-}
 
 /** Checks the shape once, at start-up, so that a typo is refused then rather than on every request. */
 export function parseStateMachineArn(arn: string): string {

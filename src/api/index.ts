@@ -1,8 +1,6 @@
 export { buildApi, REDACTED_PATHS } from './app';
 export {
   startApiServer,
-  InsecureBindError,
-  WeakApiKeyError,
   assertStrongApiKey,
   isLoopbackHost,
   DEFAULT_API_HOST,
@@ -11,15 +9,11 @@ export {
 export type { StartApiServerOptions, RunningApiServer } from './server';
 export type { ApiDeps } from './deps';
 export { DEFAULT_BODY_LIMIT, DEFAULT_MAX_RESULT_FILE_BYTES, DEFAULT_IMPORT_WAIT_MS } from './deps';
-export {
-  FUTURES_PRODUCT_TYPES,
-  SymbolSourceUnavailableError,
-  unavailableSymbolSource,
-  summariseSymbols,
-} from './symbols';
+export { FUTURES_PRODUCT_TYPES, unavailableSymbolSource, summariseSymbols } from './symbols';
 export type { SymbolSource, SymbolInfo, SymbolListSummary } from './symbols';
 export {
   ApiError,
+  HttpError,
   BadRequestError,
   NotFoundError,
   UrlNotAllowedError,
@@ -31,6 +25,11 @@ export {
   UnsupportedMediaTypeError,
   TooManyRequestsError,
   ForeignExecutionError,
+  NotImplementedError,
+  InsecureBindError,
+  WeakApiKeyError,
+  InvalidStateMachineArnError,
+  SymbolSourceUnavailableError,
 } from './errors';
 export { resolveBucketUrl } from './bucketUrl';
 export type { BucketUrlPolicy, ObjectLocation } from './bucketUrl';
@@ -42,7 +41,6 @@ export {
   localStateMachineArn,
   parseStateMachineArn,
   stateMachineOf,
-  InvalidStateMachineArnError,
 } from './executionArn';
 export { humanDuration, preciseDuration } from './duration';
 export {

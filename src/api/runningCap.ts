@@ -1,7 +1,8 @@
 import type { ExecutionDescription, ExecutionEngine } from '../core/engine';
 import { factsFromDescription, listRunningExecutions, recordExecution } from '../db';
 import type { Database } from '../db';
-import { isExecutionNotFound, TooManyRequestsError } from './errors';
+import { ExecutionNotFoundError } from '../core/errors';
+import { TooManyRequestsError } from './errors';
 
 export interface RunningCapOptions {
   engine: ExecutionEngine;
@@ -64,7 +65,7 @@ export class RunningExecutionsCap {
           } catch (error) {
             // Unknown to the engine (a local run of an earlier process): it is not running any more. Any other
             // failure: counted as running, the cautious side.
-            if (!isExecutionNotFound(error)) running.add(r.executionArn);
+            if (!(error instanceof ExecutionNotFoundError)) running.add(r.executionArn);
             return;
           }
           if (description.status === 'RUNNING') running.add(r.executionArn);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from './app';
 import type { ApiDeps } from './deps';
+import { InsecureBindError, WeakApiKeyError } from './errors';
 import { MIN_API_KEY_LENGTH } from './limits';
 import { loopbackHosts } from './requestGuards';
 
@@ -20,24 +21,6 @@ export interface RunningApiServer {
 
 export const DEFAULT_API_HOST = '127.0.0.1';
 export const DEFAULT_API_PORT = 3000;
-
-/** Binding beyond loopback without an API key would publish the API (and the Bitget account) to the network. */
-export class InsecureBindError extends Error {
-  override readonly name = 'InsecureBindError';
-  constructor(host: string) {
-    super(`refusing to listen on ${host} without an API key: set an API key or bind to 127.0.0.1`);
-  }
-}
-
-/** A key that guards an API reachable from the network must resist guessing. */
-export class WeakApiKeyError extends Error {
-  override readonly name = 'WeakApiKeyError';
-  constructor(where: string, length: number) {
-    super(
-      `refusing to ${where} with an API key of ${length} characters: off loopback the key must be at least ${MIN_API_KEY_LENGTH} characters (e.g. openssl rand -hex 32)`,
-    );
-  }
-}
 
 /** Throws WeakApiKeyError for a key shorter than MIN_API_KEY_LENGTH (`where` says what is refused). */
 export function assertStrongApiKey(apiKey: string, where: string): void {

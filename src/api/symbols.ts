@@ -1,4 +1,5 @@
 import type { ProductType } from '../core/order';
+import { SymbolSourceUnavailableError } from './errors';
 
 export const FUTURES_PRODUCT_TYPES = [
   'USDT-FUTURES',
@@ -19,10 +20,6 @@ export interface SymbolSource {
 }
 
 /** A source for deployments where symbol lists are not wired: `GET /symbols` answers 503. */
-export class SymbolSourceUnavailableError extends Error {
-  override readonly name = 'SymbolSourceUnavailableError';
-}
-
 export const unavailableSymbolSource: SymbolSource = {
   spotSymbols: () => Promise.reject(new SymbolSourceUnavailableError('no symbol source is configured')),
   futuresContracts: () => Promise.reject(new SymbolSourceUnavailableError('no symbol source is configured')),

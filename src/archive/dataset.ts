@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CanonicalOrder } from '../core/order';
 import { compareOrderKey, KINDS, MARKETS } from '../core/order';
+import { ArchiveRecordError } from './errors';
 import { parquetBuffer } from './exportFormats';
 
 export interface DatasetSpec<R> {
@@ -35,10 +36,6 @@ const orderLine = z.looseObject({
   raw: z.record(z.string(), z.unknown()),
 });
 
-export class ArchiveRecordError extends Error {
-  override readonly name = 'ArchiveRecordError';
-}
-
 export const ORDERS: DatasetSpec<CanonicalOrder> = {
   name: 'orders',
   key: (o) => `${o.market}|${o.orderId}`,
@@ -50,8 +47,8 @@ export const ORDERS: DatasetSpec<CanonicalOrder> = {
     let value: unknown;
     try {
       value = JSON.parse(line);
-    } catch {
-      throw new ArchiveRecordError(`an order line is not JSON: ${line.slice(0, 120)}`);
+    } catch (error) {
+      throw new ArchiveRecordError(`an order line is not JSON: ${line.slice(0, 120)}`, { cause: error });
     }
     const checked = orderLine.safeParse(value);
     if (!checked.success) {

@@ -4,6 +4,7 @@
  * (@dsnp/parquetjs), or a tax tool's CSV (Koinly's universal template, CoinTracking's import) for fills and
  * the ledger.
  */
+import { ArchiveError } from './errors';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -32,7 +33,7 @@ export const FORMAT_DATASETS: Record<ExportFormat, readonly DatasetName[]> = {
   cointracking: ['fills', 'ledger'],
 };
 
-export class ExportError extends Error {
+export class ExportError extends ArchiveError {
   override readonly name = 'ExportError';
 }
 

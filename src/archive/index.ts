@@ -3,6 +3,7 @@ export { ArchiveStore, type BeforeWrite, type WritePoint } from './archiveStore'
 export { ORDERS, DATASETS, monthOf, type DatasetName, type DatasetSpec } from './dataset';
 export { archiveKeys, ARCHIVE_PREFIX } from './layout';
 export { manifestSchema, type Gap, type Manifest, type PartitionEntry, type Span } from './manifest';
-export { archiveStatus, archivedAccounts, openArchive, readRecords, ArchiveNotFoundError } from './reader';
+export { archiveStatus, archivedAccounts, openArchive, readRecords } from './reader';
 export type { ArchiveStatus, TimeSlice } from './reader';
-export { runSync, SyncIncompleteError, type SyncDeps, type SyncOptions, type SyncReport } from './sync';
+export { runSync, type SyncDeps, type SyncOptions, type SyncReport } from './sync';
+export { ArchiveError, ArchiveNotFoundError, ArchiveRecordError, SyncIncompleteError } from './errors';

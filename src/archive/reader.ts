@@ -2,12 +2,9 @@
 import type { RunStore } from '../storage/RunStore';
 import { ArchiveStore } from './archiveStore';
 import type { DatasetSpec } from './dataset';
+import { ArchiveNotFoundError } from './errors';
 import { ARCHIVE_PREFIX, UID_PATTERN } from './layout';
 import type { Manifest } from './manifest';
-
-export class ArchiveNotFoundError extends Error {
-  override readonly name = 'ArchiveNotFoundError';
-}
 
 /** The UIDs that have an archive in this bucket. */
 export async function archivedAccounts(store: RunStore): Promise<string[]> {

@@ -33,6 +33,7 @@ import {
   syncStart,
 } from './coverage';
 import { ORDERS, monthOf } from './dataset';
+import { SyncIncompleteError } from './errors';
 import type { DatasetState, Gap, Manifest, PartitionEntry, Span } from './manifest';
 import { KEEP_SYNCS, emptyDatasetState, emptyManifest } from './manifest';
 import { mergeRecords } from './merge';
@@ -82,16 +83,6 @@ export interface SyncReport {
   database: { inserted: number; updated: number; partitions: number } | null;
 }
 
-export class SyncIncompleteError extends Error {
-  override readonly name = 'SyncIncompleteError';
-  constructor(
-    message: string,
-    readonly runId: string,
-  ) {
-    super(message);
-  }
-}
-
 const summarySchema = z.looseObject({
   complete: z.boolean(),
   served: z.object({ since: z.number(), until: z.number() }).nullable(),
@@ -130,7 +121,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const request = parseExtractionRequest({
     markets,
     kinds,
-    ...(since !== undefined ? { since } : {}),
+    since,
     until,
     order: 'asc',
   });

@@ -6,8 +6,8 @@ import type { EndpointId, FuturesPlanType, UtaCategory } from './endpoints';
 import { ENDPOINTS } from './endpoints';
 import { BitgetApiError, BitgetResponseError, categoriseFailure } from './errors';
 import { ServerClock } from './clock';
-import type { RateLimitOptions } from './rate-limits';
-import { RateLimiters } from './rate-limits';
+import type { RateLimitOptions } from './rateLimits';
+import { RateLimiters } from './rateLimits';
 import type {
   FuturesContract,
   FuturesOrderRow,
@@ -125,8 +125,8 @@ export interface UtaHistoryQuery {
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A short, non-reversible label of an API key: limiter bucket and registry key, safe to log. */
-export function accountLabel(credentials: Credentials | undefined): string {
+/** A short, non-reversible label of an API key: the limiter bucket, safe to log. */
+function accountLabel(credentials: Credentials | undefined): string {
   if (credentials === undefined) return 'public';
   return `key-${createHash('sha256').update(credentials.apiKey).digest('hex').slice(0, 12)}`;
 }
@@ -176,7 +176,7 @@ export class BitgetClient {
       timestamp: () => this.clock.timestamp(),
       sleep: options.sleep ?? sleepFor,
       random: options.random ?? Math.random,
-      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+      onRetry: options.onRetry,
     });
   }
 

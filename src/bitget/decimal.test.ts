@@ -1,6 +1,6 @@
 import { backoffDelay } from './backoff';
 import { canonicalDecimal, isZeroDecimal, negateDecimal } from './decimal';
-import { decodeSpotFeeDetail, quoteJsonNumbers } from './fee-detail';
+import { decodeSpotFeeDetail, quoteJsonNumbers } from './feeDetail';
 
 describe('decimal text', () => {
   it('is canonicalised without floats: trailing zeros, leading zeros and exponents go', () => {

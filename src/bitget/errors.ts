@@ -109,12 +109,21 @@ function describe(f: BitgetApiErrorFields): string {
   return parts.join(', ');
 }
 
+/** The base of the Bitget client's errors; `cause` keeps the error that led to it. */
+export class BitgetError extends Error {
+  override readonly name: string = 'BitgetError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /**
  * A failed Bitget call. Never instantiated directly: `BitgetRetryableError` (rate_limit, server, network,
  * timeout: worth retrying later) or `BitgetFatalError` (auth, permission, param, symbol_not_found, uta_mode).
- * Carries no request config, headers or credentials: only the facts below.
+ * Carries no request config, headers or credentials: only the facts below. For that reason the transport's
+ * error is never chained as the `cause`: axios errors hold the signed request's headers.
  */
-export abstract class BitgetApiError extends Error implements BitgetApiErrorFields {
+export abstract class BitgetApiError extends BitgetError implements BitgetApiErrorFields {
   abstract override readonly name: 'BitgetRetryableError' | 'BitgetFatalError';
   readonly category: ErrorCategory;
   readonly retryable: boolean;
@@ -181,7 +190,7 @@ export class BitgetFatalError extends BitgetApiError {
  * A successful answer whose shape breaks the contract (envelope or row): fatal, because asking again gives
  * the same answer. Names the endpoint and the field; the row is never dropped silently.
  */
-export class BitgetResponseError extends Error {
+export class BitgetResponseError extends BitgetError {
   override readonly name = 'BitgetResponseError';
   readonly category: ErrorCategory = 'server';
   readonly retryable = false;
@@ -190,8 +199,9 @@ export class BitgetResponseError extends Error {
     /** Dotted path of the offending field, e.g. `data.entrustedList[0].cTime`. */
     readonly field: string,
     readonly issue: string,
+    options?: { cause?: unknown },
   ) {
-    super(`Bitget ${endpoint} answered a malformed response: ${field} ${issue}`);
+    super(`Bitget ${endpoint} answered a malformed response: ${field} ${issue}`, options);
   }
 
   toJSON(): Record<string, unknown> {

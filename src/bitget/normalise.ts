@@ -4,8 +4,8 @@ import { canonicalSymbol } from '../core/request';
 import { isDecimalString, isZeroDecimal } from './decimal';
 import type { FuturesPlanType, UtaCategory } from './endpoints';
 import { BitgetResponseError } from './errors';
-import type { PaidFee } from './fee-detail';
-import { decodeSpotFeeDetail, futuresFee, pickUtaFee } from './fee-detail';
+import type { PaidFee } from './feeDetail';
+import { decodeSpotFeeDetail, futuresFee, pickUtaFee } from './feeDetail';
 import type { FuturesOrderRow, UtaStrategyRow } from './schemas';
 import {
   futuresOrderRowSchema,
@@ -154,7 +154,7 @@ function spotFee(feeDetail: Parameters<typeof decodeSpotFeeDetail>[0]): PaidFee 
   try {
     return decodeSpotFeeDetail(feeDetail);
   } catch (error) {
-    throw new BitgetResponseError('normaliser', 'feeDetail', (error as Error).message);
+    throw new BitgetResponseError('normaliser', 'feeDetail', (error as Error).message, { cause: error });
   }
 }
 

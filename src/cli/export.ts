@@ -16,7 +16,7 @@ import {
   type DatasetSpec,
 } from '../archive';
 import type { ArchiveStore } from '../archive/archiveStore';
-import { ArchiveRecordError } from '../archive/dataset';
+import { ArchiveRecordError } from '../archive/errors';
 import {
   EXPORT_FORMATS,
   ExportError,

@@ -6,7 +6,8 @@ import { loadCredentials } from '../config/credentials';
 import { CredentialsError } from '../config/errors';
 import { newRunId } from '../core/engine';
 import type { ExtractionRequest } from '../core/request';
-import { InvalidRequestError, parseExtractionRequest } from '../core/request';
+import { InvalidRequestError } from '../core/errors';
+import { parseExtractionRequest } from '../core/request';
 import type { EndpointId } from '../bitget/endpoints';
 import { LANE_BY_ENDPOINT } from '../extraction/plan';
 import { FOUND_SYMBOLS_LANE } from '../extraction/stages';
@@ -20,7 +21,8 @@ import { checkExchangeReachable, parseBaseUrl } from '../runtime/preflight';
 import { runLocalExtraction } from '../runtime/runExtraction';
 import { RUN_ID_PATTERN } from '../storage/keys';
 import { parseCommand, parseFractionArg, parseIntArg, parseListArg, parseTimeArg } from './args';
-import { OutputPathError, checkWritableDir } from './outputs';
+import { OutputPathError } from './errors';
+import { checkWritableDir } from './outputs';
 import { ProgressReporter } from './progress';
 import { formatRunReport, symbolsNotOnExchange } from './report';
 import { downloadResults } from './results';
@@ -99,11 +101,11 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
   let credentials;
   try {
     request = parseExtractionRequest({
-      ...(flags.symbols ? { symbols: flags.symbols } : {}),
-      ...(flags.markets ? { markets: flags.markets } : {}),
-      ...(flags.kinds ? { kinds: flags.kinds } : {}),
-      ...(flags.since !== undefined ? { since: flags.since } : {}),
-      ...(flags.until !== undefined ? { until: flags.until } : {}),
+      symbols: flags.symbols,
+      markets: flags.markets,
+      kinds: flags.kinds,
+      since: flags.since,
+      until: flags.until,
       order: flags.order,
     });
     credentials = await loadCredentials(io.env);
@@ -122,7 +124,7 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
   try {
     parseBaseUrl(baseUrl, flags.baseUrl !== undefined ? '--base-url' : 'BITGET_BASE_URL');
     await checkWritableDir(flags.dataDir, '--data-dir');
-    await checkWritableDir(flags.out, '--out', { runId, ...(flags.force ? { force: true } : {}) });
+    await checkWritableDir(flags.out, '--out', { runId, force: flags.force });
     await checkExchangeReachable(baseUrl);
   } catch (err) {
     if (err instanceof InvalidBaseUrlError || err instanceof OutputPathError) return fail(err.message, 2);

@@ -2,11 +2,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { FATAL_FILESYSTEM_CODES, describeFilesystemError } from '../storage/localFilesystemErrors';
-
-/** An output or state path that cannot be used: said before the first request. */
-export class OutputPathError extends Error {
-  override readonly name = 'OutputPathError';
-}
+import { OutputPathError } from './errors';
 
 const summaryHead = z.object({ runId: z.string(), orders: z.number().optional() });
 
@@ -31,10 +27,12 @@ export async function checkWritableDir(
     if (err instanceof OutputPathError) throw err;
     const e = err as NodeJS.ErrnoException;
     if (FATAL_FILESYSTEM_CODES.has(e.code ?? ''))
-      throw new OutputPathError(`${what}: ${await describeFilesystemError(e, path)}`);
+      throw new OutputPathError(`${what}: ${await describeFilesystemError(e, path)}`, { cause: err });
     if (e.code === 'ENOTDIR' || e.code === 'EEXIST')
-      throw new OutputPathError(`${what} ${path}: a part of the path is a file: name a directory`);
-    throw new OutputPathError(`${what} ${path} cannot be written: ${e.message}`);
+      throw new OutputPathError(`${what} ${path}: a part of the path is a file: name a directory`, {
+        cause: err,
+      });
+    throw new OutputPathError(`${what} ${path} cannot be written: ${e.message}`, { cause: err });
   }
   if (options.runId === undefined) return;
   const previous = readPreviousResult(path);

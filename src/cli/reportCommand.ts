@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ReportSourceMissingError, writeRunReport } from '../report/writeRunReport';
+import { ReportSourceMissingError } from '../report/errors';
+import { writeRunReport } from '../report/writeRunReport';
 import { LOCAL_BUCKET } from '../runtime/localStack';
 import {
   RUN_ID_PATTERN,

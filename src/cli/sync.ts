@@ -13,7 +13,8 @@ import { runSync, SyncIncompleteError } from '../archive';
 import { DEFAULT_BASE_URL } from '../bitget/client';
 import { loadCredentials } from '../config/credentials';
 import { CredentialsError } from '../config/errors';
-import { InvalidRequestError, parseExtractionRequest, type ExtractionRequest } from '../core/request';
+import { InvalidRequestError } from '../core/errors';
+import { parseExtractionRequest, type ExtractionRequest } from '../core/request';
 import type { Credentials } from '../config/credentials';
 import { createDatabase } from '../db';
 import { startLocalStack } from '../runtime/localStack';
@@ -63,8 +64,8 @@ export async function runSyncCommand(argv: string[], io: CliIo): Promise<number>
   let credentials;
   try {
     request = parseExtractionRequest({
-      ...(flags.markets ? { markets: flags.markets } : {}),
-      ...(flags.kinds ? { kinds: flags.kinds } : {}),
+      markets: flags.markets,
+      kinds: flags.kinds,
     });
     credentials = await loadCredentials(io.env);
   } catch (err) {
@@ -124,7 +125,7 @@ async function syncWithStack(
         store: stack.store,
         client: stack.client,
         engine: stack.engine,
-        ...(database ? { database } : {}),
+        database,
         log: (line) => io.stderr.write(`${line}\n`),
       },
       { markets: request.markets, kinds: request.kinds },

@@ -1,4 +1,5 @@
-import { InvalidRequestError, parseExtractionRequest } from './request';
+import { InvalidRequestError } from './errors';
+import { parseExtractionRequest } from './request';
 
 describe('parseExtractionRequest', () => {
   it('fills defaults: every market and kind, ascending', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidRequestError } from './errors';
 import { KINDS, MARKETS } from './order';
 import type { Kind, Market } from './order';
 
@@ -47,16 +48,6 @@ export interface ExtractionRequest {
   since?: number;
   until?: number;
   order: 'asc' | 'desc';
-}
-
-export class InvalidRequestError extends Error {
-  override readonly name = 'InvalidRequestError';
-  constructor(
-    message: string,
-    readonly issues: { path: string; message: string }[],
-  ) {
-    super(message);
-  }
 }
 
 /** Parse, don't cast: returns a normalised request or throws an error naming each bad field and rule. */

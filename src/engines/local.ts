@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { newRunId, runOutputSchema } from '../core/engine';
+import { ExecutionNotFoundError, InvalidExecutionNameError } from '../core/errors';
 import type {
   ExecutionDescription,
   ExecutionEngine,
@@ -20,10 +21,6 @@ export const LOCAL_STATE_MACHINE = 'bitget-orders-extraction';
 interface Tracked extends ExecutionDescription {
   settled: Promise<ExecutionDescription>;
   abort: () => void;
-}
-
-export class InvalidExecutionNameError extends Error {
-  override readonly name = 'InvalidExecutionNameError';
 }
 
 /**
@@ -132,7 +129,7 @@ export class LocalEngine implements ExecutionEngine {
 
   async describe(executionArn: string): Promise<ExecutionDescription> {
     const t = this.executions.get(executionArn);
-    if (!t) throw new ExecutionNotFoundError(`execution ${executionArn} does not exist`);
+    if (!t) throw new ExecutionNotFoundError(executionArn);
     return describe(t);
   }
 
@@ -146,7 +143,7 @@ export class LocalEngine implements ExecutionEngine {
   /** Resolves when the execution ends (succeeded, failed or aborted). */
   async wait(executionArn: string): Promise<ExecutionDescription> {
     const t = this.executions.get(executionArn);
-    if (!t) throw new ExecutionNotFoundError(`execution ${executionArn} does not exist`);
+    if (!t) throw new ExecutionNotFoundError(executionArn);
     return t.settled;
   }
 
@@ -160,7 +157,7 @@ export class LocalEngine implements ExecutionEngine {
   /** Aborts a running execution and waits until it has ended (ABORTED); its run id stays resumable. */
   async stop(executionArn: string): Promise<void> {
     const t = this.executions.get(executionArn);
-    if (!t) throw new ExecutionNotFoundError(`execution ${executionArn} does not exist`);
+    if (!t) throw new ExecutionNotFoundError(executionArn);
     if (t.status !== 'RUNNING') return;
     t.abort();
     await t.settled;
@@ -169,10 +166,6 @@ export class LocalEngine implements ExecutionEngine {
   whenSettled(executionArn: string): Promise<ExecutionDescription> {
     return this.wait(executionArn);
   }
-}
-
-export class ExecutionNotFoundError extends Error {
-  override readonly name = 'ExecutionNotFoundError';
 }
 
 function describe(t: Tracked): ExecutionDescription {

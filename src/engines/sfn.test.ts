@@ -6,7 +6,9 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { ExecutionNotFoundError, InvalidExecutionDataError, SfnEngine, newRunName } from './sfn';
+import { ExecutionNotFoundError } from '../core/errors';
+import { InvalidExecutionDataError } from './errors';
+import { SfnEngine, newRunName } from './sfn';
 
 const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:bitget-orders';
 const arnOf = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:bitget-orders:${name}`;

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { newRunId, runOutputSchema } from '../core/engine';
+import { ExecutionNotFoundError, InvalidExecutionNameError } from '../core/errors';
 import { RUN_ID_PATTERN } from '../storage/keys';
 import type {
   ExecutionDescription,
@@ -17,6 +18,7 @@ import type {
 } from '../core/engine';
 import { parseExtractionRequest } from '../core/request';
 import type { ExtractionRequest } from '../core/request';
+import { InvalidExecutionDataError } from './errors';
 
 export interface SfnEngineOptions {
   stateMachineArn: string;
@@ -24,23 +26,6 @@ export interface SfnEngineOptions {
   client?: SFNClient;
   /** How many DescribeExecution calls `list` makes at once (default 4; Step Functions throttles describes). */
   describeConcurrency?: number;
-}
-
-/** The execution does not exist (Step Functions' ExecutionDoesNotExist). The API answers 404 for it. */
-export class ExecutionNotFoundError extends Error {
-  override readonly name = 'ExecutionNotFoundError';
-  constructor(readonly executionArn: string) {
-    super(`execution ${executionArn} does not exist`);
-  }
-}
-
-/** Step Functions returned something that is not what this state machine produces. */
-export class InvalidExecutionDataError extends Error {
-  override readonly name = 'InvalidExecutionDataError';
-}
-
-export class InvalidExecutionNameError extends Error {
-  override readonly name = 'InvalidExecutionNameError';
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/;
@@ -99,7 +84,8 @@ export class SfnEngine implements ExecutionEngine {
     try {
       out = await this.client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (error) {
-      if (isNamed(error, 'ExecutionDoesNotExist')) throw new ExecutionNotFoundError(executionArn);
+      if (isNamed(error, 'ExecutionDoesNotExist'))
+        throw new ExecutionNotFoundError(executionArn, { cause: error });
       throw error;
     }
     return parseDescription(out);
@@ -112,7 +98,8 @@ export class SfnEngine implements ExecutionEngine {
         new StopExecutionCommand({ executionArn, error: 'StoppedByUser', cause: cause.slice(0, 32_000) }),
       );
     } catch (error) {
-      if (isNamed(error, 'ExecutionDoesNotExist')) throw new ExecutionNotFoundError(executionArn);
+      if (isNamed(error, 'ExecutionDoesNotExist'))
+        throw new ExecutionNotFoundError(executionArn, { cause: error });
       throw error;
     }
   }
@@ -178,7 +165,9 @@ function parseInput(executionArn: string, input: string | undefined): Extraction
   try {
     return parseExtractionRequest(request);
   } catch (error) {
-    throw new InvalidExecutionDataError(`execution ${executionArn} input: ${(error as Error).message}`);
+    throw new InvalidExecutionDataError(`execution ${executionArn} input: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -197,8 +186,8 @@ function parseOutput(executionArn: string, output: string): RunOutput {
 function parseJson(executionArn: string, what: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
-  } catch {
-    throw new InvalidExecutionDataError(`execution ${executionArn} ${what} is not JSON`);
+  } catch (error) {
+    throw new InvalidExecutionDataError(`execution ${executionArn} ${what} is not JSON`, { cause: error });
   }
 }
 

@@ -4,6 +4,7 @@ import type { LaneState } from '../extraction/state';
 import { laneStateSchema, runPlanSchema } from '../extraction/state';
 import type { RunStore } from '../storage/RunStore';
 import { resultKeys, runKeys } from '../storage/keys';
+import { ReportSourceMissingError } from './errors';
 import { orderFigures } from './orderFigures';
 import { renderReport } from './renderReport';
 import { runFigures } from './runFigures';
@@ -22,10 +23,6 @@ const summaryFields = z.object({
   timing: z.record(z.string(), z.number().nullable()),
   generatedAt: z.number(),
 });
-
-export class ReportSourceMissingError extends Error {
-  override readonly name = 'ReportSourceMissingError';
-}
 
 export const reportKey = (runId: string) => resultKeys(runId).report;
 
@@ -71,7 +68,7 @@ export async function writeRunReport(
   const html = renderReport({
     title: `Run ${runId}`,
     facts,
-    ...(options.verification ? { verification: options.verification } : {}),
+    verification: options.verification,
     orders,
     ...(lanes.length ? { run: runFigures(plan, lanes, collect) } : {}),
     generatedAt: Date.now(),

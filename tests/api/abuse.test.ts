@@ -1,6 +1,7 @@
 import { startApiServer } from '../../src/api';
 import type { RunningApiServer, StartApiServerOptions } from '../../src/api';
 import type { ExecutionDescription, ExecutionEngine, StartedExecution } from '../../src/core/engine';
+import { ExecutionNotFoundError } from '../../src/core/errors';
 import type { ExtractionRequest } from '../../src/core/request';
 import { getExecution } from '../../src/db';
 import { sqliteTestDatabase } from '../db/support/databases';
@@ -39,7 +40,7 @@ class HeldEngine implements ExecutionEngine {
   async describe(executionArn: string): Promise<ExecutionDescription> {
     this.describes += 1;
     const run = this.runs.get(executionArn);
-    if (!run) throw Object.assign(new Error(`no ${executionArn}`), { name: 'ExecutionNotFoundError' });
+    if (!run) throw new ExecutionNotFoundError(executionArn);
     return { ...run };
   }
   async list(): Promise<ExecutionDescription[]> {

@@ -2,7 +2,7 @@ import { laneView, readRunProgress } from '../../src/api/runProgress';
 import { parseTime, bothTimes } from '../../src/api/times';
 import { decodeCursor, encodeCursor } from '../../src/api/orderQuery';
 import type { LaneState } from '../../src/extraction/state';
-import { ApiError } from '../../src/api/errors';
+import { HttpError } from '../../src/api/errors';
 import type { RunStore } from '../../src/storage/RunStore';
 
 const DAY = 86_400_000;
@@ -135,7 +135,7 @@ describe('times in the query', () => {
 
   it('refuses a time without a zone or not a time at all, naming the field', () => {
     for (const bad of ['2024-05-01T00:00:00', 'yesterday', '1e12', '']) {
-      expect(() => parseTime(bad, 'querystring/until')).toThrow(ApiError);
+      expect(() => parseTime(bad, 'querystring/until')).toThrow(HttpError);
       expect(() => parseTime(bad, 'querystring/until')).toThrow(
         /querystring\/until must be epoch milliseconds or an ISO 8601/,
       );

@@ -1,5 +1,6 @@
 import { RunningExecutionsCap } from '../../src/api/runningCap';
 import type { ExecutionDescription, ExecutionEngine } from '../../src/core/engine';
+import { ExecutionNotFoundError } from '../../src/core/errors';
 import { recordExecution } from '../../src/db';
 import { sqliteTestDatabase } from '../db/support/databases';
 import type { TestDatabase } from '../db/support/databases';
@@ -55,8 +56,7 @@ describe('RunningExecutionsCap', () => {
       await recordExecution(t.database, { ...d, request: d.input }, 1);
     }
     const engine = engineOf([], async (arn) => {
-      if (arn === gone.executionArn)
-        throw Object.assign(new Error('gone'), { name: 'ExecutionNotFoundError' });
+      if (arn === gone.executionArn) throw new ExecutionNotFoundError(arn);
       throw new Error('ThrottlingException');
     });
     const cap = new RunningExecutionsCap({

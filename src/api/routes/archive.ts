@@ -22,7 +22,7 @@ import {
   syncResponse,
 } from '../archiveSchemas';
 import type { ApiContext } from '../context';
-import { ApiError, BadRequestError, ConflictError, NotFoundError } from '../errors';
+import { BadRequestError, ConflictError, NotFoundError, NotImplementedError } from '../errors';
 
 declare module '../deps' {
   interface ApiDeps {
@@ -108,13 +108,6 @@ interface ListQuery {
   limit: number;
 }
 
-class NotImplementedError extends ApiError {
-  override readonly name = 'NotImplementedError';
-  constructor(message: string) {
-    super(501, message);
-  }
-}
-
 export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { db } = ctx.deps;
   const store = new RunStore(ctx.deps.s3, ctx.deps.bucket);
@@ -180,8 +173,8 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
       syncing = true;
       try {
         return await run({
-          ...(request.body?.markets ? { markets: request.body.markets } : {}),
-          ...(request.body?.kinds ? { kinds: request.body.kinds } : {}),
+          markets: request.body?.markets,
+          kinds: request.body?.kinds,
         });
       } finally {
         syncing = false;

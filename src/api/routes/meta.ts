@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProductType } from '../../core/order';
 import type { ApiContext } from '../context';
-import { UpstreamError } from '../errors';
+import { SymbolSourceUnavailableError, UpstreamError } from '../errors';
 import { infoSchema, rootSchema, symbolsSchema } from '../schemas';
-import { FUTURES_PRODUCT_TYPES, summariseSymbols, SymbolSourceUnavailableError } from '../symbols';
+import { FUTURES_PRODUCT_TYPES, summariseSymbols } from '../symbols';
 import type { SymbolInfo } from '../symbols';
 import { PRODUCT_NAME, VERSION } from '../version';
 import { sendPage, wantsPage } from './web';

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ExecutionDescription } from '../../core/engine';
+import { ExecutionNotFoundError } from '../../core/errors';
 import { parseExtractionRequest } from '../../core/request';
 import {
   countExecutions,
@@ -22,7 +23,6 @@ import {
   BadRequestError,
   ConflictError,
   ForeignExecutionError,
-  isExecutionNotFound,
   NotFoundError,
   UpstreamError,
 } from '../errors';
@@ -68,9 +68,9 @@ export function ordersRoutes(app: FastifyInstance, ctx: ApiContext): void {
       symbols,
       since: start_ms,
       until: end_ms,
-      ...(markets ? { markets } : {}),
-      ...(kinds ? { kinds } : {}),
-      ...(order ? { order } : {}),
+      markets,
+      kinds,
+      order,
     });
     const started = await startExecution(ctx, extraction);
     return reply.status(202).send({
@@ -304,7 +304,7 @@ async function describeOrUndefined(
   try {
     return await ctx.deps.engine.describe(executionArn);
   } catch (error) {
-    if (isExecutionNotFound(error)) return undefined;
+    if (error instanceof ExecutionNotFoundError) return undefined;
     log.error({ err: error, executionArn }, 'engine describe failed');
     throw new UpstreamError('the execution engine could not describe the execution');
   }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecutionDescription } from '../../core/engine';
+import { ExecutionNotFoundError } from '../../core/errors';
 import {
   factsFromDescription,
   getExecution,
@@ -9,13 +10,7 @@ import {
 } from '../../db';
 import type { ExecutionRecord } from '../../db';
 import type { ApiContext } from '../context';
-import {
-  ConflictError,
-  ForeignExecutionError,
-  isExecutionNotFound,
-  NotFoundError,
-  UpstreamError,
-} from '../errors';
+import { ConflictError, ForeignExecutionError, NotFoundError, UpstreamError } from '../errors';
 import { belongsTo } from '../executionArn';
 import { listOrdersAfter } from '../orderQuery';
 import { recordHolds } from './orders';
@@ -59,7 +54,7 @@ export function runsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     try {
       description = await engine.describe(executionArn);
     } catch (error) {
-      if (isExecutionNotFound(error))
+      if (error instanceof ExecutionNotFoundError)
         throw new NotFoundError(`execution ${executionArn} is not known to the engine`);
       throw new UpstreamError('the execution engine could not describe the execution');
     }
@@ -102,7 +97,7 @@ export function runsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       };
       const page = await listOrdersAfter(db, executionArn, filters, {
         limit: q.limit,
-        ...(q.after !== undefined ? { after: q.after } : {}),
+        after: q.after,
       });
       return {
         executionArn,

@@ -1,12 +1,9 @@
 import type { ExecutionDescription, ExecutionEngine, StartedExecution } from '../../../src/core/engine';
+import { ExecutionNotFoundError } from '../../../src/core/errors';
 import type { CanonicalOrder } from '../../../src/core/order';
 import type { ExtractionRequest } from '../../../src/core/request';
 import { localArn, writeRun } from '../../db/support/orders';
 import type { TestS3 } from '../../db/support/s3';
-
-export class FakeExecutionNotFoundError extends Error {
-  override readonly name = 'ExecutionNotFoundError';
-}
 
 /**
  * An in-test engine whose runs "succeed" by writing a small result (orders.jsonl, orders.json, summary.json)
@@ -60,7 +57,7 @@ export class FakeEngine implements ExecutionEngine {
 
   async describe(executionArn: string): Promise<ExecutionDescription> {
     const run = this.runs.get(executionArn);
-    if (!run) throw new FakeExecutionNotFoundError(`no execution ${executionArn}`);
+    if (!run) throw new ExecutionNotFoundError(executionArn);
     return { ...run };
   }
 

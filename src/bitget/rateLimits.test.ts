@@ -6,7 +6,7 @@ import { BitgetClient } from './client';
 import type { EndpointId } from './endpoints';
 import { startSimulator } from '../sim';
 import { SlidingWindowLimiter } from '../sim/rateLimit';
-import { DEFAULT_RATE_MARGIN, RateLimiters, SpacingGate, minTimeFor, remainingFrom } from './rate-limits';
+import { DEFAULT_RATE_MARGIN, RateLimiters, SpacingGate, minTimeFor, remainingFrom } from './rateLimits';
 
 const SPOT = '/api/v2/spot/trade/history-orders';
 
