@@ -116,7 +116,8 @@ describe('normaliseFill', () => {
 
   it('posSide comes from posMode: hedge-mode buy is long, sell short; one-way is net', () => {
     const source = { endpoint: 'futuresFills', productType: 'USDT-FUTURES' } as const;
-    const posSide = (row: Record<string, unknown>) => normaliseFill(source, { ...futuresRow, ...row }).posSide;
+    const posSide = (row: Record<string, unknown>) =>
+      normaliseFill(source, { ...futuresRow, ...row }).posSide;
     expect(posSide({ posMode: 'hedge_mode', side: 'buy', tradeSide: 'open' })).toBe('long');
     expect(posSide({ posMode: 'hedge_mode', side: 'buy', tradeSide: 'close' })).toBe('long');
     expect(posSide({ posMode: 'hedge_mode', side: 'sell', tradeSide: 'open' })).toBe('short');
@@ -125,7 +126,8 @@ describe('normaliseFill', () => {
 
   it('without a known posMode, posSide is the row’s own or null', () => {
     const source = { endpoint: 'futuresFills', productType: 'USDT-FUTURES' } as const;
-    const posSide = (row: Record<string, unknown>) => normaliseFill(source, { ...futuresRow, ...row }).posSide;
+    const posSide = (row: Record<string, unknown>) =>
+      normaliseFill(source, { ...futuresRow, ...row }).posSide;
     expect(posSide({ posMode: undefined, posSide: 'long' })).toBe('long');
     expect(posSide({ posMode: 'some_new_mode', posSide: 'short' })).toBe('short');
     expect(posSide({ posMode: undefined, posSide: undefined })).toBeNull();
