@@ -98,7 +98,7 @@ describe('normaliseFill', () => {
       ],
       role: 'maker',
       tradeSide: 'close',
-      posSide: null,
+      posSide: 'short',
       profit: '-4.2',
       cTime: 1700300000000,
     });
@@ -110,7 +110,27 @@ describe('normaliseFill', () => {
       market: 'coin-futures',
       side: 'buy',
       tradeSide: 'buy_single',
+      posSide: 'net',
     });
+  });
+
+  it('posSide comes from posMode: hedge-mode buy is long, sell short; one-way is net', () => {
+    const source = { endpoint: 'futuresFills', productType: 'USDT-FUTURES' } as const;
+    const posSide = (row: Record<string, unknown>) =>
+      normaliseFill(source, { ...futuresRow, ...row }).posSide;
+    expect(posSide({ posMode: 'hedge_mode', side: 'buy', tradeSide: 'open' })).toBe('long');
+    expect(posSide({ posMode: 'hedge_mode', side: 'buy', tradeSide: 'close' })).toBe('long');
+    expect(posSide({ posMode: 'hedge_mode', side: 'sell', tradeSide: 'open' })).toBe('short');
+    expect(posSide({ posMode: 'one_way_mode', side: 'sell', tradeSide: 'sell_single' })).toBe('net');
+  });
+
+  it('without a known posMode, posSide is the row’s own or null', () => {
+    const source = { endpoint: 'futuresFills', productType: 'USDT-FUTURES' } as const;
+    const posSide = (row: Record<string, unknown>) =>
+      normaliseFill(source, { ...futuresRow, ...row }).posSide;
+    expect(posSide({ posMode: undefined, posSide: 'long' })).toBe('long');
+    expect(posSide({ posMode: 'some_new_mode', posSide: 'short' })).toBe('short');
+    expect(posSide({ posMode: undefined, posSide: undefined })).toBeNull();
   });
 
   it('v3 fills: fees are positive as sent, profit only off spot, market from the category', () => {

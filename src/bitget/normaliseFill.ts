@@ -37,6 +37,18 @@ function futuresDirection(side: string, tradeSide: string | null | undefined): '
   return s;
 }
 
+/**
+ * The v2 fill row carries no `posSide`, but its `posMode` and `side` fix it: in hedge mode `side` is the
+ * position's side (buy → long, sell → short), in one-way mode the position is `net`. Any other mode keeps the
+ * row's own `posSide` if it sends one (docs/DATASETS.md).
+ */
+function futuresPosSide(r: FuturesFillRow): string | null {
+  const mode = r.posMode?.trim().toLowerCase();
+  if (mode === 'hedge_mode') return plainSide(r.side) === 'buy' ? 'long' : 'short';
+  if (mode === 'one_way_mode') return 'net';
+  return textOrNull(r.posSide);
+}
+
 function textOrNull(value: string | null | undefined): string | null {
   return isBlank(value) ? null : value;
 }
@@ -86,7 +98,7 @@ function futuresFill(market: Market, r: FuturesFillRow, raw: Record<string, unkn
     ...withFees(v2Fees(r.feeDetail ?? [])),
     role: role(r.tradeScope),
     tradeSide: textOrNull(r.tradeSide),
-    posSide: textOrNull(r.posSide),
+    posSide: futuresPosSide(r),
     profit: textOrNull(r.profit),
     cTime: Number(r.cTime),
     raw,

@@ -127,6 +127,16 @@ describe('the businessType → type tables', () => {
     ['marginTax', 'interest_repay', 'interest'],
     ['marginTax', 'liquidation_fee', 'liquidation'],
     ['p2pTax', 'buy', 'trade'],
+    ['utaRecord', 'ORDER_DEALT_FROZEN_OUT', 'trade'],
+    ['spotTax', 'Withdrawal', 'withdrawal'],
+    ['futureTax', 'SELL_DEAL', 'trade'],
+    ['futureTax', 'TRANSFER_IN', 'transfer'],
+    // Not in Bitget's lists: the simulator's own words (ledgerTypes.ts, docs/DATASETS.md "Assumptions").
+    ['utaRecord', 'FUNDING_FEE', 'funding'],
+    ['utaRecord', 'DEPOSIT', 'deposit'],
+    ['utaRecord', 'WITHDRAW', 'withdrawal'],
+    ['spotTax', 'TRANSFER_OUT', 'transfer'],
+    ['futureTax', 'contract_settle_fee', 'funding'],
   ] as const)('%s "%s" → %s', (vocabulary, word, type) => {
     expect(ledgerTypeOf(vocabulary, word)).toBe(type);
   });

@@ -16,6 +16,7 @@ import {
   spotBillRow,
   spotFillRow,
   spotTaxRow,
+  spotTaxWord,
   spotWord,
   utaFillRow,
   utaTaxRow,
@@ -299,7 +300,7 @@ const taxSpotRecords: Route = (ctx) => {
   const missing = bothTimes(ctx);
   if (missing) return fail(missing);
   const a = activityOf(ctx.account, ctx.mode);
-  const where = eventFilter(ctx, 'spotTaxType', (e) => spotWord(e, fillOf(a, e)));
+  const where = eventFilter(ctx, 'spotTaxType', (e) => spotTaxWord(e, fillOf(a, e)));
   const page = select(
     ctx,
     'taxSpotRecords',

@@ -117,13 +117,17 @@ export function futuresWord(e: SimEvent, fill: SimFill | undefined): string {
   return `${fill.tradeSide === 'close' ? 'close' : 'open'}_${fill.posSide ?? 'long'}`;
 }
 
-/** The exchange's word for an event of a unified account (financial records, v3 tax records). */
+/**
+ * The exchange's word for an event of a unified account (financial records, v3 tax records): the words of
+ * Bitget's "Get Financial Records" / "Get Tax Records" lists. Funding, deposits and withdrawals are in neither
+ * list: those three words are the simulator's own (the client's table marks them so).
+ */
 export function utaWord(e: SimEvent): string {
   switch (e.kind) {
     case 'trade':
-      return e.direction === 'in' ? 'ORDER_DEALT_IN' : 'ORDER_DEALT_OUT';
+      return e.direction === 'in' ? 'ORDER_DEALT_IN' : 'ORDER_DEALT_FROZEN_OUT';
     case 'fee':
-      return 'DEDUCTION_HANDLING_FEE';
+      return 'ORDER_PLF_FEE_OUT';
     case 'funding':
       return 'FUNDING_FEE';
     case 'deposit':
@@ -133,6 +137,37 @@ export function utaWord(e: SimEvent): string {
     default:
       return e.direction === 'in' ? 'TRANSFER_IN' : 'TRANSFER_OUT';
   }
+}
+
+/**
+ * The `spotTaxType` of an event: the English labels of "Spot Transaction Records". Bitget lists no transfer
+ * label there, so a transfer keeps the bills' word (TRANSFER_IN / TRANSFER_OUT), the simulator's own.
+ */
+export function spotTaxWord(e: SimEvent, fill: SimFill | undefined): string {
+  switch (e.kind) {
+    case 'trade':
+      return fill?.side === 'sell' ? 'Sell' : 'Buy';
+    case 'fee':
+      return 'Transaction fee deduct';
+    case 'deposit':
+      return 'Deposit';
+    case 'withdrawal':
+      return 'Withdrawal';
+    default:
+      return e.direction === 'in' ? 'TRANSFER_IN' : 'TRANSFER_OUT';
+  }
+}
+
+/**
+ * The `futureTaxType` of an event: the newer "Futures Transaction Records" list (TRANSFER_IN … OPEN_LONG,
+ * BUY_DEAL …). It lists no funding word, so funding keeps the bills' `contract_settle_fee`, the simulator's own.
+ */
+export function futureTaxWord(e: SimEvent, fill: SimFill | undefined): string {
+  if (e.kind === 'funding') return 'contract_settle_fee';
+  if (e.kind === 'transfer') return e.direction === 'in' ? 'TRANSFER_IN' : 'TRANSFER_OUT';
+  if (!fill) return 'UNKNOWN';
+  if (!fill.hedge) return fill.side === 'sell' ? 'SELL_DEAL' : 'BUY_DEAL';
+  return `${fill.tradeSide === 'close' ? 'CLOSE' : 'OPEN'}_${(fill.posSide ?? 'long').toUpperCase()}`;
 }
 
 /** GET /api/v2/spot/account/bills. */
@@ -184,7 +219,7 @@ export function spotTaxRow(account: Account, e: SimEvent, fill: SimFill | undefi
   const row: Row = {
     id: e.taxId,
     coin: e.coin,
-    spotTaxType: spotWord(e, fill),
+    spotTaxType: spotTaxWord(e, fill),
     amount: e.amount,
     fee: negative(e.fee),
     balance: e.balance,
@@ -200,7 +235,7 @@ export function futureTaxRow(e: SimEvent, fill: SimFill | undefined): Row {
     id: e.taxId,
     symbol: e.symbol ?? '',
     marginCoin: e.coin,
-    futureTaxType: futuresWord(e, fill),
+    futureTaxType: futureTaxWord(e, fill),
     amount: e.amount,
     fee: negative(e.fee),
     ts: String(e.cTime),
