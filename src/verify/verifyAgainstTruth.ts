@@ -1,7 +1,8 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { CanonicalOrder } from '../core/order';
 import type { RunStore } from '../storage/RunStore';
 import { compareOrderKey } from '../core/order';
+import type { RecordCheck } from './verifyRecords';
+import { verifyRecords } from './verifyRecords';
 
 /** The canonical fields checked against the truth, in the order they are reported. */
 export const VERIFIED_FIELDS = [
@@ -46,97 +47,64 @@ export interface Verification {
   examples: string[];
 }
 
-type Expected = Pick<TruthOrder, VerifiedField | 'raw'>;
+/** Orders: matched by `orderId` (unique over a simulated account), sorted by (cTime, orderId). */
+const ORDER_CHECK: RecordCheck<CanonicalOrder, VerifiedField, TruthOrder> = {
+  dataset: 'orders',
+  key: (o) => o.orderId,
+  label: (o) => `${o.market}:${o.orderId}`,
+  compare: (a, b) => compareOrderKey(a.cTime, a.orderId, b.cTime, b.orderId),
+  fields: VERIFIED_FIELDS,
+};
 
 /**
  * Checks a result order by order against the ground truth: every order present once, none invented, sorted,
  * raw fields intact, and every canonical field (VERIFIED_FIELDS) as the truth says. Orders are matched by
- * `orderId` (unique over a simulated account), so an order that comes out under the wrong market is a `market`
- * mismatch rather than one missing and one invented order. Streams the result; holds the truth in memory.
+ * `orderId`, so an order that comes out under the wrong market is a `market` mismatch rather than one missing
+ * and one invented order. Streams the result; holds the truth in memory.
  */
 export async function verifyAgainstTruth(
   result: AsyncIterable<CanonicalOrder>,
   truth: AsyncIterable<TruthOrder>,
   order: 'asc' | 'desc' = 'asc',
 ): Promise<Verification> {
-  const want = new Map<string, Expected>();
-  for await (const t of truth) {
-    if (want.has(t.orderId))
-      throw new Error(`the truth lists order ${t.orderId} twice: orders are matched by orderId`);
-    const expected = { raw: t.raw } as Expected;
-    for (const f of VERIFIED_FIELDS) (expected as Record<string, unknown>)[f] = t[f];
-    want.set(t.orderId, expected);
-  }
-  const seen = new Set<string>();
-  const v: Verification = {
-    expected: want.size,
-    received: 0,
-    missing: 0,
-    unexpected: 0,
-    duplicates: 0,
-    unsorted: 0,
-    alteredRaw: 0,
-    mismatched: 0,
-    fields: noFieldMismatches(),
-    ok: false,
-    examples: [],
+  const v = await verifyRecords(ORDER_CHECK, result, truth, order);
+  const fields = Object.fromEntries(
+    VERIFIED_FIELDS.map((f) => {
+      const { count, example } = v.fields[f];
+      return [
+        f,
+        {
+          count,
+          example: example && { orderId: example.key, expected: example.expected, actual: example.actual },
+        },
+      ];
+    }),
+  ) as Record<VerifiedField, FieldMismatch>;
+  const {
+    expected,
+    received,
+    missing,
+    unexpected,
+    duplicates,
+    unsorted,
+    alteredRaw,
+    mismatched,
+    ok,
+    examples,
+  } = v;
+  return {
+    expected,
+    received,
+    missing,
+    unexpected,
+    duplicates,
+    unsorted,
+    alteredRaw,
+    mismatched,
+    fields,
+    ok,
+    examples,
   };
-  const example = (s: string) => {
-    if (v.examples.length < 10) v.examples.push(s);
-  };
-  let prev: CanonicalOrder | undefined;
-  for await (const o of result) {
-    v.received++;
-    const k = o.orderId;
-    const label = `${o.market}:${o.orderId}`;
-    if (seen.has(k)) {
-      v.duplicates++;
-      example(`duplicate ${label}`);
-    }
-    seen.add(k);
-    const t = want.get(k);
-    if (t === undefined) {
-      v.unexpected++;
-      example(`not in the truth ${label}`);
-    } else {
-      if (!isDeepStrictEqual(o.raw, t.raw)) {
-        v.alteredRaw++;
-        example(`raw fields differ ${label}`);
-      }
-      let differs = false;
-      for (const f of VERIFIED_FIELDS) {
-        const actual = (o as unknown as Record<string, unknown>)[f];
-        if (isDeepStrictEqual(actual, t[f])) continue;
-        differs = true;
-        const m = v.fields[f];
-        m.count++;
-        m.example ??= { orderId: o.orderId, expected: t[f], actual };
-      }
-      if (differs) v.mismatched++;
-    }
-    if (prev) {
-      const c = compareOrderKey(prev.cTime, prev.orderId, o.cTime, o.orderId);
-      if (order === 'asc' ? c > 0 : c < 0) {
-        v.unsorted++;
-        example(`out of order at ${label}`);
-      }
-    }
-    prev = o;
-  }
-  for (const [k, t] of want) {
-    if (!seen.has(k)) {
-      v.missing++;
-      example(`missing ${t.market}:${k}`);
-    }
-  }
-  v.ok =
-    v.missing === 0 &&
-    v.unexpected === 0 &&
-    v.duplicates === 0 &&
-    v.unsorted === 0 &&
-    v.alteredRaw === 0 &&
-    v.mismatched === 0;
-  return v;
 }
 
 /** Every field with a count of 0: what a perfect result reports. */

@@ -4,12 +4,17 @@ import { compareFills, fillKey } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import { compareLedgerEntries, ledgerKey } from '../core/ledgerEntry';
 
-/** How one data set's records are checked against the truth: their identity, their order, the fields compared. */
-export interface RecordCheck<R extends { raw: unknown }, F extends keyof R & string> {
+/**
+ * How one data set's records are checked against the truth: their identity, their order, the fields compared.
+ * The truth's records (T) hold at least the compared fields, the identity and `raw`; the result's (R) are whole.
+ */
+export interface RecordCheck<R extends T, F extends keyof T & string, T extends { raw: unknown } = R> {
   /** The data set's name, in messages: "fills". */
   dataset: string;
   /** The record's identity (unique per data set). */
-  key(r: R): string;
+  key(r: T): string;
+  /** How a record is named in the examples (default: its key). */
+  label?(r: T): string;
   /** The data set's sort order, ascending. */
   compare(a: R, b: R): number;
   /** The canonical fields compared with the truth's, in the order they are reported. */
@@ -45,12 +50,14 @@ export interface RecordVerification<F extends string> {
  * Checks a result against the truth: every record present once, none invented, sorted, raw fields intact, and
  * every compared field as the truth says. Streams the result; holds the truth in memory (one entry per record).
  */
-export async function verifyRecords<R extends { raw: unknown }, F extends keyof R & string>(
-  check: RecordCheck<R, F>,
+export async function verifyRecords<R extends T, F extends keyof T & string, T extends { raw: unknown } = R>(
+  check: RecordCheck<R, F, T>,
   result: AsyncIterable<R>,
-  truth: AsyncIterable<R>,
+  truth: AsyncIterable<T>,
+  order: 'asc' | 'desc' = 'asc',
 ): Promise<RecordVerification<F>> {
-  const want = new Map<string, R>();
+  const label = check.label ?? check.key;
+  const want = new Map<string, T>();
   for await (const t of truth) {
     const k = check.key(t);
     if (want.has(k))
@@ -82,19 +89,20 @@ export async function verifyRecords<R extends { raw: unknown }, F extends keyof 
   for await (const r of result) {
     v.received++;
     const k = check.key(r);
+    const name = label(r);
     if (seen.has(k)) {
       v.duplicates++;
-      example(`duplicate ${k}`);
+      example(`duplicate ${name}`);
     }
     seen.add(k);
     const t = want.get(k);
     if (t === undefined) {
       v.unexpected++;
-      example(`not in the truth ${k}`);
+      example(`not in the truth ${name}`);
     } else {
       if (!isDeepStrictEqual(r.raw, t.raw)) {
         v.alteredRaw++;
-        example(`raw fields differ ${k}`);
+        example(`raw fields differ ${name}`);
       }
       let differs = false;
       for (const f of check.fields) {
@@ -106,16 +114,19 @@ export async function verifyRecords<R extends { raw: unknown }, F extends keyof 
       }
       if (differs) v.mismatched++;
     }
-    if (prev && check.compare(prev, r) > 0) {
-      v.unsorted++;
-      example(`out of order at ${k}`);
+    if (prev) {
+      const c = check.compare(prev, r);
+      if (order === 'asc' ? c > 0 : c < 0) {
+        v.unsorted++;
+        example(`out of order at ${name}`);
+      }
     }
     prev = r;
   }
-  for (const k of want.keys()) {
+  for (const [k, t] of want) {
     if (!seen.has(k)) {
       v.missing++;
-      example(`missing ${k}`);
+      example(`missing ${label(t)}`);
     }
   }
   v.ok =
