@@ -17,6 +17,7 @@ import { ExtractionStateMachine } from './constructs/ExtractionStateMachine';
 import { FunctionUrl } from './constructs/FunctionUrl';
 import { NodejsFunction } from './constructs/NodejsFunction';
 import { RunBucket } from './constructs/RunBucket';
+import { RunImportRule } from './constructs/RunImportRule';
 import { FUNCTION_ACCESS, functionEnvironment } from './functionAccess';
 import type { FunctionContext, MachineArns } from './functionAccess';
 import { BUNDLE_ASSETS, FUNCTION_NAMES, TASK_FUNCTION_NAMES } from './functions';
@@ -34,7 +35,8 @@ export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 
 /**
  * The whole product on AWS: the run bucket, the Bitget secret, seven Lambdas with one role each, the extraction
- * state machine, optionally the IAM-authenticated API URL, a schedule, alarms, and outputs for every ARN. The
+ * state machine, optionally the IAM-authenticated API URL with its database and the run-importer the machine's
+ * status changes invoke (an eighth Lambda), a schedule, alarms, and outputs for every ARN. The
  * settings a user tunes are Terraform variables (StackVariables.ts).
  */
 export class ExtractionStack extends TerraformStack {
@@ -89,7 +91,10 @@ export class ExtractionStack extends TerraformStack {
       ...taskFunctions,
       coordinator: this.addFunction('coordinator', options, withMachine),
     };
-    if (databaseSecret) functions.api = this.addApi(options, withMachine, partition, databaseSecret);
+    if (databaseSecret) {
+      functions.api = this.addApi(options, withMachine, partition, databaseSecret);
+      functions['run-importer'] = this.addRunImporter(options, withMachine, partition);
+    }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
 
     this.addSchedule(options, account, machine.arn);
@@ -124,7 +129,7 @@ export class ExtractionStack extends TerraformStack {
     });
   }
 
-  /** One of the seven functions, its policy and environment from its row in FUNCTION_ACCESS. */
+  /** One of the eight functions, its policy and environment from its row in FUNCTION_ACCESS. */
   private addFunction(
     name: FunctionName,
     options: ExtractionStackOptions,
@@ -192,6 +197,26 @@ export class ExtractionStack extends TerraformStack {
         'Run once with DATABASE_URL set: puts it into the secret without passing through Terraform',
     });
     return api;
+  }
+
+  /**
+   * The run-importer and the rule that invokes it when an execution ends. Beside the api, in its VPC (the
+   * database may have no public address), with its own timeout: an import of a large run outlasts an HTTP
+   * answer, and a poll no longer has to be the one that starts it.
+   */
+  private addRunImporter(
+    options: ExtractionStackOptions,
+    context: FunctionContext,
+    partition: DataAwsPartition,
+  ): NodejsFunction {
+    const importer = this.addFunction('run-importer', options, context);
+    importer.placeInVpc(this.variables, partition.partition);
+    new RunImportRule(this, 'run-import', {
+      name: `${options.namePrefix}-run-import`,
+      stateMachineArn: this.stateMachine.stateMachine.arn,
+      importer,
+    });
+    return importer;
   }
 
   private addSchedule(

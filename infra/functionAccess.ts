@@ -1,5 +1,5 @@
 /**
- * What each of the seven Lambdas may touch and what it is told: one row per function, holding the function's
+ * What each of the eight Lambdas may touch and what it is told: one row per function, holding the function's
  * policy statements and its environment, so that one function's IAM is read (and reviewed) in one place.
  */
 import { DEFAULT_METRICS_NAMESPACE } from '../src/observability/metricNames';
@@ -37,7 +37,7 @@ export interface FunctionContext {
   serviceName: string;
   bucket: { arn: string; name: string };
   bitgetSecretArn: string;
-  /** Created with the api only. */
+  /** Created with the api (and the run-importer) only. */
   databaseSecretArn: string | undefined;
   /** Known once the state machine exists: the functions that start or watch it are created after it. */
   machine?: MachineArns;
@@ -163,6 +163,21 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       // The api reads the results bucket under this name (src/runtime/apiFunction.ts).
       [ENV.resultsBucket]: c.bucket.name,
       [ENV.stateMachineArn]: machineOf('api', c).arn,
+    }),
+  },
+  'run-importer': {
+    // Reads a finished run's result files (results/ only: orders.jsonl and summary.json), the database URL, and
+    // the execution the event names; it starts, stops and writes nothing.
+    purpose: "imports a run's result into the database when its execution ends",
+    statements: (c) => [
+      ...runBucketAccess(c, [{ prefixes: [RESULTS_PREFIX], access: ['read'] }]),
+      allow('ReadDatabaseUrl', ['secretsmanager:GetSecretValue'], [databaseSecretOf('run-importer', c)]),
+      describeExtractions(machineOf('run-importer', c).executionsArn),
+    ],
+    environment: (c) => ({
+      [ENV.bucket]: c.bucket.name,
+      [ENV.databaseSecretArn]: databaseSecretOf('run-importer', c),
+      [ENV.stateMachineArn]: machineOf('run-importer', c).arn,
     }),
   },
 };

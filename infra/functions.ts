@@ -1,14 +1,17 @@
 /**
- * The seven Lambdas: their names, how big each one is by default, the run bucket's key prefixes and the files a
+ * The eight Lambdas: their names, how big each one is by default, the run bucket's key prefixes and the files a
  * bundle carries. What each one may touch is functionAccess.ts.
  */
 import { LAMBDA_NAMES } from '../statemachine/extraction';
 import type { LambdaName, TaskLambdaName } from '../statemachine/extraction';
 import type { BundleAsset } from './bundle';
 
-/** The seven functions, in the statemachine's vocabulary (one folder each under functions/). */
-export const FUNCTION_NAMES = LAMBDA_NAMES;
-export type FunctionName = LambdaName;
+/**
+ * The eight functions (one folder each under functions/): the statemachine's seven, and the run-importer, which
+ * the machine's status-change events invoke (created with the api, when there is a database to import into).
+ */
+export const FUNCTION_NAMES = [...LAMBDA_NAMES, 'run-importer'] as const;
+export type FunctionName = LambdaName | 'run-importer';
 
 /** The five functions the state machine invokes (the coordinator and the api start it instead). */
 export const TASK_FUNCTION_NAMES = [
@@ -37,6 +40,8 @@ export const DEFAULT_FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> =
   'symbol-processor': { memoryMb: 2048, timeoutSeconds: 900 },
   'result-collector': { memoryMb: 2048, timeoutSeconds: 900 },
   api: { memoryMb: 512, timeoutSeconds: 30 },
+  // An import streams orders.jsonl in batches: memory stays flat, time grows with the run (200k orders: minutes).
+  'run-importer': { memoryMb: 512, timeoutSeconds: 900 },
 };
 
 export const RUNS_PREFIX = 'runs/';

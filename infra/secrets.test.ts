@@ -80,8 +80,8 @@ describe('Secrets: no secret value reaches Terraform', () => {
       main({ ...process.env, CDKTF_OUTDIR: outdir, INFRA_ENABLE_API: 'true', INFRA_STACK: 'secrets' });
       const files = filesUnder(outdir);
       expect(files.some((f) => f.endsWith(join('stacks', 'secrets', 'cdk.tf.json')))).toBe(true);
-      // Seven functions, each an index.js and its source map.
-      expect(files.filter((f) => /index\.js(\.map)?$/.test(f) && !f.includes('assets'))).toHaveLength(14);
+      // Eight functions (the api's stack has the run-importer), each an index.js and its source map.
+      expect(files.filter((f) => /index\.js(\.map)?$/.test(f) && !f.includes('assets'))).toHaveLength(16);
       const leaks = files.flatMap((f) => {
         const text = readFileSync(f, 'latin1');
         return Object.entries(FAKE).flatMap(([name, value]) =>

@@ -1,11 +1,14 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -30,6 +33,7 @@ import {
   PROJECT_ROOT,
   resourceNamed,
   resourcesOf,
+  statementsOf,
   synthStack,
 } from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
@@ -295,7 +299,7 @@ describe('Stack: ExtractionStack', () => {
       expect(full.tf.output.api_url).toBeDefined();
     });
 
-    it('joins the VPC of api_subnet_ids and api_security_group_ids when they are set, and only the api', () => {
+    it('joins the VPC of api_subnet_ids and api_security_group_ids when they are set: the api and the run-importer, which reach the database', () => {
       const api = resourceNamed(full.tf, 'aws_lambda_function', 'api_function');
       expect(api.dynamic).toEqual({
         vpc_config: {
@@ -328,7 +332,108 @@ describe('Stack: ExtractionStack', () => {
       for (const name of TASK_FUNCTION_NAMES) {
         expect(resourceNamed(full.tf, 'aws_lambda_function', `${name}_function`).dynamic).toBeUndefined();
       }
-      expect(Object.keys(resourcesOf(full.tf, 'aws_iam_role_policy_attachment'))).toHaveLength(1);
+      const importer = resourceNamed(full.tf, 'aws_lambda_function', 'run-importer_function');
+      expect(importer.dynamic).toEqual(api.dynamic);
+      expect(importer.lifecycle).toEqual(api.lifecycle);
+      expect(importer.depends_on).toContain(
+        `aws_iam_role_policy_attachment.${logicalId(full.tf, 'aws_iam_role_policy_attachment', 'run-importer_vpc-access')}`,
+      );
+      expect(Object.keys(resourcesOf(full.tf, 'aws_iam_role_policy_attachment'))).toHaveLength(2);
+    });
+  });
+
+  describe('the run-importer', () => {
+    const ref = (type: string, prefix: string, attribute: string): string =>
+      `\${${type}.${logicalId(full.tf, type, prefix)}.${attribute}}`;
+
+    it('is created with the api only (it needs the database), and its rule with it', () => {
+      const names = Object.values(resourcesOf(minimal.tf, 'aws_lambda_function')).map((f) => f.function_name);
+      expect(names).not.toContain('bitget-orders-run-importer');
+      expect(minimal.json).not.toHaveResource(CloudwatchEventRule);
+      expect(minimal.json).not.toHaveResource(CloudwatchEventTarget);
+      expect(minimal.json).not.toHaveResource(LambdaPermission);
+      expect(Object.keys(resourcesOf(full.tf, 'aws_cloudwatch_event_rule'))).toHaveLength(1);
+    });
+
+    it("is invoked by a rule on the machine's status changes to SUCCEEDED, FAILED, TIMED_OUT and ABORTED", () => {
+      const rule = resourceNamed(full.tf, 'aws_cloudwatch_event_rule', 'run-import_rule');
+      expect(rule.name).toBe('bitget-orders-run-import');
+      expect(JSON.parse(rule.event_pattern as string)).toEqual({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [ref('aws_sfn_state_machine', 'extraction', 'arn')],
+          status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'],
+        },
+      });
+      expect(resourceNamed(full.tf, 'aws_cloudwatch_event_target', 'run-import_target')).toEqual({
+        rule: ref('aws_cloudwatch_event_rule', 'run-import_rule', 'name'),
+        target_id: 'run-importer',
+        arn: ref('aws_lambda_function', 'run-importer_function', 'arn'),
+      });
+    });
+
+    it('lets EventBridge invoke it from that rule only', () => {
+      expect(resourceNamed(full.tf, 'aws_lambda_permission', 'run-import_permission')).toEqual({
+        statement_id: 'AllowRunImportRule',
+        action: 'lambda:InvokeFunction',
+        function_name: ref('aws_lambda_function', 'run-importer_function', 'function_name'),
+        principal: 'events.amazonaws.com',
+        source_arn: ref('aws_cloudwatch_event_rule', 'run-import_rule', 'arn'),
+      });
+      expect(Object.keys(resourcesOf(full.tf, 'aws_lambda_permission'))).toHaveLength(1);
+    });
+
+    it('may read the results, the database URL and the executions of the machine, nothing else', () => {
+      const bucket = ref('aws_s3_bucket', 'runs_bucket', 'arn');
+      expect(statementsOf(full.tf, 'run-importer_policy')).toEqual([
+        {
+          Sid: 'WriteOwnLogGroup',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: [`${ref('aws_cloudwatch_log_group', 'run-importer_logs', 'arn')}:*`],
+        },
+        {
+          Sid: 'RunBucket0Objects',
+          Effect: 'Allow',
+          Action: ['s3:GetObject'],
+          Resource: [`${bucket}/results/*`],
+        },
+        {
+          Sid: 'RunBucket0List',
+          Effect: 'Allow',
+          Action: ['s3:ListBucket'],
+          Resource: [bucket],
+          Condition: { StringLike: { 's3:prefix': ['results/*'] } },
+        },
+        {
+          Sid: 'ReadDatabaseUrl',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue'],
+          Resource: [ref('aws_secretsmanager_secret', 'database-url', 'arn')],
+        },
+        {
+          Sid: 'DescribeExtractions',
+          Effect: 'Allow',
+          Action: ['states:DescribeExecution'],
+          Resource: [
+            `arn:\${data.aws_partition.partition.partition}:states:\${data.aws_region.region.region}:\${data.aws_caller_identity.account.account_id}:execution:${ref('aws_sfn_state_machine', 'extraction', 'name')}:*`,
+          ],
+        },
+      ]);
+    });
+
+    it('is told the bucket, the database secret and the machine, never a secret value', () => {
+      const fn = resourceNamed(full.tf, 'aws_lambda_function', 'run-importer_function');
+      expect((fn.environment as { variables: Record<string, string> }).variables).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        BITGET_BASE_URL: '${var.bitget_base_url}',
+        POWERTOOLS_SERVICE_NAME: 'bitget-orders',
+        POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
+        [ENV.bucket]: ref('aws_s3_bucket', 'runs_bucket', 'bucket'),
+        [ENV.databaseSecretArn]: ref('aws_secretsmanager_secret', 'database-url', 'arn'),
+        [ENV.stateMachineArn]: ref('aws_sfn_state_machine', 'extraction', 'arn'),
+      });
     });
   });
 

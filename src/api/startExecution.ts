@@ -45,7 +45,8 @@ export async function startExecution(ctx: ApiContext, request: ExtractionRequest
 
 /**
  * Engines that run executions in this process say when one ends: its outcome is recorded and a succeeded
- * result imported at that moment, not at the next poll. (On AWS the next read of the execution imports it.)
+ * result imported at that moment, not at the next poll. (On AWS the run-importer does, on the execution's
+ * status-change event: src/runtime/runImporterFunction.ts.)
  */
 function importWhenSettled(ctx: ApiContext, executionArn: string): void {
   const settled = ctx.deps.engine.whenSettled?.(executionArn);

@@ -10,7 +10,7 @@ import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/client';
 import { instrumented, lambdaTelemetry } from '../observability/lambda';
 import { powertoolsPinoStream } from '../observability/pinoStream';
 import { EnvReader } from '../config/EnvReader';
-import { readSecretString } from '../config/secrets';
+import { readDatabaseUrl } from '../config/databaseUrl';
 
 /**
  * The `api` Lambda: the same Fastify app as `serve`, behind a function URL (AWS_IAM auth) through
@@ -42,7 +42,7 @@ export async function buildApiFromEnv(
   const config = new EnvReader(env, 'api');
   const stateMachineArn = config.required('STATE_MACHINE_ARN');
   const bucket = config.required('RESULTS_BUCKET');
-  const databaseUrl = config.optional('DATABASE_URL') ?? (await databaseUrlFromSecret(config));
+  const databaseUrl = await readDatabaseUrl(config);
   const apiKey = config.optional('API_KEY');
   lambdaTelemetry(env).redactor.add(databaseUrl, apiKey);
   const region = config.optional('AWS_REGION') ?? stateMachineArn.split(':')[3] ?? 'us-east-1';
@@ -81,14 +81,6 @@ export async function buildApiFromEnv(
   app.addHook('onClose', async () => db.close());
   await app.ready();
   return app;
-}
-
-async function databaseUrlFromSecret(config: EnvReader): Promise<string> {
-  const secretArn = config.optional('DATABASE_SECRET_ARN');
-  if (!secretArn) throw config.missing('DATABASE_URL or DATABASE_SECRET_ARN');
-  const url = (await readSecretString(secretArn))?.trim();
-  if (!url) throw config.missing('DATABASE_SECRET_ARN (the secret is empty)');
-  return url;
 }
 
 let proxy: Promise<PromiseHandler> | undefined;

@@ -4,6 +4,7 @@ import { createRng } from './rng';
 import { get, qs } from './testkit';
 
 const SPOT = '/api/v2/spot/trade/history-orders';
+const FUTURES = '/api/v2/mix/order/orders-history';
 
 describe('fault injection', () => {
   let sim: Simulator;
@@ -28,6 +29,36 @@ describe('fault injection', () => {
     sim.release();
     expect((await history).status).toBe(200);
     expect(answered).toBe(true);
+  });
+
+  test('holdHistory({ endpoints }) holds those endpoints, and release({ endpoints }) lets one through while the others wait', async () => {
+    sim.holdHistory();
+    const answered: string[] = [];
+    const ask = (path: string, name: string, query: Record<string, string | number> = { limit: 1 }) =>
+      get(sim.url, path, qs(query), signed()).then((r) => {
+        answered.push(name);
+        return r;
+      });
+    const spot = ask(SPOT, 'spot');
+    const futures = ask(FUTURES, 'futures', { productType: 'USDT-FUTURES', limit: 1 });
+    // The public time answers while both wait; then only the released endpoint answers.
+    expect((await get(sim.url, '/api/v2/public/time', '')).status).toBe(200);
+    expect(answered).toEqual([]);
+    sim.release({ endpoints: ['spotHistoryOrders'] });
+    expect((await spot).status).toBe(200);
+    expect((await ask(SPOT, 'spot again')).status).toBe(200);
+    expect((await get(sim.url, '/api/v2/public/time', '')).status).toBe(200);
+    expect(answered).toEqual(['spot', 'spot again']);
+    sim.release();
+    expect((await futures).status).toBe(200);
+    expect(answered).toEqual(['spot', 'spot again', 'futures']);
+  });
+
+  test('holdHistory refuses an endpoint that is not a history endpoint, naming it', () => {
+    expect(() => sim.holdHistory({ endpoints: ['spotSymbols'] })).toThrow(
+      /^holdHistory holds history endpoints only \(.*spotHistoryOrders.*\), not spotSymbols$/,
+    );
+    sim.release();
   });
 
   test('latency delays every answer', async () => {

@@ -8,6 +8,7 @@ export type {
   AccountMode,
   FaultKind,
   FaultOptions,
+  HistoryHoldOptions,
   LatencySpec,
   RateLimitOverrides,
   RefusalReason,

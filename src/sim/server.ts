@@ -123,7 +123,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const routes = new Map<string, EndpointSpec>(Object.values(ENDPOINTS).map((spec) => [spec.path, spec]));
   const sockets = new Set<Socket>();
   const hanging = new Set<NodeJS.Timeout>();
-  let held: { until: Promise<void>; release: () => void } | null = null;
+  // One hold per history endpoint, so a test can let one lane group through and keep the others waiting.
+  const held = new Map<string, { until: Promise<void>; release: () => void }>();
+  const historyEndpoints = (endpoints: readonly EndpointId[] | undefined): string[] => {
+    const named = endpoints ?? [...HISTORY_ENDPOINTS];
+    const unknown = named.filter((e) => !HISTORY_ENDPOINTS.has(e));
+    if (unknown.length > 0) {
+      throw new Error(
+        `holdHistory holds history endpoints only (${[...HISTORY_ENDPOINTS].join(', ')}), not ${unknown.join(', ')}`,
+      );
+    }
+    return [...named];
+  };
 
   const send = (res: ServerResponse, reply: Reply, delayMs: number): void => {
     const write = (): void => {
@@ -151,7 +162,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats.request();
     const spec = routes.get(path);
     const endpoint: EndpointId | 'unknown' = spec?.id ?? 'unknown';
-    if (held && HISTORY_ENDPOINTS.has(endpoint)) await held.until;
+    const hold = held.get(endpoint);
+    if (hold) await hold.until;
     const latency = faults.sampleLatency();
     if (latency > 0) stats.fault('latency');
     // Calls left on this endpoint for this UID (IP when public), once the endpoint budget has been counted.
@@ -293,19 +305,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return orders;
     },
     setFaults: (f: FaultOptions) => faults.set(f, now()),
-    holdHistory: () => {
-      if (held) return;
-      let release = () => undefined as void;
-      const until = new Promise<void>((resolve) => (release = resolve));
-      held = { until, release };
+    holdHistory: (options = {}) => {
+      for (const endpoint of historyEndpoints(options.endpoints)) {
+        if (held.has(endpoint)) continue;
+        let release = () => undefined as void;
+        const until = new Promise<void>((resolve) => (release = resolve));
+        held.set(endpoint, { until, release });
+      }
     },
-    release: () => {
-      held?.release();
-      held = null;
+    release: (options = {}) => {
+      for (const endpoint of historyEndpoints(options.endpoints)) {
+        held.get(endpoint)?.release();
+        held.delete(endpoint);
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {
-        held?.release();
+        for (const hold of held.values()) hold.release();
+        held.clear();
         for (const timer of hanging) clearTimeout(timer);
         hanging.clear();
         server.close(() => resolve());

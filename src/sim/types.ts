@@ -30,6 +30,11 @@ export interface FaultOptions {
   stormForMs?: number;
 }
 
+export interface HistoryHoldOptions {
+  /** Default: every history endpoint. */
+  endpoints?: readonly EndpointId[];
+}
+
 export type FaultKind = 'latency' | 'server_error' | 'reset' | 'timeout' | 'malformed' | 'storm';
 
 export interface RateLimitOverrides {
@@ -134,9 +139,11 @@ export interface Simulator {
   setFaults(faults: FaultOptions): void;
   /**
    * Holds every history request: orders, fills, bills and tax records (not planning's time, mode and symbol lists) until `release()`: a run is
-   * RUNNING, mid-lanes, for as long as a test needs, whatever the machine's speed.
+   * RUNNING, mid-lanes, for as long as a test needs, whatever the machine's speed. `endpoints` holds (or, to
+   * `release`, lets through) only those, so one lane group can finish while the others wait; an endpoint that
+   * is not a history endpoint is refused, naming it.
    */
-  holdHistory(): void;
-  release(): void;
+  holdHistory(options?: HistoryHoldOptions): void;
+  release(options?: HistoryHoldOptions): void;
   close(): Promise<void>;
 }
