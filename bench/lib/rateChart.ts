@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LaneState } from '../../src/extraction/state';
+import type { LaneState } from '../../src/extraction/runState';
 import { rateTimeline } from '../../src/report/charts';
 import { runFigures } from '../../src/report/runFigures';
 import { resultsDir } from './results';

@@ -17,7 +17,7 @@ import type { ExecutionDescription, ExecutionEngine, StartedExecution } from '..
 import { ExecutionNotFoundError } from '../../src/core/errors';
 import type { ExtractionRequest } from '../../src/core/request';
 import { createDatabase } from '../../src/db';
-import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
 import { startLocalStack } from '../../src/runtime/localStack';
 import { LOCAL_BUCKET } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';

@@ -13,7 +13,7 @@ import { compareOrderKey } from '../../src/core/order';
 import { parseExtractionRequest } from '../../src/core/request';
 import { parseMergeItem } from '../../src/extraction/merge';
 import { planRun } from '../../src/extraction/plan';
-import type { LaneState } from '../../src/extraction/state';
+import type { LaneState } from '../../src/extraction/runState';
 import { createS3Client, RunStore, runKeys, resultKeys, startLocalS3 } from '../../src/storage';
 import type { LocalS3 } from '../../src/storage';
 import { lineTemplates, renderLine } from '../lib/canonicalLines';

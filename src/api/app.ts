@@ -19,8 +19,8 @@ import {
   resolveRateLimit,
 } from './limits';
 import { hostGuard, postGuard } from './requestGuards';
-import { ResultImporter } from './resultImporter';
-import { RunningExecutionsCap } from './runningCap';
+import { ResultImporter } from './ResultImporter';
+import { RunningExecutionsCap } from './RunningExecutionsCap';
 import { archiveRoutes } from './routes/archive';
 import { metaRoutes } from './routes/meta';
 import { ordersRoutes } from './routes/orders';

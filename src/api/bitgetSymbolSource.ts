@@ -1,4 +1,4 @@
-import type { BitgetClient } from '../bitget/client';
+import type { BitgetClient } from '../bitget/BitgetClient';
 import type { SymbolSource } from './symbols';
 
 /** The API's symbol lists, from Bitget's public endpoints through the product's client (no keys needed). */

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiDeps } from './deps';
-import type { ResultImporter } from './resultImporter';
-import type { RunningExecutionsCap } from './runningCap';
+import type { ResultImporter } from './ResultImporter';
+import type { RunningExecutionsCap } from './RunningExecutionsCap';
 
 /** What every route module gets: the dependencies with defaults applied, and the shared importer. */
 export interface ApiContext {

@@ -53,5 +53,5 @@ export {
 export type { RateLimitOptions } from './limits';
 export { loopbackHosts } from './requestGuards';
 export { apiKeyMatches } from './apiKey';
-export { ResultImporter } from './resultImporter';
+export { ResultImporter } from './ResultImporter';
 export { VERSION } from './version';

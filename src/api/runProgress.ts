@@ -1,5 +1,5 @@
-import type { LaneState } from '../extraction/state';
-import { laneStateSchema, runPlanSchema } from '../extraction/state';
+import type { LaneState } from '../extraction/runState';
+import { laneStateSchema, runPlanSchema } from '../extraction/runState';
 import type { RunStore } from '../storage/RunStore';
 import { runKeys } from '../storage/keys';
 

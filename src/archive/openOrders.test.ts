@@ -1,4 +1,4 @@
-import type { BitgetClient } from '../bitget/client';
+import type { BitgetClient } from '../bitget/BitgetClient';
 import { fetchUnlistedPlanOrders } from './openOrders';
 
 type FakeClient = Pick<BitgetClient, 'getSpotSymbols' | 'getSpotPlanHistory'>;

@@ -4,7 +4,7 @@
  * history), futures pending orders and pending plan orders (per product type and plan type), v3 unfilled
  * orders and unfilled strategy orders. Every page is paginated to its end under the client's rate limiters.
  */
-import type { BitgetClient, Page } from '../bitget/client';
+import type { BitgetClient, Page } from '../bitget/BitgetClient';
 import { FUTURES_PLAN_TYPES, type UtaCategory } from '../bitget/endpoints';
 import { normaliseOrder, type OrderSource } from '../bitget/normalise';
 import type { CanonicalOrder, FuturesMarket, Kind, Market } from '../core/order';

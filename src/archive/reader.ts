@@ -1,6 +1,6 @@
 /** Reading the archive: the manifest's partitions in order (records sorted), and its status. */
 import type { RunStore } from '../storage/RunStore';
-import { ArchiveStore } from './archiveStore';
+import { ArchiveStore } from './ArchiveStore';
 import type { DatasetSpec } from './dataset';
 import { ArchiveNotFoundError } from './errors';
 import { ARCHIVE_PREFIX, UID_PATTERN } from './layout';

@@ -13,7 +13,7 @@
  *    the previous archive as it was; coverage moves only with the manifest, after the data is durable.
  */
 import { z } from 'zod';
-import type { BitgetClient } from '../bitget/client';
+import type { BitgetClient } from '../bitget/BitgetClient';
 import type { ExecutionDescription, ExecutionEngine } from '../core/engine';
 import { newRunId } from '../core/engine';
 import type { CanonicalOrder, Kind, Market } from '../core/order';
@@ -21,8 +21,8 @@ import { KINDS, MARKETS } from '../core/order';
 import { parseExtractionRequest } from '../core/request';
 import type { RunStore } from '../storage/RunStore';
 import { resultKeys } from '../storage/keys';
-import type { BeforeWrite } from './archiveStore';
-import { ArchiveStore } from './archiveStore';
+import type { BeforeWrite } from './ArchiveStore';
+import { ArchiveStore } from './ArchiveStore';
 import {
   advanceCoverage,
   dueOpenChecks,

@@ -8,7 +8,7 @@ import type { CanonicalFill } from '../core/fill';
 import { fillKey } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import { ledgerKey } from '../core/ledgerEntry';
-import type { BitgetClient } from './client';
+import type { BitgetClient } from './BitgetClient';
 import type { DatasetData, DatasetEndpointId } from './datasetSchemas';
 import { DATASET_DATA_SCHEMAS } from './datasetSchemas';
 import type { DatasetSource, SourceOf } from './datasetSources';

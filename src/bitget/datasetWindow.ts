@@ -5,7 +5,7 @@
  */
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
-import type { BitgetClient } from './client';
+import type { BitgetClient } from './BitgetClient';
 import type { DatasetPage } from './datasetPages';
 import { fetchDatasetPage } from './datasetPages';
 import type { DatasetSource } from './datasetSources';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CREDENTIALS } from '../../tests/fixtures/bitget/fixtures';
-import { BitgetClient } from './client';
+import { BitgetClient } from './BitgetClient';
 import type { EndpointId } from './endpoints';
 import { startSimulator } from '../sim';
 import { SlidingWindowLimiter } from '../sim/rateLimit';

@@ -12,7 +12,7 @@ import type { RateLimiters } from './rateLimits';
 import { remainingFrom } from './rateLimits';
 import type { Credentials } from './signing';
 import { signedHeaders } from './signing';
-import type { StatsCounter } from './stats';
+import type { StatsCounter } from './StatsCounter';
 
 declare module 'axios' {
   interface AxiosRequestConfig {

@@ -15,7 +15,7 @@ import {
   readRecords,
   type DatasetSpec,
 } from '../archive';
-import type { ArchiveStore } from '../archive/archiveStore';
+import type { ArchiveStore } from '../archive/ArchiveStore';
 import { ArchiveRecordError } from '../archive/errors';
 import {
   EXPORT_FORMATS,

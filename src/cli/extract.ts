@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_BASE_URL } from '../bitget/client';
+import { DEFAULT_BASE_URL } from '../bitget/BitgetClient';
 import type { RetryInfo } from '../bitget/transport';
 import { loadCredentials } from '../config/credentials';
 import { CredentialsError } from '../config/errors';

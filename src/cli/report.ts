@@ -1,4 +1,4 @@
-import type { BitgetClient } from '../bitget/client';
+import type { BitgetClient } from '../bitget/BitgetClient';
 import type { RunOutput } from '../core/engine';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
 import type { RunSummary } from '../extraction/runSummary';

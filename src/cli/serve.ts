@@ -8,12 +8,12 @@ import {
   WeakApiKeyError,
 } from '../api';
 import { bitgetSymbolSource } from '../api/bitgetSymbolSource';
-import { DEFAULT_BASE_URL } from '../bitget/client';
+import { DEFAULT_BASE_URL } from '../bitget/BitgetClient';
 import { loadCredentials } from '../config/credentials';
 import { CredentialsError } from '../config/errors';
 import type { Credentials } from '../config/credentials';
 import { createDatabase, DEFAULT_DATABASE_URL, redactDatabaseUrl } from '../db';
-import { LOCAL_STATE_MACHINE } from '../engines/local';
+import { LOCAL_STATE_MACHINE } from '../engines/LocalEngine';
 import { startLocalStack } from '../runtime/localStack';
 import { startSimulator } from '../sim';
 import type { Simulator } from '../sim';

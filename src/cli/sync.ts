@@ -10,7 +10,7 @@ import { lock } from 'proper-lockfile';
 import { Command } from 'commander';
 import type { SyncReport } from '../archive';
 import { runSync, SyncIncompleteError } from '../archive';
-import { DEFAULT_BASE_URL } from '../bitget/client';
+import { DEFAULT_BASE_URL } from '../bitget/BitgetClient';
 import { loadCredentials } from '../config/credentials';
 import { CredentialsError } from '../config/errors';
 import { InvalidRequestError } from '../core/errors';

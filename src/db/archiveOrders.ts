@@ -4,7 +4,7 @@
  * read back with filters and keyset pagination in the archive's order (cTime, orderId, market).
  */
 import type { Transaction } from 'kysely';
-import type { ArchiveStore } from '../archive/archiveStore';
+import type { ArchiveStore } from '../archive/ArchiveStore';
 import { ORDERS } from '../archive/dataset';
 import type { Manifest } from '../archive/manifest';
 import type { CanonicalOrder } from '../core/order';

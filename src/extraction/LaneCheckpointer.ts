@@ -1,7 +1,7 @@
 import type { CanonicalOrder } from '../core/order';
 import { compareOrderKey } from '../core/order';
 import type { RunRepository } from './RunRepository';
-import type { LaneState } from './state';
+import type { LaneState } from './runState';
 
 /**
  * Buffers a lane's rows and checkpoints them: a sorted NDJSON part, then the lane's cursors as they were when

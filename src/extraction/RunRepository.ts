@@ -4,8 +4,8 @@ import { LATEST_RESULT_KEY, resultKeys, runKeys } from '../storage/keys';
 import { ExtractionFatalError } from './errors';
 import type { RunSummary } from './runSummary';
 import { runSummarySchema } from './runSummary';
-import type { LaneState, RunPlan, SymbolPlan } from './state';
-import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './state';
+import type { LaneState, RunPlan, SymbolPlan } from './runState';
+import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './runState';
 
 /** What `results/latest.json` says: the last run whose result is complete. */
 export interface LatestResult {

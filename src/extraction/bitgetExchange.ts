@@ -1,4 +1,4 @@
-import type { BitgetClient } from '../bitget/client';
+import type { BitgetClient } from '../bitget/BitgetClient';
 import type { EndpointId } from '../bitget/endpoints';
 import { normaliseOrder } from '../bitget/normalise';
 import type { FetchedPage, PageQuery } from './cursor';

@@ -7,7 +7,7 @@ import { mergeSorted, parseMergeItem } from './merge';
 import { RunRepository } from './RunRepository';
 import type { OrderFigures } from './runSummary';
 import { buildSummary, countOrder, noOrderFigures, summaryFailure } from './runSummary';
-import type { LaneState, RunPlan } from './state';
+import type { LaneState, RunPlan } from './runState';
 
 export interface CollectInput {
   runId: string;

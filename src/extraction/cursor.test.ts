@@ -2,7 +2,7 @@ import { FakeExchange } from '../../tests/helpers/fakeExchange';
 import { applyPage, nextQuery } from './cursor';
 import { pagesToSplit, splitRange } from './cursorSplit';
 import { PaginationStalledError } from './errors';
-import type { CursorState } from './state';
+import type { CursorState } from './runState';
 
 const cursor = (over: Partial<CursorState> = {}): CursorState => ({
   id: 'c0',

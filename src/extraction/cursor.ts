@@ -3,7 +3,7 @@ import { compareDecimalIds } from '../core/order';
 import type { SourceSpec } from './sources';
 import { describeSource, isIdPaginated } from './sources';
 import { PaginationStalledError } from './errors';
-import type { CursorState, LaneState } from './state';
+import type { CursorState, LaneState } from './runState';
 
 export const PAGE_LIMIT = 100;
 

@@ -1,6 +1,6 @@
 import { PAGE_LIMIT, newCursor } from './cursor';
 import type { FetchedPage } from './cursor';
-import type { CursorState, LaneState } from './state';
+import type { CursorState, LaneState } from './runState';
 
 /**
  * When a cursor is split, and how.

@@ -1,6 +1,6 @@
 import type { ErrorCategory } from '../core/errors';
 import { ERROR_CATEGORIES, RETRYABLE_CATEGORIES } from '../core/errors';
-import type { ErrorInfo } from './state';
+import type { ErrorInfo } from './runState';
 
 export type FailureKind = 'retryable' | 'fatal' | 'symbol_missing';
 

@@ -1,4 +1,4 @@
-import type { LaneState } from './state';
+import type { LaneState } from './runState';
 import type { LaneReport } from './telemetry';
 import { describeError } from './telemetry';
 

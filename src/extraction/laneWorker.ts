@@ -6,7 +6,7 @@ import { isStarved, splitAfterPage } from './cursorSplit';
 import { ExtractionFatalError, classifyFailure } from './errors';
 import { LaneCheckpointer } from './LaneCheckpointer';
 import { RunRepository } from './RunRepository';
-import type { CursorState, LaneState } from './state';
+import type { CursorState, LaneState } from './runState';
 import { sourceKeeps } from './sources';
 
 export interface LaneWorkerSettings extends SplitPolicy {

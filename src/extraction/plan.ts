@@ -6,7 +6,7 @@ import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
 import type { ExtractionRequest } from '../core/request';
 import { newCursor } from './cursor';
 import type { SourceSpec } from './sources';
-import type { LaneState, RunPlan, TimeWindow } from './state';
+import type { LaneState, RunPlan, TimeWindow } from './runState';
 
 export interface PlanSettings {
   /**

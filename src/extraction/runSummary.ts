@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MergeItem } from './merge';
-import type { LaneState, RunPlan } from './state';
+import type { LaneState, RunPlan } from './runState';
 
 const counts = z.record(z.string(), z.number());
 

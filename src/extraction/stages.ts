@@ -11,7 +11,7 @@ import { runLane } from './laneWorker';
 import { newLane, planRun, wantsSpotPlanDiscovery } from './plan';
 import type { PlanSettings } from './plan';
 import { RunRepository } from './RunRepository';
-import type { LaneState, RunPlan, SymbolPlan } from './state';
+import type { LaneState, RunPlan, SymbolPlan } from './runState';
 import { laneCounters, laneReport } from './laneReport';
 import type { LaneStop, LogPort, MetricsPort } from './telemetry';
 import { NO_METRICS, SILENT_LOG } from './telemetry';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LogPort } from '../extraction/telemetry';
-import { FileLogger, LogFile } from './fileLogger';
+import { FileLogger, LogFile } from './FileLogger';
 import { powertoolsLogPort } from './logPort';
 import { SecretRedactor } from './redact';
 import { DEFAULT_SERVICE_NAME } from './lambda';

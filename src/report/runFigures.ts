@@ -1,6 +1,6 @@
 import type { EndpointId } from '../bitget/endpoints';
 import { ENDPOINTS } from '../bitget/endpoints';
-import type { LaneState, RunPlan } from '../extraction/state';
+import type { LaneState, RunPlan } from '../extraction/runState';
 
 /** Requests per second of one rate-limit bucket (a lane) over the run, against its documented budget. */
 export interface LaneTimeline {

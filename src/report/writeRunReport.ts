@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CanonicalOrder } from '../core/order';
-import type { LaneState } from '../extraction/state';
-import { laneStateSchema, runPlanSchema } from '../extraction/state';
+import type { LaneState } from '../extraction/runState';
+import { laneStateSchema, runPlanSchema } from '../extraction/runState';
 import type { RunStore } from '../storage/RunStore';
 import { resultKeys, runKeys } from '../storage/keys';
 import { ReportSourceMissingError } from './errors';

@@ -7,11 +7,11 @@
 import { z } from 'zod';
 import type { SyncReport } from '../archive';
 import { runSync } from '../archive';
-import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/client';
+import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/BitgetClient';
 import { loadCredentials } from '../config/credentials';
 import { KINDS, MARKETS } from '../core/order';
 import { createDatabase } from '../db';
-import { SfnEngine } from '../engines/sfn';
+import { SfnEngine } from '../engines/SfnEngine';
 import { EnvReader } from '../config/EnvReader';
 import { createS3Client, RunStore } from '../storage';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseExtractionRequest } from '../core/request';
 import type { StartedExecution } from '../core/engine';
-import { SfnEngine } from '../engines/sfn';
+import { SfnEngine } from '../engines/SfnEngine';
 import { instrumented, lambdaTelemetry } from '../observability/lambda';
 import { EnvReader } from '../config/EnvReader';
 

@@ -5,7 +5,7 @@ import { localStateMachineArn } from '../api/executionArn';
 import { parseExtractionRequest } from '../core/request';
 import { countOrders, createDatabase, getExecution, listProcessingLogs } from '../db';
 import type { Database } from '../db';
-import { LOCAL_STATE_MACHINE } from '../engines/local';
+import { LOCAL_STATE_MACHINE } from '../engines/LocalEngine';
 import { startSimulator } from '../sim';
 import type { Simulator } from '../sim';
 import {

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BitgetClient } from '../bitget/client';
-import type { BitgetClientOptions } from '../bitget/client';
+import { BitgetClient } from '../bitget/BitgetClient';
+import type { BitgetClientOptions } from '../bitget/BitgetClient';
 import type { Credentials } from '../bitget/signing';
-import { LocalEngine } from '../engines/local';
+import { LocalEngine } from '../engines/LocalEngine';
 import { bitgetExchange } from '../extraction/bitgetExchange';
 import { createStageHandlers } from '../extraction/stageHandlers';
 import type { LaneProgress } from '../extraction/laneWorker';

@@ -1,4 +1,4 @@
-import { BitgetClient } from '../bitget/client';
+import { BitgetClient } from '../bitget/BitgetClient';
 import { BitgetApiError, BitgetResponseError } from '../bitget/errors';
 import { ExchangeUnreachableError, InvalidBaseUrlError } from './errors';
 

@@ -2,7 +2,7 @@ import type { ExecutionDescription } from '../core/engine';
 import type { ExtractionRequest } from '../core/request';
 import { RunRepository } from '../extraction/RunRepository';
 import type { RunSummary } from '../extraction/runSummary';
-import type { RunPlan } from '../extraction/state';
+import type { RunPlan } from '../extraction/runState';
 import { newRunId } from '../core/engine';
 import type { LocalStack, LocalStackOptions } from './localStack';
 import { startLocalStack } from './localStack';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MissingConfigurationError } from '../config/errors';
 import { countExecutions } from '../db';
-import { SfnEngine } from '../engines/sfn';
+import { SfnEngine } from '../engines/SfnEngine';
 import { runImporterFromEnv } from './runImporterFunction';
 
 const MACHINE = 'arn:aws:states:ap-northeast-1:123456789012:stateMachine:bitget-orders-extraction';

@@ -1,7 +1,7 @@
 import { EnvReader } from '../config/EnvReader';
 import { readDatabaseUrl } from '../config/databaseUrl';
 import { createDatabase } from '../db';
-import { SfnEngine } from '../engines/sfn';
+import { SfnEngine } from '../engines/SfnEngine';
 import { instrumented, lambdaTelemetry } from '../observability/lambda';
 import type { LambdaContextFields } from '../observability/lambda';
 import { createS3Client } from '../storage';

@@ -1,4 +1,4 @@
-import { BitgetClient, DEFAULT_BASE_URL, sharedRateLimiters } from '../bitget/client';
+import { BitgetClient, DEFAULT_BASE_URL, sharedRateLimiters } from '../bitget/BitgetClient';
 import type { EndpointId } from '../bitget/endpoints';
 import { EnvReader } from '../config/EnvReader';
 import { loadCredentials } from '../config/credentials';

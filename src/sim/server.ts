@@ -20,7 +20,7 @@ import { generateAccount, type Account } from './generator';
 import { ROUTES } from './routes';
 import { IpGuard, SlidingWindowLimiter } from './rateLimit';
 import { createRng, hashSeed } from './rng';
-import { StatsRecorder } from './stats';
+import { StatsRecorder } from './StatsRecorder';
 import { activityReady } from './activity';
 import { fillTruths, ledgerTruths, truthFileOf, writeNdjson } from './activityTruth';
 import { truthIterable, writeTruthFile } from './truth';

@@ -6,7 +6,7 @@ import { DAY, archiveEnv, keyOf, type ArchiveEnv } from '../archive/support';
 import { DATABASE_KINDS, type TestDatabase } from '../db/support/databases';
 import { fakeSymbols } from './support/harness';
 import { localStateMachineArn } from '../../src/api';
-import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
 
 jest.setTimeout(180_000);
 

@@ -9,7 +9,7 @@ import { buildApi, localStateMachineArn } from '../../src/api';
 import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
 import { createDatabase } from '../../src/db';
 import type { Database } from '../../src/db';
-import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
 import { runSync } from '../../src/archive';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';

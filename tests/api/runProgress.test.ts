@@ -1,7 +1,7 @@
 import { laneView, readRunProgress } from '../../src/api/runProgress';
 import { parseTime, bothTimes } from '../../src/api/times';
 import { decodeCursor, encodeCursor } from '../../src/api/orderQuery';
-import type { LaneState } from '../../src/extraction/state';
+import type { LaneState } from '../../src/extraction/runState';
 import { HttpError } from '../../src/api/errors';
 import type { RunStore } from '../../src/storage/RunStore';
 

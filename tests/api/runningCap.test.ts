@@ -1,4 +1,4 @@
-import { RunningExecutionsCap } from '../../src/api/runningCap';
+import { RunningExecutionsCap } from '../../src/api/RunningExecutionsCap';
 import type { ExecutionDescription, ExecutionEngine } from '../../src/core/engine';
 import { ExecutionNotFoundError } from '../../src/core/errors';
 import { recordExecution } from '../../src/db';

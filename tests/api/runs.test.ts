@@ -11,7 +11,7 @@ import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
 import { CSV_COLUMNS } from '../../src/archive/exportFormats';
 import { createDatabase, getExecution } from '../../src/db';
 import type { Database } from '../../src/db';
-import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';

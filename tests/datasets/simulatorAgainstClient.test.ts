@@ -5,7 +5,7 @@
  */
 import { fetchDatasetWindow } from '../../src/bitget/datasetWindow';
 import type { DatasetSource } from '../../src/bitget/datasetSources';
-import { BitgetClient } from '../../src/bitget/client';
+import { BitgetClient } from '../../src/bitget/BitgetClient';
 import {
   DAY_MS,
   ENDPOINTS,

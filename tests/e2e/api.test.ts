@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi, localStateMachineArn } from '../../src/api';
 import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
 import { createDatabase } from '../../src/db';
-import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
 import type { Database } from '../../src/db';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';

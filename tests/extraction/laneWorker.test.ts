@@ -8,7 +8,7 @@ import { runLane } from '../../src/extraction/laneWorker';
 import { newLane } from '../../src/extraction/plan';
 import { RunRepository } from '../../src/extraction/RunRepository';
 import type { SourceSpec } from '../../src/extraction/sources';
-import type { RunPlan } from '../../src/extraction/state';
+import type { RunPlan } from '../../src/extraction/runState';
 import { resultKeys, runKeys } from '../../src/storage';
 import type { RunStore } from '../../src/storage';
 import { FakeExchange, fatal, retryable } from '../helpers/fakeExchange';

@@ -3,7 +3,7 @@ import { ExtractionFatalError } from '../../src/extraction/errors';
 import { newLane } from '../../src/extraction/plan';
 import { RunRepository } from '../../src/extraction/RunRepository';
 import { buildSummary } from '../../src/extraction/runSummary';
-import type { RunPlan } from '../../src/extraction/state';
+import type { RunPlan } from '../../src/extraction/runState';
 import { StorageCorruptError } from '../../src/storage';
 import { startTestStore } from '../helpers/localStore';
 

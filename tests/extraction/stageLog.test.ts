@@ -6,7 +6,7 @@ import { RunRepository } from '../../src/extraction/RunRepository';
 import type { SourceSpec } from '../../src/extraction/sources';
 import { DEFAULT_EXTRACTION_SETTINGS, processLaneStage } from '../../src/extraction/stages';
 import type { ExtractionDeps } from '../../src/extraction/stages';
-import type { RunPlan } from '../../src/extraction/state';
+import type { RunPlan } from '../../src/extraction/runState';
 import type { LaneReport, LogFields, LogPort } from '../../src/extraction/telemetry';
 import { runKeys } from '../../src/storage';
 import { FakeExchange, fatal, retryable } from '../helpers/fakeExchange';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
 import { parseExtractionRequest } from '../../src/core/request';
-import { laneStateSchema } from '../../src/extraction/state';
+import { laneStateSchema } from '../../src/extraction/runState';
 import { reportKey, writeRunReport } from '../../src/report/writeRunReport';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';

@@ -10,7 +10,7 @@ import { runSync } from '../../src/archive';
 import { CSV_COLUMNS } from '../../src/archive/exportFormats';
 import { createDatabase } from '../../src/db';
 import type { Database } from '../../src/db';
-import { LOCAL_STATE_MACHINE } from '../../src/engines/local';
+import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';

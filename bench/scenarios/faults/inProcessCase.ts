@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BitgetClientOptions } from '../../../src/bitget/client';
+import type { BitgetClientOptions } from '../../../src/bitget/BitgetClient';
 import { parseExtractionRequest } from '../../../src/core/request';
 import { runLocalExtraction } from '../../../src/runtime/runExtraction';
 import type { FaultOptions } from '../../../src/sim';

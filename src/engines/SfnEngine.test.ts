@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { ExecutionNotFoundError } from '../core/errors';
 import { InvalidExecutionDataError } from './errors';
-import { SfnEngine, newRunName } from './sfn';
+import { SfnEngine, newRunName } from './SfnEngine';
 
 const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:bitget-orders';
 const arnOf = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:bitget-orders:${name}`;

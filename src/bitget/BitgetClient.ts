@@ -5,7 +5,7 @@ import type { ProductType } from '../core/order';
 import type { EndpointId, FuturesPlanType, UtaCategory } from './endpoints';
 import { ENDPOINTS } from './endpoints';
 import { BitgetApiError, BitgetResponseError, categoriseFailure } from './errors';
-import { ServerClock } from './clock';
+import { ServerClock } from './ServerClock';
 import type { RateLimitOptions } from './rateLimits';
 import { RateLimiters } from './rateLimits';
 import type {
@@ -35,8 +35,8 @@ import {
 } from './schemas';
 import type { Credentials, QueryValue } from './signing';
 import { buildQueryString, requestTarget } from './signing';
-import type { ClientStats } from './stats';
-import { StatsCounter } from './stats';
+import type { ClientStats } from './StatsCounter';
+import { StatsCounter } from './StatsCounter';
 import type { RetryInfo } from './transport';
 import { attemptsOf, createTransport, failureFacts } from './transport';
 
