@@ -4,6 +4,8 @@
  * (@dsnp/parquetjs), or a tax tool's CSV (Koinly's universal template, CoinTracking's import) for fills and
  * the ledger.
  */
+import { FILL_FIELDS } from '../core/fill';
+import { LEDGER_FIELDS } from '../core/ledgerEntry';
 import { ArchiveError } from './errors';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -80,44 +82,10 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** CSV columns of fills: every canonical field, `fees` as its JSON, the ISO time beside cTime, then raw. */
-export const FILL_CSV_COLUMNS = [
-  'tradeId',
-  'orderId',
-  'market',
-  'symbol',
-  'side',
-  'price',
-  'size',
-  'quoteVolume',
-  'fee',
-  'feeCoin',
-  'fees',
-  'role',
-  'tradeSide',
-  'posSide',
-  'profit',
-  'cTime',
-  'cTimeIso',
-  'raw',
-] as const;
+export const FILL_CSV_COLUMNS = [...FILL_FIELDS, 'cTimeIso', 'raw'] as const;
 
 /** CSV columns of ledger entries: every canonical field, the ISO time beside cTime, then raw. */
-export const LEDGER_CSV_COLUMNS = [
-  'billId',
-  'account',
-  'coin',
-  'amount',
-  'fee',
-  'balance',
-  'type',
-  'businessType',
-  'symbol',
-  'orderId',
-  'source',
-  'cTime',
-  'cTimeIso',
-  'raw',
-] as const;
+export const LEDGER_CSV_COLUMNS = [...LEDGER_FIELDS, 'cTimeIso', 'raw'] as const;
 
 /** Every column is the canonical field of that name, except the ISO times and the JSON columns. */
 function csvRowOf(

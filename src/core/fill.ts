@@ -41,6 +41,26 @@ export interface CanonicalFill {
   raw: Record<string, unknown>;
 }
 
+/** The canonical fields of a fill in DESIGN.md's order (`raw` follows them): the key order of a fills.jsonl line. */
+export const FILL_FIELDS = [
+  'tradeId',
+  'orderId',
+  'market',
+  'symbol',
+  'side',
+  'price',
+  'size',
+  'quoteVolume',
+  'fee',
+  'feeCoin',
+  'fees',
+  'role',
+  'tradeSide',
+  'posSide',
+  'profit',
+  'cTime',
+] as const satisfies readonly Exclude<keyof CanonicalFill, 'raw'>[];
+
 /** Sort key of fills.jsonl: (cTime, tradeId), tradeId compared as a decimal integer. */
 export function compareFills(
   a: Pick<CanonicalFill, 'cTime' | 'tradeId'>,

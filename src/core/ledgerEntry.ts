@@ -50,6 +50,22 @@ export interface CanonicalLedgerEntry {
   raw: Record<string, unknown>;
 }
 
+/** The canonical fields of a ledger entry in DESIGN.md's order (`raw` follows them). */
+export const LEDGER_FIELDS = [
+  'billId',
+  'account',
+  'coin',
+  'amount',
+  'fee',
+  'balance',
+  'type',
+  'businessType',
+  'symbol',
+  'orderId',
+  'source',
+  'cTime',
+] as const satisfies readonly Exclude<keyof CanonicalLedgerEntry, 'raw'>[];
+
 /** Sort key of ledger.jsonl: (cTime, billId), billId compared as a decimal integer. */
 export function compareLedgerEntries(
   a: Pick<CanonicalLedgerEntry, 'cTime' | 'billId'>,

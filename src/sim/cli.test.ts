@@ -1,3 +1,5 @@
+import { FILL_FIELDS } from '../core/fill';
+import { LEDGER_FIELDS } from '../core/ledgerEntry';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,42 +59,10 @@ describe('the sim command', () => {
         .map((l) => JSON.parse(l) as Record<string, unknown>);
     const fills = beside('truth.fills.ndjson');
     expect(fills.length).toBeGreaterThan(0);
-    expect(Object.keys(fills[0]!)).toEqual([
-      'tradeId',
-      'orderId',
-      'market',
-      'symbol',
-      'side',
-      'price',
-      'size',
-      'quoteVolume',
-      'fee',
-      'feeCoin',
-      'fees',
-      'role',
-      'tradeSide',
-      'posSide',
-      'profit',
-      'cTime',
-      'raw',
-    ]);
+    expect(Object.keys(fills[0]!)).toEqual([...FILL_FIELDS, 'raw']);
     const ledger = beside('truth.ledger.ndjson');
     expect(new Set(ledger.map((e) => e['source']))).toEqual(new Set(['bills', 'tax']));
-    expect(Object.keys(ledger[0]!)).toEqual([
-      'billId',
-      'account',
-      'coin',
-      'amount',
-      'fee',
-      'balance',
-      'type',
-      'businessType',
-      'symbol',
-      'orderId',
-      'source',
-      'cTime',
-      'raw',
-    ]);
+    expect(Object.keys(ledger[0]!)).toEqual([...LEDGER_FIELDS, 'raw']);
     stop.abort();
     await expect(done).resolves.toBe(0);
     expect(lines).toHaveLength(1);

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CanonicalFill } from '../core/fill';
-import { compareFills, fillKey } from '../core/fill';
+import { compareFills, FILL_FIELDS, fillKey } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
-import { compareLedgerEntries, ledgerKey } from '../core/ledgerEntry';
+import { compareLedgerEntries, LEDGER_FIELDS, ledgerKey } from '../core/ledgerEntry';
 
 /**
  * How one data set's records are checked against the truth: their identity, their order, the fields compared.
@@ -161,24 +161,7 @@ export const FILL_CHECK: RecordCheck<CanonicalFill, Exclude<keyof CanonicalFill,
   dataset: 'fills',
   key: fillKey,
   compare: compareFills,
-  fields: [
-    'tradeId',
-    'orderId',
-    'market',
-    'symbol',
-    'side',
-    'price',
-    'size',
-    'quoteVolume',
-    'fee',
-    'feeCoin',
-    'fees',
-    'role',
-    'tradeSide',
-    'posSide',
-    'profit',
-    'cTime',
-  ],
+  fields: FILL_FIELDS,
 };
 
 /** Ledger entries: matched per (source, account, billId), sorted by (cTime, billId); every field compared. */
@@ -186,18 +169,5 @@ export const LEDGER_CHECK: RecordCheck<CanonicalLedgerEntry, Exclude<keyof Canon
   dataset: 'ledger entries',
   key: ledgerKey,
   compare: compareLedgerEntries,
-  fields: [
-    'billId',
-    'account',
-    'coin',
-    'amount',
-    'fee',
-    'balance',
-    'type',
-    'businessType',
-    'symbol',
-    'orderId',
-    'source',
-    'cTime',
-  ],
+  fields: LEDGER_FIELDS,
 };
