@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startSimulatedStack, type SimulatedStack } from '../../tests/helpers/simulatedStack';
 import { localStateMachineArn } from '../api/executionArn';
 import { parseExtractionRequest } from '../core/request';
-import { countOrders, createDatabase, getExecution, listProcessingLogs } from '../db';
+import { countOrders, getExecution, listProcessingLogs } from '../db';
 import type { Database } from '../db';
 import { LOCAL_STATE_MACHINE } from '../engines/LocalEngine';
-import { startSimulator } from '../sim';
 import type { Simulator } from '../sim';
 import {
   EXECUTION_STATUS_CHANGE,
@@ -15,7 +12,6 @@ import {
 } from './executionStatusEvent';
 import { ForeignExecutionError, importEndedExecution } from './importEndedExecution';
 import type { EndedExecutionDeps } from './importEndedExecution';
-import { startLocalStack } from './localStack';
 import type { LocalStack } from './localStack';
 
 jest.setTimeout(120_000);
@@ -34,22 +30,15 @@ function statusChange(executionArn: string, name: string, status: string, stateM
 }
 
 describe('importEndedExecution: the run-importer, on a run the local engine ran against the simulator', () => {
+  let simulated: SimulatedStack;
   let sim: Simulator;
   let stack: LocalStack;
   let db: Database;
-  let dir: string;
   let deps: EndedExecutionDeps;
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 41, orders: 400, symbols: 3 });
-    dir = mkdtempSync(join(tmpdir(), 'run-importer-'));
-    stack = await startLocalStack({
-      dataDir: dir,
-      baseUrl: sim.url,
-      credentials: sim.credentials,
-      retryIntervalMs: 10,
-    });
-    db = await createDatabase(`sqlite:${join(dir, 'orders.sqlite')}`);
+    simulated = await startSimulatedStack({ seed: 41, orders: 400, symbols: 3 }, 'run-importer-');
+    ({ sim, stack, db } = simulated);
     deps = {
       engine: stack.engine,
       stateMachineArn: MACHINE,
@@ -60,10 +49,7 @@ describe('importEndedExecution: the run-importer, on a run the local engine ran 
     };
   });
   afterAll(async () => {
-    await db?.close();
-    await stack?.close();
-    await sim?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await simulated?.close();
   });
 
   it('imports a succeeded run when its event arrives, and a repeated event adds nothing', async () => {

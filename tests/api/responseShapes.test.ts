@@ -1,20 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApi, localStateMachineArn } from '../../src/api';
 import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
-import { createDatabase } from '../../src/db';
 import type { Database } from '../../src/db';
 import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
 import { runSync } from '../../src/archive';
-import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
-import { startSimulator } from '../../src/sim';
 import type { Simulator } from '../../src/sim';
+import { startSimulatedStack, type SimulatedStack } from '../helpers/simulatedStack';
 
 jest.setTimeout(120_000);
 
@@ -33,11 +28,11 @@ type Spec = { paths: Record<string, Record<string, Operation>> };
  * response schemas of the OpenAPI document the API serves (app.swagger()), compiled with ajv.
  */
 describe('every response against its OpenAPI schema, on a run of the simulator', () => {
+  let simulated: SimulatedStack;
   let sim: Simulator;
   let stack: LocalStack;
   let db: Database;
   let app: FastifyInstance;
-  let dir: string;
   let spec: Spec;
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
@@ -45,15 +40,8 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
   const checked = new Set<string>();
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 29, orders: 400, symbols: 4 });
-    dir = mkdtempSync(join(tmpdir(), 'api-shapes-'));
-    stack = await startLocalStack({
-      dataDir: dir,
-      baseUrl: sim.url,
-      credentials: sim.credentials,
-      retryIntervalMs: 10,
-    });
-    db = await createDatabase(`sqlite:${join(dir, 'orders.sqlite')}`);
+    simulated = await startSimulatedStack({ seed: 29, orders: 400, symbols: 4 }, 'api-shapes-');
+    ({ sim, stack, db } = simulated);
     app = buildApi({
       engine: stack.engine,
       stateMachineArn: localStateMachineArn(LOCAL_STATE_MACHINE),
@@ -70,10 +58,7 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
   });
   afterAll(async () => {
     await app?.close();
-    await db?.close();
-    await stack?.close();
-    await sim?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await simulated?.close();
   });
 
   /** The schema the document gives for this route and status (exact code first, then 4XX/5XX). */

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { startSimulatedStack, type SimulatedStack } from '../helpers/simulatedStack';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -9,12 +7,10 @@ import { buildApi, localStateMachineArn } from '../../src/api';
 import type { ApiDeps } from '../../src/api';
 import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
 import { CSV_COLUMNS } from '../../src/archive/exportFormats';
-import { createDatabase, getExecution } from '../../src/db';
+import { getExecution } from '../../src/db';
 import type { Database } from '../../src/db';
 import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
-import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
-import { startSimulator } from '../../src/sim';
 import type { Simulator } from '../../src/sim';
 import { pollUntil } from './support/harness';
 
@@ -46,26 +42,19 @@ type Spec = {
  * document.
  */
 describe('the run endpoints, on runs of the simulator', () => {
+  let simulated: SimulatedStack;
   let sim: Simulator;
   let stack: LocalStack;
   let db: Database;
   let app: FastifyInstance;
   let deps: ApiDeps;
-  let dir: string;
   let spec: Spec;
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 31, orders: 600, symbols: 4 });
-    dir = mkdtempSync(join(tmpdir(), 'api-runs-'));
-    stack = await startLocalStack({
-      dataDir: dir,
-      baseUrl: sim.url,
-      credentials: sim.credentials,
-      retryIntervalMs: 10,
-    });
-    db = await createDatabase(`sqlite:${join(dir, 'orders.sqlite')}`);
+    simulated = await startSimulatedStack({ seed: 31, orders: 600, symbols: 4 }, 'api-runs-');
+    ({ sim, stack, db } = simulated);
     deps = {
       engine: stack.engine,
       stateMachineArn: localStateMachineArn(LOCAL_STATE_MACHINE),
@@ -81,10 +70,7 @@ describe('the run endpoints, on runs of the simulator', () => {
   });
   afterAll(async () => {
     await app?.close();
-    await db?.close();
-    await stack?.close();
-    await sim?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await simulated?.close();
   });
 
   /** Sends the request, expects the status and holds the JSON answer against the document's schema of `route`. */

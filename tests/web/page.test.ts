@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { startSimulatedStack, type SimulatedStack } from '../helpers/simulatedStack';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -8,12 +8,9 @@ import type { RunningApiServer } from '../../src/api';
 import { bitgetSymbolSource } from '../../src/api/bitgetSymbolSource';
 import { runSync } from '../../src/archive';
 import { CSV_COLUMNS } from '../../src/archive/exportFormats';
-import { createDatabase } from '../../src/db';
 import type { Database } from '../../src/db';
 import { LOCAL_STATE_MACHINE } from '../../src/engines/LocalEngine';
-import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
-import { startSimulator } from '../../src/sim';
 import type { Simulator } from '../../src/sim';
 
 /** Debian's chromium (`.ci/run` installs it); without it these tests are skipped, and say so. */
@@ -33,6 +30,7 @@ jest.setTimeout(180_000);
  * gaps, filtered orders and report. SCREENSHOT_DIR=… keeps screenshots.
  */
 describeInBrowser('the web page, in headless Chromium', () => {
+  let simulated: SimulatedStack;
   let sim: Simulator;
   let stack: LocalStack;
   let db: Database;
@@ -43,15 +41,8 @@ describeInBrowser('the web page, in headless Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 37, orders: 900, symbols: 4 });
-    dir = mkdtempSync(join(tmpdir(), 'web-page-'));
-    stack = await startLocalStack({
-      dataDir: dir,
-      baseUrl: sim.url,
-      credentials: sim.credentials,
-      retryIntervalMs: 10,
-    });
-    db = await createDatabase(`sqlite:${join(dir, 'orders.sqlite')}`);
+    simulated = await startSimulatedStack({ seed: 37, orders: 900, symbols: 4 }, 'web-page-');
+    ({ sim, stack, db, dir } = simulated);
     server = await startApiServer({
       port: 0,
       engine: stack.engine,
@@ -92,10 +83,7 @@ describeInBrowser('the web page, in headless Chromium', () => {
   afterAll(async () => {
     await context?.close();
     await server?.close();
-    await db?.close();
-    await stack?.close();
-    await sim?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await simulated?.close();
   });
 
   async function screenshot(name: string): Promise<void> {
