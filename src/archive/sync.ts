@@ -30,6 +30,7 @@ import {
   nextOpenRefs,
   orderStreams,
   staleOpen,
+  streamStarts,
   syncStart,
 } from './coverage';
 import { ORDERS, monthOf } from './dataset';
@@ -62,8 +63,11 @@ export interface SyncReport {
   uid: string;
   mode: 'classic' | 'uta';
   runId: string;
-  /** What the sync asked for (undefined since: everything Bitget serves) and what the run was served. */
-  asked: { since: number | null; until: number };
+  /**
+   * What the sync asked for (null since: everything Bitget serves; `streams`: where each covered stream
+   * started, its watermark or its oldest order last seen open) and what the run was served.
+   */
+  asked: { since: number | null; until: number; streams: Record<string, number> };
   served: Span;
   fetched: number;
   openOrders: number;
@@ -122,16 +126,22 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const ownRequests = sumRequests(client) - before;
   const start = syncStart(state, streams);
   const since = start === undefined ? undefined : Math.min(start, until - 1);
+  // Each stream from its own watermark: only a stream with an order last seen open long ago looks back that far.
+  const streamSince = Object.fromEntries(
+    Object.entries(streamStarts(state, streams)).map(([s, t]) => [s, Math.min(t, until - 1)]),
+  );
   log(
-    `sync: account ${uid} (${mode}), ${open.length} open orders, asking ${since === undefined ? 'everything Bitget serves' : `from ${iso(since)}`} to ${iso(until)}`,
+    `sync: account ${uid} (${mode}), ${open.length} open orders, asking ${since === undefined ? 'everything Bitget serves' : `from ${iso(since)}`} to ${iso(until)}` +
+      describeStarts(streamSince, since),
   );
 
   const runId = (deps.runId ?? (() => newRunId()))();
   const request = parseExtractionRequest({
     markets,
     kinds,
-    ...(since !== undefined ? { since } : {}),
+    since,
     until,
+    streamSince: Object.keys(streamSince).length > 0 ? streamSince : undefined,
     order: 'asc',
   });
   const started = await deps.engine.start(request, runId);
@@ -258,7 +268,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     uid,
     mode,
     runId,
-    asked: { since: since ?? null, until },
+    asked: { since: since ?? null, until, streams: streamSince },
     served,
     fetched,
     openOrders: open.length,
@@ -296,3 +306,9 @@ function groupByMonth(orders: CanonicalOrder[]): Map<string, CanonicalOrder[]> {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The streams that start later than the sync's earliest start, for the log line. */
+function describeStarts(starts: Record<string, number>, since: number | undefined): string {
+  const later = Object.entries(starts).filter(([, t]) => since === undefined || t > since);
+  return later.length === 0 ? '' : ` (${later.map(([s, t]) => `${s} from ${iso(t)}`).join(', ')})`;
+}

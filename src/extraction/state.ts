@@ -86,10 +86,16 @@ export const runPlanSchema = z.object({
     kinds: z.array(z.enum(KINDS)),
     since: z.number().optional(),
     until: z.number().optional(),
+    streamSince: z.record(z.string(), z.number()).optional(),
     order: z.enum(['asc', 'desc']),
   }),
   mode: z.enum(['classic', 'uta']),
-  requested: z.object({ since: z.number().nullable(), until: z.number().nullable() }),
+  requested: z.object({
+    since: z.number().nullable(),
+    until: z.number().nullable(),
+    /** Per stream, where the request starts it instead of `since` (a sync's watermarks). */
+    streamSince: z.record(z.string(), z.number()).optional(),
+  }),
   served: z.object({ since: z.number(), until: z.number() }),
   notes: z.array(z.string()),
   laneIds: z.array(z.string()),
