@@ -20,6 +20,8 @@ export interface OpenOrdersScope {
    */
   due?: ReadonlySet<string>;
   planSymbols?: readonly string[];
+  /** The spot symbols Bitget lists, when the caller asked them already; asked here otherwise. */
+  listedSpotSymbols?: readonly string[];
 }
 
 const PAGE = 100;
@@ -92,7 +94,13 @@ export async function fetchOpenOrders(
       const listed =
         wanted?.size === 0
           ? []
-          : [...new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()))].sort();
+          : [
+              ...new Set(
+                (scope.listedSpotSymbols ?? (await client.getSpotSymbols()).map((s) => s.symbol)).map((s) =>
+                  s.toUpperCase(),
+                ),
+              ),
+            ].sort();
       const symbols = wanted ? listed.filter((s) => wanted.has(s)) : listed;
       for (const symbol of symbols)
         await drain(
@@ -138,9 +146,13 @@ export async function fetchUnlistedPlanOrders(
   client: Pick<BitgetClient, 'getSpotSymbols' | 'getSpotPlanHistory'>,
   pending: readonly { symbol: string; cTime: number }[],
   range: { from: number; to: number },
+  /** The spot symbols Bitget lists, when the caller asked them already; asked here otherwise. */
+  listedSpotSymbols?: readonly string[],
 ): Promise<CanonicalOrder[]> {
   if (pending.length === 0) return [];
-  const listed = new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()));
+  const listed = new Set(
+    (listedSpotSymbols ?? (await client.getSpotSymbols()).map((s) => s.symbol)).map((s) => s.toUpperCase()),
+  );
   const since = new Map<string, number>();
   for (const p of pending) {
     const symbol = p.symbol.toUpperCase();

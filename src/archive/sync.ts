@@ -2,7 +2,8 @@
  * One sync: fetch what the exchange serves that the archive does not hold in its latest state yet, and merge
  * it into the account's archive.
  *
- * 1. Identity and time: the account mode, its UID (the archive's key) and the exchange's time T.
+ * 1. Identity and time: the exchange's time T, the account mode, its UID (the archive's key), and the listed
+ *    spot symbols when spot plan orders are synced; saved with the run, so that its planning asks none again.
  * 2. Open orders at T (the open-order endpoints), with their current status.
  * 3. The extraction run itself (the same state machine, lanes and rate limiters as `extract`), from the
  *    watermark — or from the creation time of the oldest order last seen open, whichever is earlier — to T.
@@ -21,6 +22,7 @@ import { KINDS, MARKETS } from '../core/order';
 import { parseExtractionRequest } from '../core/request';
 import type { RunStore } from '../storage/RunStore';
 import { resultKeys } from '../storage/keys';
+import { RunRepository } from '../extraction/RunRepository';
 import type { BeforeWrite } from './archiveStore';
 import { ArchiveStore } from './archiveStore';
 import {
@@ -114,15 +116,22 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const { client } = deps;
   const before = sumRequests(client);
 
+  // The server time first: its answer also syncs the client's signing clock, so it is asked once.
+  const until = await client.getServerTime();
+  const askedAt = Date.now();
   const mode = await client.getAccountMode();
   const uid = await client.getAccountUid(mode);
   const archive = new ArchiveStore(deps.store, uid, deps.beforeWrite);
   const manifest = (await archive.readManifest()) ?? emptyManifest(uid);
   const state: DatasetState = manifest.datasets[ORDERS.name] ?? emptyDatasetState();
   const streams = orderStreams(mode, markets, kinds);
-  const until = await client.getServerTime();
+  // Asked once for the open orders, the run's plan and the follow-up of delisted symbols' plan orders.
+  const listedSpotSymbols =
+    mode === 'classic' && markets.includes('spot') && kinds.includes('plan')
+      ? (await client.getSpotSymbols()).map((s) => s.symbol)
+      : undefined;
   const { due, planSymbols } = dueOpenChecks(state, streams, until);
-  const open = await fetchOpenOrders(client, { mode, markets, kinds, due, planSymbols });
+  const open = await fetchOpenOrders(client, { mode, markets, kinds, due, planSymbols, listedSpotSymbols });
   const ownRequests = sumRequests(client) - before;
   const start = syncStart(state, streams);
   const since = start === undefined ? undefined : Math.min(start, until - 1);
@@ -143,6 +152,12 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     until,
     streamSince: Object.keys(streamSince).length > 0 ? streamSince : undefined,
     order: 'asc',
+  });
+  await new RunRepository(deps.store, runId).saveExchangeFacts({
+    serverTime: until,
+    askedAt,
+    mode,
+    listedSpotSymbols,
   });
   const started = await deps.engine.start(request, runId);
   const execution = await waitFor(deps, started.executionArn);
@@ -216,7 +231,12 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
       : [],
   );
   const beforeFollowUp = sumRequests(client);
-  const followUp = await fetchUnlistedPlanOrders(client, unresolved, { from: served.from, to: until });
+  const followUp = await fetchUnlistedPlanOrders(
+    client,
+    unresolved,
+    { from: served.from, to: until },
+    listedSpotSymbols,
+  );
   const followUpRequests = sumRequests(client) - beforeFollowUp;
   for (const [m, orders] of [...groupByMonth(followUp)].sort(([a], [b]) => (a < b ? -1 : 1))) {
     fetched += orders.length;

@@ -108,6 +108,19 @@ export const runPlanSchema = z.object({
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 
+/**
+ * `runs/<runId>/exchange.json`: what the caller (a sync) asked the exchange just before it started the run, so
+ * that planning does not ask it again: the server time, the account mode, and the listed spot symbols when it
+ * asked them. `askedAt` is the local clock when the server time was read.
+ */
+export const exchangeFactsSchema = z.object({
+  serverTime: z.number().int(),
+  askedAt: z.number().int(),
+  mode: z.enum(['classic', 'uta']),
+  listedSpotSymbols: z.array(z.string()).optional(),
+});
+export type ExchangeFacts = z.infer<typeof exchangeFactsSchema>;
+
 export const symbolPlanSchema = z.object({
   laneIds: z.array(z.string()),
   symbols: z.array(z.object({ symbol: z.string(), orders: z.number(), more: z.boolean() })),
