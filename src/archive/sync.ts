@@ -5,8 +5,9 @@
  * 1. Identity and time: the exchange's time T, the account mode, its UID (the archive's key), and the listed
  *    spot symbols when spot plan orders are synced; saved with the run, so that its planning asks none again.
  * 2. Open orders at T (the open-order endpoints), with their current status.
- * 3. The extraction run itself (the same state machine, lanes and rate limiters as `extract`), from the
- *    watermark — or from the creation time of the oldest order last seen open, whichever is earlier — to T.
+ * 3. The extraction run itself (the same state machine, lanes and rate limiters as `extract`), each stream
+ *    from its own watermark — or from the creation time of its oldest order last seen open, whichever is
+ *    earlier — to T.
  *    An order open at T is in step 2; one that finished before T is in history with cTime < T: nothing that
  *    finishes weeks after its creation is lost by a sync that starts from a watermark.
  * 4. Merge, partition by partition: new partition objects first, the manifest last (coverage, gaps, open
