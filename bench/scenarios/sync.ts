@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { runSync, type SyncReport } from '../../src/archive';
+import { ENDPOINTS, IP_LIMIT_PER_MINUTE, type EndpointId } from '../../src/bitget/endpoints';
+import type { Kind, Market } from '../../src/core/order';
 import { parseExtractionRequest } from '../../src/core/request';
 import { runLocalExtraction } from '../../src/runtime/runExtraction';
 import { startLocalStack } from '../../src/runtime/localStack';
@@ -47,6 +49,10 @@ export interface SyncBenchResult {
     boundMs: number;
     requestRatio: number;
     timeRatio: number;
+    /** Where the sync started each stream (its watermark, or its oldest order last seen open). */
+    streamStarts: Record<string, number>;
+    /** The same bound, each stream from its own start (what the sync had to ask). */
+    perStream: { minRequests: number; boundMs: number; requestRatio: number; timeRatio: number };
   };
   fullExtraction: SyncStepFigures & { minRequests: number; boundMs: number };
   /** dailySync ÷ fullExtraction. */
@@ -67,6 +73,35 @@ async function advanceClock(sim: BenchSim, ms: number): Promise<void> {
     body: JSON.stringify({ advanceMs: ms }),
   });
   if (!res.ok) throw new Error(`POST /sim/clock answered ${res.status}`);
+}
+
+/**
+ * The limit of asking each stream from its own start to the end of what was served: per stream (one market and
+ * kind) the limit of its range, the minimum requests summed per bucket, the bound the slowest bucket (or the
+ * IP cap) sets.
+ */
+async function perStreamLimit(
+  sim: BenchSim,
+  mode: 'classic' | 'uta',
+  starts: Record<string, number>,
+  served: { from: number; to: number },
+): Promise<{ minRequests: number; boundMs: number }> {
+  const byEndpoint = new Map<EndpointId, number>();
+  for (const [stream, start] of Object.entries(starts)) {
+    const [market, kind] = stream.split('/') as [Market, Kind];
+    const limit = await computeLimit(sim.truth(), {
+      mode,
+      since: Math.max(start, served.from),
+      until: served.to,
+      markets: [market],
+      kinds: [kind],
+    });
+    for (const b of limit.buckets)
+      byEndpoint.set(b.endpoint, (byEndpoint.get(b.endpoint) ?? 0) + b.minRequests);
+  }
+  const minRequests = [...byEndpoint.values()].reduce((a, b) => a + b, 0);
+  const bucketMs = [...byEndpoint].map(([e, n]) => (n / ENDPOINTS[e].ratePerSecond) * 1000);
+  return { minRequests, boundMs: Math.max((minRequests / IP_LIMIT_PER_MINUTE) * 60_000, ...bucketMs) };
 }
 
 export async function runSyncBench(scale = 1): Promise<SyncBenchResult> {
@@ -127,6 +162,7 @@ export async function runSyncBench(scale = 1): Promise<SyncBenchResult> {
       since: served.from,
       until: served.to,
     });
+    const perStream = await perStreamLimit(sim, daily.report.mode, daily.report.asked.streams, served);
     const fullLimit = await computeLimit(sim.truth(), {
       mode: daily.report.mode,
       since: fullServed.since,
@@ -153,6 +189,13 @@ export async function runSyncBench(scale = 1): Promise<SyncBenchResult> {
         boundMs: Math.round(dailyLimit.boundMs),
         requestRatio: round(daily.figures.historyRequests / dailyLimit.minRequests),
         timeRatio: round(daily.figures.wallMs / dailyLimit.boundMs),
+        streamStarts: daily.report.asked.streams,
+        perStream: {
+          minRequests: perStream.minRequests,
+          boundMs: Math.round(perStream.boundMs),
+          requestRatio: round(daily.figures.historyRequests / perStream.minRequests),
+          timeRatio: round(daily.figures.wallMs / perStream.boundMs),
+        },
       },
       fullExtraction: {
         ...fullDelta,

@@ -50,7 +50,16 @@ export const syncResponse = {
       uid: text(),
       mode: { type: 'string', enum: ['classic', 'uta'] },
       runId: text('The extraction run the sync used'),
-      asked: closed({ since: nullableInt('null: everything Bitget serves'), until: int() }),
+      asked: closed({
+        since: nullableInt('null: everything Bitget serves'),
+        until: int(),
+        streams: {
+          type: 'object',
+          additionalProperties: int(),
+          description:
+            'Where each covered stream (market/kind) started: its watermark or its oldest order last seen open',
+        },
+      }),
       served: span('What Bitget served the run'),
       fetched: int('Orders the run fetched'),
       openOrders: int('Orders the open-order endpoints served'),

@@ -41,6 +41,24 @@ export function syncStart(state: DatasetState, streams: readonly string[]): numb
   return Number.isFinite(start) ? start : undefined;
 }
 
+/**
+ * Where each covered stream starts in the next sync: its own covered end, or when its open orders were last
+ * asked, or the creation time of its oldest order last seen open, whichever is earliest. Only that stream
+ * needs to look back that far; the open order's current state comes from the open-order endpoints.
+ * A stream never covered is left out (it is asked from as far back as Bitget serves).
+ */
+export function streamStarts(state: DatasetState, streams: readonly string[]): Record<string, number> {
+  const starts: Record<string, number> = {};
+  for (const s of streams) {
+    const span = state.streams[s];
+    if (span === undefined) continue;
+    starts[s] = Math.min(span.to, state.openChecked?.[s] ?? span.to);
+  }
+  for (const open of state.open)
+    if (starts[open.stream] !== undefined) starts[open.stream] = Math.min(starts[open.stream]!, open.cTime);
+  return starts;
+}
+
 /** The holes a sync that served `served` leaves after the previous coverage of each stream. */
 export function newGaps(state: DatasetState, streams: readonly string[], served: Span, at: number): Gap[] {
   const gaps: Gap[] = [];

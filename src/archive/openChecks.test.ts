@@ -1,4 +1,4 @@
-import { OPEN_CHECK_EVERY_MS, dueOpenChecks, syncStart } from './coverage';
+import { OPEN_CHECK_EVERY_MS, dueOpenChecks, streamStarts, syncStart } from './coverage';
 import { emptyDatasetState, type DatasetState } from './manifest';
 
 const T = 1_760_000_000_000;
@@ -56,5 +56,29 @@ describe('where a sync starts after skipping open-order endpoints', () => {
   it('starts at the covered end when every stream was asked then', () => {
     const s = state({ openChecked: Object.fromEntries(streams.map((x) => [x, T - HOUR])) });
     expect(syncStart(s, streams)).toBe(T - HOUR);
+  });
+});
+
+describe('where each stream starts', () => {
+  it('starts each stream at its own watermark, or its open orders’ last check, or its oldest order last seen open', () => {
+    const s = state({
+      openChecked: { 'usdt-futures/normal': T - 3 * HOUR },
+      open: [
+        { stream: 'usdt-futures/plan', key: 'usdt-futures|1', cTime: T - 30 * 24 * HOUR },
+        { stream: 'usdt-futures/plan', key: 'usdt-futures|2', cTime: T - 2 * 24 * HOUR },
+      ],
+      streams: {
+        'spot/normal': { from: T - 90 * 24 * HOUR, to: T - HOUR },
+        'usdt-futures/normal': { from: T - 90 * 24 * HOUR, to: T - HOUR },
+        'usdt-futures/plan': { from: T - 90 * 24 * HOUR, to: T - HOUR },
+      },
+    });
+    // spot/plan was never covered: left out, so the run asks it from as far back as Bitget serves
+    expect(streamStarts(s, streams)).toEqual({
+      'spot/normal': T - HOUR,
+      'usdt-futures/normal': T - 3 * HOUR,
+      'usdt-futures/plan': T - 30 * 24 * HOUR,
+    });
+    expect(syncStart(s, streams)).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@
  * Open orders from the open-order endpoints, normalised as the history endpoints of the same family: spot
  * unfilled orders (normal, TP/SL) and current plan orders (one query per listed spot symbol, as their
  * history), futures pending orders and pending plan orders (per product type and plan type), v3 unfilled
- * orders and unfilled strategy orders. Every page is paginated to its end under the client's rate limiters.
+ * orders and unfilled strategy orders. The queries run at once, each paginated to its end under the client's
+ * rate limiters.
  */
 import type { BitgetClient, Page } from '../bitget/BitgetClient';
 import { FUTURES_PLAN_TYPES, type UtaCategory } from '../bitget/endpoints';
@@ -20,6 +21,8 @@ export interface OpenOrdersScope {
    */
   due?: ReadonlySet<string>;
   planSymbols?: readonly string[];
+  /** The spot symbols Bitget lists, when the caller asked them already; asked here otherwise. */
+  listedSpotSymbols?: readonly string[];
 }
 
 const PAGE = 100;
@@ -47,7 +50,7 @@ export async function fetchOpenOrders(
   client: BitgetClient,
   scope: OpenOrdersScope,
 ): Promise<CanonicalOrder[]> {
-  const out: CanonicalOrder[] = [];
+  const queries: ((into: CanonicalOrder[]) => Promise<void>)[] = [];
   const futures = scope.markets.filter((m): m is FuturesMarket => m !== 'spot');
   const due = (market: Market, kind: Kind) =>
     scope.kinds.includes(kind) && (scope.due === undefined || scope.due.has(`${market}/${kind}`));
@@ -57,31 +60,37 @@ export async function fetchOpenOrders(
       ...futures.filter((m) => due(m, 'normal')).map((m) => PRODUCT_TYPE_BY_MARKET[m]),
     ];
     for (const category of categories)
-      await drain(
-        (cursor) => client.getUtaUnfilledOrders({ category, limit: PAGE, ...(cursor ? { cursor } : {}) }),
-        { endpoint: 'utaHistoryOrders', category },
-        out,
+      queries.push((into) =>
+        drain(
+          (cursor) => client.getUtaUnfilledOrders({ category, limit: PAGE, ...(cursor ? { cursor } : {}) }),
+          { endpoint: 'utaHistoryOrders', category },
+          into,
+        ),
       );
     for (const m of futures)
       if (due(m, 'tpsl') || due(m, 'plan')) {
         const category = PRODUCT_TYPE_BY_MARKET[m];
-        await drain(
-          (cursor) =>
-            client.getUtaUnfilledStrategyOrders({ category, limit: PAGE, ...(cursor ? { cursor } : {}) }),
-          { endpoint: 'utaStrategyHistory', category },
-          out,
+        queries.push((into) =>
+          drain(
+            (cursor) =>
+              client.getUtaUnfilledStrategyOrders({ category, limit: PAGE, ...(cursor ? { cursor } : {}) }),
+            { endpoint: 'utaStrategyHistory', category },
+            into,
+          ),
         );
       }
-    return out;
+    return runAll(queries);
   }
   if (scope.markets.includes('spot')) {
     for (const tpslType of ['normal', 'tpsl'] as const)
       if (due('spot', tpslType))
-        await drain(
-          (idLessThan) =>
-            client.getSpotUnfilledOrders({ tpslType, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
-          { endpoint: 'spotHistoryOrders', tpslType },
-          out,
+        queries.push((into) =>
+          drain(
+            (idLessThan) =>
+              client.getSpotUnfilledOrders({ tpslType, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
+            { endpoint: 'spotHistoryOrders', tpslType },
+            into,
+          ),
         );
     if (scope.kinds.includes('plan')) {
       // every listed symbol when the stream is due; otherwise those of its orders last seen open that Bitget
@@ -92,41 +101,70 @@ export async function fetchOpenOrders(
       const listed =
         wanted?.size === 0
           ? []
-          : [...new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()))].sort();
+          : [
+              ...new Set(
+                (scope.listedSpotSymbols ?? (await client.getSpotSymbols()).map((s) => s.symbol)).map((s) =>
+                  s.toUpperCase(),
+                ),
+              ),
+            ].sort();
       const symbols = wanted ? listed.filter((s) => wanted.has(s)) : listed;
       for (const symbol of symbols)
-        await drain(
-          (idLessThan) =>
-            client.getSpotCurrentPlanOrders({ symbol, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
-          { endpoint: 'spotPlanHistory' },
-          out,
+        queries.push((into) =>
+          drain(
+            (idLessThan) =>
+              client.getSpotCurrentPlanOrders({ symbol, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
+            { endpoint: 'spotPlanHistory' },
+            into,
+          ),
         );
     }
   }
   for (const m of futures) {
     const productType = PRODUCT_TYPE_BY_MARKET[m];
     if (due(m, 'normal'))
-      await drain(
-        (idLessThan) =>
-          client.getFuturesPendingOrders({ productType, limit: PAGE, ...(idLessThan ? { idLessThan } : {}) }),
-        { endpoint: 'futuresHistoryOrders', productType },
-        out,
-      );
-    for (const planType of FUTURES_PLAN_TYPES)
-      if (due(m, planType === 'profit_loss' ? 'tpsl' : 'plan'))
-        await drain(
+      queries.push((into) =>
+        drain(
           (idLessThan) =>
-            client.getFuturesPlanPending({
+            client.getFuturesPendingOrders({
               productType,
-              planType,
               limit: PAGE,
               ...(idLessThan ? { idLessThan } : {}),
             }),
-          { endpoint: 'futuresPlanHistory', productType, planType },
-          out,
+          { endpoint: 'futuresHistoryOrders', productType },
+          into,
+        ),
+      );
+    for (const planType of FUTURES_PLAN_TYPES)
+      if (due(m, planType === 'profit_loss' ? 'tpsl' : 'plan'))
+        queries.push((into) =>
+          drain(
+            (idLessThan) =>
+              client.getFuturesPlanPending({
+                productType,
+                planType,
+                limit: PAGE,
+                ...(idLessThan ? { idLessThan } : {}),
+              }),
+            { endpoint: 'futuresPlanHistory', productType, planType },
+            into,
+          ),
         );
   }
-  return out;
+  return runAll(queries);
+}
+
+/**
+ * Runs the queries at once — the client's limiters space them per endpoint, so a query per listed symbol costs
+ * the endpoint's rate, not a round trip each — and returns their orders in the order the queries were listed.
+ * Every query ends (settles) before a failure is thrown: none is left in flight.
+ */
+async function runAll(queries: ((into: CanonicalOrder[]) => Promise<void>)[]): Promise<CanonicalOrder[]> {
+  const outs = queries.map((): CanonicalOrder[] => []);
+  const settled = await Promise.allSettled(queries.map((query, i) => query(outs[i]!)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outs.flat();
 }
 
 /**
@@ -138,9 +176,13 @@ export async function fetchUnlistedPlanOrders(
   client: Pick<BitgetClient, 'getSpotSymbols' | 'getSpotPlanHistory'>,
   pending: readonly { symbol: string; cTime: number }[],
   range: { from: number; to: number },
+  /** The spot symbols Bitget lists, when the caller asked them already; asked here otherwise. */
+  listedSpotSymbols?: readonly string[],
 ): Promise<CanonicalOrder[]> {
   if (pending.length === 0) return [];
-  const listed = new Set((await client.getSpotSymbols()).map((s) => s.symbol.toUpperCase()));
+  const listed = new Set(
+    (listedSpotSymbols ?? (await client.getSpotSymbols()).map((s) => s.symbol)).map((s) => s.toUpperCase()),
+  );
   const since = new Map<string, number>();
   for (const p of pending) {
     const symbol = p.symbol.toUpperCase();

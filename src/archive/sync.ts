@@ -2,10 +2,12 @@
  * One sync: fetch what the exchange serves that the archive does not hold in its latest state yet, and merge
  * it into the account's archive.
  *
- * 1. Identity and time: the account mode, its UID (the archive's key) and the exchange's time T.
+ * 1. Identity and time: the exchange's time T, the account mode, its UID (the archive's key), and the listed
+ *    spot symbols when spot plan orders are synced; saved with the run, so that its planning asks none again.
  * 2. Open orders at T (the open-order endpoints), with their current status.
- * 3. The extraction run itself (the same state machine, lanes and rate limiters as `extract`), from the
- *    watermark — or from the creation time of the oldest order last seen open, whichever is earlier — to T.
+ * 3. The extraction run itself (the same state machine, lanes and rate limiters as `extract`), each stream
+ *    from its own watermark — or from the creation time of its oldest order last seen open, whichever is
+ *    earlier — to T.
  *    An order open at T is in step 2; one that finished before T is in history with cTime < T: nothing that
  *    finishes weeks after its creation is lost by a sync that starts from a watermark.
  * 4. Merge, partition by partition: new partition objects first, the manifest last (coverage, gaps, open
@@ -21,6 +23,7 @@ import { KINDS, MARKETS } from '../core/order';
 import { parseExtractionRequest } from '../core/request';
 import type { RunStore } from '../storage/RunStore';
 import { resultKeys } from '../storage/keys';
+import { RunRepository } from '../extraction/RunRepository';
 import type { BeforeWrite } from './ArchiveStore';
 import { ArchiveStore } from './ArchiveStore';
 import {
@@ -30,6 +33,7 @@ import {
   nextOpenRefs,
   orderStreams,
   staleOpen,
+  streamStarts,
   syncStart,
 } from './coverage';
 import { ORDERS, monthOf } from './dataset';
@@ -63,8 +67,11 @@ export interface SyncReport {
   uid: string;
   mode: 'classic' | 'uta';
   runId: string;
-  /** What the sync asked for (undefined since: everything Bitget serves) and what the run was served. */
-  asked: { since: number | null; until: number };
+  /**
+   * What the sync asked for (null since: everything Bitget serves; `streams`: where each covered stream
+   * started, its watermark or its oldest order last seen open) and what the run was served.
+   */
+  asked: { since: number | null; until: number; streams: Record<string, number> };
   served: Span;
   fetched: number;
   openOrders: number;
@@ -101,20 +108,32 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const { client } = deps;
   const before = sumRequests(client);
 
+  // The server time first: its answer also syncs the client's signing clock, so it is asked once.
+  const until = await client.getServerTime();
+  const askedAt = Date.now();
   const mode = await client.getAccountMode();
   const uid = await client.getAccountUid(mode);
   const archive = new ArchiveStore(deps.store, uid, deps.beforeWrite);
   const manifest = (await archive.readManifest()) ?? emptyManifest(uid);
   const state: DatasetState = manifest.datasets[ORDERS.name] ?? emptyDatasetState();
   const streams = orderStreams(mode, markets, kinds);
-  const until = await client.getServerTime();
+  // Asked once for the open orders, the run's plan and the follow-up of delisted symbols' plan orders.
+  const listedSpotSymbols =
+    mode === 'classic' && markets.includes('spot') && kinds.includes('plan')
+      ? (await client.getSpotSymbols()).map((s) => s.symbol)
+      : undefined;
   const { due, planSymbols } = dueOpenChecks(state, streams, until);
-  const open = await fetchOpenOrders(client, { mode, markets, kinds, due, planSymbols });
+  const open = await fetchOpenOrders(client, { mode, markets, kinds, due, planSymbols, listedSpotSymbols });
   const ownRequests = sumRequests(client) - before;
   const start = syncStart(state, streams);
   const since = start === undefined ? undefined : Math.min(start, until - 1);
+  // Each stream from its own watermark: only a stream with an order last seen open long ago looks back that far.
+  const streamSince = Object.fromEntries(
+    Object.entries(streamStarts(state, streams)).map(([s, t]) => [s, Math.min(t, until - 1)]),
+  );
   log(
-    `sync: account ${uid} (${mode}), ${open.length} open orders, asking ${since === undefined ? 'everything Bitget serves' : `from ${iso(since)}`} to ${iso(until)}`,
+    `sync: account ${uid} (${mode}), ${open.length} open orders, asking ${since === undefined ? 'everything Bitget serves' : `from ${iso(since)}`} to ${iso(until)}` +
+      describeStarts(streamSince, since),
   );
 
   const runId = (deps.runId ?? (() => newRunId()))();
@@ -123,7 +142,14 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     kinds,
     since,
     until,
+    streamSince: Object.keys(streamSince).length > 0 ? streamSince : undefined,
     order: 'asc',
+  });
+  await new RunRepository(deps.store, runId).saveExchangeFacts({
+    serverTime: until,
+    askedAt,
+    mode,
+    listedSpotSymbols,
   });
   const started = await deps.engine.start(request, runId);
   const execution = await waitFor(deps, started.executionArn);
@@ -197,7 +223,12 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
       : [],
   );
   const beforeFollowUp = sumRequests(client);
-  const followUp = await fetchUnlistedPlanOrders(client, unresolved, { from: served.from, to: until });
+  const followUp = await fetchUnlistedPlanOrders(
+    client,
+    unresolved,
+    { from: served.from, to: until },
+    listedSpotSymbols,
+  );
   const followUpRequests = sumRequests(client) - beforeFollowUp;
   for (const [m, orders] of [...groupByMonth(followUp)].sort(([a], [b]) => (a < b ? -1 : 1))) {
     fetched += orders.length;
@@ -249,7 +280,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     uid,
     mode,
     runId,
-    asked: { since: since ?? null, until },
+    asked: { since: since ?? null, until, streams: streamSince },
     served,
     fetched,
     openOrders: open.length,
@@ -287,3 +318,9 @@ function groupByMonth(orders: CanonicalOrder[]): Map<string, CanonicalOrder[]> {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The streams that start later than the sync's earliest start, for the log line. */
+function describeStarts(starts: Record<string, number>, since: number | undefined): string {
+  const later = Object.entries(starts).filter(([, t]) => since === undefined || t > since);
+  return later.length === 0 ? '' : ` (${later.map(([s, t]) => `${s} from ${iso(t)}`).join(', ')})`;
+}

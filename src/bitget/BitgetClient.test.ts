@@ -148,6 +148,18 @@ describe('the clock', () => {
     expect(client.stats()).toMatchObject({ retries: 1, retriesByEndpoint: { spotHistoryOrders: 1 } });
   });
 
+  it('is synced by a server time the caller asked, asking it no second time', async () => {
+    const now = () => 1_700_000_000_000;
+    const { client } = testClient({ now });
+    serveTime(1_700_000_005_000);
+    const spot = api().get(SPOT).reply(200, envelope([]));
+    await expect(client.getServerTime()).resolves.toBe(1_700_000_005_000);
+    await client.getSpotHistoryOrders();
+    expect(spot.isDone()).toBe(true);
+    expect(requestsTo(TIME_PATH)).toHaveLength(1);
+    expect(lastRequestTo(SPOT).headers['access-timestamp']).toBe('1700000005000');
+  });
+
   it('reads the server time as a number', async () => {
     const { client } = testClient();
     const time = serveTime(1_748_721_720_474);

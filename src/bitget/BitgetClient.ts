@@ -161,7 +161,7 @@ export class BitgetClient {
     this.account = accountLabel(options.credentials);
     const c = options.credentials;
     this.secrets = c ? [c.apiKey, c.secretKey, c.passphrase].filter((s) => s.length >= 4) : [];
-    this.clock = new ServerClock(() => this.getServerTime(), options.now ?? Date.now);
+    this.clock = new ServerClock(() => this.readServerTime(), options.now ?? Date.now);
     this.http = createTransport({
       baseUrl: this.baseUrl,
       timeoutMs: options.timeoutMs ?? 15_000,
@@ -190,8 +190,16 @@ export class BitgetClient {
     return this.counter.snapshot();
   }
 
-  /** Bitget's clock, epoch ms. */
+  /** Bitget's clock, epoch ms. The answer also syncs the client's clock (the signatures' timestamps). */
   async getServerTime(): Promise<number> {
+    const now = this.options.now ?? Date.now;
+    const sentAt = now();
+    const serverTime = await this.readServerTime();
+    this.clock.observe(serverTime, sentAt, now());
+    return serverTime;
+  }
+
+  private async readServerTime(): Promise<number> {
     const body = await this.call('publicTime', {});
     return Number(this.parse('publicTime', body, serverTimeDataSchema).data.serverTime);
   }

@@ -33,6 +33,15 @@ export class ServerClock {
     return this.initial;
   }
 
+  /**
+   * A server time read by the caller (sent at `sentAt`, answered at `receivedAt`, local ms) sets the offset as a
+   * sync would, so that the first private call after it asks the server time no second time.
+   */
+  observe(serverTime: number, sentAt: number, receivedAt: number): void {
+    this.offsetMs = Math.round(serverTime - (sentAt + receivedAt) / 2);
+    this.initial ??= Promise.resolve();
+  }
+
   /** Syncs now (joining a sync already under way). */
   resync(): Promise<void> {
     if (this.inFlight === null) {

@@ -15,6 +15,15 @@ describe('parseExtractionRequest', () => {
       'ETHUSDT',
     ]);
   });
+  it('keeps per-stream starts, in one order', () => {
+    const r = parseExtractionRequest({
+      since: 1_800_000_000_000,
+      streamSince: { 'usdt-futures/plan': 1_800_000_000_000, 'spot/normal': 1_850_000_000_000 },
+    });
+    expect(JSON.stringify(r.streamSince)).toBe(
+      '{"spot/normal":1850000000000,"usdt-futures/plan":1800000000000}',
+    );
+  });
   it.each([
     [{ markets: ['options'] }, 'markets.0'],
     [{ kinds: [] }, 'kinds'],
@@ -23,6 +32,13 @@ describe('parseExtractionRequest', () => {
     [{ since: 1.5 }, 'since'],
     [{ order: 'sideways' }, 'order'],
     [{ unknownField: 1 }, '(request)'],
+    [{ streamSince: { 'spot/grid': 1_900_000_000_000 } }, 'streamSince.spot/grid'],
+    [
+      { markets: ['spot'], streamSince: { 'usdt-futures/plan': 1_900_000_000_000 } },
+      'streamSince.usdt-futures/plan',
+    ],
+    [{ until: 1_900_000_000_000, streamSince: { 'spot/plan': 1_900_000_000_000 } }, 'streamSince.spot/plan'],
+    [{ streamSince: { 'spot/plan': 12 } }, 'streamSince.spot/plan'],
   ])('rejects %j naming %s', (input, path) => {
     try {
       parseExtractionRequest(input);

@@ -6,6 +6,9 @@ import type { Kind, Market } from './order';
 /** A Bitget symbol as a caller may name it: letters and digits, optionally a v1 suffix (`BTCUSDT_UMCBL`). */
 export const SYMBOL_PATTERN = /^[A-Za-z0-9]{2,40}(_[A-Za-z]{2,10})?$/;
 
+/** A stream of orders as `market/kind` (`spot/plan`, `usdt-futures/normal`): the unit a sync keeps a watermark for. */
+export const STREAM_PATTERN = new RegExp(`^(${MARKETS.join('|')})/(${KINDS.join('|')})$`);
+
 const epochMs = z
   .number()
   .int('must be an integer number of epoch milliseconds')
@@ -33,11 +36,31 @@ export const extractionRequestSchema = z
     since: epochMs.optional(),
     /** Exclusive upper bound (epoch ms). Omitted: now. */
     until: epochMs.optional(),
+    /**
+     * Per stream (`market/kind`), an inclusive lower bound (epoch ms) that replaces `since` for that stream: a
+     * sync asks each stream from its own watermark. A stream not named starts at `since`.
+     */
+    streamSince: z
+      .record(z.string().regex(STREAM_PATTERN, 'must be a stream such as spot/plan (market/kind)'), epochMs)
+      .optional(),
     order: z.enum(['asc', 'desc']).default('asc'),
   })
   .refine((r) => r.since === undefined || r.until === undefined || r.since < r.until, {
     message: 'must be before until',
     path: ['since'],
+  })
+  .superRefine((r, ctx) => {
+    for (const [stream, start] of Object.entries(r.streamSince ?? {})) {
+      const [market, kind] = stream.split('/') as [Market, Kind];
+      if (!r.markets.includes(market) || !r.kinds.includes(kind))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a stream of the requested markets and kinds',
+          path: ['streamSince', stream],
+        });
+      if (r.until !== undefined && start >= r.until)
+        ctx.addIssue({ code: 'custom', message: 'must be before until', path: ['streamSince', stream] });
+    }
   });
 
 export type ExtractionRequestInput = z.input<typeof extractionRequestSchema>;
@@ -47,6 +70,8 @@ export interface ExtractionRequest {
   kinds: Kind[];
   since?: number;
   until?: number;
+  /** Per stream (`market/kind`), where it starts instead of `since`. */
+  streamSince?: Record<string, number>;
   order: 'asc' | 'desc';
 }
 
@@ -70,9 +95,14 @@ export function parseExtractionRequest(input: unknown): ExtractionRequest {
     kinds: [...new Set(r.kinds)],
     ...(r.since !== undefined ? { since: r.since } : {}),
     ...(r.until !== undefined ? { until: r.until } : {}),
+    ...(r.streamSince !== undefined ? { streamSince: sortedRecord(r.streamSince) } : {}),
     order: r.order,
   };
 }
+
+// Keys in one order, so that the plan and the summary echo the same starts as the same JSON.
+const sortedRecord = (r: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** Upper case, v1 suffix removed: `btcusdt_umcbl` → `BTCUSDT`. */
 export function canonicalSymbol(symbol: string): string {

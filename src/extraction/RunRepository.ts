@@ -4,8 +4,8 @@ import { LATEST_RESULT_KEY, resultKeys, runKeys } from '../storage/keys';
 import { ExtractionFatalError } from './errors';
 import type { RunSummary } from './runSummary';
 import { runSummarySchema } from './runSummary';
-import type { LaneState, RunPlan, SymbolPlan } from './runState';
-import { laneStateSchema, runPlanSchema, symbolPlanSchema } from './runState';
+import type { ExchangeFacts, LaneState, RunPlan, SymbolPlan } from './runState';
+import { exchangeFactsSchema, laneStateSchema, runPlanSchema, symbolPlanSchema } from './runState';
 
 /** What `results/latest.json` says: the last run whose result is complete. */
 export interface LatestResult {
@@ -61,6 +61,15 @@ export class RunRepository {
 
   savePlan(plan: RunPlan): Promise<void> {
     return this.store.putJson(this.keys.plan, plan);
+  }
+
+  /** What the caller asked the exchange before starting the run (null: nothing, planning asks itself). */
+  getExchangeFacts(): Promise<ExchangeFacts | null> {
+    return this.store.getJson(this.keys.exchange, exchangeFactsSchema);
+  }
+
+  saveExchangeFacts(facts: ExchangeFacts): Promise<void> {
+    return this.store.putJson(this.keys.exchange, facts);
   }
 
   getLane(laneId: string): Promise<LaneState | null> {

@@ -1,6 +1,7 @@
 import { DAY_MS } from '../bitget/endpoints';
 import { parseExtractionRequest } from '../core/request';
 import { cutWindows, maxWindowMs, mayTradeAs, planRun } from './plan';
+import { describeSource } from './sources';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 
@@ -86,6 +87,57 @@ describe('planRun', () => {
     expect(plan_.cursors.map((c) => c.source)).toEqual([
       { endpoint: 'spotPlanHistory', symbol: 'BTCUSDT' },
       { endpoint: 'spotPlanHistory', symbol: 'ETHUSDT' },
+    ]);
+  });
+
+  it('starts each stream from its own start, sharing windows between streams that start together', () => {
+    const since = NOW - 2 * DAY_MS;
+    const { plan, lanes } = planRun({
+      runId: 'r',
+      request: parseExtractionRequest({
+        since,
+        streamSince: { 'usdt-futures/plan': NOW - 40 * DAY_MS, 'spot/plan': NOW - 10 * DAY_MS },
+        markets: ['spot', 'usdt-futures'],
+        kinds: ['normal', 'plan'],
+      }),
+      serverNow: NOW,
+      mode: 'classic',
+      listedSpotSymbols: ['BTCUSDT'],
+    });
+    const startsOf = (laneId: string) =>
+      lanes.find((l) => l.laneId === laneId)!.cursors.map((c) => [describeSource(c.source), c.start]);
+    expect(startsOf('spot-history')).toEqual([['spotHistoryOrders:normal', since]]);
+    expect(startsOf('futures-history')).toEqual([['futuresHistoryOrders:USDT-FUTURES', since]]);
+    expect(startsOf('futures-plan')).toEqual([
+      ['futuresPlanHistory:USDT-FUTURES:normal_plan', NOW - 40 * DAY_MS],
+      ['futuresPlanHistory:USDT-FUTURES:track_plan', NOW - 40 * DAY_MS],
+    ]);
+    expect(startsOf('spot-plan')).toEqual([['spotPlanHistory:BTCUSDT', NOW - 10 * DAY_MS]]);
+    expect(plan.searchWindows.map((w) => w.start)).toEqual([NOW - 10 * DAY_MS]);
+    expect(plan.served.since).toBe(NOW - 40 * DAY_MS);
+    expect(plan.requested.streamSince).toEqual(
+      parseExtractionRequest({
+        streamSince: { 'usdt-futures/plan': NOW - 40 * DAY_MS, 'spot/plan': NOW - 10 * DAY_MS },
+      }).streamSince,
+    );
+  });
+
+  it('starts a v3 source that lists two streams at the earlier of their starts', () => {
+    const { lanes } = planRun({
+      runId: 'r',
+      request: parseExtractionRequest({
+        since: NOW - 2 * DAY_MS,
+        streamSince: { 'coin-futures/plan': NOW - 20 * DAY_MS, 'coin-futures/tpsl': NOW - 5 * DAY_MS },
+        markets: ['coin-futures'],
+        kinds: ['normal', 'tpsl', 'plan'],
+      }),
+      serverNow: NOW,
+      mode: 'uta',
+    });
+    const strategy = lanes.find((l) => l.laneId === 'uta-strategy')!;
+    expect(strategy.cursors.map((c) => c.start)).toEqual([NOW - 20 * DAY_MS]);
+    expect(lanes.find((l) => l.laneId === 'uta-history')!.cursors.map((c) => c.start)).toEqual([
+      NOW - 2 * DAY_MS,
     ]);
   });
 

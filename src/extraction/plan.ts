@@ -5,6 +5,7 @@ import type { FuturesMarket, Kind, Market, ProductType } from '../core/order';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
 import type { ExtractionRequest } from '../core/request';
 import { newCursor } from './cursor';
+import { sourceSince, streamSince } from './streamStarts';
 import type { SourceSpec } from './sources';
 import type { LaneState, RunPlan, TimeWindow } from './runState';
 
@@ -51,7 +52,8 @@ export function planRun(input: {
   const notes: string[] = [];
 
   const oldestServed = serverNow - RETENTION_DAYS * DAY_MS + settings.retentionMarginMs;
-  const since = Math.max(request.since ?? oldestServed, oldestServed);
+  const startOf = (requested: number | undefined) => Math.max(requested ?? oldestServed, oldestServed);
+  const since = startOf(request.since);
   const until = Math.min(request.until ?? serverNow + 1, serverNow + 1);
   if (request.since === undefined || request.since < oldestServed) {
     notes.push(
@@ -64,7 +66,8 @@ export function planRun(input: {
     notes.push(`The range ends in the future; it was cut at the exchange's current time ${iso(serverNow)}.`);
   }
 
-  const needsSymbolSearch = mode === 'classic' && since < until && wantsSpotPlanDiscovery(request);
+  const spotPlanSince = startOf(streamSince(request, 'spot/plan'));
+  const needsSymbolSearch = mode === 'classic' && spotPlanSince < until && wantsSpotPlanDiscovery(request);
   const listed = needsSymbolSearch
     ? [...new Set((input.listedSpotSymbols ?? []).map((x) => x.toUpperCase()))]
     : [];
@@ -78,38 +81,47 @@ export function planRun(input: {
       'Unified account: Bitget documents no v3 endpoint for spot TP/SL and spot plan orders, so they are not in this result; v3 strategy orders cover futures TP/SL and trigger orders.',
     );
   }
-  const bySpan = new Map<number, TimeWindow[]>();
-  const windowsFor = (endpoint: EndpointId): TimeWindow[] => {
+  // Sources that start at the same time share one window set per span.
+  const byStartAndSpan = new Map<string, TimeWindow[]>();
+  const windowsFor = (endpoint: EndpointId, start: number): TimeWindow[] => {
     const span = maxWindowMs(endpoint);
-    let ws = bySpan.get(span);
+    let ws = byStartAndSpan.get(`${start}:${span}`);
     if (!ws) {
-      ws = cutWindows(since, until, span);
-      bySpan.set(span, ws);
+      ws = cutWindows(start, until, span);
+      byStartAndSpan.set(`${start}:${span}`, ws);
     }
     return ws;
   };
 
   const lanes = new Map<string, LaneState>();
-  if (since < until) {
-    for (const source of sources) {
-      const laneId = LANE_BY_ENDPOINT[source.endpoint];
-      const lane = lanes.get(laneId) ?? newLane(runId, laneId, source.endpoint);
-      lanes.set(laneId, lane);
-      for (const w of windowsFor(source.endpoint)) lane.cursors.push(newCursor(lane, source, w.start, w.end));
-    }
-  } else {
-    notes.push('Nothing to fetch: the requested range lies entirely outside what Bitget serves.');
+  let servedSince = Infinity;
+  for (const source of sources) {
+    const start = startOf(sourceSince(request, source));
+    if (start >= until) continue;
+    servedSince = Math.min(servedSince, start);
+    const laneId = LANE_BY_ENDPOINT[source.endpoint];
+    const lane = lanes.get(laneId) ?? newLane(runId, laneId, source.endpoint);
+    lanes.set(laneId, lane);
+    for (const w of windowsFor(source.endpoint, start))
+      lane.cursors.push(newCursor(lane, source, w.start, w.end));
   }
+  if (lanes.size === 0 && (sources.length > 0 || since >= until))
+    notes.push('Nothing to fetch: the requested range lies entirely outside what Bitget serves.');
 
-  const searchWindows = needsSymbolSearch ? windowsFor('spotPlanHistory') : [];
+  const searchWindows = needsSymbolSearch ? windowsFor('spotPlanHistory', spotPlanSince) : [];
 
   const plan: RunPlan = {
     runId,
     createdAt: serverNow,
     request,
     mode,
-    requested: { since: request.since ?? null, until: request.until ?? null },
-    served: { since, until },
+    requested: {
+      since: request.since ?? null,
+      until: request.until ?? null,
+      streamSince: request.streamSince,
+    },
+    // The earliest start of any source: each stream was served from its own start, none before this.
+    served: { since: Number.isFinite(servedSince) ? servedSince : since, until },
     notes,
     laneIds: [...lanes.keys()],
     searchWindows,

@@ -86,10 +86,16 @@ export const runPlanSchema = z.object({
     kinds: z.array(z.enum(KINDS)),
     since: z.number().optional(),
     until: z.number().optional(),
+    streamSince: z.record(z.string(), z.number()).optional(),
     order: z.enum(['asc', 'desc']),
   }),
   mode: z.enum(['classic', 'uta']),
-  requested: z.object({ since: z.number().nullable(), until: z.number().nullable() }),
+  requested: z.object({
+    since: z.number().nullable(),
+    until: z.number().nullable(),
+    /** Per stream, where the request starts it instead of `since` (a sync's watermarks). */
+    streamSince: z.record(z.string(), z.number()).optional(),
+  }),
   served: z.object({ since: z.number(), until: z.number() }),
   notes: z.array(z.string()),
   laneIds: z.array(z.string()),
@@ -101,6 +107,19 @@ export const runPlanSchema = z.object({
   stages: z.record(z.string(), z.object({ startedAt: z.number(), finishedAt: z.number().optional() })),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
+
+/**
+ * `runs/<runId>/exchange.json`: what the caller (a sync) asked the exchange just before it started the run, so
+ * that planning does not ask it again: the server time, the account mode, and the listed spot symbols when it
+ * asked them. `askedAt` is the local clock when the server time was read.
+ */
+export const exchangeFactsSchema = z.object({
+  serverTime: z.number().int(),
+  askedAt: z.number().int(),
+  mode: z.enum(['classic', 'uta']),
+  listedSpotSymbols: z.array(z.string()).optional(),
+});
+export type ExchangeFacts = z.infer<typeof exchangeFactsSchema>;
 
 export const symbolPlanSchema = z.object({
   laneIds: z.array(z.string()),

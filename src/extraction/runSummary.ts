@@ -10,7 +10,13 @@ export const runSummarySchema = z.object({
   complete: z.boolean(),
   order: z.enum(['asc', 'desc']),
   mode: z.enum(['classic', 'uta']).nullable(),
-  requested: z.object({ since: z.number().nullable(), until: z.number().nullable() }).nullable(),
+  requested: z
+    .object({
+      since: z.number().nullable(),
+      until: z.number().nullable(),
+      streamSince: z.record(z.string(), z.number()).optional(),
+    })
+    .nullable(),
   served: z.object({ since: z.number(), until: z.number() }).nullable(),
   notes: z.array(z.string()),
   missing: z.array(z.string()),

@@ -63,6 +63,9 @@ function runLog(deps: ExtractionDeps, keys: { runId: string; laneId?: string; ex
   });
 }
 
+/** How old the facts a caller saved for planning (`runs/<runId>/exchange.json`) may be to be used. */
+export const EXCHANGE_FACTS_FRESH_MS = 5 * 60_000;
+
 /** The lane that continues the symbols the searcher found with more than one page. */
 export const FOUND_SYMBOLS_LANE = 'spot-plan-found';
 
@@ -98,11 +101,15 @@ export async function planStage(
 
   const startedAt = now();
   const spotPlanWanted = wantsSpotPlanDiscovery(input.request);
+  // A sync has just asked the server time, the mode and the symbols: recent enough, they are not asked again
+  // (the server time moved on by the local clock since).
+  const facts = await run.getExchangeFacts();
+  const known = facts && startedAt - facts.askedAt <= EXCHANGE_FACTS_FRESH_MS ? facts : null;
   // The symbol list is only needed on classic accounts, but asking for it alongside the mode costs no time.
   const [serverNow, mode, listed] = await Promise.all([
-    deps.exchange.serverTime(),
-    deps.exchange.accountMode(),
-    spotPlanWanted ? deps.exchange.spotSymbols() : Promise.resolve([]),
+    known ? known.serverTime + (startedAt - known.askedAt) : deps.exchange.serverTime(),
+    known?.mode ?? deps.exchange.accountMode(),
+    spotPlanWanted ? (known?.listedSpotSymbols ?? deps.exchange.spotSymbols()) : Promise.resolve([]),
   ]);
   const { plan, lanes } = planRun({
     runId: input.runId,
@@ -121,6 +128,7 @@ export async function planStage(
     laneIds: plan.laneIds,
     windows: plan.searchWindows.length,
     needsSymbolSearch: plan.needsSymbolSearch,
+    exchangeFactsReused: known !== null,
     served: plan.served,
     notes: plan.notes,
     ms: now() - startedAt,

@@ -7,6 +7,7 @@ export const runKeys = (runId: string) => {
   return {
     root,
     plan: `${root}/plan.json`,
+    exchange: `${root}/exchange.json`,
     lane: (laneId: string) => `${root}/lanes/${laneId}.json`,
     lanesPrefix: `${root}/lanes/`,
     partsPrefix: `${root}/parts/`,

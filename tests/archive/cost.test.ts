@@ -56,4 +56,15 @@ describe('the cost of a sync', () => {
       ]);
     expect(total(secondSync)).toBeLessThan(total(extraction));
   });
+
+  it('asks the server time, the account mode and the spot symbols once per sync, not again in its run', async () => {
+    // a classic account: the mode's endpoint answers 40084, a refusal the simulator counts apart
+    const modeAsked = (): number =>
+      Object.values(env.sim.stats().refused['utaSettings'] ?? {}).reduce((a, b) => a + (b ?? 0), 0);
+    const before = served(env);
+    const modeBefore = modeAsked();
+    await env.sync();
+    const sync = diff(served(env), before);
+    expect([sync['publicTime'], modeAsked() - modeBefore, sync['spotSymbols']]).toEqual([1, 1, 1]);
+  });
 });

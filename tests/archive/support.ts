@@ -7,6 +7,7 @@ import { ORDERS, openArchive, readRecords, runSync } from '../../src/archive';
 import { ENDPOINTS, type EndpointId } from '../../src/bitget/endpoints';
 import type { CanonicalOrder } from '../../src/core/order';
 import type { Database } from '../../src/db';
+import type { ExtractionSettings } from '../../src/extraction/stages';
 import { startLocalStack, type LocalStack } from '../../src/runtime/localStack';
 import { startSimulator, type Simulator, type SimulatorOptions, type TruthRecord } from '../../src/sim';
 
@@ -26,7 +27,11 @@ export interface ArchiveEnv {
   close(): Promise<void>;
 }
 
-export async function archiveEnv(options: SimulatorOptions, database?: Database): Promise<ArchiveEnv> {
+export async function archiveEnv(
+  options: SimulatorOptions,
+  database?: Database,
+  settings?: Partial<ExtractionSettings>,
+): Promise<ArchiveEnv> {
   const sim = await startSimulator({
     symbols: 4,
     ...options,
@@ -42,6 +47,7 @@ export async function archiveEnv(options: SimulatorOptions, database?: Database)
     credentials: sim.credentials,
     retryIntervalMs: 10,
     client: { rateLimits: { ratePerSecond: FAST, ipPerMinute: 1e9 } },
+    settings,
   });
   const deps = {
     store: stack.store,
