@@ -258,6 +258,35 @@ describe('fills and the ledger in the archive', () => {
     });
   });
 
+  it('leaves the previous archive readable when killed before the manifest, and the next merge completes it', async () => {
+    await mergeDataset(archive, FILLS, {
+      records: fills.slice(0, 2),
+      streams: fillStreams(start, end),
+      at: end,
+    });
+    const before = (await openArchive(bucket.store, UID)).manifest;
+    const killed = new ArchiveStore(bucket.store, UID, (point) => {
+      if (point === 'manifest') throw new Error('killed before the manifest');
+    });
+    await expect(
+      mergeDataset(killed, FILLS, { records: fills, streams: fillStreams(start, end + DAY), at: end + DAY }),
+    ).rejects.toThrow('killed before the manifest');
+    expect((await openArchive(bucket.store, UID)).manifest).toEqual(before);
+    expect(await readAll(bucket.store, FILLS)).toEqual(fills.slice(0, 2).sort(compareFills));
+
+    const report = await mergeDataset(archive, FILLS, {
+      records: fills,
+      streams: fillStreams(start, end + DAY),
+      at: end + DAY,
+    });
+    expect(report).toMatchObject({ added: 2, duplicates: 2, records: 4 });
+    const { manifest } = await openArchive(bucket.store, UID);
+    const named = manifest.datasets.fills!.partitions.flatMap((p) => [p.key, p.parquet!.key]);
+    expect((await bucket.store.list(`archive/${UID}/`)).sort()).toEqual(
+      [...named, `archive/${UID}/manifest.json`].sort(),
+    );
+  });
+
   it('refuses to read past a stored line that is not a fill, naming the field', () => {
     const { tradeId: _dropped, ...noId } = fills[0]!;
     expect(() => FILLS.parse(JSON.stringify(noId))).toThrow(ArchiveRecordError);
