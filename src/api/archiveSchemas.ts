@@ -1,5 +1,5 @@
 import { canonicalOrderProperties, errors } from './schemas';
-import { closed, int, nullableInt, text } from './schemaParts';
+import { closed, int, mapOf, nullable, nullableInt, text, type Schema } from './schemaParts';
 
 /** Response schemas of the archive's endpoints (src/api/routes/archive.ts). */
 const span = (description: string) => closed({ from: int('epoch ms'), to: int('epoch ms') }, description);
@@ -18,28 +18,73 @@ export const archiveOrdersResponse = {
   ...errors,
 };
 
-export const archiveStatusResponse = {
-  200: closed(
-    {
-      uid: text("The account's UID, read from the exchange"),
-      datasets: {
-        type: 'object',
-        description: 'Per data set: records, the span they cover, the gaps',
-        additionalProperties: closed({
-          records: int(),
-          from: nullableInt('Oldest record time, epoch ms'),
-          to: nullableInt('Newest record time, epoch ms'),
-          gaps: {
-            type: 'array',
-            description: 'Spans no sync covered while Bitget still served them, per stream',
-            items: closed({ stream: text(), from: int('epoch ms'), to: int('epoch ms') }),
-          },
-        }),
-      },
-      lastSync: nullableInt('When the last sync ran (exchange time, epoch ms)'),
-      database: closed({ rows: int('Archive rows the database holds for this account') }),
+/** A closed object with some properties that may be absent. */
+const withOptional = (schema: Schema, optional: Record<string, Schema>): Schema => ({
+  ...schema,
+  properties: { ...(schema.properties as Record<string, Schema>), ...optional },
+});
+
+const decimal = (description?: string) => text(description ?? 'Decimal string');
+const funding = closed({ paid: decimal('Paid out'), received: decimal(), net: decimal('received − paid') });
+
+/** src/accounting/totals.ts's Totals, with decimal strings. */
+export const totalsSchema = closed(
+  {
+    feesPaid: mapOf(decimal(), 'Trading fees paid, from the fills, per coin'),
+    volume: mapOf(
+      mapOf(closed({ fills: int(), base: decimal('In the base coin'), quote: decimal('In the quote coin') })),
+      'Per market, per symbol',
+    ),
+    realisedPnl: closed({
+      bySymbol: mapOf(
+        mapOf(closed({ settleCoin: text(), profit: decimal('Signed') })),
+        'Per futures market, per symbol',
+      ),
+      total: mapOf(decimal('Signed'), 'Per settle coin'),
+    }),
+    funding: closed(
+      { bills: mapOf(funding, 'Per coin'), tax: mapOf(funding, 'Per coin') },
+      'From funding ledger entries, per source (the tax records repeat the bills: never added together)',
+    ),
+  },
+  'Accounting totals over the archive (decimal arithmetic)',
+);
+
+const datasetStatus = withOptional(
+  closed({
+    records: int(),
+    from: nullableInt('Oldest record time, epoch ms'),
+    to: nullableInt('Newest record time, epoch ms'),
+    gaps: {
+      type: 'array',
+      description: 'Spans no sync covered while Bitget still served them, per stream',
+      items: closed({ stream: text(), from: int('epoch ms'), to: int('epoch ms') }),
     },
-    "The archive's coverage and gaps, from the bucket's manifest",
+  }),
+  {
+    tax: nullable({
+      ...closed({ from: int('epoch ms'), to: int('epoch ms') }),
+      description: 'The ledger only: how far back its tax records reach, and to when (null: none synced yet)',
+    }),
+  },
+);
+
+export const archiveStatusResponse = {
+  200: withOptional(
+    closed(
+      {
+        uid: text("The account's UID, read from the exchange"),
+        datasets: {
+          type: 'object',
+          description: 'Per data set (orders, fills, ledger): records, the span they cover, the gaps',
+          additionalProperties: datasetStatus,
+        },
+        lastSync: nullableInt('When the last sync ran (exchange time, epoch ms)'),
+        database: closed({ rows: int('Archive rows the database holds for this account') }),
+      },
+      "The archive's coverage and gaps, from the bucket's manifest",
+    ),
+    { totals: { ...totalsSchema, description: 'Present when the archive holds fills or a ledger' } },
   ),
   ...errors,
 };

@@ -2,10 +2,67 @@
  * Coverage per stream: the creation-time span syncs fetched while Bitget served it, the gaps (spans no sync
  * covered while they were still served, with exact bounds), and where the next sync has to start.
  */
+import type { EndpointId, TaxEndpointId } from '../bitget/endpoints';
+import type { CanonicalFill } from '../core/fill';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { Kind, Market } from '../core/order';
 import type { DatasetState, Gap, OpenRef, Span } from './manifest';
 
 export const streamId = (market: Market, kind: Kind): string => `${market}/${kind}`;
+
+/**
+ * A stream of fills or of the ledger: the endpoint, and the selector it is queried per where it has one (a
+ * futures product type `USDT-FUTURES`, a unified account's category `SPOT`): `spotFills`, `futuresFills/USDT-FUTURES`.
+ */
+export const endpointStream = (endpoint: EndpointId, selector?: string): string =>
+  selector === undefined ? endpoint : `${endpoint}/${selector}`;
+
+const TAX_ENDPOINTS: readonly TaxEndpointId[] = [
+  'taxSpotRecords',
+  'taxFutureRecords',
+  'taxMarginRecords',
+  'taxP2pRecords',
+  'utaTaxRecords',
+];
+
+/** A stream of tax records (their coverage reaches further back than the bills', and is reported apart). */
+export const isTaxStream = (stream: string): boolean =>
+  (TAX_ENDPOINTS as readonly string[]).includes(stream.split('/')[0]!);
+
+const productType = (market: string): string => market.toUpperCase();
+const categoryOf = (raw: Record<string, unknown>): string | undefined =>
+  typeof raw.category === 'string' ? raw.category : undefined;
+
+/** The stream a fill came from: a unified account's rows carry their category, v2 rows do not. */
+export function fillStream(f: CanonicalFill): string {
+  const category = categoryOf(f.raw);
+  if (category !== undefined) return endpointStream('utaFills', category);
+  return f.market === 'spot'
+    ? endpointStream('spotFills')
+    : endpointStream('futuresFills', productType(f.market));
+}
+
+/** The stream a ledger entry came from, by its source and account (reference/bitget-api.md, "Ledger", "Tax records"). */
+export function ledgerStream(e: CanonicalLedgerEntry): string {
+  if (e.source === 'tax') {
+    switch (e.account) {
+      case 'uta':
+        return endpointStream('utaTaxRecords');
+      case 'spot':
+        return endpointStream('taxSpotRecords');
+      case 'margin':
+        return endpointStream('taxMarginRecords');
+      case 'p2p':
+        return endpointStream('taxP2pRecords');
+      default:
+        return endpointStream('taxFutureRecords');
+    }
+  }
+  if (e.account === 'uta') return endpointStream('utaFinancialRecords', categoryOf(e.raw));
+  return e.account === 'spot'
+    ? endpointStream('spotBills')
+    : endpointStream('futuresBills', productType(e.account));
+}
 
 /**
  * The order streams a sync of these markets and kinds fetches. A unified account has no documented endpoint

@@ -1,13 +1,19 @@
 /**
  * A data set of the archive, as a parameter: its name, the key that makes a record unique, the version rule
  * (which of two copies of one key is kept), the time that places a record in a monthly partition, the sort key
- * inside a partition, and the stream whose coverage vouches for it. Orders now; fills and ledger plug in here.
+ * inside a partition, and the stream whose coverage vouches for it: orders, fills and the ledger.
  */
 import { z } from 'zod';
+import { parseFillLine, parseLedgerLine, RecordLineError } from '../accounting/recordLines';
+import type { CanonicalFill } from '../core/fill';
+import { compareFills, FILL_FIELDS, fillKey } from '../core/fill';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
+import { compareLedgerEntries, LEDGER_FIELDS, ledgerKey } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
 import { compareOrderKey, KINDS, MARKETS } from '../core/order';
+import { fillStream, ledgerStream } from './coverage';
 import { ArchiveRecordError } from './errors';
-import { parquetBuffer } from './exportFormats';
+import { parquetBuffer, TABLES } from './exportFormats';
 
 export interface DatasetSpec<R> {
   readonly name: string;
@@ -15,6 +21,12 @@ export interface DatasetSpec<R> {
   key(record: R): string;
   /** The copy with the higher version wins; on a tie the archived copy stays (a sync run twice changes nothing). */
   version(record: R): number;
+  /**
+   * Set for a data set whose records never change once made (a fill, a ledger entry): every copy of a key has
+   * one version, the archived copy stays, and a copy whose value differs in one of these fields is a conflict,
+   * reported by the merge rather than written over what the archive holds.
+   */
+  immutableFields?: readonly (keyof R & string)[];
   /** Epoch ms that places the record in its `yyyy/mm` partition. */
   time(record: R): number;
   /** The order of records inside a partition (and of an export). */
@@ -60,7 +72,48 @@ export const ORDERS: DatasetSpec<CanonicalOrder> = {
   parquet: (records) => parquetBuffer(records),
 };
 
-export const DATASETS = { orders: ORDERS } as const;
+/** A record line the accounting's zod schema refuses, as the archive's error (the archive is never read past it). */
+function archiveLine<R>(parse: (line: string) => R): (line: string) => R {
+  return (line) => {
+    try {
+      return parse(line);
+    } catch (error) {
+      if (error instanceof RecordLineError) throw new ArchiveRecordError(error.message, { cause: error });
+      throw error;
+    }
+  };
+}
+
+/** Fills: one per (market, tradeId), placed and sorted by their execution time. */
+export const FILLS: DatasetSpec<CanonicalFill> = {
+  name: 'fills',
+  key: fillKey,
+  version: () => 0,
+  immutableFields: FILL_FIELDS,
+  time: (f) => f.cTime,
+  compare: compareFills,
+  stream: fillStream,
+  parse: archiveLine(parseFillLine),
+  parquet: (records) => parquetBuffer(records, TABLES.fills),
+};
+
+/**
+ * Ledger entries: one per (source, account, billId), so a tax record and the bill it repeats are both kept
+ * (their coverage is recorded per stream: the tax streams reach further back).
+ */
+export const LEDGER: DatasetSpec<CanonicalLedgerEntry> = {
+  name: 'ledger',
+  key: ledgerKey,
+  version: () => 0,
+  immutableFields: LEDGER_FIELDS,
+  time: (e) => e.cTime,
+  compare: compareLedgerEntries,
+  stream: ledgerStream,
+  parse: archiveLine(parseLedgerLine),
+  parquet: (records) => parquetBuffer(records, TABLES.ledger),
+};
+
+export const DATASETS = { orders: ORDERS, fills: FILLS, ledger: LEDGER } as const;
 export type DatasetName = keyof typeof DATASETS;
 
 /** `yyyy-mm` of an epoch ms, in UTC. */

@@ -306,8 +306,11 @@ export async function writeParquet<R extends object>(
   return appendAll(writer, tableOf, records);
 }
 
-/** The orders as one Parquet file in memory (an archive partition). */
-export async function parquetBuffer(records: readonly CanonicalOrder[]): Promise<Buffer> {
+/** Records as one Parquet file in memory (an archive partition); orders unless another table is given. */
+export async function parquetBuffer<R extends object>(
+  records: readonly R[],
+  tableOf: Table<R> = TABLES.orders as Table<object>,
+): Promise<Buffer> {
   const parquet = loadParquet();
   const chunks: Buffer[] = [];
   const sink = new Writable({
@@ -316,8 +319,11 @@ export async function parquetBuffer(records: readonly CanonicalOrder[]): Promise
       done();
     },
   });
-  const writer = await parquet.ParquetWriter.openStream(new parquet.ParquetSchema(PARQUET_FIELDS), sink);
-  await appendAll(writer, TABLES.orders, records);
+  const writer = await parquet.ParquetWriter.openStream(
+    new parquet.ParquetSchema(tableOf.parquetFields),
+    sink,
+  );
+  await appendAll(writer, tableOf, records);
   return Buffer.concat(chunks);
 }
 

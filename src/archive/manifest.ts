@@ -41,6 +41,14 @@ export const openRefSchema = z.object({
 });
 export type OpenRef = z.infer<typeof openRefSchema>;
 
+export const conflictSchema = z.object({
+  key: z.string(),
+  /** The canonical fields whose values differed from the archived copy (which was kept). */
+  fields: z.array(z.string()),
+  detectedAt: ms,
+});
+export type Conflict = z.infer<typeof conflictSchema>;
+
 export const datasetStateSchema = z.object({
   partitions: z.array(partitionEntrySchema),
   /** Per stream, the creation-time span [from, to) that syncs fetched while Bitget served it. */
@@ -53,6 +61,11 @@ export const datasetStateSchema = z.object({
    * sync asks history from there.
    */
   openChecked: z.record(z.string(), ms).optional(),
+  /**
+   * A data set whose records never change once made (fills, ledger): keys a sync brought again with other
+   * values, the newest KEEP_CONFLICTS. The archived copy stays; the exchange (or the normaliser) changed its mind.
+   */
+  conflicts: z.array(conflictSchema).optional(),
 });
 export type DatasetState = z.infer<typeof datasetStateSchema>;
 
@@ -79,6 +92,7 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 export const KEEP_SYNCS = 100;
+export const KEEP_CONFLICTS = 100;
 
 export function emptyManifest(uid: string): Manifest {
   return { format: 1, uid, generation: 0, datasets: {}, lastSync: null, syncs: [] };

@@ -1,10 +1,13 @@
 /** Reading the archive: the manifest's partitions in order (records sorted), and its status. */
+import { computeTotals, type Totals } from '../accounting/totals';
 import type { RunStore } from '../storage/RunStore';
 import { ArchiveStore } from './ArchiveStore';
+import { isTaxStream } from './coverage';
 import type { DatasetSpec } from './dataset';
+import { FILLS, LEDGER } from './dataset';
 import { ArchiveNotFoundError } from './errors';
 import { ARCHIVE_PREFIX, UID_PATTERN } from './layout';
-import type { Manifest } from './manifest';
+import type { Manifest, Span } from './manifest';
 
 /** The UIDs that have an archive in this bucket. */
 export async function archivedAccounts(store: RunStore): Promise<string[]> {
@@ -65,31 +68,69 @@ export async function* readRecords<R>(
   }
 }
 
+export interface DatasetStatus {
+  records: number;
+  from: number | null;
+  to: number | null;
+  gaps: { stream: string; from: number; to: number }[];
+  /** The ledger only: the span its tax streams cover (they reach further back than the bills); null: none yet. */
+  tax?: { from: number; to: number } | null;
+}
+
 export interface ArchiveStatus {
   uid: string;
-  datasets: Record<
-    string,
-    {
-      records: number;
-      from: number | null;
-      to: number | null;
-      gaps: { stream: string; from: number; to: number }[];
-    }
-  >;
+  datasets: Record<string, DatasetStatus>;
   lastSync: number | null;
+  /** Over the archive's fills and ledger, when it holds either (computed by `archiveTotals`). */
+  totals?: Totals;
 }
+
+const spanOf = (spans: readonly Span[]): { from: number; to: number } | null =>
+  spans.length
+    ? { from: Math.min(...spans.map((s) => s.from)), to: Math.max(...spans.map((s) => s.to)) }
+    : null;
 
 /** `archive status --json`: per data set the record count, the covered span and the gaps. */
 export function archiveStatus(manifest: Manifest): ArchiveStatus {
   const datasets: ArchiveStatus['datasets'] = {};
   for (const [name, state] of Object.entries(manifest.datasets)) {
-    const spans = Object.values(state.streams);
-    datasets[name] = {
+    const covered = spanOf(Object.values(state.streams));
+    const status: DatasetStatus = {
       records: state.partitions.reduce((n, p) => n + p.records, 0),
-      from: spans.length ? Math.min(...spans.map((s) => s.from)) : null,
-      to: spans.length ? Math.max(...spans.map((s) => s.to)) : null,
+      from: covered?.from ?? null,
+      to: covered?.to ?? null,
       gaps: state.gaps.map(({ stream, from, to }) => ({ stream, from, to })),
     };
+    if (name === LEDGER.name)
+      status.tax = spanOf(
+        Object.entries(state.streams)
+          .filter(([stream]) => isTaxStream(stream))
+          .map(([, span]) => span),
+      );
+    datasets[name] = status;
   }
   return { uid: manifest.uid, datasets, lastSync: manifest.lastSync };
+}
+
+/**
+ * The accounting totals over the whole archive (fees paid per coin, volume, realised profit and loss, funding),
+ * read partition by partition; null when the archive holds neither fills nor ledger.
+ */
+export async function archiveTotals(archive: ArchiveStore, manifest: Manifest): Promise<Totals | null> {
+  if (!manifest.datasets[FILLS.name] && !manifest.datasets[LEDGER.name]) return null;
+  return computeTotals({
+    fills: readRecords(archive, manifest, FILLS),
+    ledger: readRecords(archive, manifest, LEDGER),
+  });
+}
+
+/** `archive status` with the totals when the archive holds fills or a ledger. */
+export async function archiveStatusWithTotals(
+  archive: ArchiveStore,
+  manifest: Manifest,
+): Promise<ArchiveStatus> {
+  const status = archiveStatus(manifest);
+  const totals = await archiveTotals(archive, manifest);
+  if (totals) status.totals = totals;
+  return status;
 }

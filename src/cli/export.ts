@@ -106,17 +106,16 @@ function runSource(store: RunStore, runId: string, dataDir: string): RecordSourc
 }
 
 function archiveSource(archive: ArchiveStore, manifest: Manifest): RecordSource {
-  // the fills and ledger partitions plug into DATASETS as the archive learns them
-  const specs = DATASETS as Partial<{ [D in DatasetName]: DatasetSpec<RecordTypes[D]> }>;
+  const specs: { [D in DatasetName]: DatasetSpec<RecordTypes[D]> } = DATASETS;
   return {
     async check(dataset) {
-      if (!specs[dataset] || !manifest.datasets[dataset])
+      if (!manifest.datasets[dataset])
         throw new DatasetMissingError(
           `the archive of account ${manifest.uid} has no ${dataset} data set (archived: ${Object.keys(manifest.datasets).join(', ') || 'none'})`,
         );
     },
     records(dataset, slice) {
-      return readRecords(archive, manifest, specs[dataset]!, slice);
+      return readRecords(archive, manifest, specs[dataset], slice);
     },
   };
 }

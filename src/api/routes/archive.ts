@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SyncOptions, SyncReport } from '../../archive';
-import { ArchiveNotFoundError, archiveStatus, openArchive } from '../../archive';
+import { ArchiveNotFoundError, archiveStatusWithTotals, openArchive } from '../../archive';
 import { KINDS, MARKETS, type Kind, type Market } from '../../core/order';
 import {
   countArchiveOrders,
@@ -61,7 +61,7 @@ const statusSchema = {
   tags: ['archive'],
   summary: 'Coverage per data set and stream, gaps, last sync, and the rows the database holds',
   description:
-    '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}}, lastSync, database: {rows}}`, from the manifest in the bucket.',
+    '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}, fills: {…}, ledger: {…, tax: {from, to}}}, lastSync, database: {rows}, totals}`, from the manifest in the bucket; `totals` (fees paid per coin, volume, realised PnL, funding) when the archive holds fills or a ledger.',
   querystring: { type: 'object', additionalProperties: false, properties: { uid: uidSchema } },
   response: archiveStatusResponse,
 } as const;
@@ -141,8 +141,11 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Querystring: { uid?: string } }>('/archive/status', { schema: statusSchema }, async (request) => {
     try {
-      const { manifest } = await openArchive(store, request.query.uid);
-      return { ...archiveStatus(manifest), database: { rows: await countArchiveOrders(db, manifest.uid) } };
+      const { archive, manifest } = await openArchive(store, request.query.uid);
+      return {
+        ...(await archiveStatusWithTotals(archive, manifest)),
+        database: { rows: await countArchiveOrders(db, manifest.uid) },
+      };
     } catch (error) {
       if (error instanceof ArchiveNotFoundError) throw new NotFoundError(error.message);
       throw error;
