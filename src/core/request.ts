@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DATASET_NAMES } from './dataset';
+import type { DatasetName } from './dataset';
 import { KINDS, MARKETS } from './order';
 import type { Kind, Market } from './order';
 
@@ -33,6 +35,18 @@ export const extractionRequestSchema = z
     /** Exclusive upper bound (epoch ms). Omitted: now. */
     until: epochMs.optional(),
     order: z.enum(['asc', 'desc']).default('asc'),
+    /** The data sets fetched (shared DESIGN.md, "Data sets"). Omitted: all three. */
+    datasets: z
+      .array(
+        z.string().refine((name) => (DATASET_NAMES as readonly string[]).includes(name), {
+          error: (issue) =>
+            `names an unknown data set "${String(issue.input)}" (the data sets are ${DATASET_NAMES.join(', ')})`,
+        }),
+      )
+      .min(1, 'must name at least one data set')
+      .default([...DATASET_NAMES]),
+    /** Days per tax-record query (src/bitget/taxSpan.ts). Omitted: the smallest span the docs give. */
+    taxSpanDays: z.number().int('must be a whole number of days').min(1).max(366).optional(),
   })
   .refine((r) => r.since === undefined || r.until === undefined || r.since < r.until, {
     message: 'must be before until',
@@ -47,6 +61,14 @@ export interface ExtractionRequest {
   since?: number;
   until?: number;
   order: 'asc' | 'desc';
+  /** Omitted (a request built in code before data sets existed): all three (`requestedDatasets`). */
+  datasets?: DatasetName[];
+  taxSpanDays?: number;
+}
+
+/** The data sets a request asks for. */
+export function requestedDatasets(request: Pick<ExtractionRequest, 'datasets'>): DatasetName[] {
+  return request.datasets ?? [...DATASET_NAMES];
 }
 
 export class InvalidRequestError extends Error {
@@ -80,6 +102,8 @@ export function parseExtractionRequest(input: unknown): ExtractionRequest {
     ...(r.since !== undefined ? { since: r.since } : {}),
     ...(r.until !== undefined ? { until: r.until } : {}),
     order: r.order,
+    datasets: DATASET_NAMES.filter((d) => r.datasets.includes(d)),
+    ...(r.taxSpanDays !== undefined ? { taxSpanDays: r.taxSpanDays } : {}),
   };
 }
 

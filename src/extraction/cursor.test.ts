@@ -41,7 +41,7 @@ describe('cursor pagination', () => {
       FakeExchange.order(30, 1500),
       FakeExchange.order(20, 999), // below start: the previous window's
     ];
-    const owned = applyPage(c, { orders: rows, next: rows[3]!.orderId });
+    const owned = applyPage(c, { records: rows, next: rows[3]!.orderId });
     expect(owned.map((o) => o.cTime)).toEqual([1500]);
     expect(c.oldestCTime).toBe(999);
     expect(c.done).toBe(false);
@@ -49,21 +49,21 @@ describe('cursor pagination', () => {
 
   it('is done only when the exchange says there is nothing more', () => {
     const c = cursor();
-    applyPage(c, { orders: [FakeExchange.order(1, 1200)], next: 'x' });
+    applyPage(c, { records: [FakeExchange.order(1, 1200)], next: 'x' });
     expect(c.done).toBe(false);
-    applyPage(c, { orders: [], next: null });
+    applyPage(c, { records: [], next: null });
     expect(c.done).toBe(true);
     expect(c.pages).toBe(2);
   });
 
   it('refuses a page that hands back the same token instead of stopping quietly', () => {
     const c = cursor({ next: '77' });
-    expect(() => applyPage(c, { orders: [], next: '77' })).toThrow(PaginationStalledError);
+    expect(() => applyPage(c, { records: [], next: '77' })).toThrow(PaginationStalledError);
   });
 
   it('stops a searcher cursor after its page budget but keeps the token for the unifier', () => {
     const c = cursor({ maxPages: 1 });
-    applyPage(c, { orders: [FakeExchange.order(1, 1200)], next: 'more' });
+    applyPage(c, { records: [FakeExchange.order(1, 1200)], next: 'more' });
     expect(c).toMatchObject({ done: true, next: 'more' });
   });
 
@@ -85,7 +85,7 @@ describe('cursor pagination', () => {
     expect(v3).toMatchObject({ start: 1400, queryStart: 1000 });
     expect(nextQuery(v3)).toMatchObject({ startTime: 999, endTime: 2000, next: 'tok' });
     const owned = applyPage(v3, {
-      orders: [FakeExchange.order(3, 1500), FakeExchange.order(2, 1399)],
+      records: [FakeExchange.order(3, 1500), FakeExchange.order(2, 1399)],
       next: 'tok2',
     });
     expect(owned.map((o) => o.cTime)).toEqual([1500]);
@@ -109,13 +109,13 @@ describe('cursor pagination', () => {
     // It keeps asking from the range's old start, so the exchange can show it a row of the older cursor.
     expect(nextQuery(c)).toMatchObject({ startTime: 999, endTime: 1801 });
     const first = applyPage(c, {
-      orders: [FakeExchange.order(80, 1700), FakeExchange.order(70, 1500)],
+      records: [FakeExchange.order(80, 1700), FakeExchange.order(70, 1500)],
       next: FakeExchange.order(70, 1500).orderId,
     });
     expect(first.map((o) => o.cTime)).toEqual([1700, 1500]);
     expect(c.done).toBe(false);
     const last = applyPage(c, {
-      orders: [FakeExchange.order(60, 1400), FakeExchange.order(50, 1399), FakeExchange.order(40, 1200)],
+      records: [FakeExchange.order(60, 1400), FakeExchange.order(50, 1399), FakeExchange.order(40, 1200)],
       next: FakeExchange.order(40, 1200).orderId,
     });
     // 1400 is its own (start is inclusive); 1399 and 1200 belong to the older cursor, which fetches them itself.
@@ -127,7 +127,7 @@ describe('cursor pagination', () => {
     const c = cursor({ next: String(1_000_000_000_000_000_000n + 90n), oldestCTime: 1800 });
     splitRange(c, 10); // c: [1400, 2000), asking from 1000
     const owned = applyPage(c, {
-      orders: [FakeExchange.order(8, 1700), FakeExchange.order(7, 1300), FakeExchange.order(6, 1500)],
+      records: [FakeExchange.order(8, 1700), FakeExchange.order(7, 1300), FakeExchange.order(6, 1500)],
       next: FakeExchange.order(6, 1500).orderId,
     });
     expect(owned.map((o) => o.cTime)).toEqual([1700, 1500]);
@@ -142,16 +142,16 @@ describe('cursor pagination', () => {
     expect(c).toMatchObject({ start: 1600, queryStart: 1000 });
     const split = cursor({ start: older!.start, end: older!.end, queryStart: older!.queryStart });
     expect(nextQuery(split)).toMatchObject({ startTime: 999, endTime: 1600, next: null });
-    applyPage(split, { orders: [FakeExchange.order(5, 1500), FakeExchange.order(4, 1300)], next: 'n' });
+    applyPage(split, { records: [FakeExchange.order(5, 1500), FakeExchange.order(4, 1300)], next: 'n' });
     expect(split.done).toBe(true);
   });
 
   it("keeps the bottom cursor of a window asking from its own start and ending only on the exchange's word", () => {
     const bottom = cursor({ start: 1000, end: 1400 });
     expect(nextQuery(bottom).startTime).toBe(999);
-    applyPage(bottom, { orders: [FakeExchange.order(3, 1100)], next: 'n' });
+    applyPage(bottom, { records: [FakeExchange.order(3, 1100)], next: 'n' });
     expect(bottom.done).toBe(false);
-    applyPage(bottom, { orders: [], next: null });
+    applyPage(bottom, { records: [], next: null });
     expect(bottom.done).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MergeItem } from './merge';
+import { sourceSymbol } from './sources';
 import type { LaneState, RunPlan } from './state';
 
 const counts = z.record(z.string(), z.number());
@@ -130,7 +131,10 @@ export function buildSummary(a: {
       cursors: l.cursors.length,
       invocations: l.invocations,
       busyMs: l.busyMs,
-      skippedSymbols: l.cursors.flatMap((c) => (c.skipped && c.source.symbol ? [c.source.symbol] : [])),
+      skippedSymbols: l.cursors.flatMap((c) => {
+        const symbol = sourceSymbol(c.source);
+        return c.skipped && symbol ? [symbol] : [];
+      }),
     })),
     timing: {
       plannedAt: plan?.stages['plan']?.startedAt ?? null,
