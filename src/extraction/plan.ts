@@ -4,7 +4,9 @@ import type { EndpointId } from '../bitget/endpoints';
 import type { FuturesMarket, Kind, Market, ProductType } from '../core/order';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
 import type { ExtractionRequest } from '../core/request';
+import { requestedDatasets } from '../core/request';
 import { newCursor } from './cursor';
+import { planDatasetLanes } from './datasetPlan';
 import type { SourceSpec } from './sources';
 import type { LaneState, RunPlan, TimeWindow } from './state';
 
@@ -64,11 +66,14 @@ export function planRun(input: {
     notes.push(`The range ends in the future; it was cut at the exchange's current time ${iso(serverNow)}.`);
   }
 
-  const needsSymbolSearch = mode === 'classic' && since < until && wantsSpotPlanDiscovery(request);
+  const wantsOrders = requestedDatasets(request).includes('orders');
+  const needsSymbolSearch =
+    wantsOrders && mode === 'classic' && since < until && wantsSpotPlanDiscovery(request);
   const listed = needsSymbolSearch
     ? [...new Set((input.listedSpotSymbols ?? []).map((x) => x.toUpperCase()))]
     : [];
-  const sources = mode === 'uta' ? utaSources(request) : classicSources(request, listed);
+  const orderSources = mode === 'uta' ? utaSources(request) : classicSources(request, listed);
+  const sources = wantsOrders ? orderSources : [];
   if (
     mode === 'uta' &&
     request.markets.includes('spot') &&
@@ -97,11 +102,22 @@ export function planRun(input: {
       lanes.set(laneId, lane);
       for (const w of windowsFor(source.endpoint)) lane.cursors.push(newCursor(lane, source, w.start, w.end));
     }
-  } else {
-    notes.push('Nothing to fetch: the requested range lies entirely outside what Bitget serves.');
   }
 
   const searchWindows = needsSymbolSearch ? windowsFor('spotPlanHistory') : [];
+  const datasetLanes = planDatasetLanes({
+    runId,
+    request,
+    mode,
+    serverNow,
+    served: { since, until },
+    retentionMarginMs: settings.retentionMarginMs,
+  });
+  for (const lane of datasetLanes.lanes) lanes.set(lane.laneId, lane);
+  notes.push(...datasetLanes.notes);
+  if (lanes.size === 0 && since >= until) {
+    notes.push('Nothing to fetch: the requested range lies entirely outside what Bitget serves.');
+  }
 
   const plan: RunPlan = {
     runId,
@@ -110,6 +126,7 @@ export function planRun(input: {
     mode,
     requested: { since: request.since ?? null, until: request.until ?? null },
     served: { since, until },
+    datasetRanges: datasetLanes.ranges,
     notes,
     laneIds: [...lanes.keys()],
     searchWindows,
