@@ -12,6 +12,7 @@ import { endpointOfLane } from './extract';
 import { ProgressReporter } from './progress';
 import { formatRunReport } from './report';
 import { demoArchive } from './demoArchive';
+import { demoExports, verifyDatasets } from './demoDatasets';
 import { downloadResults } from './results';
 
 interface DemoFlags {
@@ -26,8 +27,9 @@ interface DemoFlags {
 }
 
 /**
- * `demo`: the simulator with a realistic account, the full extraction through the local state machine, a
- * check of every order against the simulator's ground truth, and the import into a SQLite file.
+ * `demo`: the simulator with a realistic account, the full extraction of orders, fills and ledger through the
+ * local state machine, a check of every record against the simulator's ground truth, the reconciliation and
+ * totals, the import into a SQLite file, and one export of each format.
  * Exit 0 only when every check passes.
  */
 export async function runDemoCommand(argv: string[], io: CliIo): Promise<number> {
@@ -88,6 +90,7 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
   }
   const extractMs = Date.now() - t1;
   const simStats = sim.stats();
+  let checksOk = false;
   try {
     const { execution, summary } = run;
     if (execution.status !== 'SUCCEEDED' || !execution.output?.complete || !summary) {
@@ -112,6 +115,11 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     );
     for (const line of describeFieldMismatches(v)) say(`   fields: ${line}`);
     for (const e of v.examples) say(`   ${e}`);
+    const datasets = await verifyDatasets(run.stack.store, output, summary, sim);
+    for (const line of datasets.lines) say(`   ${line}`);
+    const reconciled = summary.accounting?.reconciliation.discrepancies;
+    if (reconciled !== undefined)
+      say(`   reconciliation: ${reconciled} discrepancies -> ${reconciled === 0 ? 'OK' : 'FAILED'}`);
 
     const files = await downloadResults(run.stack.store, output, flags.out);
     say(`4. Result files: ${files.map((f) => resolve(f)).join(', ')}`);
@@ -163,11 +171,15 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
           `${archiveOk ? 'OK' : 'FAILED'} (${resolve(archiveDir)})`,
       );
     }
-    return v.ok && dbOk && archiveOk ? 0 : 1;
+    checksOk = v.ok && datasets.ok && reconciled === 0 && dbOk && archiveOk;
   } finally {
     await run.stack.close();
     await sim.close();
   }
+  // The export command opens the data directory's bucket itself: after the run's stack is closed.
+  const exports = await demoExports(flags.dataDir, 'demo', flags.out, io.env);
+  for (const [i, line] of exports.lines.entries()) say(i === 0 ? `7. Exports: ${line}` : `   ${line}`);
+  return checksOk && exports.ok ? 0 : 1;
 }
 
 function countRefused(refused: Record<string, Partial<Record<string, number>>>): number {
