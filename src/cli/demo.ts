@@ -90,7 +90,7 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
   }
   const extractMs = Date.now() - t1;
   const simStats = sim.stats();
-  let checksOk = false;
+  let checksOk: boolean;
   try {
     const { execution, summary } = run;
     if (execution.status !== 'SUCCEEDED' || !execution.output?.complete || !summary) {
