@@ -1,7 +1,9 @@
+import { aFill, aLedgerEntry } from '../../tests/helpers/canonicalRecords';
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
 import { applyPage, nextQuery } from './cursor';
 import { pagesToSplit, splitRange } from './cursorSplit';
 import { PaginationStalledError } from './errors';
+import { recordIdOf } from './records';
 import type { CursorState } from './state';
 
 const cursor = (over: Partial<CursorState> = {}): CursorState => ({
@@ -171,5 +173,36 @@ describe('how many pages a range needs before it is split', () => {
   it('never splits where both figures are set out of reach (each rule can be turned off on its own)', () => {
     expect(pagesToSplit(1, 6, 1_000, 1_000)).toBe(1_000);
     expect(pagesToSplit(6, 6, 1_000, 2)).toBe(1_000);
+  });
+});
+
+describe('the cursor over fills and ledger entries (a record of (time, id, key))', () => {
+  it('filters fills by tradeId below the token, never by their orderId, and asks 100 rows a page', () => {
+    const c = cursor({ source: { endpoint: 'spotFills' }, next: '500', oldestCTime: 1600 });
+    expect(nextQuery(c)).toMatchObject({ endTime: 1601, limit: 100 });
+    const rows = [
+      aFill({ tradeId: '600', orderId: '1', cTime: 1500 }), // tradeId above the token: already fetched
+      aFill({ tradeId: '400', orderId: '900', cTime: 1500 }), // orderId above the token: still new
+      aFill({ tradeId: '300', orderId: '2', cTime: 999 }), // before the start: the older neighbour's
+    ];
+    expect(applyPage(c, { records: rows, next: '300' }).map((f) => recordIdOf('fills', f))).toEqual(['400']);
+    expect(c).toMatchObject({ next: '300', oldestCTime: 999, orders: 1 });
+  });
+
+  it('filters ledger entries by billId and asks the endpoint’s page size (500 for the tax records)', () => {
+    const c = cursor({ source: { endpoint: 'taxSpotRecords' }, next: '70' });
+    expect(nextQuery(c).limit).toBe(500);
+    const rows = [
+      aLedgerEntry({ billId: '80', cTime: 1200, source: 'tax' }),
+      aLedgerEntry({ billId: '69', cTime: 1100, source: 'tax' }),
+    ];
+    expect(applyPage(c, { records: rows, next: '69' }).map((e) => recordIdOf('ledger', e))).toEqual(['69']);
+  });
+
+  it('passes a v3 cursor back as received and keeps every row of its window', () => {
+    const c = cursor({ source: { endpoint: 'utaFinancialRecords', category: 'OTHER' }, next: 'opaque' });
+    const rows = [aLedgerEntry({ billId: '9', cTime: 1300 }), aLedgerEntry({ billId: '1', cTime: 1200 })];
+    expect(applyPage(c, { records: rows, next: 'opaque-2' })).toHaveLength(2);
+    expect(nextQuery(c)).toMatchObject({ next: 'opaque-2', endTime: 2000 });
   });
 });
