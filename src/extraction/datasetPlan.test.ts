@@ -11,7 +11,7 @@ const planFor = (input: object, mode: 'classic' | 'uta' = 'classic') =>
 
 describe('planRun: fills and ledger streams', () => {
   it('gives each classic data-set endpoint its own lane beside the order lanes', () => {
-    const { plan, lanes } = planFor({});
+    const { plan, lanes } = planFor({ since: NOW - 800 * DAY_MS });
     expect(plan.laneIds.sort()).toEqual(
       [
         'futures-bills',
@@ -45,7 +45,7 @@ describe('planRun: fills and ledger streams', () => {
   });
 
   it('asks the tax records for the part older than the bills serve, as far back as they reach, and says so', () => {
-    const { plan, lanes } = planFor({});
+    const { plan, lanes } = planFor({ since: NOW - 800 * DAY_MS });
     const taxReach = NOW - 730 * DAY_MS + MARGIN;
     const spot = lanes.find((l) => l.laneId === 'tax-spot')!;
     expect(Math.min(...spot.cursors.map((c) => c.start))).toBe(taxReach);
@@ -65,6 +65,16 @@ describe('planRun: fills and ledger streams', () => {
       ledger: { since: taxReach, until: NOW + 1, taxSince: taxReach },
     });
     expect(plan.notes.join(' ')).toMatch(/tax records \(source "tax"\) cover 2024-11-21T12:10:00\.000Z to/);
+    expect(plan.notes.join(' ')).toMatch(/asked from 2024-09-12/);
+  });
+
+  it('asks no tax record without a since (the 90 days the orders are served), and says how far back they reach', () => {
+    const { plan, lanes } = planFor({});
+    expect(lanes.some((l) => l.laneId.startsWith('tax-'))).toBe(false);
+    expect(plan.datasetRanges!['ledger']).toEqual({ since: SERVED_SINCE, until: NOW + 1, taxSince: null });
+    expect(plan.notes.join(' ')).toMatch(
+      /tax records reach back to 2024-11-21T12:10:00\.000Z: name an older --since/,
+    );
   });
 
   it('asks no tax record when the asked range lies within the bills, and widens the span when told', () => {
@@ -81,7 +91,7 @@ describe('planRun: fills and ledger streams', () => {
   });
 
   it('plans v3 fills per category and v3 financial and tax records per category, OTHER included', () => {
-    const { lanes } = planFor({ markets: ['spot', 'usdt-futures'] }, 'uta');
+    const { lanes } = planFor({ markets: ['spot', 'usdt-futures'], since: NOW - 400 * DAY_MS }, 'uta');
     const byId = Object.fromEntries(lanes.map((l) => [l.laneId, l]));
     const labels = (laneId: string) => new Set(byId[laneId]!.cursors.map((c) => c.id.replace(/^c\d+:/, '')));
     expect(labels('uta-fills')).toEqual(

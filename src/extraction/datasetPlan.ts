@@ -6,7 +6,7 @@
  */
 import type { DatasetEndpointId } from '../bitget/datasetSchemas';
 import type { DatasetSource } from '../bitget/datasetSources';
-import { DAY_MS, retentionDaysOf, UTA_CATEGORIES } from '../bitget/endpoints';
+import { DAY_MS, RETENTION_DAYS, retentionDaysOf, UTA_CATEGORIES } from '../bitget/endpoints';
 import type { UtaCategory, UtaTaxBizType } from '../bitget/endpoints';
 import { datasetSpanMs, TAX_ENDPOINTS } from '../bitget/taxSpan';
 import type { DatasetName } from '../core/dataset';
@@ -50,7 +50,9 @@ export interface DatasetLanes {
 
 /**
  * Plans the fills and ledger lanes of a run. `served` is what the orders (and so fills and bills) are served
- * over; nothing is planned for a data set the request does not name. Pure.
+ * over; nothing is planned for a data set the request does not name. Tax records are asked only for a `since`
+ * older than that: a request without one asks for what the order endpoints serve (its documented meaning), and
+ * the plan's notes then say how far back the tax records would reach. Pure.
  */
 export function planDatasetLanes(input: {
   runId: string;
@@ -75,17 +77,26 @@ export function planDatasetLanes(input: {
   if (datasets.includes('ledger')) {
     if (recent) for (const source of billSources(request, mode)) streams.push({ source, ...served });
     // Tax records for the part of the asked range older than the bills serve, as far as each endpoint reaches.
-    const asked = request.since ?? Number.NEGATIVE_INFINITY;
+    // A request without `since` asks for what the order endpoints serve (the 90 days the bills cover too).
+    const asked = request.since ?? served.since;
     const taxUntil = Math.min(served.since, request.until ?? served.since);
     let taxSince: number | null = null;
+    let reachedBack: number | null = null;
     for (const source of taxSources(request, mode)) {
       const reach = input.serverNow - retentionDaysOf(source.endpoint) * DAY_MS + input.retentionMarginMs;
+      reachedBack = reachedBack === null ? reach : Math.min(reachedBack, reach);
       const since = Math.max(asked, reach);
       if (since >= taxUntil) continue;
       taxSince = taxSince === null ? since : Math.min(taxSince, since);
       streams.push({ source, since, until: taxUntil });
     }
     ranges['ledger'] = { since: taxSince ?? served.since, until: served.until, taxSince };
+    if (request.since === undefined && reachedBack !== null) {
+      notes.push(
+        `Ledger: the bills cover the last ${RETENTION_DAYS} days; the tax records reach back to ${iso(reachedBack)}: ` +
+          'name an older --since to fetch them (source "tax").',
+      );
+    }
     if (taxSince !== null) {
       notes.push(
         `Ledger: the bills cover ${iso(served.since)} to ${iso(served.until)}; tax records (source "tax") cover ` +
