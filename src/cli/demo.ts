@@ -13,7 +13,7 @@ import { endpointOfLane } from './extract';
 import { ProgressReporter } from './progress';
 import { formatRunReport } from './report';
 import { demoArchive } from './demoArchive';
-import { demoExports, verifyDatasets } from './demoDatasets';
+import { demoExports, explainReconciliation, verifyDatasets } from './demoDatasets';
 import { downloadResults } from './results';
 
 interface DemoFlags {
@@ -124,9 +124,8 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     for (const e of v.examples) say(`   ${e}`);
     const datasets = await verifyDatasets(run.stack.store, output, summary, sim);
     for (const line of datasets.lines) say(`   ${line}`);
-    const reconciled = summary.accounting?.reconciliation.discrepancies;
-    if (reconciled !== undefined)
-      say(`   reconciliation: ${reconciled} discrepancies -> ${reconciled === 0 ? 'OK' : 'FAILED'}`);
+    const reconciled = await explainReconciliation(summary, sim);
+    for (const line of reconciled.lines) say(`   ${line}`);
 
     const files = await downloadResults(run.stack.store, output, flags.out);
     say(`4. Result files: ${files.map((f) => resolve(f)).join(', ')}`);
@@ -178,7 +177,7 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
           `${archiveOk ? 'OK' : 'FAILED'} (${resolve(archiveDir)})`,
       );
     }
-    checksOk = v.ok && datasets.ok && reconciled === 0 && dbOk && archiveOk;
+    checksOk = v.ok && datasets.ok && reconciled.ok && dbOk && archiveOk;
   } finally {
     await run.stack.close();
     await sim.close();
