@@ -133,6 +133,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     ...(since !== undefined ? { since } : {}),
     until,
     order: 'asc',
+    // The archive keeps orders only so far: fills and ledger partitions are not written yet.
+    datasets: ['orders'],
   });
   const started = await deps.engine.start(request, runId);
   const execution = await waitFor(deps, started.executionArn);
