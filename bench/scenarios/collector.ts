@@ -146,7 +146,7 @@ export async function verifySortedResult(store: RunStore, key: string): Promise<
   let prevId = '';
   for await (const line of store.readLines(key)) {
     lines++;
-    const { cTime, orderId } = parseMergeItem(line, key);
+    const { cTime, id: orderId } = parseMergeItem(line, key);
     const cmp = compareOrderKey(prevT, prevId, cTime, orderId);
     if (cmp > 0) unsorted++;
     else if (cmp === 0) duplicates++;

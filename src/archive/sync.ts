@@ -144,6 +144,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     until,
     streamSince: Object.keys(streamSince).length > 0 ? streamSince : undefined,
     order: 'asc',
+    // The archive keeps orders only so far: fills and ledger partitions are not written yet.
+    datasets: ['orders'],
   });
   await new RunRepository(deps.store, runId).saveExchangeFacts({
     serverTime: until,

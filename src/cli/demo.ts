@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { DAY_MS } from '../bitget/endpoints';
 import { parseExtractionRequest } from '../core/request';
 import { countOrders, createDatabase, importRun } from '../db';
 import { runLocalExtraction } from '../runtime/runExtraction';
@@ -12,6 +13,7 @@ import { endpointOfLane } from './extract';
 import { ProgressReporter } from './progress';
 import { formatRunReport } from './report';
 import { demoArchive } from './demoArchive';
+import { demoExports, explainReconciliation, verifyDatasets } from './demoDatasets';
 import { downloadResults } from './results';
 
 interface DemoFlags {
@@ -26,8 +28,9 @@ interface DemoFlags {
 }
 
 /**
- * `demo`: the simulator with a realistic account, the full extraction through the local state machine, a
- * check of every order against the simulator's ground truth, and the import into a SQLite file.
+ * `demo`: the simulator with a realistic account, the full extraction of orders, fills and ledger through the
+ * local state machine, a check of every record against the simulator's ground truth, the reconciliation and
+ * totals, the import into a SQLite file, and one export of each format.
  * Exit 0 only when every check passes.
  */
 export async function runDemoCommand(argv: string[], io: CliIo): Promise<number> {
@@ -59,8 +62,11 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     symbols: flags.symbols,
     mode: flags.mode,
     latency: { medianMs: flags.latencyMs, p99Ms: flags.latencyMs * 5 },
+    days: DEMO_HISTORY_DAYS,
   });
-  say(`1. Simulator: ${flags.orders} orders, ${flags.symbols} coins, ${flags.mode} account, ${sim.url}`);
+  say(
+    `1. Simulator: ${flags.orders} orders over ${DEMO_HISTORY_DAYS} days, ${flags.symbols} coins, ${flags.mode} account, ${sim.url}`,
+  );
   say(
     `   latency median ${flags.latencyMs} ms, Bitget's documented rate limits enforced (${Date.now() - t0} ms to start)`,
   );
@@ -73,7 +79,8 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
       dataDir: flags.dataDir,
       baseUrl: sim.url,
       credentials: sim.credentials,
-      request: parseExtractionRequest({}),
+      // The whole history: orders, fills and bills over the 90 days Bitget serves them, tax records before.
+      request: parseExtractionRequest({ since: sim.clock.now() - DEMO_HISTORY_DAYS * DAY_MS }),
       runId: 'demo',
       onProgress: progress.update,
       onStage: progress.stage,
@@ -88,6 +95,7 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
   }
   const extractMs = Date.now() - t1;
   const simStats = sim.stats();
+  let checksOk: boolean;
   try {
     const { execution, summary } = run;
     if (execution.status !== 'SUCCEEDED' || !execution.output?.complete || !summary) {
@@ -100,9 +108,11 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     for (const [i, line] of formatRunReport({ summary, output, elapsedMs: extractMs }).entries())
       say(i === 0 ? `2. ${line}` : line);
 
+    // Orders older than the 90 days are not served: the truth over the range the run was served.
+    const served = summary.served ?? { since: 0, until: Infinity };
     const v = await verifyAgainstTruth(
       readResultOrders(run.stack.store, output.ordersJsonlKey),
-      sim.truth(),
+      servedTruth(sim.truth(), served),
       summary.order,
     );
     say(
@@ -112,6 +122,10 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     );
     for (const line of describeFieldMismatches(v)) say(`   fields: ${line}`);
     for (const e of v.examples) say(`   ${e}`);
+    const datasets = await verifyDatasets(run.stack.store, output, summary, sim);
+    for (const line of datasets.lines) say(`   ${line}`);
+    const reconciled = await explainReconciliation(summary, sim);
+    for (const line of reconciled.lines) say(`   ${line}`);
 
     const files = await downloadResults(run.stack.store, output, flags.out);
     say(`4. Result files: ${files.map((f) => resolve(f)).join(', ')}`);
@@ -163,11 +177,25 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
           `${archiveOk ? 'OK' : 'FAILED'} (${resolve(archiveDir)})`,
       );
     }
-    return v.ok && dbOk && archiveOk ? 0 : 1;
+    checksOk = v.ok && datasets.ok && reconciled.ok && dbOk && archiveOk;
   } finally {
     await run.stack.close();
     await sim.close();
   }
+  // The export command opens the data directory's bucket itself: after the run's stack is closed.
+  const exports = await demoExports(flags.dataDir, 'demo', flags.out, io.env);
+  for (const [i, line] of exports.lines.entries()) say(i === 0 ? `7. Exports: ${line}` : `   ${line}`);
+  return checksOk && exports.ok ? 0 : 1;
+}
+
+/** The simulated account's history: its oldest 30 days are older than Bitget serves orders, fills and bills. */
+const DEMO_HISTORY_DAYS = 120;
+
+async function* servedTruth<T extends { cTime: number }>(
+  truth: AsyncIterable<T>,
+  served: { since: number; until: number },
+): AsyncGenerator<T> {
+  for await (const t of truth) if (t.cTime >= served.since && t.cTime < served.until) yield t;
 }
 
 function countRefused(refused: Record<string, Partial<Record<string, number>>>): number {

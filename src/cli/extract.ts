@@ -9,6 +9,8 @@ import type { ExtractionRequest } from '../core/request';
 import { InvalidRequestError } from '../core/errors';
 import { parseExtractionRequest } from '../core/request';
 import type { EndpointId } from '../bitget/endpoints';
+import { TAX_SPAN_ENV, TAX_SPAN_MAX_DAYS, parseTaxSpanDays, taxSpanDaysFromEnv } from '../bitget/taxSpan';
+import { LANE_BY_DATASET_ENDPOINT } from '../extraction/datasetPlan';
 import { LANE_BY_ENDPOINT } from '../extraction/plan';
 import { FOUND_SYMBOLS_LANE } from '../extraction/stages';
 import {
@@ -38,6 +40,8 @@ interface ExtractFlags {
   symbols?: string[];
   markets?: string[];
   kinds?: string[];
+  datasets?: string[];
+  taxSpanDays?: number;
   since?: number;
   until?: number;
   order: string;
@@ -51,15 +55,38 @@ interface ExtractFlags {
 
 const DEFAULT_OUT = 'out';
 const DEFAULT_DATA_DIR = '.data';
-const REQUEST_OPTIONS = ['symbols', 'markets', 'kinds', 'since', 'until', 'order'] as const;
+const REQUEST_OPTIONS = [
+  'symbols',
+  'markets',
+  'kinds',
+  'datasets',
+  'taxSpanDays',
+  'since',
+  'until',
+  'order',
+] as const;
 
 export function extractCommand(): Command {
   return new Command('extract')
-    .description('fetch every order of the account into --out (orders.jsonl, orders.json, summary.json)')
+    .description(
+      'fetch the account’s orders, fills and ledger into --out (orders.jsonl, orders.json, fills.jsonl, ledger.jsonl, summary.json)',
+    )
     .option('--base-url <url>', `exchange address (default $BITGET_BASE_URL or ${DEFAULT_BASE_URL})`)
     .option('--symbols <list>', 'only these symbols, comma-separated (default: every symbol)', parseListArg)
     .option('--markets <list>', 'spot,usdt-futures,usdc-futures,coin-futures (default: all)', parseListArg)
     .option('--kinds <list>', 'normal,tpsl,plan (default: all)', parseListArg)
+    .option('--datasets <list>', 'orders,fills,ledger (default: all three)', parseListArg)
+    .option(
+      '--tax-span-days <n>',
+      `days per tax-record query, 1-${TAX_SPAN_MAX_DAYS} (default $${TAX_SPAN_ENV} or the smallest the docs give)`,
+      (v: string) => {
+        try {
+          return parseTaxSpanDays(v, '--tax-span-days');
+        } catch (err) {
+          throw new InvalidArgumentError((err as Error).message);
+        }
+      },
+    )
     .option(
       '--since <time>',
       'from (epoch ms or ISO 8601; default: as far back as Bitget serves, 90 days)',
@@ -104,6 +131,8 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
       symbols: flags.symbols,
       markets: flags.markets,
       kinds: flags.kinds,
+      datasets: flags.datasets,
+      ...optionalTaxSpan(flags.taxSpanDays ?? taxSpanDaysFromEnv(io.env)),
       since: flags.since,
       until: flags.until,
       order: flags.order,
@@ -111,6 +140,7 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
     credentials = await loadCredentials(io.env);
   } catch (err) {
     if (err instanceof InvalidRequestError || err instanceof CredentialsError) return fail(err.message, 2);
+    if (err instanceof RangeError) return fail(err.message, 2);
     throw err;
   }
   const explicit = new Set(
@@ -228,8 +258,16 @@ export async function runExtractCommand(argv: string[], io: CliIo): Promise<numb
 }
 
 const ENDPOINT_OF_LANE = new Map<string, EndpointId>(
-  Object.entries(LANE_BY_ENDPOINT).map(([endpoint, lane]) => [lane, endpoint as EndpointId]),
+  Object.entries({ ...LANE_BY_ENDPOINT, ...LANE_BY_DATASET_ENDPOINT }).map(([endpoint, lane]) => [
+    lane,
+    endpoint as EndpointId,
+  ]),
 );
+
+/** The tax span when one is set (the request's field stays absent otherwise). */
+function optionalTaxSpan(days: number | undefined): { taxSpanDays?: number } {
+  return days === undefined ? {} : { taxSpanDays: days };
+}
 
 /** The endpoint a lane works (the symbol search and the found-symbols lane ask spot plan history). */
 export function endpointOfLane(laneId: string): EndpointId | undefined {

@@ -1,4 +1,5 @@
 import type { BitgetClient } from '../bitget/BitgetClient';
+import { formatDatasetLines } from './datasetReport';
 import type { RunOutput } from '../core/engine';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
 import type { RunSummary } from '../extraction/runSummary';
@@ -38,6 +39,7 @@ export function formatRunReport(r: RunReportInput): string[] {
   lines.push(
     `lanes:     ${summary.lanes.map((l) => `${l.laneId} ${l.orders}/${l.requests} req`).join(', ')}`,
   );
+  lines.push(...formatDatasetLines(summary));
   const skipped = [...new Set(summary.lanes.flatMap((l) => l.skippedSymbols))];
   const unknown = [...new Set([...(r.unknownSymbols ?? []), ...skipped])];
   if (unknown.length > 0) lines.push(`not on the exchange: ${unknown.join(', ')} (nothing fetched for them)`);

@@ -18,6 +18,8 @@ export async function downloadResults(store: RunStore, output: RunOutput, dir: s
   const files: [string, string][] = [
     [output.ordersJsonlKey, 'orders.jsonl'],
     [output.ordersJsonKey, 'orders.json'],
+    ...(output.fillsJsonlKey ? [[output.fillsJsonlKey, 'fills.jsonl'] as [string, string]] : []),
+    ...(output.ledgerJsonlKey ? [[output.ledgerJsonlKey, 'ledger.jsonl'] as [string, string]] : []),
     ...((await store.exists(report)) ? [[report, 'report.html'] as [string, string]] : []),
     [output.summaryKey, 'summary.json'],
   ];

@@ -9,6 +9,9 @@ export interface ResultLocation {
   ordersJsonlKey: string;
   ordersJsonKey: string;
   summaryKey: string;
+  /** Set when the run fetched fills / the ledger. */
+  fillsJsonlKey?: string;
+  ledgerJsonlKey?: string;
 }
 
 /** What the state machine returns when a run ends (the result-collector's output). */
@@ -26,6 +29,8 @@ export const runOutputSchema = z.object({
   ordersJsonlKey: z.string().min(1),
   ordersJsonKey: z.string().min(1),
   summaryKey: z.string().min(1),
+  fillsJsonlKey: z.string().min(1).optional(),
+  ledgerJsonlKey: z.string().min(1).optional(),
   complete: z.boolean(),
   orders: z.number().int().min(0),
   failure: z.object({ error: z.string(), cause: z.string() }).optional(),

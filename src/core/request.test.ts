@@ -2,12 +2,24 @@ import { InvalidRequestError } from './errors';
 import { parseExtractionRequest } from './request';
 
 describe('parseExtractionRequest', () => {
-  it('fills defaults: every market and kind, ascending', () => {
+  it('fills defaults: every market and kind, ascending, all three data sets', () => {
     expect(parseExtractionRequest({})).toEqual({
       markets: ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures'],
       kinds: ['normal', 'tpsl', 'plan'],
       order: 'asc',
+      datasets: ['orders', 'fills', 'ledger'],
     });
+  });
+  it('keeps the data sets asked for, in their canonical order, once each', () => {
+    expect(parseExtractionRequest({ datasets: ['ledger', 'orders', 'ledger'] }).datasets).toEqual([
+      'orders',
+      'ledger',
+    ]);
+  });
+  it('names an unknown data set in its error', () => {
+    expect(() => parseExtractionRequest({ datasets: ['fills', 'trades'] })).toThrow(
+      /datasets\.1 names an unknown data set "trades" \(the data sets are orders, fills, ledger\)/,
+    );
   });
   it('normalises symbols to upper case without v1 suffix, deduplicated', () => {
     expect(parseExtractionRequest({ symbols: ['btcusdt', 'BTCUSDT_UMCBL', 'ETHUSDT'] }).symbols).toEqual([
@@ -31,6 +43,8 @@ describe('parseExtractionRequest', () => {
     [{ since: 2_000_000_000_000, until: 1_900_000_000_000 }, 'since'],
     [{ since: 1.5 }, 'since'],
     [{ order: 'sideways' }, 'order'],
+    [{ datasets: [] }, 'datasets'],
+    [{ taxSpanDays: 0 }, 'taxSpanDays'],
     [{ unknownField: 1 }, '(request)'],
     [{ streamSince: { 'spot/grid': 1_900_000_000_000 } }, 'streamSince.spot/grid'],
     [

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DATASET_NAMES } from './dataset';
+import type { DatasetName } from './dataset';
 import { InvalidRequestError } from './errors';
 import { KINDS, MARKETS } from './order';
 import type { Kind, Market } from './order';
@@ -44,6 +46,18 @@ export const extractionRequestSchema = z
       .record(z.string().regex(STREAM_PATTERN, 'must be a stream such as spot/plan (market/kind)'), epochMs)
       .optional(),
     order: z.enum(['asc', 'desc']).default('asc'),
+    /** The data sets fetched (shared DESIGN.md, "Data sets"). Omitted: all three. */
+    datasets: z
+      .array(
+        z.string().refine((name) => (DATASET_NAMES as readonly string[]).includes(name), {
+          error: (issue) =>
+            `names an unknown data set "${String(issue.input)}" (the data sets are ${DATASET_NAMES.join(', ')})`,
+        }),
+      )
+      .min(1, 'must name at least one data set')
+      .default([...DATASET_NAMES]),
+    /** Days per tax-record query (src/bitget/taxSpan.ts). Omitted: the smallest span the docs give. */
+    taxSpanDays: z.number().int('must be a whole number of days').min(1).max(366).optional(),
   })
   .refine((r) => r.since === undefined || r.until === undefined || r.since < r.until, {
     message: 'must be before until',
@@ -73,6 +87,14 @@ export interface ExtractionRequest {
   /** Per stream (`market/kind`), where it starts instead of `since`. */
   streamSince?: Record<string, number>;
   order: 'asc' | 'desc';
+  /** Omitted (a request built in code before data sets existed): all three (`requestedDatasets`). */
+  datasets?: DatasetName[];
+  taxSpanDays?: number;
+}
+
+/** The data sets a request asks for. */
+export function requestedDatasets(request: Pick<ExtractionRequest, 'datasets'>): DatasetName[] {
+  return request.datasets ?? [...DATASET_NAMES];
 }
 
 /** Parse, don't cast: returns a normalised request or throws an error naming each bad field and rule. */
@@ -97,6 +119,8 @@ export function parseExtractionRequest(input: unknown): ExtractionRequest {
     ...(r.until !== undefined ? { until: r.until } : {}),
     ...(r.streamSince !== undefined ? { streamSince: sortedRecord(r.streamSince) } : {}),
     order: r.order,
+    datasets: DATASET_NAMES.filter((d) => r.datasets.includes(d)),
+    ...(r.taxSpanDays !== undefined ? { taxSpanDays: r.taxSpanDays } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ const request = {
   markets: ['spot' as const],
   kinds: ['normal' as const],
   order: 'asc' as const,
+  datasets: ['orders' as const, 'fills' as const, 'ledger' as const],
 };
 const output = {
   bucket: 'results-bucket',

@@ -1,19 +1,20 @@
-import type { CanonicalOrder } from '../core/order';
-import { compareOrderKey } from '../core/order';
+import type { RunRecord } from './records';
+import { recordComparator } from './records';
 import type { RunRepository } from './RunRepository';
 import type { LaneState } from './runState';
+import { laneDataset } from './runState';
 
 /**
- * Buffers a lane's rows and checkpoints them: a sorted NDJSON part, then the lane's cursors as they were when
+ * Buffers a lane's rows (of its data set) and checkpoints them: a sorted NDJSON part, then the lane's cursors as they were when
  * exactly those rows were buffered. Checkpoints are written one after another, in order. A crash between the
  * two re-fetches pages that are already in a part: the collector drops those duplicates, nothing is lost.
  */
 export class LaneCheckpointer {
-  private buffer: CanonicalOrder[] = [];
+  private buffer: RunRecord[] = [];
   private chain: Promise<void> = Promise.resolve();
   /** Once a checkpoint fails, no later one may be written: its cursors would claim rows that are in no part. */
   private failure: { error: unknown } | undefined;
-  private readonly compare: (a: CanonicalOrder, b: CanonicalOrder) => number;
+  private readonly compare: (a: RunRecord, b: RunRecord) => number;
 
   constructor(
     private readonly run: RunRepository,
@@ -22,7 +23,8 @@ export class LaneCheckpointer {
     /** Rows buffered before a checkpoint starts on its own. */
     private readonly checkpointOrders: number,
   ) {
-    this.compare = order === 'asc' ? ascending : descending;
+    const ascending = recordComparator(laneDataset(lane));
+    this.compare = order === 'asc' ? ascending : (a, b) => -ascending(a, b);
   }
 
   /** The first checkpoint failure, if any (later checkpoints were not written). */
@@ -31,7 +33,7 @@ export class LaneCheckpointer {
   }
 
   /** Buffers one row the lane fetched. */
-  add(row: CanonicalOrder): void {
+  add(row: RunRecord): void {
     this.buffer.push(row);
   }
 
@@ -63,7 +65,3 @@ export class LaneCheckpointer {
     return this.chain;
   }
 }
-
-const ascending = (a: CanonicalOrder, b: CanonicalOrder) =>
-  compareOrderKey(a.cTime, a.orderId, b.cTime, b.orderId);
-const descending = (a: CanonicalOrder, b: CanonicalOrder) => -ascending(a, b);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { DatasetName } from '../core/dataset';
 import type { RunStore } from '../storage/RunStore';
 import { LATEST_RESULT_KEY, resultKeys, runKeys } from '../storage/keys';
 import { ExtractionFatalError } from './errors';
@@ -130,9 +131,18 @@ export class RunRepository {
     return this.store.list(this.keys.partsPrefix);
   }
 
-  /** Where group `group` of merge level `level` goes (parts merged in groups, see MERGE_FAN_IN). */
-  mergedKey(level: number, group: number): string {
-    return `${this.keys.root}/merged/${level}/${String(group).padStart(5, '0')}.ndjson`;
+  /** The lane a part key belongs to (`runs/<runId>/parts/<laneId>/<seq>-<token>.ndjson`). */
+  laneOfPart(key: string): string {
+    return key.slice(this.keys.partsPrefix.length).split('/')[0]!;
+  }
+
+  /**
+   * Where group `group` of merge level `level` goes (parts merged in groups, see MERGE_FAN_IN); a data set other
+   * than orders merges under its own name.
+   */
+  mergedKey(level: number, group: number, dataset: DatasetName = 'orders'): string {
+    const under = dataset === 'orders' ? '' : `${dataset}/`;
+    return `${this.keys.root}/merged/${under}${level}/${String(group).padStart(5, '0')}.ndjson`;
   }
 
   getSummary(): Promise<RunSummary | null> {
@@ -145,7 +155,8 @@ export class RunRepository {
 
   /** Marks this run's result as the latest complete one. */
   saveLatest(orders: number, at: number): Promise<void> {
-    const latest: LatestResult = { runId: this.runId, ...this.results, orders, at };
+    const { ordersJsonl, ordersJson, summary, report } = this.results;
+    const latest: LatestResult = { runId: this.runId, ordersJsonl, ordersJson, summary, report, orders, at };
     return this.store.putJson(LATEST_RESULT_KEY, latest);
   }
 }

@@ -1,13 +1,20 @@
 import type { BitgetClient } from '../bitget/BitgetClient';
+import { fetchDatasetPage } from '../bitget/datasetPages';
 import type { EndpointId } from '../bitget/endpoints';
 import { normaliseOrder } from '../bitget/normalise';
 import type { FetchedPage, PageQuery } from './cursor';
 import type { ExchangePort } from './exchange';
+import { isOrderSource } from './sources';
 
 /** The extraction's view of Bitget, over the product's client (signing, limits, retries, validation). */
 export function bitgetExchange(client: BitgetClient): ExchangePort {
   const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
     const s = q.source;
+    if (!isOrderSource(s)) {
+      // Fills, bills and tax records: the rows are deduplicated by the merge, so no `seen` set is kept here.
+      const page = await fetchDatasetPage(client, { ...q, source: s });
+      return { records: page.records, next: page.next };
+    }
     const range = { startTime: q.startTime, endTime: q.endTime, limit: q.limit };
     const symbol = s.symbol !== undefined ? { symbol: s.symbol } : {};
     const idLessThan = q.next !== null ? { idLessThan: q.next } : {};
@@ -49,7 +56,7 @@ export function bitgetExchange(client: BitgetClient): ExchangePort {
         page = await client.getUtaStrategyHistory({ ...range, ...symbol, ...cursor, category: s.category });
         break;
     }
-    return { orders: page.rows.map((row) => normaliseOrder(s, row)), next: page.next };
+    return { records: page.rows.map((row) => normaliseOrder(s, row)), next: page.next };
   };
 
   return {

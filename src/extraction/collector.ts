@@ -1,13 +1,28 @@
+import { summariseAccounting } from '../accounting/summary';
+import type { AccountingSummary } from '../accounting/summary';
+import type { DatasetName } from '../core/dataset';
 import type { RunOutput } from '../core/engine';
+import type { CanonicalFill } from '../core/fill';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
+import type { CanonicalOrder } from '../core/order';
+import { requestedDatasets } from '../core/request';
 import type { RunStore } from '../storage/RunStore';
 import { streamToUploads } from '../storage/streamToUploads';
 import { ExtractionIncompleteError } from './errors';
 import type { MergeItem } from './merge';
 import { mergeSorted, parseMergeItem } from './merge';
 import { RunRepository } from './RunRepository';
-import type { OrderFigures } from './runSummary';
-import { buildSummary, countOrder, noOrderFigures, summaryFailure } from './runSummary';
+import type { DatasetFigures, OrderFigures } from './runSummary';
+import {
+  buildSummary,
+  countOrder,
+  countRecord,
+  noDatasetFigures,
+  noOrderFigures,
+  summaryFailure,
+} from './runSummary';
 import type { LaneState, RunPlan } from './runState';
+import { laneDataset } from './runState';
 
 export interface CollectInput {
   runId: string;
@@ -46,8 +61,30 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
     ordersJsonKey: run.results.ordersJson,
     summaryKey: run.results.summary,
   };
-  const summarise = (merged: OrderFigures | null) =>
-    buildSummary({ plan, lanes, order, collectStartedAt, now: now(), merged, failure, missing });
+  const datasets = plan ? requestedDatasets(plan.request) : (['orders'] as DatasetName[]);
+  const fillsWanted = datasets.includes('fills');
+  const ledgerWanted = datasets.includes('ledger');
+  const resultKeysOf = {
+    ...(fillsWanted ? { fillsJsonlKey: run.results.fillsJsonl } : {}),
+    ...(ledgerWanted ? { ledgerJsonlKey: run.results.ledgerJsonl } : {}),
+  };
+  const summarise = (
+    merged: OrderFigures | null,
+    records: Partial<Record<DatasetName, DatasetFigures>> = {},
+    accounting: AccountingSummary | null = null,
+  ) =>
+    buildSummary({
+      plan,
+      lanes,
+      order,
+      collectStartedAt,
+      now: now(),
+      merged,
+      records,
+      accounting,
+      failure,
+      missing,
+    });
 
   if (failure || missing.length > 0) {
     await run.saveSummary(summarise(null));
@@ -59,12 +96,61 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
     return { ...base, complete: false, orders: 0, failure };
   }
 
-  const merged = await mergeParts(run, order, deps.mergeFanIn);
+  const partsByDataset = await partsOfDatasets(run, lanes);
+  const merged = await mergeParts(run, order, partsByDataset.orders, deps.mergeFanIn);
+  const records: Partial<Record<DatasetName, DatasetFigures>> = {};
+  if (fillsWanted) {
+    const keys = partsByDataset.fills;
+    records.fills = await mergeRecordParts(
+      run,
+      'fills',
+      order,
+      keys,
+      run.results.fillsJsonl,
+      deps.mergeFanIn,
+    );
+  }
+  if (ledgerWanted) {
+    const keys = partsByDataset.ledger;
+    records.ledger = await mergeRecordParts(
+      run,
+      'ledger',
+      order,
+      keys,
+      run.results.ledgerJsonl,
+      deps.mergeFanIn,
+    );
+  }
+  // The reconciliation compares orders, fills and fee entries with one another: only meaningful with all three.
+  const accounting =
+    fillsWanted && ledgerWanted && datasets.includes('orders')
+      ? await summariseAccounting({
+          orders: () => recordsOf<CanonicalOrder>(run.store, run.results.ordersJsonl),
+          fills: () => recordsOf<CanonicalFill>(run.store, run.results.fillsJsonl),
+          ledger: () => recordsOf<CanonicalLedgerEntry>(run.store, run.results.ledgerJsonl),
+        })
+      : null;
   // No download URL is stored: a presigned URL embeds the signer's (session) credentials and would outlive
   // them in a file kept for years. The API signs one when a result is read.
-  await run.saveSummary(summarise(merged));
+  await run.saveSummary(summarise(merged, records, accounting));
   await run.saveLatest(merged.orders, now());
-  return { ...base, complete: true, orders: merged.orders };
+  return { ...base, ...resultKeysOf, complete: true, orders: merged.orders };
+}
+
+/** The run's part keys by the data set of the lane that wrote them. */
+async function partsOfDatasets(
+  run: RunRepository,
+  lanes: LaneState[],
+): Promise<Record<DatasetName, string[]>> {
+  const datasetOfLane = new Map(lanes.map((l) => [l.laneId, laneDataset(l)]));
+  const out: Record<DatasetName, string[]> = { orders: [], fills: [], ledger: [] };
+  for (const key of await run.listParts()) out[datasetOfLane.get(run.laneOfPart(key)) ?? 'orders'].push(key);
+  return out;
+}
+
+/** A result file's records, parsed line by line (the collector wrote them: canonical records). */
+async function* recordsOf<T>(store: RunStore, key: string): AsyncGenerator<T> {
+  for await (const line of store.readLines(key)) if (line !== '') yield JSON.parse(line) as T;
 }
 
 /** What keeps a run from being complete; empty when every order Bitget serves for the plan was fetched. */
@@ -94,25 +180,30 @@ function incompleteness(plan: RunPlan | null, lanes: LaneState[], symbolsPlanned
  */
 export const MERGE_FAN_IN = 32;
 
-async function mergeParts(
+/**
+ * Merges parts of one data set in levels until at most `fanIn` remain (intermediate sorted files under
+ * runs/<runId>/merged/); returns what the last merge reads and the duplicates dropped so far.
+ */
+async function reduceParts(
   run: RunRepository,
+  dataset: DatasetName,
   order: 'asc' | 'desc',
-  fanIn = MERGE_FAN_IN,
-): Promise<OrderFigures> {
+  parts: string[],
+  fanIn: number,
+) {
   const { store } = run;
-  let keys = await run.listParts();
+  let keys = parts;
   const stats = { duplicates: 0 };
   const merging = (group: string[]) =>
     mergeSorted(
-      group.map((k) => ({ name: k, items: itemsOf(store, k) })),
+      group.map((k) => ({ name: k, items: itemsOf(store, k, dataset) })),
       order,
       stats,
     );
-  const result = noOrderFigures(keys.length);
   for (let level = 0; keys.length > fanIn; level++) {
     const next: string[] = [];
     for (let g = 0; g * fanIn < keys.length; g++) {
-      const key = run.mergedKey(level, g);
+      const key = run.mergedKey(level, g, dataset);
       const upload = store.createUpload(key, 'application/x-ndjson');
       await streamToUploads(merging(keys.slice(g * fanIn, (g + 1) * fanIn)), [upload], (item) => [
         item.line + '\n',
@@ -121,10 +212,22 @@ async function mergeParts(
     }
     keys = next;
   }
+  return { final: merging(keys), stats };
+}
+
+async function mergeParts(
+  run: RunRepository,
+  order: 'asc' | 'desc',
+  parts: string[],
+  fanIn = MERGE_FAN_IN,
+): Promise<OrderFigures> {
+  const { store } = run;
+  const { final, stats } = await reduceParts(run, 'orders', order, parts, fanIn);
+  const result = noOrderFigures(parts.length);
   const jsonl = store.createUpload(run.results.ordersJsonl, 'application/x-ndjson');
   const json = store.createUpload(run.results.ordersJson, 'application/json');
   await streamToUploads(
-    merging(keys),
+    final,
     [jsonl, json],
     (item) => {
       countOrder(result, item);
@@ -136,6 +239,26 @@ async function mergeParts(
   return result;
 }
 
-async function* itemsOf(store: RunStore, key: string): AsyncGenerator<MergeItem> {
-  for await (const line of store.readLines(key)) yield parseMergeItem(line, key);
+/** Merges the parts of fills or the ledger into one sorted, deduplicated NDJSON result file. */
+async function mergeRecordParts(
+  run: RunRepository,
+  dataset: Exclude<DatasetName, 'orders'>,
+  order: 'asc' | 'desc',
+  parts: string[],
+  resultKey: string,
+  fanIn = MERGE_FAN_IN,
+): Promise<DatasetFigures> {
+  const { final, stats } = await reduceParts(run, dataset, order, parts, fanIn);
+  const figures = noDatasetFigures(parts.length);
+  const upload = run.store.createUpload(resultKey, 'application/x-ndjson');
+  await streamToUploads(final, [upload], (item) => {
+    countRecord(figures, item);
+    return [item.line + '\n'];
+  });
+  figures.duplicates = stats.duplicates;
+  return figures;
+}
+
+async function* itemsOf(store: RunStore, key: string, dataset: DatasetName): AsyncGenerator<MergeItem> {
+  for await (const line of store.readLines(key)) yield parseMergeItem(line, key, dataset);
 }

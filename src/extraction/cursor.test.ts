@@ -1,7 +1,9 @@
+import { aFill, aLedgerEntry } from '../../tests/helpers/canonicalRecords';
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
 import { applyPage, nextQuery } from './cursor';
 import { pagesToSplit, splitRange } from './cursorSplit';
 import { PaginationStalledError } from './errors';
+import { recordIdOf } from './records';
 import type { CursorState } from './runState';
 
 const cursor = (over: Partial<CursorState> = {}): CursorState => ({
@@ -41,7 +43,7 @@ describe('cursor pagination', () => {
       FakeExchange.order(30, 1500),
       FakeExchange.order(20, 999), // below start: the previous window's
     ];
-    const owned = applyPage(c, { orders: rows, next: rows[3]!.orderId });
+    const owned = applyPage(c, { records: rows, next: rows[3]!.orderId });
     expect(owned.map((o) => o.cTime)).toEqual([1500]);
     expect(c.oldestCTime).toBe(999);
     expect(c.done).toBe(false);
@@ -49,21 +51,21 @@ describe('cursor pagination', () => {
 
   it('is done only when the exchange says there is nothing more', () => {
     const c = cursor();
-    applyPage(c, { orders: [FakeExchange.order(1, 1200)], next: 'x' });
+    applyPage(c, { records: [FakeExchange.order(1, 1200)], next: 'x' });
     expect(c.done).toBe(false);
-    applyPage(c, { orders: [], next: null });
+    applyPage(c, { records: [], next: null });
     expect(c.done).toBe(true);
     expect(c.pages).toBe(2);
   });
 
   it('refuses a page that hands back the same token instead of stopping quietly', () => {
     const c = cursor({ next: '77' });
-    expect(() => applyPage(c, { orders: [], next: '77' })).toThrow(PaginationStalledError);
+    expect(() => applyPage(c, { records: [], next: '77' })).toThrow(PaginationStalledError);
   });
 
   it('stops a searcher cursor after its page budget but keeps the token for the unifier', () => {
     const c = cursor({ maxPages: 1 });
-    applyPage(c, { orders: [FakeExchange.order(1, 1200)], next: 'more' });
+    applyPage(c, { records: [FakeExchange.order(1, 1200)], next: 'more' });
     expect(c).toMatchObject({ done: true, next: 'more' });
   });
 
@@ -85,7 +87,7 @@ describe('cursor pagination', () => {
     expect(v3).toMatchObject({ start: 1400, queryStart: 1000 });
     expect(nextQuery(v3)).toMatchObject({ startTime: 999, endTime: 2000, next: 'tok' });
     const owned = applyPage(v3, {
-      orders: [FakeExchange.order(3, 1500), FakeExchange.order(2, 1399)],
+      records: [FakeExchange.order(3, 1500), FakeExchange.order(2, 1399)],
       next: 'tok2',
     });
     expect(owned.map((o) => o.cTime)).toEqual([1500]);
@@ -109,13 +111,13 @@ describe('cursor pagination', () => {
     // It keeps asking from the range's old start, so the exchange can show it a row of the older cursor.
     expect(nextQuery(c)).toMatchObject({ startTime: 999, endTime: 1801 });
     const first = applyPage(c, {
-      orders: [FakeExchange.order(80, 1700), FakeExchange.order(70, 1500)],
+      records: [FakeExchange.order(80, 1700), FakeExchange.order(70, 1500)],
       next: FakeExchange.order(70, 1500).orderId,
     });
     expect(first.map((o) => o.cTime)).toEqual([1700, 1500]);
     expect(c.done).toBe(false);
     const last = applyPage(c, {
-      orders: [FakeExchange.order(60, 1400), FakeExchange.order(50, 1399), FakeExchange.order(40, 1200)],
+      records: [FakeExchange.order(60, 1400), FakeExchange.order(50, 1399), FakeExchange.order(40, 1200)],
       next: FakeExchange.order(40, 1200).orderId,
     });
     // 1400 is its own (start is inclusive); 1399 and 1200 belong to the older cursor, which fetches them itself.
@@ -127,7 +129,7 @@ describe('cursor pagination', () => {
     const c = cursor({ next: String(1_000_000_000_000_000_000n + 90n), oldestCTime: 1800 });
     splitRange(c, 10); // c: [1400, 2000), asking from 1000
     const owned = applyPage(c, {
-      orders: [FakeExchange.order(8, 1700), FakeExchange.order(7, 1300), FakeExchange.order(6, 1500)],
+      records: [FakeExchange.order(8, 1700), FakeExchange.order(7, 1300), FakeExchange.order(6, 1500)],
       next: FakeExchange.order(6, 1500).orderId,
     });
     expect(owned.map((o) => o.cTime)).toEqual([1700, 1500]);
@@ -142,16 +144,16 @@ describe('cursor pagination', () => {
     expect(c).toMatchObject({ start: 1600, queryStart: 1000 });
     const split = cursor({ start: older!.start, end: older!.end, queryStart: older!.queryStart });
     expect(nextQuery(split)).toMatchObject({ startTime: 999, endTime: 1600, next: null });
-    applyPage(split, { orders: [FakeExchange.order(5, 1500), FakeExchange.order(4, 1300)], next: 'n' });
+    applyPage(split, { records: [FakeExchange.order(5, 1500), FakeExchange.order(4, 1300)], next: 'n' });
     expect(split.done).toBe(true);
   });
 
   it("keeps the bottom cursor of a window asking from its own start and ending only on the exchange's word", () => {
     const bottom = cursor({ start: 1000, end: 1400 });
     expect(nextQuery(bottom).startTime).toBe(999);
-    applyPage(bottom, { orders: [FakeExchange.order(3, 1100)], next: 'n' });
+    applyPage(bottom, { records: [FakeExchange.order(3, 1100)], next: 'n' });
     expect(bottom.done).toBe(false);
-    applyPage(bottom, { orders: [], next: null });
+    applyPage(bottom, { records: [], next: null });
     expect(bottom.done).toBe(true);
   });
 });
@@ -171,5 +173,36 @@ describe('how many pages a range needs before it is split', () => {
   it('never splits where both figures are set out of reach (each rule can be turned off on its own)', () => {
     expect(pagesToSplit(1, 6, 1_000, 1_000)).toBe(1_000);
     expect(pagesToSplit(6, 6, 1_000, 2)).toBe(1_000);
+  });
+});
+
+describe('the cursor over fills and ledger entries (a record of (time, id, key))', () => {
+  it('filters fills by tradeId below the token, never by their orderId, and asks 100 rows a page', () => {
+    const c = cursor({ source: { endpoint: 'spotFills' }, next: '500', oldestCTime: 1600 });
+    expect(nextQuery(c)).toMatchObject({ endTime: 1601, limit: 100 });
+    const rows = [
+      aFill({ tradeId: '600', orderId: '1', cTime: 1500 }), // tradeId above the token: already fetched
+      aFill({ tradeId: '400', orderId: '900', cTime: 1500 }), // orderId above the token: still new
+      aFill({ tradeId: '300', orderId: '2', cTime: 999 }), // before the start: the older neighbour's
+    ];
+    expect(applyPage(c, { records: rows, next: '300' }).map((f) => recordIdOf('fills', f))).toEqual(['400']);
+    expect(c).toMatchObject({ next: '300', oldestCTime: 999, orders: 1 });
+  });
+
+  it('filters ledger entries by billId and asks the endpoint’s page size (500 for the tax records)', () => {
+    const c = cursor({ source: { endpoint: 'taxSpotRecords' }, next: '70' });
+    expect(nextQuery(c).limit).toBe(500);
+    const rows = [
+      aLedgerEntry({ billId: '80', cTime: 1200, source: 'tax' }),
+      aLedgerEntry({ billId: '69', cTime: 1100, source: 'tax' }),
+    ];
+    expect(applyPage(c, { records: rows, next: '69' }).map((e) => recordIdOf('ledger', e))).toEqual(['69']);
+  });
+
+  it('passes a v3 cursor back as received and keeps every row of its window', () => {
+    const c = cursor({ source: { endpoint: 'utaFinancialRecords', category: 'OTHER' }, next: 'opaque' });
+    const rows = [aLedgerEntry({ billId: '9', cTime: 1300 }), aLedgerEntry({ billId: '1', cTime: 1200 })];
+    expect(applyPage(c, { records: rows, next: 'opaque-2' })).toHaveLength(2);
+    expect(nextQuery(c)).toMatchObject({ next: 'opaque-2', endTime: 2000 });
   });
 });

@@ -1,14 +1,15 @@
-import type { CanonicalOrder } from '../core/order';
 import { compareDecimalIds } from '../core/order';
-import type { SourceSpec } from './sources';
-import { describeSource, isIdPaginated } from './sources';
+import type { RunRecord } from './records';
+import { recordIdOf } from './records';
+import type { RunSource } from './sources';
+import { datasetOfEndpoint, describeSource, isIdPaginated, pageLimitOf } from './sources';
 import { PaginationStalledError } from './errors';
 import type { CursorState, LaneState } from './runState';
 
-export const PAGE_LIMIT = 100;
+export { PAGE_LIMIT } from './sources';
 
 export interface PageQuery {
-  source: SourceSpec;
+  source: RunSource;
   startTime: number;
   endTime: number;
   /** idLessThan for v2 endpoints, cursor for v3; null for the first page. */
@@ -17,8 +18,11 @@ export interface PageQuery {
 }
 
 export interface FetchedPage {
-  /** Every row of the page, normalised (the normaliser throws on a malformed row: none is dropped). */
-  orders: CanonicalOrder[];
+  /**
+   * Every row of the page, normalised (the normaliser throws on a malformed row: none is dropped): orders,
+   * fills or ledger entries, as the source's data set says.
+   */
+  records: RunRecord[];
   /** null only when the exchange said there is nothing more. */
   next: string | null;
 }
@@ -44,7 +48,7 @@ export function nextQuery(cursor: CursorState): PageQuery {
     startTime: Math.max(0, (cursor.queryStart ?? cursor.start) - 1),
     endTime: narrowed,
     next: cursor.next,
-    limit: PAGE_LIMIT,
+    limit: pageLimitOf(cursor.source.endpoint),
   };
 }
 
@@ -53,21 +57,22 @@ export function nextQuery(cursor: CursorState): PageQuery {
  * The cursor is done only when the exchange says so (next === null); a page that does not move the token is
  * an error, never a silent stop.
  */
-export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrder[] {
+export function applyPage(cursor: CursorState, page: FetchedPage): RunRecord[] {
   const idBased = isIdPaginated(cursor.source.endpoint);
+  const dataset = datasetOfEndpoint(cursor.source.endpoint);
   const previous = cursor.next;
-  const owned = page.orders.filter(
+  const owned = page.records.filter(
     (o) =>
       o.cTime >= cursor.start &&
       o.cTime < cursor.end &&
-      (!idBased || previous === null || compareDecimalIds(o.orderId, previous) < 0),
+      (!idBased || previous === null || compareDecimalIds(recordIdOf(dataset, o), previous) < 0),
   );
   if (page.next !== null && page.next === previous) {
     throw new PaginationStalledError(
       `pagination of ${cursor.id} did not advance: the exchange returned the same cursor ${previous} again`,
     );
   }
-  for (const o of page.orders) {
+  for (const o of page.records) {
     if (cursor.oldestCTime === null || o.cTime < cursor.oldestCTime) cursor.oldestCTime = o.cTime;
   }
   cursor.pages += 1;
@@ -76,7 +81,7 @@ export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrde
   cursor.failures = 0;
   // A split cursor ends on the page that crosses below its range (cursorSplit.ts, splitRange). The page's last
   // row decides, not any row: an out-of-order row below the range inside a page ends nothing.
-  const crossed = (page.orders.at(-1)?.cTime ?? Infinity) < cursor.start;
+  const crossed = (page.records.at(-1)?.cTime ?? Infinity) < cursor.start;
   if (page.next === null || (crossed && cursor.queryStart !== undefined)) cursor.done = true;
   else if (cursor.maxPages !== undefined && cursor.pages >= cursor.maxPages) cursor.done = true;
   return owned;
@@ -85,7 +90,7 @@ export function applyPage(cursor: CursorState, page: FetchedPage): CanonicalOrde
 /** A new cursor of `lane` over [start, end) of `source`, numbered in the lane's sequence. */
 export function newCursor(
   lane: LaneState,
-  source: SourceSpec,
+  source: RunSource,
   start: number,
   end: number,
   extra: Partial<CursorState> = {},

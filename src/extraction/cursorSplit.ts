@@ -1,4 +1,5 @@
-import { PAGE_LIMIT, newCursor } from './cursor';
+import { newCursor } from './cursor';
+import { PAGE_LIMIT, pageLimitOf } from './sources';
 import type { FetchedPage } from './cursor';
 import type { CursorState, LaneState } from './runState';
 
@@ -43,10 +44,12 @@ export function splitAfterPage(
   policy: SplitPolicy,
   starved: () => boolean,
 ): CursorState | null {
-  if (page.orders.length < PAGE_LIMIT || openCursors >= policy.maxInFlight || !starved()) return null;
-  const times = page.orders.map((o) => o.cTime);
+  const pageLimit = pageLimitOf(cursor.source.endpoint);
+  if (page.records.length < pageLimit || openCursors >= policy.maxInFlight || !starved()) return null;
+  const times = page.records.map((o) => o.cTime);
   const older = splitRange(cursor, policy.minSplitMs, {
-    rows: page.orders.length,
+    rows: page.records.length,
+    pageLimit,
     spanMs: Math.max(...times) - Math.min(...times) + 1,
     minPages: pagesToSplit(openCursors, policy.maxInFlight, policy.minPagesToSplit, policy.tailPagesToSplit),
   });
@@ -62,7 +65,7 @@ export function splitAfterPage(
 export function splitRange(
   cursor: CursorState,
   minSpanMs: number,
-  page?: { rows: number; spanMs: number; minPages: number },
+  page?: { rows: number; spanMs: number; minPages: number; pageLimit?: number },
 ): { start: number; end: number; queryStart: number } | null {
   if (cursor.done || cursor.next === null || cursor.oldestCTime === null) return null;
   if (cursor.maxPages !== undefined) return null;
@@ -73,7 +76,7 @@ export function splitRange(
   // when the density of the page just read says enough pages remain to pay for that.
   if (page && page.rows > 0) {
     const expectedRows = (page.rows / Math.max(1, page.spanMs)) * (hi - lo);
-    if (expectedRows < page.minPages * PAGE_LIMIT) return null;
+    if (expectedRows < page.minPages * (page.pageLimit ?? PAGE_LIMIT)) return null;
   }
   const mid = lo + Math.floor((hi - lo) / 2);
   const queryStart = cursor.queryStart ?? lo;

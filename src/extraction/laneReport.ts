@@ -1,4 +1,5 @@
 import type { LaneState } from './runState';
+import { laneDataset } from './runState';
 import type { LaneReport } from './telemetry';
 import { describeError } from './telemetry';
 
@@ -35,11 +36,17 @@ export function laneReport(
 ): LaneReport {
   const after = laneCounters(lane);
   const count = (p: (c: LaneState['cursors'][number]) => boolean) => lane.cursors.filter(p).length;
+  const dataset = laneDataset(lane);
+  // `ordersFetched` counts the rows of the lane's data set; orders are only the order lanes' rows.
+  const records = after.orders - before.orders;
+  const orders = dataset === 'orders' ? records : 0;
   return {
     ...base,
     ...(executionName ? { executionName } : {}),
+    dataset,
     pages: after.pages - before.pages,
-    orders: after.orders - before.orders,
+    orders,
+    records,
     requests: after.requests - before.requests,
     retries: after.retries - before.retries,
     http429: after.http429 - before.http429,
@@ -50,7 +57,11 @@ export function laneReport(
       skipped: count((c) => c.skipped !== undefined),
     },
     circuitsOpened: [...after.broken].filter((id) => !before.broken.has(id)).length,
-    total: { orders: lane.ordersFetched, requests: lane.requests, invocations: lane.invocations },
+    total: {
+      orders: dataset === 'orders' ? lane.ordersFetched : 0,
+      requests: lane.requests,
+      invocations: lane.invocations,
+    },
     ...(err !== undefined ? { error: describeError(err) } : {}),
   };
 }

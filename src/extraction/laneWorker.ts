@@ -7,7 +7,9 @@ import { ExtractionFatalError, classifyFailure } from './errors';
 import { LaneCheckpointer } from './LaneCheckpointer';
 import { RunRepository } from './RunRepository';
 import type { CursorState, LaneState } from './runState';
-import { sourceKeeps } from './sources';
+import { SpanTooWideError } from '../bitget/spanError';
+import { newCursor } from './cursor';
+import { isOrderSource, sourceKeeps } from './sources';
 
 export interface LaneWorkerSettings extends SplitPolicy {
   /** Orders buffered before a part and the cursors are checkpointed to S3. */
@@ -110,6 +112,23 @@ function resumeForExecution(lane: LaneState, executionName: string): void {
   lane.done = false;
 }
 
+/**
+ * The exchange refused a cursor's first query as spanning too many days (the docs disagree on the tax records'
+ * span, src/bitget/spanError.ts): the cursor keeps the older half of its range and a new cursor takes the newer
+ * half, each asked again. Only a cursor that has not started can be halved (a started one's token belongs to its
+ * range); true when it was.
+ */
+function halveRefusedWindow(lane: LaneState, cursor: CursorState, err: unknown): boolean {
+  if (!(err instanceof SpanTooWideError) || cursor.next !== null || cursor.queryStart !== undefined)
+    return false;
+  if (cursor.end - cursor.start < 2) return false;
+  const mid = cursor.start + Math.floor((cursor.end - cursor.start) / 2);
+  lane.cursors.push(newCursor(lane, cursor.source, mid, cursor.end));
+  cursor.end = mid;
+  cursor.oldestCTime = null;
+  return true;
+}
+
 type CursorPager = ReturnType<typeof cursorPager>;
 
 /**
@@ -138,6 +157,7 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
       cursorsDone: lane.cursors.length - lane.cursors.filter(isOpen).length,
     });
   const failed = (cursor: CursorState, err: unknown) => {
+    if (halveRefusedWindow(lane, cursor, err)) return;
     const { kind, info } = classifyFailure(err);
     lane.errors[info.category] = (lane.errors[info.category] ?? 0) + 1;
     if (kind === 'symbol_missing') {
@@ -162,10 +182,13 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
     try {
       const page = await deps.fetchPage(nextQuery(cursor)).finally(answered);
       // Every row moves the cursor; only the kinds the run asked for are kept.
-      const owned = applyPage(cursor, page).filter((o) => sourceKeeps(cursor.source, o.kind));
+      const owned = applyPage(cursor, page).filter((o) => sourceKeeps(cursor.source, o));
       for (const o of owned) {
-        const key = `${o.market}:${o.symbol}`;
-        lane.symbolsSeen[key] = (lane.symbolsSeen[key] ?? 0) + 1;
+        // The searcher takes its candidate symbols from the orders seen.
+        if (isOrderSource(cursor.source) && 'kind' in o) {
+          const key = `${o.market}:${o.symbol}`;
+          lane.symbolsSeen[key] = (lane.symbolsSeen[key] ?? 0) + 1;
+        }
         checkpointer.add(o);
       }
       lane.ordersFetched += owned.length;

@@ -11,7 +11,7 @@ async function* from(items: MergeItem[]): AsyncGenerator<MergeItem> {
 
 async function collect(it: AsyncIterable<MergeItem>): Promise<string[]> {
   const out: string[] = [];
-  for await (const i of it) out.push(`${i.cTime}/${i.orderId}/${i.market}`);
+  for await (const i of it) out.push(`${i.cTime}/${i.id}/${i.market}`);
   return out;
 }
 
@@ -59,7 +59,7 @@ describe('mergeSorted', () => {
       stats,
     ))
       merged.push(i);
-    expect(merged.map((m) => m.orderId)).toEqual(['1', '2', '3']);
+    expect(merged.map((m) => m.id)).toEqual(['1', '2', '3']);
     expect(merged[1]!.uTime).toBe(8);
     expect(stats.duplicates).toBe(3);
   });
@@ -108,11 +108,59 @@ describe('mergeSorted', () => {
       uTime: 6,
       raw: { raw: { ',"raw":': '}' }, note: 'x,"raw":{"cTime":1}' },
     });
-    expect(parseMergeItem(line, 'p')).toMatchObject({ line, orderId: '7', cTime: 5, uTime: 6, kind: 'plan' });
+    expect(parseMergeItem(line, 'p')).toMatchObject({ line, id: '7', cTime: 5, uTime: 6, kind: 'plan' });
   });
 
   it('refuses a line without the merge key', () => {
     expect(() => parseMergeItem('{"orderId":"1"}', 'part-1')).toThrow(/part-1: a line lacks cTime/);
     expect(() => parseMergeItem('{"orderId":', 'part-2')).toThrow(/part-2: a line is not valid JSON/);
+  });
+
+  it('merges fills by (cTime, tradeId) and keeps one copy per (market, tradeId)', async () => {
+    const fill = (cTime: number, tradeId: string, market: string) =>
+      parseMergeItem(JSON.stringify({ tradeId, orderId: '1', market, cTime, raw: {} }), 'fills', 'fills');
+    const stats = { duplicates: 0 };
+    const out = await collect(
+      mergeSorted(
+        [
+          { name: 'a', items: from([fill(1, '10', 'spot'), fill(2, '9', 'spot')]) },
+          {
+            name: 'b',
+            items: from([fill(1, '10', 'spot'), fill(1, '10', 'usdt-futures'), fill(2, '11', 'spot')]),
+          },
+        ],
+        'asc',
+        stats,
+      ),
+    );
+    expect(out).toEqual(['1/10/spot', '1/10/usdt-futures', '2/9/spot', '2/11/spot']);
+    expect(stats.duplicates).toBe(1);
+  });
+
+  it('merges ledger entries by (cTime, billId) and keeps one copy per (source, account, billId)', async () => {
+    const entry = (cTime: number, billId: string, source: string, account: string) =>
+      parseMergeItem(JSON.stringify({ billId, account, source, cTime, raw: {} }), 'ledger', 'ledger');
+    const stats = { duplicates: 0 };
+    const merged: string[] = [];
+    for await (const i of mergeSorted(
+      [
+        { name: 'bills', items: from([entry(1, '5', 'bills', 'spot'), entry(3, '7', 'bills', 'spot')]) },
+        { name: 'tax', items: from([entry(1, '5', 'tax', 'spot'), entry(3, '7', 'bills', 'spot')]) },
+      ],
+      'asc',
+      stats,
+    ))
+      merged.push(`${i.cTime}/${i.id}/${i.discriminator}`);
+    expect(merged).toEqual(['1/5/bills:spot', '1/5/tax:spot', '3/7/bills:spot']);
+    expect(stats.duplicates).toBe(1);
+  });
+
+  it('names the missing field of a fill or ledger line', () => {
+    expect(() => parseMergeItem('{"cTime":1,"market":"spot"}', 'f', 'fills')).toThrow(
+      /f: a fills line lacks cTime, tradeId or market/,
+    );
+    expect(() => parseMergeItem('{"cTime":1,"billId":"2","source":"tax"}', 'l', 'ledger')).toThrow(
+      /l: a ledger line lacks cTime, billId or source and account/,
+    );
   });
 });

@@ -22,7 +22,7 @@ describe('planRun', () => {
   it('puts every classic source into its rate-limit lane, one cursor per window', () => {
     const { plan, lanes } = planRun({
       runId: 'r',
-      request: parseExtractionRequest({}),
+      request: parseExtractionRequest({ datasets: ['orders'] }),
       serverNow: NOW,
       mode: 'classic',
     });
@@ -42,7 +42,7 @@ describe('planRun', () => {
     const planTypesFor = (kinds: ('normal' | 'tpsl' | 'plan')[], mode: 'classic' | 'uta' = 'classic') =>
       planRun({
         runId: 'r',
-        request: parseExtractionRequest({ kinds, markets: ['usdt-futures'] }),
+        request: parseExtractionRequest({ kinds, markets: ['usdt-futures'], datasets: ['orders'] }),
         serverNow: NOW,
         mode,
       }).lanes.flatMap((l) =>
@@ -58,7 +58,7 @@ describe('planRun', () => {
   it('never asks for a span longer than an endpoint accepts (30 days on v3)', () => {
     const { lanes } = planRun({
       runId: 'r',
-      request: parseExtractionRequest({}),
+      request: parseExtractionRequest({ datasets: ['orders'] }),
       serverNow: NOW,
       mode: 'uta',
     });
@@ -144,7 +144,12 @@ describe('planRun', () => {
   it('plans nothing, and says why, for a range Bitget no longer serves', () => {
     const { plan, lanes } = planRun({
       runId: 'r',
-      request: parseExtractionRequest({ since: NOW - 400 * DAY_MS, until: NOW - 200 * DAY_MS }),
+      // The ledger's tax records reach further back: orders and fills are what Bitget no longer serves here.
+      request: parseExtractionRequest({
+        since: NOW - 400 * DAY_MS,
+        until: NOW - 200 * DAY_MS,
+        datasets: ['orders', 'fills'],
+      }),
       serverNow: NOW,
       mode: 'classic',
     });
@@ -167,7 +172,12 @@ describe('mayTradeAs', () => {
   it('keeps named symbols out of product types they cannot belong to', () => {
     const { lanes } = planRun({
       runId: 'r',
-      request: parseExtractionRequest({ symbols: ['BTCUSDT'], markets: ['usdt-futures', 'coin-futures'] }),
+      // Orders and fills (per symbol); the ledger is selected by account, not symbol.
+      request: parseExtractionRequest({
+        symbols: ['BTCUSDT'],
+        markets: ['usdt-futures', 'coin-futures'],
+        datasets: ['orders', 'fills'],
+      }),
       serverNow: NOW,
       mode: 'classic',
     });

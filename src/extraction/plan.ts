@@ -4,8 +4,10 @@ import type { EndpointId } from '../bitget/endpoints';
 import type { FuturesMarket, Kind, Market, ProductType } from '../core/order';
 import { PRODUCT_TYPE_BY_MARKET } from '../core/order';
 import type { ExtractionRequest } from '../core/request';
+import { requestedDatasets } from '../core/request';
 import { newCursor } from './cursor';
 import { sourceSince, streamSince } from './streamStarts';
+import { planDatasetLanes } from './datasetPlan';
 import type { SourceSpec } from './sources';
 import type { LaneState, RunPlan, TimeWindow } from './runState';
 
@@ -66,12 +68,15 @@ export function planRun(input: {
     notes.push(`The range ends in the future; it was cut at the exchange's current time ${iso(serverNow)}.`);
   }
 
+  const wantsOrders = requestedDatasets(request).includes('orders');
   const spotPlanSince = startOf(streamSince(request, 'spot/plan'));
-  const needsSymbolSearch = mode === 'classic' && spotPlanSince < until && wantsSpotPlanDiscovery(request);
+  const needsSymbolSearch =
+    wantsOrders && mode === 'classic' && spotPlanSince < until && wantsSpotPlanDiscovery(request);
   const listed = needsSymbolSearch
     ? [...new Set((input.listedSpotSymbols ?? []).map((x) => x.toUpperCase()))]
     : [];
-  const sources = mode === 'uta' ? utaSources(request) : classicSources(request, listed);
+  const orderSources = mode === 'uta' ? utaSources(request) : classicSources(request, listed);
+  const sources = wantsOrders ? orderSources : [];
   if (
     mode === 'uta' &&
     request.markets.includes('spot') &&
@@ -105,10 +110,21 @@ export function planRun(input: {
     for (const w of windowsFor(source.endpoint, start))
       lane.cursors.push(newCursor(lane, source, w.start, w.end));
   }
-  if (lanes.size === 0 && (sources.length > 0 || since >= until))
-    notes.push('Nothing to fetch: the requested range lies entirely outside what Bitget serves.');
 
   const searchWindows = needsSymbolSearch ? windowsFor('spotPlanHistory', spotPlanSince) : [];
+  const datasetLanes = planDatasetLanes({
+    runId,
+    request,
+    mode,
+    serverNow,
+    served: { since, until },
+    retentionMarginMs: settings.retentionMarginMs,
+  });
+  for (const lane of datasetLanes.lanes) lanes.set(lane.laneId, lane);
+  notes.push(...datasetLanes.notes);
+  if (lanes.size === 0 && (sources.length > 0 || since >= until)) {
+    notes.push('Nothing to fetch: the requested range lies entirely outside what Bitget serves.');
+  }
 
   const plan: RunPlan = {
     runId,
@@ -122,6 +138,7 @@ export function planRun(input: {
     },
     // The earliest start of any source: each stream was served from its own start, none before this.
     served: { since: Number.isFinite(servedSince) ? servedSince : since, until },
+    datasetRanges: datasetLanes.ranges,
     notes,
     laneIds: [...lanes.keys()],
     searchWindows,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ERROR_CATEGORIES } from '../core/errors';
+import { DATASET_NAMES } from '../core/dataset';
+import type { DatasetName } from '../core/dataset';
 import { KINDS, MARKETS } from '../core/order';
-import { sourceSpecSchema } from './sources';
+import { runSourceSchema } from './sources';
 
 const errorInfoSchema = z.object({
   category: z.enum(ERROR_CATEGORIES).or(z.literal('unknown')),
@@ -16,7 +18,7 @@ export type ErrorInfo = z.infer<typeof errorInfoSchema>;
  */
 const cursorFields = z.object({
   id: z.string(),
-  source: sourceSpecSchema,
+  source: runSourceSchema,
   /** Inclusive lower bound of cTime this cursor owns. */
   start: z.number(),
   /** Exclusive upper bound of cTime this cursor owns. */
@@ -52,6 +54,8 @@ export const laneStateSchema = z.object({
   runId: z.string(),
   laneId: z.string(),
   endpoint: z.string(),
+  /** The data set of the lane's rows; absent: orders (lanes saved before fills and ledger existed). */
+  dataset: z.enum(DATASET_NAMES).optional(),
   /** Requests per second this lane's endpoint allows; the lane keeps that many seconds of latency in flight. */
   cursors: z.array(cursorStateSchema),
   nextCursorSeq: z.number().int(),
@@ -74,6 +78,11 @@ export const laneStateSchema = z.object({
 });
 export type LaneState = z.infer<typeof laneStateSchema>;
 
+/** The data set of a lane's rows. */
+export function laneDataset(lane: Pick<LaneState, 'dataset'>): DatasetName {
+  return lane.dataset ?? 'orders';
+}
+
 export const windowSchema = z.object({ windowId: z.string(), start: z.number(), end: z.number() });
 export type TimeWindow = z.infer<typeof windowSchema>;
 
@@ -88,6 +97,8 @@ export const runPlanSchema = z.object({
     until: z.number().optional(),
     streamSince: z.record(z.string(), z.number()).optional(),
     order: z.enum(['asc', 'desc']),
+    datasets: z.array(z.enum(DATASET_NAMES)).optional(),
+    taxSpanDays: z.number().int().optional(),
   }),
   mode: z.enum(['classic', 'uta']),
   requested: z.object({
@@ -97,6 +108,16 @@ export const runPlanSchema = z.object({
     streamSince: z.record(z.string(), z.number()).optional(),
   }),
   served: z.object({ since: z.number(), until: z.number() }),
+  /**
+   * What each data set is asked for beyond orders' `served`: fills and bills over `served`, tax records over
+   * `taxSince`…`served.since` (the part of the range older than the bills' retention, as far as they reach).
+   */
+  datasetRanges: z
+    .record(
+      z.string(),
+      z.object({ since: z.number(), until: z.number(), taxSince: z.number().nullable().optional() }),
+    )
+    .optional(),
   notes: z.array(z.string()),
   laneIds: z.array(z.string()),
   /** Windows over which spot plan orders are searched symbol by symbol (empty when no search is needed). */

@@ -1,8 +1,34 @@
 import { z } from 'zod';
+import type { AccountingSummary } from '../accounting/summary';
+import { DATASET_NAMES } from '../core/dataset';
+import type { DatasetName } from '../core/dataset';
 import type { MergeItem } from './merge';
+import { sourceSymbol } from './sources';
 import type { LaneState, RunPlan } from './runState';
+import { laneDataset } from './runState';
 
 const counts = z.record(z.string(), z.number());
+const range = z.object({ since: z.number(), until: z.number() });
+
+/** One data set of a run: what was merged into its result file, what it cost, and the range asked for. */
+const datasetSummarySchema = z.object({
+  records: z.number(),
+  duplicatesDropped: z.number(),
+  parts: z.number(),
+  firstTime: z.number().nullable(),
+  lastTime: z.number().nullable(),
+  requests: z.number(),
+  /** The range the data set was asked for (ledger: from the oldest tax record asked). */
+  served: range.nullable(),
+  /** Ledger: where the tax records begin (how far back they reached); null when none were asked. */
+  taxSince: z.number().nullable().optional(),
+});
+export type DatasetSummary = z.output<typeof datasetSummarySchema>;
+
+const accountingSchema = z.custom<AccountingSummary>(
+  (v) => typeof v === 'object' && v !== null && 'reconciliation' in v && 'totals' in v,
+  'must hold the reconciliation and the totals',
+);
 
 /** `results/<runId>/summary.json`: what a run fetched, what is missing, and how long each part took. */
 export const runSummarySchema = z.object({
@@ -47,6 +73,10 @@ export const runSummarySchema = z.object({
     }),
   ),
   timing: z.record(z.string(), z.number().nullable()),
+  /** Per data set fetched (orders also keep their fields above: other programs read them there). */
+  datasets: z.partialRecord(z.enum(DATASET_NAMES), datasetSummarySchema).default({}),
+  /** The reconciliation and the totals (src/accounting), when orders, fills and ledger were all fetched. */
+  accounting: accountingSchema.nullable().default(null),
   generatedAt: z.number(),
 });
 export type RunSummary = z.output<typeof runSummarySchema>;
@@ -77,6 +107,25 @@ export function countOrder(r: OrderFigures, item: MergeItem): void {
   r.bySymbol[sym] = (r.bySymbol[sym] ?? 0) + 1;
 }
 
+/** Figures of a fills or ledger result, counted as its records stream past. */
+export interface DatasetFigures {
+  records: number;
+  duplicates: number;
+  parts: number;
+  first: number | null;
+  last: number | null;
+}
+
+export function noDatasetFigures(parts: number): DatasetFigures {
+  return { records: 0, duplicates: 0, parts, first: null, last: null };
+}
+
+export function countRecord(r: DatasetFigures, item: MergeItem): void {
+  r.records += 1;
+  r.first ??= item.cTime;
+  r.last = item.cTime;
+}
+
 /** An earlier step's failure as the summary records it (the cause cut to 4000 characters). */
 export function summaryFailure(failure: { Error?: string; Cause?: string }): {
   error: string;
@@ -96,6 +145,9 @@ export function buildSummary(a: {
   collectStartedAt: number;
   now: number;
   merged: OrderFigures | null;
+  /** Fills and ledger figures, for the data sets fetched. */
+  records?: Partial<Record<DatasetName, DatasetFigures>>;
+  accounting?: AccountingSummary | null;
   failure: { error: string; cause: string } | undefined;
   missing: string[];
 }): RunSummary {
@@ -136,7 +188,10 @@ export function buildSummary(a: {
       cursors: l.cursors.length,
       invocations: l.invocations,
       busyMs: l.busyMs,
-      skippedSymbols: l.cursors.flatMap((c) => (c.skipped && c.source.symbol ? [c.source.symbol] : [])),
+      skippedSymbols: l.cursors.flatMap((c) => {
+        const symbol = sourceSymbol(c.source);
+        return c.skipped && symbol ? [symbol] : [];
+      }),
     })),
     timing: {
       plannedAt: plan?.stages['plan']?.startedAt ?? null,
@@ -148,8 +203,45 @@ export function buildSummary(a: {
       collectMs: a.now - a.collectStartedAt,
       totalMs: plan?.stages['plan']?.startedAt ? a.now - plan.stages['plan'].startedAt : null,
     },
+    datasets: datasetSummaries(plan, lanes, merged, a.records ?? {}),
+    accounting: a.accounting ?? null,
     generatedAt: a.now,
   };
+}
+
+function datasetSummaries(
+  plan: RunPlan | null,
+  lanes: LaneState[],
+  merged: OrderFigures | null,
+  records: Partial<Record<DatasetName, DatasetFigures>>,
+): RunSummary['datasets'] {
+  const asked = plan?.request.datasets ?? [...DATASET_NAMES];
+  const out: RunSummary['datasets'] = {};
+  for (const dataset of DATASET_NAMES) {
+    if (!asked.includes(dataset)) continue;
+    const figures: DatasetFigures | null =
+      dataset === 'orders'
+        ? merged && {
+            records: merged.orders,
+            duplicates: merged.duplicates,
+            parts: merged.parts,
+            first: merged.first,
+            last: merged.last,
+          }
+        : (records[dataset] ?? null);
+    const ranges = plan?.datasetRanges?.[dataset];
+    out[dataset] = {
+      records: figures?.records ?? 0,
+      duplicatesDropped: figures?.duplicates ?? 0,
+      parts: figures?.parts ?? 0,
+      firstTime: figures?.first ?? null,
+      lastTime: figures?.last ?? null,
+      requests: lanes.filter((l) => laneDataset(l) === dataset).reduce((n, l) => n + l.requests, 0),
+      served: ranges ? { since: ranges.since, until: ranges.until } : (plan?.served ?? null),
+      ...(dataset === 'ledger' ? { taxSince: ranges?.taxSince ?? null } : {}),
+    };
+  }
+  return out;
 }
 
 function stageMs(plan: RunPlan | null, stage: string): number | null {

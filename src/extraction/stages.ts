@@ -5,6 +5,7 @@ import { RUN_ID_PATTERN } from '../storage/keys';
 import { newCursor } from './cursor';
 import { DEFAULT_TAIL_PAGES_TO_SPLIT } from './cursorSplit';
 import type { ExchangePort } from './exchange';
+import { sourceSymbol } from './sources';
 import { ExtractionFatalError } from './errors';
 import type { LaneProgress, LaneWorkerSettings } from './laneWorker';
 import { runLane } from './laneWorker';
@@ -355,5 +356,5 @@ export async function unifySymbolsStage(
 }
 
 function symbolOf(c: LaneState['cursors'][number]): string {
-  return c.source.symbol ?? '';
+  return sourceSymbol(c.source) ?? '';
 }

@@ -3,6 +3,8 @@
  * On Lambda these are Powertools (src/observability/lambda.ts); locally a Powertools logger writing to the data
  * directory's log file; in tests whatever the test passes (or nothing: the silent defaults).
  */
+import type { DatasetName } from '../core/dataset';
+
 export type LogFields = Record<string, unknown>;
 
 export interface LogPort {
@@ -35,8 +37,13 @@ export interface LaneReport {
   /** The endpoint the lane paginates: its rate-limit bucket, and the metrics' dimension. */
   endpoint: string;
   stop: LaneStop;
+  /** The data set of the lane's rows. */
+  dataset: DatasetName;
   pages: number;
+  /** Orders fetched: the rows of an order lane, 0 on a fills or ledger lane (its rows are `records`). */
   orders: number;
+  /** Rows fetched, of the lane's data set. */
+  records: number;
   /** Page requests started by the lane (the client's retries are counted apart). */
   requests: number;
   retries: number;

@@ -24,6 +24,8 @@ export const runKeys = (runId: string) => {
 export const resultKeys = (runId: string) => ({
   ordersJsonl: `results/${runId}/orders.jsonl`,
   ordersJson: `results/${runId}/orders.json`,
+  fillsJsonl: `results/${runId}/fills.jsonl`,
+  ledgerJsonl: `results/${runId}/ledger.jsonl`,
   summary: `results/${runId}/summary.json`,
   report: `results/${runId}/report.html`,
 });

@@ -54,6 +54,7 @@ describe.each(DATABASE_KINDS)('the API on %s', (_kind, open) => {
       markets: ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures'],
       kinds: ['normal', 'tpsl', 'plan'],
       order: 'asc',
+      datasets: ['orders', 'fills', 'ledger'],
     });
     const status = await pollUntil(
       async () => (await app.inject(`/orders/${enc(arn)}`)).json(),

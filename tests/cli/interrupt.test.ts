@@ -157,6 +157,14 @@ describe('extract: interrupts and reruns', () => {
     expect((JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { runId: string }).runId).not.toBe(
       'earlier-run',
     );
-    expect(readdirSync(out).sort()).toEqual(['orders.json', 'orders.jsonl', 'report.html', 'summary.json']);
+    // The three data sets' files (all three by default), the report and the summary: no temporary file.
+    expect(readdirSync(out).sort()).toEqual([
+      'fills.jsonl',
+      'ledger.jsonl',
+      'orders.json',
+      'orders.jsonl',
+      'report.html',
+      'summary.json',
+    ]);
   });
 });

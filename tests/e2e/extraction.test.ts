@@ -124,7 +124,10 @@ describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, th
       );
       expect(v).toMatchObject(PERFECT);
       expect(v.received).toBeGreaterThan(0);
+      // The order lanes, and the fills and bills lanes of the spot market (all three data sets by default).
       expect(summary.lanes.map((l: { laneId: string }) => l.laneId).sort()).toEqual([
+        'spot-bills',
+        'spot-fills',
         'spot-history',
         'spot-plan',
       ]);
@@ -154,7 +157,10 @@ describe('the whole run: the deployed ASL in aws-local-stepfunctions, s3rver, th
       // Trigger and trailing orders from history-strategy-orders are plan orders, TP/SL orders tpsl.
       expect(Object.keys(summary.byKind).sort()).toEqual(['normal', 'plan', 'tpsl']);
       expect(summary.mode).toBe('uta');
+      // The order lanes, and the v3 fills and financial-records lanes (all three data sets by default).
       expect(summary.lanes.map((l: { laneId: string }) => l.laneId).sort()).toEqual([
+        'uta-fills',
+        'uta-financial-records',
         'uta-history',
         'uta-strategy',
       ]);

@@ -11,6 +11,7 @@ import type { SourceSpec } from '../../src/extraction/sources';
 import type { RunPlan } from '../../src/extraction/runState';
 import { resultKeys, runKeys } from '../../src/storage';
 import type { RunStore } from '../../src/storage';
+import { SpanTooWideError } from '../../src/bitget/spanError';
 import { FakeExchange, fatal, retryable } from '../helpers/fakeExchange';
 import { startTestStore } from '../helpers/localStore';
 
@@ -100,6 +101,31 @@ describe('lane worker and collector against a real S3 server', () => {
     env = await startTestStore();
   });
   afterAll(async () => env.close());
+
+  it('halves a tax-record window the exchange refuses as too wide, and asks each half again', async () => {
+    const DAY = 24 * 3600 * 1000;
+    const ex = new FakeExchange(new Map(), { now: END });
+    // The exchange takes 3 days at most: the 10-day window is halved until each query fits.
+    ex.failWith = (q) =>
+      q.endTime - q.startTime > 3 * DAY
+        ? new SpanTooWideError('taxSpotRecords', q.startTime, q.endTime, '40705', 'exceed 3 days')
+        : undefined;
+    const lane = { ...newLane('halved', 'tax-spot', 'taxSpotRecords'), dataset: 'ledger' as const };
+    lane.cursors.push(newCursor(lane, { endpoint: 'taxSpotRecords' }, START, END));
+    await new RunRepository(env.store, 'halved').saveLane(lane);
+    const done = await runLane(
+      { store: env.store, fetchPage: ex.fetchPage, settings },
+      { runId: 'halved', laneId: 'tax-spot', deadline: Date.now() + 60_000, order: 'asc' },
+    );
+    expect(done.done).toBe(true);
+    expect(done.errors).toEqual({});
+    const ranges = done.cursors.map((c) => [c.start, c.end]).sort((a, b) => a[0]! - b[0]!);
+    expect(ranges).toHaveLength(4);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]);
+    expect([ranges[0]![0], ranges.at(-1)![1]]).toEqual([START, END]);
+    // 1 refused 10-day query, 2 refused 5-day halves, then 4 answered quarters.
+    expect(ex.calls).toHaveLength(7);
+  });
 
   it('fetches every order exactly once, splitting cursors to keep the budget busy', async () => {
     const truth = account(2500);

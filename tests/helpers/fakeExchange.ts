@@ -75,7 +75,7 @@ export class FakeExchange implements ExchangePort {
       )
       .sort((a, b) => compareDecimalIds(b.orderId, a.orderId))
       .slice(0, q.limit);
-    return { orders: rows, next: rows.length > 0 ? rows[rows.length - 1]!.orderId : null };
+    return { records: rows, next: rows.length > 0 ? rows[rows.length - 1]!.orderId : null };
   };
 }
 
