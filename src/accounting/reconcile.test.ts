@@ -86,6 +86,9 @@ describe('reconcile: orders ↔ fills ↔ ledger fee entries', () => {
         anOrder({ orderId: '3', status: 'canceled', baseVolume: '0.5' }),
         // a triggered plan order trades through the normal order it places
         anOrder({ orderId: '4', kind: 'plan', status: 'executed' }),
+        // the filled size decides when the row says it: 0 needs no fills, whatever the status; without it, the status
+        anOrder({ orderId: '5', status: 'partially_filled', baseVolume: '0.0000000000000000' }),
+        anOrder({ orderId: '6', status: 'filled', baseVolume: null }),
       ],
       fills: [
         aFill({ orderId: '99', tradeId: '5', size: '0.2' }),
@@ -95,12 +98,12 @@ describe('reconcile: orders ↔ fills ↔ ledger fee entries', () => {
       ],
       ledger: [],
     });
-    expect(r.ordersWithoutFills.first.map((o) => o.orderId)).toEqual(['1', '3']);
+    expect(r.ordersWithoutFills.first.map((o) => o.orderId)).toEqual(['1', '3', '6']);
     expect(r.fillsWithoutOrder.first).toEqual([
       { market: 'spot', orderId: '99', tradeId: '5', fills: 2, size: '0.5' },
       { market: 'usdt-futures', orderId: '1', tradeId: '7', fills: 1, size: '0.01' },
     ]);
-    expect(r.discrepancies).toBe(4);
+    expect(r.discrepancies).toBe(5);
   });
 
   it('matches a fee entry to a fill by account, coin, amount = −fee and time; one entry per fee paid', async () => {

@@ -3,7 +3,7 @@
  * listed (the first 100 of each class), never corrected.
  *
  * Checks:
- * - every `normal` order that traded (status filled / partially_filled, or baseVolume > 0) has fills whose sizes
+ * - every `normal` order that traded (baseVolume > 0; status filled / partially_filled when it has none) has fills whose sizes
  *   add up to its baseVolume and whose fees in the order's fee coin add up to its fee (a triggered plan or tpsl
  *   order trades through the normal order it places, which carries the fills);
  * - every fill belongs to an order of the same market (any kind);
@@ -86,13 +86,13 @@ export interface Reconciliation {
   discrepancies: number;
 }
 
-/** Whether an order must have fills. */
+/**
+ * Whether an order must have fills: its filled size (baseVolume) when the row says it — fills must add up to it,
+ * so a size of 0 needs none, whatever the status says —, else its status (filled or partially filled).
+ */
 export function orderTraded(order: Pick<CanonicalOrder, 'status' | 'baseVolume'>): boolean {
-  return (
-    order.status === 'filled' ||
-    order.status === 'partially_filled' ||
-    (order.baseVolume !== null && new Decimal(order.baseVolume).gt(0))
-  );
+  if (order.baseVolume !== null) return new Decimal(order.baseVolume).gt(0);
+  return order.status === 'filled' || order.status === 'partially_filled';
 }
 
 /** Fee sums per coin of one order's fills: a short list (one or two coins), lighter than a Map per order. */
