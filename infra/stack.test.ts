@@ -484,7 +484,12 @@ describe('Stack: ExtractionStack', () => {
       const input = JSON.parse((schedule.target as { input: string }).input);
       expect(input).toEqual({
         runId: '<aws.scheduler.execution-id>',
-        request: { markets: ['spot'], kinds: ['normal', 'tpsl', 'plan'], order: 'asc' },
+        request: {
+          markets: ['spot'],
+          kinds: ['normal', 'tpsl', 'plan'],
+          datasets: ['orders', 'fills', 'ledger'],
+          order: 'asc',
+        },
       });
     });
 
