@@ -109,7 +109,7 @@ function fillSections(fills: FillFigures): string[] {
         ? horizontalBars(
             fills.feesByCoin.map((f) => f.coin),
             fills.feesByCoin.map((f) => Number(f.amount)),
-            'fees paid, each in its own coin',
+            'fees paid',
           )
         : null,
       table(
