@@ -40,6 +40,11 @@ describe('the run report, from a run on the simulator', () => {
       'orders-only',
     );
     expect((await stack.engine.wait(ordersOnly.executionArn)).status).toBe('SUCCEEDED');
+    const noLedger = await stack.engine.start(
+      parseExtractionRequest({ datasets: ['orders', 'fills'] }),
+      'no-ledger',
+    );
+    expect((await stack.engine.wait(noLedger.executionArn)).status).toBe('SUCCEEDED');
   });
   afterAll(async () => {
     await stack.close().catch(() => undefined); // the last test closes it already
@@ -87,6 +92,19 @@ describe('the run report, from a run on the simulator', () => {
     expect(html).toContain('<h2>Fees paid, per coin</h2>');
     expect(html).not.toContain('from the fills');
     expect(html).not.toContain('Realised profit and loss');
+    expect(html).not.toContain('Funding');
+  });
+
+  it('sums the fills itself when the summary has no totals (no ledger fetched), and has no funding table', async () => {
+    const summary = (await stack.store.getJson(resultKeys('no-ledger').summary, runSummarySchema))!;
+    expect(summary.accounting).toBeNull();
+    const withAll = (await stack.store.getJson(resultKeys('reported').summary, runSummarySchema))!;
+    const html = (await stack.store.getText((await writeRunReport(stack.store, 'no-ledger')).key))!;
+    // The same account, the same fills: the same realised PnL as the run that fetched all three data sets.
+    const pnl = withAll.accounting!.totals.realisedPnl;
+    for (const coin of Object.keys(pnl.total))
+      expect(html).toContain(`<td>${coin}</td><td>total</td><td></td><td>${pnl.total[coin]}</td>`);
+    expect(html).toContain('<h2>Fees paid, per coin (from the fills)</h2>');
     expect(html).not.toContain('Funding');
   });
 
