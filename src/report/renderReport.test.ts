@@ -1,3 +1,4 @@
+import type { FillFigures } from './fillFigures';
 import type { OrderFigures } from './orderFigures';
 import { renderReport } from './renderReport';
 
@@ -100,5 +101,69 @@ describe('renderReport of an archive with gaps', () => {
       'no gaps: every stream is covered',
     );
     expect(renderReport({ title: 'r', facts: [], orders: figures, generatedAt: 0 })).not.toContain('Gaps');
+  });
+});
+
+describe('renderReport of a run with fills', () => {
+  const fills: FillFigures = {
+    feesByCoin: [
+      { coin: 'USDT', amount: '1.25' },
+      { coin: 'BNB', amount: '0.001' },
+    ],
+    volumeBySymbol: [{ symbol: 'ETHUSDT', market: 'usdt-futures', base: '4', quote: '12000.5', fills: 3 }],
+    realisedPnl: [
+      {
+        settleCoin: 'BTC',
+        total: '0.00012',
+        symbols: [{ symbol: 'BTCUSD', market: 'coin-futures', profit: '0.00012' }],
+      },
+      {
+        settleCoin: 'USDT',
+        total: '27.623456789012345678901',
+        symbols: [
+          { symbol: 'SOLUSDT', market: 'usdt-futures', profit: '40.123456789012345678901' },
+          { symbol: 'ETHUSDT', market: 'usdt-futures', profit: '-12.5' },
+        ],
+      },
+    ],
+    funding: [{ source: 'bills', coin: 'USDT', paid: '3.1', received: '0.4', net: '-2.7' }],
+  };
+  const html = renderReport({ title: 'Run f', facts: [], orders: figures, fills, generatedAt: 0 });
+  const pnl = html.slice(html.indexOf('<h2>Realised profit and loss'));
+
+  it('draws realised PnL per futures symbol, one chart per settle coin, the exact amounts in its table', () => {
+    expect(pnl.slice(0, pnl.indexOf('</section>')).match(/<svg /g)?.length).toBe(2);
+    expect(pnl).toContain('realised PnL (BTC)');
+    expect(pnl).toContain('realised PnL (USDT)');
+    expect(pnl).toContain(
+      '<td>USDT</td><td>SOLUSDT</td><td>usdt-futures</td><td>40.123456789012345678901</td>',
+    );
+    expect(pnl).toContain('<td>USDT</td><td>ETHUSDT</td><td>usdt-futures</td><td>-12.5</td>');
+    expect(pnl).toContain('<td>USDT</td><td>total</td><td></td><td>27.623456789012345678901</td>');
+    expect(pnl).toContain('<td>BTC</td><td>total</td><td></td><td>0.00012</td>');
+  });
+
+  it('takes fees and volume from the fills, and says so', () => {
+    expect(html).toContain('<h2>Fees paid, per coin (from the fills)</h2>');
+    expect(html).toContain('<td>USDT</td><td>1.25</td>');
+    expect(html).not.toContain('<td>USDT</td><td>0.3</td><td>2</td>'); // the orders' fees are not shown
+    expect(html).toContain('by quote volume, from the fills)</h2>');
+    expect(html).toContain('<td>ETHUSDT</td><td>usdt-futures</td><td>4</td><td>12000.5</td><td>3</td>');
+  });
+
+  it('lists funding paid and received per coin as a table', () => {
+    expect(html).toContain('<h2>Funding paid and received, per coin</h2>');
+    expect(html).toContain('<td>bills</td><td>USDT</td><td>3.1</td><td>0.4</td><td>-2.7</td>');
+  });
+
+  it('stays self-contained', () => {
+    expect(html).not.toMatch(/<script|<link|<img|src=|href="(?!#)|url\((?!#)/i);
+  });
+
+  it('has no PnL or funding section without fills, and the orders’ fees as before', () => {
+    const plain = renderReport({ title: 'r', facts: [], orders: figures, generatedAt: 0 });
+    expect(plain).not.toContain('Realised profit and loss');
+    expect(plain).not.toContain('Funding');
+    expect(plain).toContain('<td>USDT</td><td>0.3</td><td>2</td>');
   });
 });

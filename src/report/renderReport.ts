@@ -1,3 +1,4 @@
+import type { FillFigures } from './fillFigures';
 import type { OrderFigures } from './orderFigures';
 import type { RunFigures } from './runFigures';
 import type { ShadedSpan } from './charts';
@@ -12,6 +13,8 @@ export interface ReportInput {
   /** The verification against a ground truth, when the run was checked. */
   verification?: string;
   orders: OrderFigures;
+  /** The run's fills' totals: when present, fees and volume come from them and realised PnL is drawn. */
+  fills?: FillFigures;
   run?: RunFigures;
   /** Spans no extraction covered (the archive's gaps, per stream): shaded on the orders chart, listed under it. */
   gaps?: { stream: string; from: number; to: number }[];
@@ -59,11 +62,119 @@ function gapAreas(gaps: NonNullable<ReportInput['gaps']>): ShadedSpan[] {
   }));
 }
 
+/** Fees and volume as the orders report them (a run without fills: orders-only, or from before fills). */
+function orderTradeSections(orders: OrderFigures): string[] {
+  const top = orders.volumeBySymbol.slice(0, TOP_SYMBOLS);
+  return [
+    section(
+      'Fees paid, per coin',
+      orders.feesByCoin.length
+        ? horizontalBars(
+            orders.feesByCoin.map((f) => f.coin),
+            orders.feesByCoin.map((f) => f.orders),
+            'orders that paid it',
+          )
+        : null,
+      table(
+        ['coin', 'fees paid', 'orders'],
+        orders.feesByCoin.map((f) => [f.coin, f.amount, f.orders]),
+      ),
+      'Coins differ in value, so the chart counts the orders that paid each coin; the table sums the amounts exactly.',
+    ),
+    section(
+      `Volume per symbol (top ${TOP_SYMBOLS} by quote volume)`,
+      top.length
+        ? horizontalBars(
+            top.map((v) => `${v.symbol} ${v.market === 'spot' ? '' : v.market}`.trim()),
+            top.map((v) => Number(v.quote)),
+            'quote volume',
+          )
+        : null,
+      table(
+        ['symbol', 'market', 'base volume', 'quote volume', 'orders'],
+        orders.volumeBySymbol.map((v) => [v.symbol, v.market, v.base, v.quote, v.orders]),
+      ),
+      'Filled volume, in each symbol’s own base and quote coin (the chart rounds for drawing; the table is exact).',
+    ),
+  ];
+}
+
+/** Fees, volume and realised PnL from the fills' totals; funding from the ledger's, when it was fetched. */
+function fillSections(fills: FillFigures): string[] {
+  const top = fills.volumeBySymbol.slice(0, TOP_SYMBOLS);
+  const parts = [
+    section(
+      'Fees paid, per coin (from the fills)',
+      fills.feesByCoin.length
+        ? horizontalBars(
+            fills.feesByCoin.map((f) => f.coin),
+            fills.feesByCoin.map((f) => Number(f.amount)),
+            'fees paid',
+          )
+        : null,
+      table(
+        ['coin', 'fees paid'],
+        fills.feesByCoin.map((f) => [f.coin, f.amount]),
+      ),
+      'Summed from every fee of every fill. Each bar is in its own coin (coins differ in value); the chart rounds for drawing, the table is exact.',
+    ),
+    section(
+      `Volume per symbol (top ${TOP_SYMBOLS} by quote volume, from the fills)`,
+      top.length
+        ? horizontalBars(
+            top.map((v) => `${v.symbol} ${v.market === 'spot' ? '' : v.market}`.trim()),
+            top.map((v) => Number(v.quote)),
+            'quote volume',
+          )
+        : null,
+      table(
+        ['symbol', 'market', 'base volume', 'quote volume', 'fills'],
+        fills.volumeBySymbol.map((v) => [v.symbol, v.market, v.base, v.quote, v.fills]),
+      ),
+      'Summed from the fills, in each symbol’s own base and quote coin (the chart rounds for drawing; the table is exact).',
+    ),
+    section(
+      'Realised profit and loss, per futures symbol, by settle coin',
+      fills.realisedPnl.length
+        ? fills.realisedPnl
+            .map((g) =>
+              horizontalBars(
+                g.symbols.map((p) => `${p.symbol} ${p.market}`),
+                g.symbols.map((p) => Number(p.profit)),
+                `realised PnL (${g.settleCoin})`,
+              ),
+            )
+            .join('\n')
+        : null,
+      table(
+        ['settle coin', 'symbol', 'market', 'realised PnL'],
+        fills.realisedPnl.flatMap((g) => [
+          ...g.symbols.map((p) => [g.settleCoin, p.symbol, p.market, p.profit]),
+          [g.settleCoin, 'total', '', g.total],
+        ]),
+      ),
+      'From the futures fills’ profit, one chart per settle coin: amounts in different coins are never added together.',
+    ),
+  ];
+  if (fills.funding)
+    parts.push(
+      '<section><h2>Funding paid and received, per coin</h2>\n' +
+        '<p class="note">From the ledger’s funding entries, per source: the tax records repeat the bills, so the two are never added.</p>\n' +
+        (fills.funding.length
+          ? table(
+              ['source', 'coin', 'paid', 'received', 'net'],
+              fills.funding.map((f) => [f.source, f.coin, f.paid, f.received, f.net]),
+            )
+          : '<p class="note">no funding entries</p>') +
+        '</section>',
+    );
+  return parts;
+}
+
 /** One self-contained HTML file: inline CSS and SVG, no script, nothing fetched when it is opened. */
 export function renderReport(input: ReportInput): string {
   const { orders, run } = input;
   const markets = MARKETS.filter((m) => orders.perDayByMarket[m].some((n) => n > 0));
-  const top = orders.volumeBySymbol.slice(0, TOP_SYMBOLS);
   const gaps = input.gaps ?? [];
   // A chart needs a series to carry the shaded gaps even when no market has an order.
   const drawn = markets.length ? markets : (['spot'] as const);
@@ -100,36 +211,7 @@ export function renderReport(input: ReportInput): string {
         ? 'Shaded: spans no sync covered while Bitget still served them (gaps), per stream.'
         : undefined,
     ),
-    section(
-      'Fees paid, per coin',
-      orders.feesByCoin.length
-        ? horizontalBars(
-            orders.feesByCoin.map((f) => f.coin),
-            orders.feesByCoin.map((f) => f.orders),
-            'orders that paid it',
-          )
-        : null,
-      table(
-        ['coin', 'fees paid', 'orders'],
-        orders.feesByCoin.map((f) => [f.coin, f.amount, f.orders]),
-      ),
-      'Coins differ in value, so the chart counts the orders that paid each coin; the table sums the amounts exactly.',
-    ),
-    section(
-      `Volume per symbol (top ${TOP_SYMBOLS} by quote volume)`,
-      top.length
-        ? horizontalBars(
-            top.map((v) => `${v.symbol} ${v.market === 'spot' ? '' : v.market}`.trim()),
-            top.map((v) => Number(v.quote)),
-            'quote volume',
-          )
-        : null,
-      table(
-        ['symbol', 'market', 'base volume', 'quote volume', 'orders'],
-        orders.volumeBySymbol.map((v) => [v.symbol, v.market, v.base, v.quote, v.orders]),
-      ),
-      'Filled volume, in each symbol’s own base and quote coin (the chart rounds for drawing; the table is exact).',
-    ),
+    ...(input.fills ? fillSections(input.fills) : orderTradeSections(orders)),
   ];
   if (run) {
     parts.push(

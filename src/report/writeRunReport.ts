@@ -1,10 +1,16 @@
 import { z } from 'zod';
+import { computeTotals } from '../accounting/totals';
+import type { Totals } from '../accounting/totals';
+import type { CanonicalFill } from '../core/fill';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
 import type { LaneState } from '../extraction/runState';
 import { laneStateSchema, runPlanSchema } from '../extraction/runState';
 import type { RunStore } from '../storage/RunStore';
 import { resultKeys, runKeys } from '../storage/keys';
 import { ReportSourceMissingError } from './errors';
+import { fillFigures, totalsSchema } from './fillFigures';
+import type { FillFigures } from './fillFigures';
 import { orderFigures } from './orderFigures';
 import { renderReport } from './renderReport';
 import { runFigures } from './runFigures';
@@ -22,14 +28,38 @@ const summaryFields = z.object({
   http429: z.number(),
   timing: z.record(z.string(), z.number().nullable()),
   generatedAt: z.number(),
+  /** Present (non-null) when orders, fills and ledger were all fetched; absent in summaries from before fills. */
+  accounting: z.object({ totals: totalsSchema }).nullable().optional(),
 });
 
 export const reportKey = (runId: string) => resultKeys(runId).report;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-async function* ordersOf(store: RunStore, key: string): AsyncGenerator<CanonicalOrder> {
-  for await (const line of store.readLines(key)) yield JSON.parse(line) as CanonicalOrder;
+/** The run's own result files, written by the collector from validated records: read back as they were written. */
+async function* recordsOf<T>(store: RunStore, key: string): AsyncGenerator<T> {
+  for await (const line of store.readLines(key)) yield JSON.parse(line) as T;
+}
+
+/**
+ * The fills' figures: the summary's totals when it has them, else summed from fills.jsonl (a run that fetched
+ * fills without the ledger); null when the run has no fills (orders only, or from before fills).
+ */
+async function fillFiguresOf(
+  store: RunStore,
+  runId: string,
+  summaryTotals: Totals | undefined,
+): Promise<FillFigures | null> {
+  const keys = resultKeys(runId);
+  if (!(await store.exists(keys.fillsJsonl))) return null;
+  const hasLedger = await store.exists(keys.ledgerJsonl);
+  const totals =
+    summaryTotals ??
+    (await computeTotals({
+      fills: recordsOf<CanonicalFill>(store, keys.fillsJsonl),
+      ledger: hasLedger ? recordsOf<CanonicalLedgerEntry>(store, keys.ledgerJsonl) : [],
+    }));
+  return fillFigures(totals, hasLedger);
 }
 
 /**
@@ -51,7 +81,8 @@ export async function writeRunReport(
     const lane = await store.getJson(key, laneStateSchema);
     if (lane) lanes.push(lane);
   }
-  const orders = await orderFigures(ordersOf(store, resultKeys(runId).ordersJsonl));
+  const orders = await orderFigures(recordsOf<CanonicalOrder>(store, resultKeys(runId).ordersJsonl));
+  const fills = await fillFiguresOf(store, runId, summary.accounting?.totals);
   const collectMs = summary.timing['collectMs'] ?? null;
   const collect =
     collectMs !== null
@@ -70,6 +101,7 @@ export async function writeRunReport(
     facts,
     verification: options.verification,
     orders,
+    fills: fills ?? undefined,
     ...(lanes.length ? { run: runFigures(plan, lanes, collect) } : {}),
     generatedAt: Date.now(),
   });

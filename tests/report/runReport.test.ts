@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
 import { parseExtractionRequest } from '../../src/core/request';
+import { runSummarySchema } from '../../src/extraction/runSummary';
 import { laneStateSchema } from '../../src/extraction/runState';
 import { reportKey, writeRunReport } from '../../src/report/writeRunReport';
 import { startLocalStack } from '../../src/runtime/localStack';
 import type { LocalStack } from '../../src/runtime/localStack';
 import { startSimulator } from '../../src/sim';
 import type { Simulator } from '../../src/sim';
-import { runKeys } from '../../src/storage';
+import { resultKeys, runKeys } from '../../src/storage';
 
 jest.setTimeout(120_000);
 
@@ -34,6 +35,16 @@ describe('the run report, from a run on the simulator', () => {
     const started = await stack.engine.start(parseExtractionRequest({}), 'reported');
     const ended = await stack.engine.wait(started.executionArn);
     expect(ended.status).toBe('SUCCEEDED');
+    const ordersOnly = await stack.engine.start(
+      parseExtractionRequest({ datasets: ['orders'] }),
+      'orders-only',
+    );
+    expect((await stack.engine.wait(ordersOnly.executionArn)).status).toBe('SUCCEEDED');
+    const noLedger = await stack.engine.start(
+      parseExtractionRequest({ datasets: ['orders', 'fills'] }),
+      'no-ledger',
+    );
+    expect((await stack.engine.wait(noLedger.executionArn)).status).toBe('SUCCEEDED');
   });
   afterAll(async () => {
     await stack.close().catch(() => undefined); // the last test closes it already
@@ -50,9 +61,51 @@ describe('the run report, from a run on the simulator', () => {
     expect(written.key).toBe(reportKey('reported'));
     const html = (await stack.store.getText(written.key))!;
     expect(written.bytes).toBe(Buffer.byteLength(html));
-    expect(html.match(/<svg /g)?.length).toBe(5);
+    const summary = (await stack.store.getJson(resultKeys('reported').summary, runSummarySchema))!;
+    const pnl = summary.accounting!.totals.realisedPnl;
+    const settleCoins = Object.keys(pnl.total);
+    expect(settleCoins.length).toBeGreaterThan(0);
+    // orders per day, fees, volume, one realised-PnL chart per settle coin, requests per second, stages
+    expect(html.match(/<svg /g)?.length).toBe(5 + settleCoins.length);
+    for (const coin of settleCoins) {
+      expect(html).toContain(`realised PnL (${coin})`);
+      expect(html).toContain(`<td>${coin}</td><td>total</td><td></td><td>${pnl.total[coin]}</td>`);
+    }
+    for (const [market, bySymbol] of Object.entries(pnl.bySymbol))
+      for (const [symbol, p] of Object.entries(bySymbol))
+        expect(html).toContain(
+          `<td>${p.settleCoin}</td><td>${symbol}</td><td>${market}</td><td>${p.profit}</td>`,
+        );
+    expect(html).toContain('<h2>Fees paid, per coin (from the fills)</h2>');
+    for (const [coin, fee] of Object.entries(summary.accounting!.totals.feesPaid))
+      expect(html).toContain(`<td>${coin}</td><td>${fee}</td></tr>`);
+    expect(html).toContain('<h2>Funding paid and received, per coin</h2>');
     expect(html).toContain('1500 orders, complete, classic account');
     expect(html).toContain('1500/1500 orders -&gt; OK');
+  });
+
+  it('is as before for a run without fills: fees and volume from the orders, no PnL or funding section', async () => {
+    expect(await stack.store.exists(resultKeys('orders-only').fillsJsonl)).toBe(false);
+    const written = await writeRunReport(stack.store, 'orders-only');
+    const html = (await stack.store.getText(written.key))!;
+    expect(html.match(/<svg /g)?.length).toBe(5);
+    expect(html).toContain('<h2>Fees paid, per coin</h2>');
+    expect(html).not.toContain('from the fills');
+    expect(html).not.toContain('Realised profit and loss');
+    expect(html).not.toContain('Funding');
+  });
+
+  it('sums the fills itself when the summary has no totals (no ledger fetched), and has no funding table', async () => {
+    const summary = (await stack.store.getJson(resultKeys('no-ledger').summary, runSummarySchema))!;
+    expect(summary.accounting).toBeNull();
+    const withAll = (await stack.store.getJson(resultKeys('reported').summary, runSummarySchema))!;
+    const html = (await stack.store.getText((await writeRunReport(stack.store, 'no-ledger')).key))!;
+    // The same account, the same fills: the same realised PnL as the run that fetched all three data sets.
+    const pnl = withAll.accounting!.totals.realisedPnl;
+    for (const coin of Object.keys(pnl.total))
+      expect(html).toContain(`<td>${coin}</td><td>total</td><td></td><td>${pnl.total[coin]}</td>`);
+    expect(html).toContain('<h2>Fees paid, per coin (from the fills)</h2>');
+    expect(html).not.toContain('Funding');
   });
 
   it('counts every request of every lane in its timeline, second by second', async () => {

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { Totals } from '../accounting/totals';
+import { Decimal } from '../accounting/decimals';
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
+const funding = z.object({ paid: decimal, received: decimal, net: decimal });
+
+/** summary.json's `accounting.totals` (src/accounting/totals.ts), checked as it is read back. */
+export const totalsSchema: z.ZodType<Totals> = z.object({
+  feesPaid: z.record(z.string(), decimal),
+  volume: z.record(
+    z.string(),
+    z.record(z.string(), z.object({ fills: z.number().int(), base: decimal, quote: decimal })),
+  ),
+  realisedPnl: z.object({
+    bySymbol: z.record(
+      z.string(),
+      z.record(z.string(), z.object({ settleCoin: z.string(), profit: decimal })),
+    ),
+    total: z.record(z.string(), decimal),
+  }),
+  funding: z.object({
+    bills: z.record(z.string(), funding),
+    tax: z.record(z.string(), funding),
+  }),
+});
+
+/** What a report shows of a run's fills and ledger: every amount a decimal string, exact as summed. */
+export interface FillFigures {
+  /** Fees paid per coin, largest amount first (each in its own coin). */
+  feesByCoin: { coin: string; amount: string }[];
+  /** Volume per symbol, largest quote volume first. */
+  volumeBySymbol: { symbol: string; market: string; base: string; quote: string; fills: number }[];
+  /** Realised profit and loss per settle coin, its futures symbols largest profit first; coins never mixed. */
+  realisedPnl: {
+    settleCoin: string;
+    total: string;
+    symbols: { symbol: string; market: string; profit: string }[];
+  }[];
+  /** Funding paid and received per coin and source; null when the run fetched no ledger. */
+  funding: { source: string; coin: string; paid: string; received: string; net: string }[] | null;
+}
+
+const byDecimalDesc = (a: string, b: string) => new Decimal(b).cmp(a);
+
+/** Arranges the totals for drawing: sorted, grouped by settle coin, nothing summed across coins. */
+export function fillFigures(totals: Totals, hasLedger: boolean): FillFigures {
+  const symbolsByCoin = new Map<string, { symbol: string; market: string; profit: string }[]>();
+  for (const [market, bySymbol] of Object.entries(totals.realisedPnl.bySymbol))
+    for (const [symbol, p] of Object.entries(bySymbol)) {
+      const list = symbolsByCoin.get(p.settleCoin) ?? [];
+      list.push({ symbol, market, profit: p.profit });
+      symbolsByCoin.set(p.settleCoin, list);
+    }
+  return {
+    feesByCoin: Object.entries(totals.feesPaid)
+      .map(([coin, amount]) => ({ coin, amount }))
+      .sort((a, b) => byDecimalDesc(a.amount, b.amount) || a.coin.localeCompare(b.coin)),
+    volumeBySymbol: Object.entries(totals.volume)
+      .flatMap(([market, bySymbol]) =>
+        Object.entries(bySymbol).map(([symbol, v]) => ({ symbol, market, ...v })),
+      )
+      .sort((a, b) => byDecimalDesc(a.quote, b.quote) || a.symbol.localeCompare(b.symbol)),
+    realisedPnl: Object.entries(totals.realisedPnl.total)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([settleCoin, total]) => ({
+        settleCoin,
+        total,
+        symbols: (symbolsByCoin.get(settleCoin) ?? []).sort(
+          (a, b) => byDecimalDesc(a.profit, b.profit) || a.symbol.localeCompare(b.symbol),
+        ),
+      })),
+    funding: hasLedger
+      ? (['bills', 'tax'] as const).flatMap((source) =>
+          Object.entries(totals.funding[source]).map(([coin, f]) => ({ source, coin, ...f })),
+        )
+      : null,
+  };
+}
