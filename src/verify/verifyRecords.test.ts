@@ -1,52 +1,16 @@
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
+import { aFill, aLedgerEntry } from '../../tests/helpers/canonicalRecords';
 import { describeRecordMismatches, FILL_CHECK, LEDGER_CHECK, verifyRecords } from './verifyRecords';
 
-function fill(tradeId: string, cTime: number, over: Partial<CanonicalFill> = {}): CanonicalFill {
-  return {
-    tradeId,
-    orderId: `9${tradeId}`,
-    market: 'spot',
-    symbol: 'LTCUSDT',
-    side: 'buy',
-    price: '69.265',
-    size: '0.0794',
-    quoteVolume: '5.499641',
-    fee: '0.0000794',
-    feeCoin: 'LTC',
-    fees: [{ fee: '0.0000794', feeCoin: 'LTC' }],
-    role: 'taker',
-    tradeSide: null,
-    posSide: null,
-    profit: null,
-    cTime,
-    raw: { tradeId },
-    ...over,
-  };
-}
+const fill = (tradeId: string, cTime: number, over: Partial<CanonicalFill> = {}): CanonicalFill =>
+  aFill({ tradeId, orderId: `9${tradeId}`, cTime, raw: { tradeId }, ...over });
 
-function entry(
+const entry = (
   billId: string,
   cTime: number,
   over: Partial<CanonicalLedgerEntry> = {},
-): CanonicalLedgerEntry {
-  return {
-    billId,
-    account: 'usdt-futures',
-    coin: 'USDT',
-    amount: '-0.004335',
-    fee: null,
-    balance: '100',
-    type: 'funding',
-    businessType: 'contract_settle_fee',
-    symbol: 'BTCUSDT',
-    orderId: null,
-    source: 'bills',
-    cTime,
-    raw: { billId },
-    ...over,
-  };
-}
+): CanonicalLedgerEntry => aLedgerEntry({ billId, account: 'usdt-futures', cTime, raw: { billId }, ...over });
 
 async function* stream<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
@@ -83,7 +47,7 @@ describe('verifyRecords', () => {
     expect(v.fields.fee.count).toBe(1);
     expect(describeRecordMismatches(v)).toEqual([
       'side: 1 fills (e.g. spot:1 expected "buy", got "sell")',
-      'fee: 1 fills (e.g. spot:2 expected "0.0000794", got null)',
+      'fee: 1 fills (e.g. spot:2 expected "0.00001", got null)',
     ]);
   });
 
