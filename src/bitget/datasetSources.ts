@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { DatasetName } from '../core/dataset';
+import type { DATASET_STREAM_ENDPOINTS } from '../core/dataset';
 import type { DatasetEndpointId } from './datasetSchemas';
 import type { FillEndpointId } from './endpoints';
 import { UTA_CATEGORIES, UTA_TAX_BIZ_TYPES } from './endpoints';
@@ -59,4 +60,37 @@ export function describeDatasetSource(s: DatasetSource): string {
   if ('coin' in s && s.coin) parts.push(s.coin);
   if ('marginCoin' in s && s.marginCoin) parts.push(s.marginCoin);
   return parts.join(':');
+}
+
+/**
+ * The coverage stream of an endpoint: the endpoint, and the selector it is queried per where it has one (a
+ * futures product type, a unified account's category or bizType, a margin type): `spotBills`,
+ * `futuresFills/USDT-FUTURES`, `utaTaxRecords/SPOT`. A sync's watermarks are kept per stream.
+ */
+// The core's list of stream endpoints is this module's endpoint ids, no more and no fewer.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const streamEndpointsMatch: Same<(typeof DATASET_STREAM_ENDPOINTS)[number], DatasetEndpointId> = true;
+void streamEndpointsMatch;
+
+export const datasetStream = (endpoint: DatasetEndpointId, selector?: string): string =>
+  selector === undefined ? endpoint : `${endpoint}/${selector}`;
+
+/** The coverage stream of one source (a symbol or coin, when named, narrows it further: `spotFills/BTCUSDT`). */
+export function datasetStreamOf(s: DatasetSource): string {
+  const selector =
+    'productType' in s
+      ? s.productType
+      : 'category' in s
+        ? s.category
+        : 'bizType' in s
+          ? s.bizType
+          : 'marginType' in s
+            ? s.marginType
+            : undefined;
+  const narrowed = [
+    'symbol' in s ? s.symbol : undefined,
+    'coin' in s ? s.coin : undefined,
+    'marginCoin' in s ? s.marginCoin : undefined,
+  ].filter((x): x is string => typeof x === 'string' && x !== '');
+  return [datasetStream(s.endpoint, selector), ...narrowed].join('/');
 }

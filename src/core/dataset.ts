@@ -2,3 +2,22 @@
 
 export const DATASET_NAMES = ['orders', 'fills', 'ledger'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
+
+/**
+ * The endpoints a fills or ledger stream is named after (`spotBills`, `futuresFills/USDT-FUTURES`): a sync keeps a
+ * watermark per stream (src/bitget/datasetSources.ts `datasetStreamOf`, which checks this list against the
+ * endpoint ids).
+ */
+export const DATASET_STREAM_ENDPOINTS = [
+  'spotFills',
+  'futuresFills',
+  'utaFills',
+  'spotBills',
+  'futuresBills',
+  'utaFinancialRecords',
+  'taxSpotRecords',
+  'taxFutureRecords',
+  'taxMarginRecords',
+  'taxP2pRecords',
+  'utaTaxRecords',
+] as const;

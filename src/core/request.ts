@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DATASET_NAMES } from './dataset';
+import { DATASET_NAMES, DATASET_STREAM_ENDPOINTS } from './dataset';
 import type { DatasetName } from './dataset';
 import { InvalidRequestError } from './errors';
 import { KINDS, MARKETS } from './order';
@@ -8,8 +8,13 @@ import type { Kind, Market } from './order';
 /** A Bitget symbol as a caller may name it: letters and digits, optionally a v1 suffix (`BTCUSDT_UMCBL`). */
 export const SYMBOL_PATTERN = /^[A-Za-z0-9]{2,40}(_[A-Za-z]{2,10})?$/;
 
-/** A stream of orders as `market/kind` (`spot/plan`, `usdt-futures/normal`): the unit a sync keeps a watermark for. */
-export const STREAM_PATTERN = new RegExp(`^(${MARKETS.join('|')})/(${KINDS.join('|')})$`);
+/**
+ * A stream, the unit a sync keeps a watermark for: of orders as `market/kind` (`spot/plan`, `usdt-futures/normal`),
+ * of fills or the ledger as the endpoint and its selectors (`spotBills`, `futuresFills/USDT-FUTURES`).
+ */
+export const STREAM_PATTERN = new RegExp(
+  `^((${MARKETS.join('|')})/(${KINDS.join('|')})|(${DATASET_STREAM_ENDPOINTS.join('|')})(/[A-Za-z0-9_-]{1,40}){0,2})$`,
+);
 
 const epochMs = z
   .number()
@@ -43,7 +48,15 @@ export const extractionRequestSchema = z
      * sync asks each stream from its own watermark. A stream not named starts at `since`.
      */
     streamSince: z
-      .record(z.string().regex(STREAM_PATTERN, 'must be a stream such as spot/plan (market/kind)'), epochMs)
+      .record(
+        z
+          .string()
+          .regex(
+            STREAM_PATTERN,
+            'must be a stream such as spot/plan (market/kind) or futuresBills/USDT-FUTURES (endpoint/selector)',
+          ),
+        epochMs,
+      )
       .optional(),
     order: z.enum(['asc', 'desc']).default('asc'),
     /** The data sets fetched (shared DESIGN.md, "Data sets"). Omitted: all three. */
@@ -66,7 +79,8 @@ export const extractionRequestSchema = z
   .superRefine((r, ctx) => {
     for (const [stream, start] of Object.entries(r.streamSince ?? {})) {
       const [market, kind] = stream.split('/') as [Market, Kind];
-      if (!r.markets.includes(market) || !r.kinds.includes(kind))
+      const isOrderStream = (MARKETS as readonly string[]).includes(market);
+      if (isOrderStream && (!r.markets.includes(market) || !r.kinds.includes(kind)))
         ctx.addIssue({
           code: 'custom',
           message: 'must be a stream of the requested markets and kinds',

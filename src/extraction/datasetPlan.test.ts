@@ -60,9 +60,37 @@ describe('planRun: fills and ledger streams', () => {
         { endpoint: 'taxMarginRecords', marginType: 'crossed' },
       ]),
     );
+    const recent = { since: SERVED_SINCE, until: NOW + 1 };
+    const older = { since: taxReach, until: SERVED_SINCE };
     expect(plan.datasetRanges).toEqual({
-      fills: { since: SERVED_SINCE, until: NOW + 1 },
-      ledger: { since: taxReach, until: NOW + 1, taxSince: taxReach },
+      fills: {
+        since: SERVED_SINCE,
+        until: NOW + 1,
+        streams: {
+          spotFills: recent,
+          'futuresFills/USDT-FUTURES': recent,
+          'futuresFills/USDC-FUTURES': recent,
+          'futuresFills/COIN-FUTURES': recent,
+        },
+      },
+      ledger: {
+        since: taxReach,
+        until: NOW + 1,
+        taxSince: taxReach,
+        streams: {
+          spotBills: recent,
+          'futuresBills/USDT-FUTURES': recent,
+          'futuresBills/USDC-FUTURES': recent,
+          'futuresBills/COIN-FUTURES': recent,
+          taxSpotRecords: older,
+          'taxMarginRecords/isolated': older,
+          'taxMarginRecords/crossed': older,
+          taxP2pRecords: older,
+          'taxFutureRecords/USDT-FUTURES': older,
+          'taxFutureRecords/USDC-FUTURES': older,
+          'taxFutureRecords/COIN-FUTURES': older,
+        },
+      },
     });
     expect(plan.notes.join(' ')).toMatch(/tax records \(source "tax"\) cover 2024-11-21T12:10:00\.000Z to/);
     expect(plan.notes.join(' ')).toMatch(/asked from 2024-09-12/);
@@ -71,7 +99,12 @@ describe('planRun: fills and ledger streams', () => {
   it('asks no tax record without a since (the 90 days the orders are served), and says how far back they reach', () => {
     const { plan, lanes } = planFor({});
     expect(lanes.some((l) => l.laneId.startsWith('tax-'))).toBe(false);
-    expect(plan.datasetRanges!['ledger']).toEqual({ since: SERVED_SINCE, until: NOW + 1, taxSince: null });
+    expect(plan.datasetRanges!['ledger']).toMatchObject({
+      since: SERVED_SINCE,
+      until: NOW + 1,
+      taxSince: null,
+    });
+    expect(Object.keys(plan.datasetRanges!['ledger']!.streams!).some((s) => s.startsWith('tax'))).toBe(false);
     expect(plan.notes.join(' ')).toMatch(
       /tax records reach back to 2024-11-21T12:10:00\.000Z: name an older --since/,
     );
@@ -80,7 +113,7 @@ describe('planRun: fills and ledger streams', () => {
   it('asks no tax record when the asked range lies within the bills, and widens the span when told', () => {
     const recent = planFor({ since: NOW - 10 * DAY_MS });
     expect(recent.lanes.some((l) => l.laneId.startsWith('tax-'))).toBe(false);
-    expect(recent.plan.datasetRanges!['ledger']).toEqual({
+    expect(recent.plan.datasetRanges!['ledger']).toMatchObject({
       since: NOW - 10 * DAY_MS,
       until: NOW + 1,
       taxSince: null,
@@ -88,6 +121,33 @@ describe('planRun: fills and ledger streams', () => {
     const wide = planFor({ since: NOW - 400 * DAY_MS, taxSpanDays: 366 });
     const spot = wide.lanes.find((l) => l.laneId === 'tax-spot')!;
     expect(spot.cursors.map((c) => [c.start, c.end])).toEqual([[NOW - 400 * DAY_MS, SERVED_SINCE]]);
+  });
+
+  it("starts each stream at its own time when the request names it (a sync's watermarks), never before it is served", () => {
+    const taxReach = NOW - 730 * DAY_MS + MARGIN;
+    const { plan, lanes } = planFor({
+      markets: ['spot'],
+      // No `since`: streams without their own start are asked as far back as Bitget serves (bills, fills) or
+      // not at all (tax records).
+      streamSince: {
+        spotFills: NOW - 2 * DAY_MS,
+        spotBills: NOW - 200 * DAY_MS,
+        taxSpotRecords: NOW - 800 * DAY_MS,
+        taxP2pRecords: NOW - 100 * DAY_MS,
+      },
+    });
+    expect(plan.datasetRanges!['fills']!.streams).toEqual({
+      spotFills: { since: NOW - 2 * DAY_MS, until: NOW + 1 },
+    });
+    expect(plan.datasetRanges!['ledger']!.streams).toEqual({
+      spotBills: { since: SERVED_SINCE, until: NOW + 1 },
+      taxSpotRecords: { since: taxReach, until: SERVED_SINCE },
+      taxP2pRecords: { since: NOW - 100 * DAY_MS, until: SERVED_SINCE },
+    });
+    expect(plan.datasetRanges!['ledger']!.taxSince).toBe(taxReach);
+    const byId = Object.fromEntries(lanes.map((l) => [l.laneId, l]));
+    expect(byId['spot-fills']!.cursors.map((c) => [c.start, c.end])).toEqual([[NOW - 2 * DAY_MS, NOW + 1]]);
+    expect(byId['tax-margin']).toBeUndefined();
   });
 
   it('plans v3 fills per category and v3 financial and tax records per category, OTHER included', () => {

@@ -6,6 +6,7 @@
  */
 import type { DatasetEndpointId } from '../bitget/datasetSchemas';
 import type { DatasetSource } from '../bitget/datasetSources';
+import { datasetStreamOf } from '../bitget/datasetSources';
 import { DAY_MS, RETENTION_DAYS, retentionDaysOf, UTA_CATEGORIES } from '../bitget/endpoints';
 import type { UtaCategory, UtaTaxBizType } from '../bitget/endpoints';
 import { datasetSpanMs, TAX_ENDPOINTS } from '../bitget/taxSpan';
@@ -68,30 +69,52 @@ export function planDatasetLanes(input: {
   const streams: PlannedStream[] = [];
   const notes: string[] = [];
   const ranges: DatasetLanes['ranges'] = {};
-  const recent = served.since < served.until;
+  // Where an endpoint's retention begins when the run is planned (inside it by the margin).
+  const reachOf = (endpoint: DatasetEndpointId) =>
+    input.serverNow - retentionDaysOf(endpoint) * DAY_MS + input.retentionMarginMs;
+  // A stream's own start (a sync's watermark) or the run's, never before the endpoint serves.
+  const recentStream = (source: DatasetSource): PlannedStream | null => {
+    const asked = request.streamSince?.[datasetStreamOf(source)];
+    const since = asked === undefined ? served.since : Math.max(asked, reachOf(source.endpoint));
+    return since < served.until ? { source, since, until: served.until } : null;
+  };
+  const rangeOf = (planned: PlannedStream[]) => ({
+    since: Math.min(served.since, ...planned.map((s) => s.since)),
+    until: served.until,
+    streams: Object.fromEntries(
+      planned.map((s) => [datasetStreamOf(s.source), { since: s.since, until: s.until }]),
+    ),
+  });
 
   if (datasets.includes('fills')) {
-    ranges['fills'] = { since: served.since, until: served.until };
-    if (recent) for (const source of fillSources(request, mode)) streams.push({ source, ...served });
+    const planned = fillSources(request, mode).flatMap((source) => recentStream(source) ?? []);
+    streams.push(...planned);
+    ranges['fills'] = rangeOf(planned);
   }
   if (datasets.includes('ledger')) {
-    if (recent) for (const source of billSources(request, mode)) streams.push({ source, ...served });
+    const planned = billSources(request, mode).flatMap((source) => recentStream(source) ?? []);
     // Tax records for the part of the asked range older than the bills serve, as far as each endpoint reaches.
-    // A request without `since` asks for what the order endpoints serve (the 90 days the bills cover too).
-    const asked = request.since ?? served.since;
-    const taxUntil = Math.min(served.since, request.until ?? served.since);
+    // A request without `since` (nor a stream's own start) asks for what the order endpoints serve: the 90 days
+    // the bills cover too.
+    const billsReach = reachOf('spotBills');
+    const taxUntil = Math.min(billsReach, request.until ?? billsReach, served.until);
     let taxSince: number | null = null;
     let reachedBack: number | null = null;
+    let askedTax = false;
     for (const source of taxSources(request, mode)) {
-      const reach = input.serverNow - retentionDaysOf(source.endpoint) * DAY_MS + input.retentionMarginMs;
+      const reach = reachOf(source.endpoint);
       reachedBack = reachedBack === null ? reach : Math.min(reachedBack, reach);
+      const asked = request.streamSince?.[datasetStreamOf(source)] ?? request.since;
+      if (asked === undefined) continue;
+      askedTax = true;
       const since = Math.max(asked, reach);
       if (since >= taxUntil) continue;
       taxSince = taxSince === null ? since : Math.min(taxSince, since);
-      streams.push({ source, since, until: taxUntil });
+      planned.push({ source, since, until: taxUntil });
     }
-    ranges['ledger'] = { since: taxSince ?? served.since, until: served.until, taxSince };
-    if (request.since === undefined && reachedBack !== null) {
+    streams.push(...planned);
+    ranges['ledger'] = { ...rangeOf(planned), taxSince };
+    if (!askedTax && reachedBack !== null) {
       notes.push(
         `Ledger: the bills cover the last ${RETENTION_DAYS} days; the tax records reach back to ${iso(reachedBack)}: ` +
           'name an older --since to fetch them (source "tax").',

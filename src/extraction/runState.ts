@@ -115,7 +115,13 @@ export const runPlanSchema = z.object({
   datasetRanges: z
     .record(
       z.string(),
-      z.object({ since: z.number(), until: z.number(), taxSince: z.number().nullable().optional() }),
+      z.object({
+        since: z.number(),
+        until: z.number(),
+        taxSince: z.number().nullable().optional(),
+        /** Per coverage stream (src/bitget/datasetSources.ts `datasetStreamOf`), the span it is asked over. */
+        streams: z.record(z.string(), z.object({ since: z.number(), until: z.number() })).optional(),
+      }),
     )
     .optional(),
   notes: z.array(z.string()),

@@ -22,6 +22,11 @@ const datasetSummarySchema = z.object({
   served: range.nullable(),
   /** Ledger: where the tax records begin (how far back they reached); null when none were asked. */
   taxSince: z.number().nullable().optional(),
+  /**
+   * Fills and ledger: per coverage stream (`spotBills`, `futuresFills/USDT-FUTURES`, `taxSpotRecords`), the span
+   * it was asked over; a complete run covered each in full (what a sync's watermarks advance by).
+   */
+  streams: z.record(z.string(), range).optional(),
 });
 export type DatasetSummary = z.output<typeof datasetSummarySchema>;
 
@@ -239,6 +244,7 @@ function datasetSummaries(
       requests: lanes.filter((l) => laneDataset(l) === dataset).reduce((n, l) => n + l.requests, 0),
       served: ranges ? { since: ranges.since, until: ranges.until } : (plan?.served ?? null),
       ...(dataset === 'ledger' ? { taxSince: ranges?.taxSince ?? null } : {}),
+      ...(ranges?.streams !== undefined ? { streams: ranges.streams } : {}),
     };
   }
   return out;
