@@ -2,7 +2,8 @@
  * The tax events of a whole data set, for a tax tool's CSV. Fills: each fill's events. Ledger: every entry's
  * event except a `trade` entry (the fills carry the trade), a fee entry some fill carries (it is on that fill's
  * row), and a tax record of a time the bills already cover: the tax records repeat the bills for the time both
- * reach, so a tax record is taken only from before the first bill of its account.
+ * reach, so a tax record is taken only where its account's bills are not (before the first bill of a run's
+ * result; outside the archive's bills coverage and inside its gaps).
  */
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
@@ -29,19 +30,22 @@ export const newLedgerExportTally = (): LedgerExportTally => ({
  * each account's bills begin, then for the events. Counts what it leaves out in `tally`.
  */
 export async function* ledgerTaxEvents(
-  input: { fills: Records<CanonicalFill>; ledger: () => Records<CanonicalLedgerEntry> },
+  input: {
+    fills: Records<CanonicalFill>;
+    ledger: () => Records<CanonicalLedgerEntry>;
+    /**
+     * Whether the bills cover an entry's time for its account (the archive knows, from its coverage and gaps).
+     * Omitted (a run's result, whose bills are one span): from the first bill of the account on.
+     */
+    billsCover?: (entry: CanonicalLedgerEntry) => boolean;
+  },
   tally: LedgerExportTally = newLedgerExportTally(),
 ): AsyncGenerator<TaxEvent> {
   const fillFees = new FillFees();
   for await (const fill of input.fills) fillFees.add(fill);
-  const billsFrom = new Map<string, number>();
+  const billsCover = input.billsCover ?? (await fromFirstBill(input.ledger()));
   for await (const entry of input.ledger()) {
-    if (entry.source !== 'bills') continue;
-    const from = billsFrom.get(entry.account);
-    if (from === undefined || entry.cTime < from) billsFrom.set(entry.account, entry.cTime);
-  }
-  for await (const entry of input.ledger()) {
-    if (entry.source === 'tax' && entry.cTime >= (billsFrom.get(entry.account) ?? Infinity)) {
+    if (entry.source === 'tax' && billsCover(entry)) {
       tally.skipped.taxRecordCoveredByBills += 1;
       continue;
     }
@@ -49,4 +53,17 @@ export async function* ledgerTaxEvents(
     if ('skipped' in r) tally.skipped[r.skipped] += 1;
     else yield r.event;
   }
+}
+
+/** Bills cover an account's time from its first bill on (a run's result: its bills are one span). */
+async function fromFirstBill(
+  ledger: Records<CanonicalLedgerEntry>,
+): Promise<(entry: CanonicalLedgerEntry) => boolean> {
+  const billsFrom = new Map<string, number>();
+  for await (const entry of ledger) {
+    if (entry.source !== 'bills') continue;
+    const from = billsFrom.get(entry.account);
+    if (from === undefined || entry.cTime < from) billsFrom.set(entry.account, entry.cTime);
+  }
+  return (entry) => entry.cTime >= (billsFrom.get(entry.account) ?? Infinity);
 }

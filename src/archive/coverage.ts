@@ -2,7 +2,8 @@
  * Coverage per stream: the creation-time span syncs fetched while Bitget served it, the gaps (spans no sync
  * covered while they were still served, with exact bounds), and where the next sync has to start.
  */
-import type { EndpointId, TaxEndpointId } from '../bitget/endpoints';
+import { datasetStream } from '../bitget/datasetSources';
+import type { TaxEndpointId } from '../bitget/endpoints';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { Kind, Market } from '../core/order';
@@ -12,10 +13,10 @@ export const streamId = (market: Market, kind: Kind): string => `${market}/${kin
 
 /**
  * A stream of fills or of the ledger: the endpoint, and the selector it is queried per where it has one (a
- * futures product type `USDT-FUTURES`, a unified account's category `SPOT`): `spotFills`, `futuresFills/USDT-FUTURES`.
+ * futures product type `USDT-FUTURES`, a unified account's category `SPOT`): `spotFills`, `futuresFills/USDT-FUTURES`
+ * (one format with the run's plan: src/bitget/datasetSources.ts).
  */
-export const endpointStream = (endpoint: EndpointId, selector?: string): string =>
-  selector === undefined ? endpoint : `${endpoint}/${selector}`;
+export const endpointStream = datasetStream;
 
 const TAX_ENDPOINTS: readonly TaxEndpointId[] = [
   'taxSpotRecords',

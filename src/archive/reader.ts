@@ -3,6 +3,7 @@ import { computeTotals, type Totals } from '../accounting/totals';
 import type { RunStore } from '../storage/RunStore';
 import { ArchiveStore } from './ArchiveStore';
 import { isTaxStream } from './coverage';
+import { gapCoveredBy } from './datasetStreams';
 import type { DatasetSpec } from './dataset';
 import { FILLS, LEDGER } from './dataset';
 import { ArchiveNotFoundError } from './errors';
@@ -72,7 +73,11 @@ export interface DatasetStatus {
   records: number;
   from: number | null;
   to: number | null;
-  gaps: { stream: string; from: number; to: number }[];
+  /**
+   * Spans no sync covered while Bitget served them; `coveredBy`: the tax stream whose records hold a bills gap's
+   * ledger entries (source "tax"), null when nothing does.
+   */
+  gaps: { stream: string; from: number; to: number; coveredBy: string | null }[];
   /** The ledger only: the span its tax streams cover (they reach further back than the bills); null: none yet. */
   tax?: { from: number; to: number } | null;
 }
@@ -99,7 +104,12 @@ export function archiveStatus(manifest: Manifest): ArchiveStatus {
       records: state.partitions.reduce((n, p) => n + p.records, 0),
       from: covered?.from ?? null,
       to: covered?.to ?? null,
-      gaps: state.gaps.map(({ stream, from, to }) => ({ stream, from, to })),
+      gaps: state.gaps.map(({ stream, from, to }) => ({
+        stream,
+        from,
+        to,
+        coveredBy: gapCoveredBy(state, { stream, from, to }),
+      })),
     };
     if (name === LEDGER.name)
       status.tax = spanOf(

@@ -18,6 +18,8 @@ import { z } from 'zod';
 import type { BitgetClient } from '../bitget/BitgetClient';
 import type { ExecutionDescription, ExecutionEngine } from '../core/engine';
 import { newRunId } from '../core/engine';
+import type { DatasetName } from '../core/dataset';
+import { DATASET_NAMES } from '../core/dataset';
 import type { CanonicalOrder, Kind, Market } from '../core/order';
 import { KINDS, MARKETS } from '../core/order';
 import { parseExtractionRequest } from '../core/request';
@@ -36,7 +38,12 @@ import {
   streamStarts,
   syncStart,
 } from './coverage';
-import { ORDERS, monthOf } from './dataset';
+import type { DatasetSpec } from './dataset';
+import { FILLS, LEDGER, ORDERS, monthOf } from './dataset';
+import type { DatasetStream, SyncedDataset } from './datasetStreams';
+import { datasetStarts, datasetStreams, gapCoveredBy, withBillsCoverage } from './datasetStreams';
+import type { DatasetMergeReport } from './mergeDataset';
+import { stageDataset } from './mergeDataset';
 import { SyncIncompleteError } from './errors';
 import type { DatasetState, Gap, Manifest, PartitionEntry, Span } from './manifest';
 import { KEEP_SYNCS, emptyDatasetState, emptyManifest } from './manifest';
@@ -61,6 +68,20 @@ export interface SyncDeps {
 export interface SyncOptions {
   markets?: readonly Market[];
   kinds?: readonly Kind[];
+  /** The data sets synced (default: all three). */
+  datasets?: readonly DatasetName[];
+  /** Days per tax-record query (default: the smallest span the docs give). */
+  taxSpanDays?: number;
+}
+
+/** One data set of a sync beside orders: what its merge did, and (ledger) how far back the tax records reached. */
+export interface DatasetSyncReport extends Omit<DatasetMergeReport, 'conflicts' | 'gaps'> {
+  /** Keys a sync brought again with other values (the archived copy is kept), the first 100. */
+  conflicts: { count: number; keys: string[] };
+  /** New gaps; a bills gap the tax records cover names the tax stream (its entries are there as source "tax"). */
+  gaps: (Gap & { coveredBy: string | null })[];
+  /** Ledger: where the tax records this sync asked begin (null when it asked none). */
+  taxSince?: number | null;
 }
 
 export interface SyncReport {
@@ -86,6 +107,8 @@ export interface SyncReport {
   requests: number;
   nothingNew: boolean;
   generation: number;
+  /** Fills and the ledger, when synced (the fields above are the orders'). */
+  datasets: Partial<Record<SyncedDataset, DatasetSyncReport>>;
   /** Rows the database import inserted and updated (null without a database). */
   database: { inserted: number; updated: number; partitions: number } | null;
 }
@@ -96,6 +119,15 @@ const summarySchema = z.looseObject({
   requests: z.number().int(),
   missing: z.array(z.string()).optional(),
   failure: z.object({ error: z.string(), cause: z.string() }).nullable().optional(),
+  datasets: z
+    .record(
+      z.string(),
+      z.looseObject({
+        streams: z.record(z.string(), z.object({ since: z.number(), until: z.number() })).optional(),
+        taxSince: z.number().nullable().optional(),
+      }),
+    )
+    .optional(),
 });
 
 const sumRequests = (client: BitgetClient): number =>
@@ -105,6 +137,9 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const log = deps.log ?? (() => undefined);
   const markets = [...(options.markets ?? MARKETS)];
   const kinds = [...(options.kinds ?? KINDS)];
+  const datasets = DATASET_NAMES.filter((d) => (options.datasets ?? DATASET_NAMES).includes(d));
+  const wantsOrders = datasets.includes('orders');
+  const synced = SYNCED.filter((d) => datasets.includes(d));
   const { client } = deps;
   const before = sumRequests(client);
 
@@ -116,23 +151,47 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const archive = new ArchiveStore(deps.store, uid, deps.beforeWrite);
   const manifest = (await archive.readManifest()) ?? emptyManifest(uid);
   const state: DatasetState = manifest.datasets[ORDERS.name] ?? emptyDatasetState();
-  const streams = orderStreams(mode, markets, kinds);
+  const streams = wantsOrders ? orderStreams(mode, markets, kinds) : [];
   // Asked once for the open orders, the run's plan and the follow-up of delisted symbols' plan orders.
   const listedSpotSymbols =
-    mode === 'classic' && markets.includes('spot') && kinds.includes('plan')
+    wantsOrders && mode === 'classic' && markets.includes('spot') && kinds.includes('plan')
       ? (await client.getSpotSymbols()).map((s) => s.symbol)
       : undefined;
   const { due, planSymbols } = dueOpenChecks(state, streams, until);
-  const open = await fetchOpenOrders(client, { mode, markets, kinds, due, planSymbols, listedSpotSymbols });
+  const open = wantsOrders
+    ? await fetchOpenOrders(client, { mode, markets, kinds, due, planSymbols, listedSpotSymbols })
+    : [];
   const ownRequests = sumRequests(client) - before;
-  const start = syncStart(state, streams);
-  const since = start === undefined ? undefined : Math.min(start, until - 1);
+
   // Each stream from its own watermark: only a stream with an order last seen open long ago looks back that far.
-  const streamSince = Object.fromEntries(
-    Object.entries(streamStarts(state, streams)).map(([s, t]) => [s, Math.min(t, until - 1)]),
+  const setStreams = new Map<SyncedDataset, DatasetStream[]>(
+    synced.map((d) => [d, datasetStreams(d, mode, markets, kinds)]),
   );
+  const setStarts = synced.map((d) =>
+    datasetStarts(manifest.datasets[DATASET_SPECS[d].name] ?? emptyDatasetState(), setStreams.get(d)!, until),
+  );
+  const starts: Record<string, number> = {
+    ...streamStarts(state, streams),
+    ...Object.assign({}, ...setStarts.map((s) => s.starts)),
+  };
+  // The run's `since`: open (everything Bitget serves) while some stream was never covered.
+  const orderStart = streams.length > 0 ? syncStart(state, streams) : Infinity;
+  const anyUncovered = orderStart === undefined || setStarts.some((s) => s.uncovered.length > 0);
+  // Tax streams always carry their own start (they reach further back): the run's `since` is the others'.
+  const isTax = new Set(
+    [...setStreams.values()]
+      .flat()
+      .filter((s) => s.tax)
+      .map((s) => s.stream),
+  );
+  const earliest = Math.min(
+    orderStart ?? Infinity,
+    ...Object.entries(starts).flatMap(([s, t]) => (isTax.has(s) ? [] : [t])),
+  );
+  const since = anyUncovered || !Number.isFinite(earliest) ? undefined : Math.min(earliest, until - 1);
+  const streamSince = Object.fromEntries(Object.entries(starts).map(([s, t]) => [s, Math.min(t, until - 1)]));
   log(
-    `sync: account ${uid} (${mode}), ${open.length} open orders, asking ${since === undefined ? 'everything Bitget serves' : `from ${iso(since)}`} to ${iso(until)}` +
+    `sync: account ${uid} (${mode}), ${datasets.join(', ')}, ${wantsOrders ? `${open.length} open orders, ` : ''}asking ${since === undefined ? 'everything Bitget serves' : `from ${iso(since)}`} to ${iso(until)}` +
       describeStarts(streamSince, since),
   );
 
@@ -144,8 +203,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     until,
     streamSince: Object.keys(streamSince).length > 0 ? streamSince : undefined,
     order: 'asc',
-    // The archive keeps orders only so far: fills and ledger partitions are not written yet.
-    datasets: ['orders'],
+    datasets,
+    taxSpanDays: options.taxSpanDays,
   });
   await new RunRepository(deps.store, runId).saveExchangeFacts({
     serverTime: until,
@@ -191,7 +250,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   let month: string | null = null;
   let batch: CanonicalOrder[] = [];
   const seenPlans = new Set<string>();
-  for await (const line of deps.store.readLines(resultKeys(runId).ordersJsonl)) {
+  for await (const line of wantsOrders ? deps.store.readLines(resultKeys(runId).ordersJsonl) : []) {
     if (line === '') continue;
     const order = ORDERS.parse(line);
     fetched += 1;
@@ -248,7 +307,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
   const asked = streams.filter(
     (s) => due.has(s) || state.open.some((o) => o.stream === s) || openRefs.some((o) => o.stream === s),
   );
-  const gaps = newGaps(state, streams, served, until);
+  const gaps = wantsOrders ? newGaps(state, streams, served, until) : [];
   const stale = staleOpen(state, asked, served, openRefs);
   const nextState: DatasetState = {
     partitions: [...partitions.values()].sort((a, b) => (a.month < b.month ? -1 : 1)),
@@ -260,11 +319,52 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
       ...Object.fromEntries([...due].map((s) => [s, until])),
     },
   };
+  // Fills and the ledger: their partitions written under the same generation, committed by the same manifest.
+  const setStates: Record<string, DatasetState> = {};
+  const setReports: SyncReport['datasets'] = {};
+  for (const d of synced) {
+    const spec = DATASET_SPECS[d];
+    const ran = summary.datasets?.[d];
+    const covered = Object.entries(ran?.streams ?? {}).map(([stream, span]) => ({
+      stream,
+      served: { from: span.since, to: span.until },
+    }));
+    const held = manifest.datasets[spec.name];
+    const before: Manifest = held
+      ? {
+          ...manifest,
+          datasets: { ...manifest.datasets, [spec.name]: withBillsCoverage(held, setStreams.get(d)!) },
+        }
+      : manifest;
+    const stage = <R>(dataset: DatasetSpec<R>, file: string) =>
+      stageDataset(archive, before, dataset, generation, {
+        records: parsedLines(deps.store.readLines(file), dataset.parse),
+        streams: covered,
+        at: until,
+      });
+    const staged =
+      d === 'fills'
+        ? await stage(FILLS, resultKeys(runId).fillsJsonl)
+        : await stage(LEDGER, resultKeys(runId).ledgerJsonl);
+    setStates[spec.name] = staged.state;
+    const { conflicts, gaps: setGaps, ...counts } = staged.report;
+    setReports[d] = {
+      ...counts,
+      conflicts: { count: conflicts.length, keys: conflicts.slice(0, 100).map((c) => c.key) },
+      gaps: setGaps.map((g) => ({ ...g, coveredBy: gapCoveredBy(staged.state, g) })),
+      ...(d === 'ledger' ? { taxSince: ran?.taxSince ?? null } : {}),
+    };
+  }
+
   const requests = ownRequests + summary.requests + followUpRequests;
   const next: Manifest = {
     ...manifest,
     generation,
-    datasets: { ...manifest.datasets, [ORDERS.name]: nextState },
+    datasets: {
+      ...manifest.datasets,
+      ...(wantsOrders ? { [ORDERS.name]: nextState } : {}),
+      ...setStates,
+    },
     lastSync: until,
     syncs: [...manifest.syncs, { at: until, runId, added, updated, requests, served }].slice(-KEEP_SYNCS),
   };
@@ -275,8 +375,19 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
         deps.beforeWrite?.('database', 'archive_orders'),
       )
     : null;
-  for (const gap of gaps)
-    log(`sync: gap in ${gap.stream} from ${iso(gap.from)} to ${iso(gap.to)}: Bitget no longer serves it`);
+  for (const gap of [...gaps, ...Object.values(setReports).flatMap((r) => r.gaps)])
+    log(
+      `sync: gap in ${gap.stream} from ${iso(gap.from)} to ${iso(gap.to)}: Bitget no longer serves it` +
+        ('coveredBy' in gap && gap.coveredBy
+          ? ` (its entries are archived as tax records of ${gap.coveredBy})`
+          : ''),
+    );
+  for (const [d, r] of Object.entries(setReports))
+    log(
+      `sync: ${d}: ${r.fetched} fetched, ${r.added} added, ${r.duplicates} already archived, ${r.records} archived` +
+        (r.conflicts.count > 0 ? `, ${r.conflicts.count} changed by the exchange (archived copy kept)` : '') +
+        (r.taxSince ? `; tax records from ${iso(r.taxSince)}` : ''),
+    );
   const records = nextState.partitions.reduce((n, p) => n + p.records, 0);
   return {
     uid,
@@ -293,10 +404,19 @@ export async function runSync(deps: SyncDeps, options: SyncOptions = {}): Promis
     gaps,
     staleOpen: stale.length,
     requests,
-    nothingNew: added + updated === 0,
+    nothingNew: added + updated === 0 && Object.values(setReports).every((r) => r.added === 0),
     generation,
+    datasets: setReports,
     database,
   };
+}
+
+/** The data sets a sync merges beside orders, their archive specs and result files. */
+const SYNCED: readonly SyncedDataset[] = ['fills', 'ledger'];
+const DATASET_SPECS = { fills: FILLS, ledger: LEDGER } as const;
+
+async function* parsedLines<R>(lines: AsyncIterable<string>, parse: (line: string) => R): AsyncGenerator<R> {
+  for await (const line of lines) if (line !== '') yield parse(line);
 }
 
 async function waitFor(deps: SyncDeps, executionArn: string): Promise<ExecutionDescription> {

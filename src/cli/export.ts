@@ -16,6 +16,7 @@ import {
   type DatasetSpec,
 } from '../archive';
 import type { ArchiveStore } from '../archive/ArchiveStore';
+import { billsCoverage } from '../archive/datasetStreams';
 import { ArchiveRecordError } from '../archive/errors';
 import {
   EXPORT_FORMATS,
@@ -72,6 +73,8 @@ interface RecordSource {
   /** Fails with DatasetMissingError when the data set is not there. */
   check(dataset: DatasetName): Promise<void>;
   records<D extends DatasetName>(dataset: D, slice: TimeSlice): AsyncIterable<RecordTypes[D]>;
+  /** Whether the bills cover a ledger entry's time (the archive: by its coverage); omitted for a run's result. */
+  billsCover?: (entry: CanonicalLedgerEntry) => boolean;
 }
 
 /** `results/<run>/<dataset>.jsonl` (shared DESIGN.md: a run writes orders.jsonl, fills.jsonl, ledger.jsonl). */
@@ -117,6 +120,7 @@ function archiveSource(archive: ArchiveStore, manifest: Manifest): RecordSource 
     records(dataset, slice) {
       return readRecords(archive, manifest, specs[dataset], slice);
     },
+    ...(manifest.datasets['ledger'] ? { billsCover: billsCoverage(manifest.datasets['ledger']) } : {}),
   };
 }
 
@@ -236,7 +240,11 @@ async function writeTaxExport(
   }
   const tally = newLedgerExportTally();
   const events = ledgerTaxEvents(
-    { fills: source.records('fills', slice), ledger: () => source.records('ledger', slice) },
+    {
+      fills: source.records('fills', slice),
+      ledger: () => source.records('ledger', slice),
+      ...(source.billsCover ? { billsCover: source.billsCover } : {}),
+    },
     tally,
   );
   const rows = await writeTaxCsv(format, events, out);

@@ -1,5 +1,6 @@
 /**
- * `sync [--base-url URL] [--data-dir DIR] [--datasets orders] [--markets …] [--kinds …]`: merges what the exchange
+ * `sync [--base-url URL] [--data-dir DIR] [--datasets orders,fills,ledger] [--markets …] [--kinds …]
+ * [--tax-span-days N]`: merges what the exchange
  * serves into the account's archive in DIR's local bucket (and the DATABASE_URL database, when set). Progress on
  * stderr; one JSON line (the sync's report) on stdout; exit 0 only when the sync is complete. One sync at a time
  * per data directory (a lock file).
@@ -13,6 +14,7 @@ import { runSync, SyncIncompleteError } from '../archive';
 import { DEFAULT_BASE_URL } from '../bitget/BitgetClient';
 import { loadCredentials } from '../config/credentials';
 import { CredentialsError } from '../config/errors';
+import { DATASET_NAMES } from '../core/dataset';
 import { InvalidRequestError } from '../core/errors';
 import { parseExtractionRequest, type ExtractionRequest } from '../core/request';
 import type { Credentials } from '../config/credentials';
@@ -30,19 +32,22 @@ interface SyncFlags {
   kinds?: string[];
   budgetMs?: number;
   rateMargin?: number;
+  taxSpanDays?: number;
 }
-
-/** Data sets the archive keeps today; fills and ledger join when their extraction exists. */
-export const ARCHIVED_DATASETS = ['orders'];
 
 export async function runSyncCommand(argv: string[], io: CliIo): Promise<number> {
   const command = new Command('sync')
     .description("merge what the exchange serves into the account's archive")
     .option('--base-url <url>', `exchange address (default $BITGET_BASE_URL or ${DEFAULT_BASE_URL})`)
     .option('--data-dir <dir>', 'where the local bucket (runs and archive) lives', '.data')
-    .option('--datasets <list>', `data sets to sync (default: ${ARCHIVED_DATASETS.join(',')})`, parseListArg)
+    .option('--datasets <list>', `data sets to sync (default: ${DATASET_NAMES.join(',')})`, parseListArg)
     .option('--markets <list>', 'spot,usdt-futures,usdc-futures,coin-futures (default: all)', parseListArg)
     .option('--kinds <list>', 'normal,tpsl,plan (default: all)', parseListArg)
+    .option(
+      '--tax-span-days <n>',
+      'days per tax-record query (default: the smallest span the docs give)',
+      parseIntArg(1),
+    )
     .option('--budget-ms <n>', 'time one processor invocation works before it checkpoints', parseIntArg(1000))
     .option(
       '--rate-margin <f>',
@@ -53,19 +58,14 @@ export async function runSyncCommand(argv: string[], io: CliIo): Promise<number>
   if ('exitCode' in parsed) return parsed.exitCode;
   const flags = parsed.flags;
 
-  const unknown = (flags.datasets ?? []).filter((d) => !ARCHIVED_DATASETS.includes(d));
-  if (unknown.length > 0) {
-    io.stderr.write(
-      `sync: data set ${unknown.join(', ')} is not archived yet (the archive keeps: ${ARCHIVED_DATASETS.join(', ')})\n`,
-    );
-    return 2;
-  }
   let request;
   let credentials;
   try {
     request = parseExtractionRequest({
       markets: flags.markets,
       kinds: flags.kinds,
+      datasets: flags.datasets,
+      taxSpanDays: flags.taxSpanDays,
     });
     credentials = await loadCredentials(io.env);
   } catch (err) {
@@ -128,7 +128,12 @@ async function syncWithStack(
         database,
         log: (line) => io.stderr.write(`${line}\n`),
       },
-      { markets: request.markets, kinds: request.kinds },
+      {
+        markets: request.markets,
+        kinds: request.kinds,
+        datasets: request.datasets,
+        taxSpanDays: request.taxSpanDays,
+      },
     ).finally(() => progress.stop());
     io.stderr.write(`${describe(report)}\n`);
     io.stdout.write(JSON.stringify(report) + '\n');
@@ -148,15 +153,28 @@ async function syncWithStack(
 }
 
 export function describe(r: SyncReport): string {
+  const sets = Object.entries(r.datasets);
   const what = r.nothingNew
-    ? 'nothing new: the archive already held every order in its latest state'
-    : `${r.added} orders added, ${r.updated} updated (${r.partitionsWritten} partitions written)`;
-  const gaps = r.gaps.length
-    ? `; ${r.gaps.length} gaps recorded (${r.gaps[0]!.stream} from ${iso(r.gaps[0]!.from)} to ${iso(r.gaps[0]!.to)}…)`
+    ? 'nothing new: the archive already held every record in its latest state'
+    : [
+        `${r.added} orders added, ${r.updated} updated`,
+        ...sets.map(([d, x]) => `${x.added} ${d === 'fills' ? 'fills' : 'ledger entries'} added`),
+      ].join(', ') +
+      ` (${r.partitionsWritten + sets.reduce((n, [, x]) => n + x.partitionsWritten, 0)} partitions written)`;
+  const gaps = [...r.gaps, ...sets.flatMap(([, x]) => x.gaps)];
+  const gapLine = gaps.length
+    ? `; ${gaps.length} gaps recorded (${gaps[0]!.stream} from ${iso(gaps[0]!.from)} to ${iso(gaps[0]!.to)}…)`
+    : '';
+  const archived = [
+    `${r.records} orders`,
+    ...sets.map(([d, x]) => `${x.records} ${d === 'fills' ? 'fills' : 'ledger entries'}`),
+  ].join(', ');
+  const tax = r.datasets.ledger?.taxSince
+    ? `; tax records asked from ${iso(r.datasets.ledger.taxSince)}`
     : '';
   return (
-    `sync: ${what}; ${r.records} orders archived for account ${r.uid}, covered to ${iso(r.served.to)}; ` +
-    `${r.fetched} fetched + ${r.openOrders} open, ${r.requests} requests${gaps}`
+    `sync: ${what}; ${archived} archived for account ${r.uid}, covered to ${iso(r.served.to)}; ` +
+    `${r.fetched} orders fetched + ${r.openOrders} open, ${r.requests} requests${tax}${gapLine}`
   );
 }
 

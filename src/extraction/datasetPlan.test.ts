@@ -83,9 +83,9 @@ describe('planRun: fills and ledger streams', () => {
           'futuresBills/USDC-FUTURES': recent,
           'futuresBills/COIN-FUTURES': recent,
           taxSpotRecords: older,
-          'taxMarginRecords/isolated': older,
-          'taxMarginRecords/crossed': older,
-          taxP2pRecords: older,
+          'taxMarginRecords/isolated': { since: taxReach, until: NOW + 1 },
+          'taxMarginRecords/crossed': { since: taxReach, until: NOW + 1 },
+          taxP2pRecords: { since: taxReach, until: NOW + 1 },
           'taxFutureRecords/USDT-FUTURES': older,
           'taxFutureRecords/USDC-FUTURES': older,
           'taxFutureRecords/COIN-FUTURES': older,
@@ -110,13 +110,19 @@ describe('planRun: fills and ledger streams', () => {
     );
   });
 
-  it('asks no tax record when the asked range lies within the bills, and widens the span when told', () => {
+  it('asks only the tax records of accounts without bills when the asked range lies within the bills, and widens the span when told', () => {
     const recent = planFor({ since: NOW - 10 * DAY_MS });
-    expect(recent.lanes.some((l) => l.laneId.startsWith('tax-'))).toBe(false);
+    // Spot and futures entries come from their bills; margin and P2P have no bills, only tax records.
+    expect(
+      recent.lanes
+        .filter((l) => l.laneId.startsWith('tax-'))
+        .map((l) => l.laneId)
+        .sort(),
+    ).toEqual(['tax-margin', 'tax-p2p']);
     expect(recent.plan.datasetRanges!['ledger']).toMatchObject({
       since: NOW - 10 * DAY_MS,
       until: NOW + 1,
-      taxSince: null,
+      taxSince: NOW - 10 * DAY_MS,
     });
     const wide = planFor({ since: NOW - 400 * DAY_MS, taxSpanDays: 366 });
     const spot = wide.lanes.find((l) => l.laneId === 'tax-spot')!;
@@ -142,7 +148,8 @@ describe('planRun: fills and ledger streams', () => {
     expect(plan.datasetRanges!['ledger']!.streams).toEqual({
       spotBills: { since: SERVED_SINCE, until: NOW + 1 },
       taxSpotRecords: { since: taxReach, until: SERVED_SINCE },
-      taxP2pRecords: { since: NOW - 100 * DAY_MS, until: SERVED_SINCE },
+      // P2P records have no bills: they are asked to the end of the range.
+      taxP2pRecords: { since: NOW - 100 * DAY_MS, until: NOW + 1 },
     });
     expect(plan.datasetRanges!['ledger']!.taxSince).toBe(taxReach);
     const byId = Object.fromEntries(lanes.map((l) => [l.laneId, l]));
@@ -185,7 +192,7 @@ describe('planRun: fills and ledger streams', () => {
       ]),
     );
     const ledger = planFor({ datasets: ['ledger'], symbols: ['BTCUSDT'], since: NOW - DAY_MS });
-    expect(ledger.plan.laneIds.sort()).toEqual(['futures-bills', 'spot-bills']);
+    expect(ledger.plan.laneIds.sort()).toEqual(['futures-bills', 'spot-bills', 'tax-margin', 'tax-p2p']);
     expect(ledger.plan.notes.join(' ')).toMatch(/selected by account, not by symbol/);
   });
 });

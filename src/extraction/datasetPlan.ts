@@ -34,6 +34,9 @@ export const LANE_BY_DATASET_ENDPOINT: Record<DatasetEndpointId, string> = {
   utaTaxRecords: 'uta-tax',
 };
 
+/** Tax endpoints of accounts without a bills endpoint in this product: asked over the whole range. */
+const TAX_WITHOUT_BILLS: readonly DatasetEndpointId[] = ['taxMarginRecords', 'taxP2pRecords'];
+
 const isTax = (endpoint: DatasetEndpointId) => (TAX_ENDPOINTS as readonly string[]).includes(endpoint);
 
 /** One stream over one range: its cursors are cut from it. */
@@ -96,8 +99,11 @@ export function planDatasetLanes(input: {
     // Tax records for the part of the asked range older than the bills serve, as far as each endpoint reaches.
     // A request without `since` (nor a stream's own start) asks for what the order endpoints serve: the 90 days
     // the bills cover too.
+    // Margin and P2P records have no bills endpoint here: their tax records are their only source, up to now.
     const billsReach = reachOf('spotBills');
     const taxUntil = Math.min(billsReach, request.until ?? billsReach, served.until);
+    const untilOf = (endpoint: DatasetEndpointId) =>
+      TAX_WITHOUT_BILLS.includes(endpoint) ? served.until : taxUntil;
     let taxSince: number | null = null;
     let reachedBack: number | null = null;
     let askedTax = false;
@@ -108,9 +114,9 @@ export function planDatasetLanes(input: {
       if (asked === undefined) continue;
       askedTax = true;
       const since = Math.max(asked, reach);
-      if (since >= taxUntil) continue;
+      if (since >= untilOf(source.endpoint)) continue;
       taxSince = taxSince === null ? since : Math.min(taxSince, since);
-      planned.push({ source, since, until: taxUntil });
+      planned.push({ source, since, until: untilOf(source.endpoint) });
     }
     streams.push(...planned);
     ranges['ledger'] = { ...rangeOf(planned), taxSince };
@@ -126,6 +132,9 @@ export function planDatasetLanes(input: {
           `${iso(taxSince)} to ${iso(taxUntil)}, as far back as the tax endpoints reach` +
           (request.since !== undefined && request.since < taxSince
             ? ` (asked from ${iso(request.since)})`
+            : '') +
+          (planned.some((p) => TAX_WITHOUT_BILLS.includes(p.source.endpoint))
+            ? '; margin and P2P records, which have no bills here, to the end of the range'
             : '') +
           '.',
       );

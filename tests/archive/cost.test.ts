@@ -4,7 +4,7 @@
  */
 import { parseExtractionRequest } from '../../src/core/request';
 import { newRunId } from '../../src/core/engine';
-import { archiveEnv, type ArchiveEnv } from './support';
+import { archiveEnv, DAY, type ArchiveEnv } from './support';
 
 jest.setTimeout(240_000);
 
@@ -17,6 +17,8 @@ const diff = (after: Record<string, number>, before: Record<string, number>): Re
       .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
       .filter(([, v]) => v > 0),
   );
+
+const ORDERS_ONLY = { datasets: ['orders'] } as const;
 
 describe('the cost of a sync', () => {
   let env: ArchiveEnv;
@@ -36,10 +38,10 @@ describe('the cost of a sync', () => {
     const s1 = served(env);
     const extraction = diff(s1, s0);
 
-    const first = await env.sync();
+    const first = await env.sync(undefined, ORDERS_ONLY);
     expect(first.nothingNew).toBe(false);
     const s2 = served(env);
-    const second = await env.sync();
+    const second = await env.sync(undefined, ORDERS_ONLY);
     expect(second.nothingNew).toBe(true);
     const s3 = served(env);
     const firstSync = diff(s2, s1);
@@ -57,6 +59,38 @@ describe('the cost of a sync', () => {
         endpoint,
         first.openOrders === 0 ? 0 : expect.any(Number),
       ]);
+    expect(total(secondSync)).toBeLessThan(total(extraction));
+  });
+
+  it('reaches back as far as the tax records go the first time fills and the ledger are synced, then asks spot and futures tax records no more while the bills cover their time', async () => {
+    const s0 = served(env);
+    const first = await env.sync();
+    const s1 = served(env);
+    const second = await env.sync();
+    const s2 = served(env);
+    const firstSync = diff(s1, s0);
+    const secondSync = diff(s2, s1);
+    // the v2 tax records reach 730 days back (the planner starts a margin inside)
+    const now = env.sim.clock.now();
+    expect(first.datasets.ledger!.taxSince).toBeGreaterThan(now - 731 * DAY);
+    expect(first.datasets.ledger!.taxSince).toBeLessThan(now - 729 * DAY);
+    for (const endpoint of ['taxSpotRecords', 'taxFutureRecords', 'taxMarginRecords', 'taxP2pRecords'])
+      expect([endpoint, (firstSync[endpoint] ?? 0) > 0]).toEqual([endpoint, true]);
+    expect(first.datasets.fills!.added).toBeGreaterThan(0);
+    expect(first.datasets.ledger!.added).toBeGreaterThan(0);
+    // the second: the bills hold the spot and futures entries since the first; margin and P2P have no bills
+    expect([secondSync['taxSpotRecords'] ?? 0, secondSync['taxFutureRecords'] ?? 0]).toEqual([0, 0]);
+    expect((secondSync['taxMarginRecords'] ?? 0) + (secondSync['taxP2pRecords'] ?? 0)).toBeGreaterThan(0);
+    expect(second.nothingNew).toBe(true);
+    expect([second.datasets.fills!.added, second.datasets.ledger!.added]).toEqual([0, 0]);
+
+    // a full extraction of all three data sets, as far back as the tax records go, asks more
+    const started = await env.stack.engine.start(
+      parseExtractionRequest({ order: 'asc', since: now - 730 * DAY }),
+      newRunId(),
+    );
+    expect((await env.stack.engine.wait(started.executionArn)).status).toBe('SUCCEEDED');
+    const extraction = diff(served(env), s2);
     expect(total(secondSync)).toBeLessThan(total(extraction));
   });
 

@@ -17,7 +17,7 @@ import { DAY, archiveEnv, type ArchiveEnv } from './support';
 jest.setTimeout(240_000);
 
 const BASE = Date.UTC(2026, 10, 1, 12);
-const SCOPE = { markets: ['coin-futures'], kinds: ['normal', 'plan'] } as const;
+const SCOPE = { markets: ['coin-futures'], kinds: ['normal', 'plan'], datasets: ['orders'] } as const;
 const NORMAL = 'coin-futures/normal';
 const PLAN = 'coin-futures/plan';
 const NEVER_SPLIT = { minPagesToSplit: 1e9, tailPagesToSplit: 1e9 };

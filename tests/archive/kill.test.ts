@@ -68,9 +68,11 @@ describe('a sync killed at ten moments', () => {
       const next = await env.sync();
       expect(next.generation).toBe(manifest.generation + 1);
       const keys = await env.stack.store.list(`archive/${next.uid}/`);
-      // every object left is one the manifest names: a partition's NDJSON or its Parquet
+      // every object left is one the manifest names: a partition's NDJSON or its Parquet, of any data set
+      const datasets = (await env.manifest()).datasets;
+      expect(Object.keys(datasets).sort()).toEqual(['fills', 'ledger', 'orders']);
       const named = new Set(
-        (await env.manifest()).datasets['orders']!.partitions.flatMap((p) => [p.key, p.parquet!.key]),
+        Object.values(datasets).flatMap((d) => d.partitions.flatMap((p) => [p.key, p.parquet!.key])),
       );
       expect(keys.filter((k) => !k.endsWith('manifest.json') && !named.has(k))).toEqual([]);
     },

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BeforeWrite, Manifest, SyncReport } from '../../src/archive';
+import type { BeforeWrite, Manifest, SyncOptions, SyncReport } from '../../src/archive';
 import { ORDERS, openArchive, readRecords, runSync } from '../../src/archive';
 import { ENDPOINTS, type EndpointId } from '../../src/bitget/endpoints';
 import type { CanonicalOrder } from '../../src/core/order';
@@ -20,7 +20,7 @@ export interface ArchiveEnv {
   sim: Simulator;
   stack: LocalStack;
   dir: string;
-  sync(beforeWrite?: BeforeWrite): Promise<SyncReport>;
+  sync(beforeWrite?: BeforeWrite, options?: SyncOptions): Promise<SyncReport>;
   records(): Promise<CanonicalOrder[]>;
   manifest(): Promise<Manifest>;
   truth(): Promise<TruthRecord[]>;
@@ -59,7 +59,7 @@ export async function archiveEnv(
     sim,
     stack,
     dir,
-    sync: (beforeWrite) => runSync({ ...deps, ...(beforeWrite ? { beforeWrite } : {}) }),
+    sync: (beforeWrite, options) => runSync({ ...deps, ...(beforeWrite ? { beforeWrite } : {}) }, options),
     records: async () => {
       const { archive, manifest } = await openArchive(stack.store);
       const out: CanonicalOrder[] = [];

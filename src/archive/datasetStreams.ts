@@ -1,0 +1,144 @@
+/**
+ * The fills and ledger streams a sync asks (one per source of the run's plan: `spotFills`,
+ * `futuresBills/USDT-FUTURES`, `taxSpotRecords`…) and where each starts: its covered end once a sync covered it;
+ * before that, as far back as its endpoint serves (the tax records too: a first sync of a new archive reaches as
+ * far back as they go).
+ */
+import { datasetStreamOf } from '../bitget/datasetSources';
+import { DAY_MS, retentionDaysOf } from '../bitget/endpoints';
+import type { DatasetEndpointId } from '../bitget/datasetSchemas';
+import type { Kind, Market } from '../core/order';
+import { parseExtractionRequest } from '../core/request';
+import { billSources, fillSources, taxSources } from '../extraction/datasetPlan';
+import type { DatasetState, Gap } from './manifest';
+import { isTaxStream } from './coverage';
+
+export type SyncedDataset = 'fills' | 'ledger';
+
+export interface DatasetStream {
+  stream: string;
+  endpoint: DatasetEndpointId;
+  tax: boolean;
+}
+
+/** The streams of one data set the run of a sync plans, for these markets (no symbols: every symbol). */
+export function datasetStreams(
+  dataset: SyncedDataset,
+  mode: 'classic' | 'uta',
+  markets: readonly Market[],
+  kinds: readonly Kind[],
+): DatasetStream[] {
+  const request = parseExtractionRequest({ markets: [...markets], kinds: [...kinds] });
+  const sources =
+    dataset === 'fills'
+      ? fillSources(request, mode)
+      : [...billSources(request, mode), ...taxSources(request, mode)];
+  return sources.map((source) => {
+    const stream = datasetStreamOf(source);
+    return { stream, endpoint: source.endpoint, tax: isTaxStream(stream) };
+  });
+}
+
+/**
+ * Where each stream starts in the next sync: its covered end; a tax stream never covered, where its endpoint's
+ * retention begins at `until` (the planner starts it a margin inside). A fills or bills stream never covered is
+ * left out: it is asked from as far back as Bitget serves, and the request's `since` is then left open.
+ */
+export function datasetStarts(
+  state: DatasetState,
+  streams: readonly DatasetStream[],
+  until: number,
+): { starts: Record<string, number>; uncovered: string[] } {
+  const starts: Record<string, number> = {};
+  const uncovered: string[] = [];
+  for (const s of streams) {
+    const span = state.streams[s.stream];
+    if (span !== undefined) starts[s.stream] = s.tax ? resumeAfterBills(state, s.stream, span.to) : span.to;
+    else if (s.tax) starts[s.stream] = until - retentionDaysOf(s.endpoint) * DAY_MS;
+    else uncovered.push(s.stream);
+  }
+  return { starts, uncovered };
+}
+
+/**
+ * Where a tax stream covered up to `to` resumes: past the time its bills stream covers without a gap from
+ * there (the bills hold those entries; the tax records are asked for the time before the bills and for their
+ * gaps only). `to` itself when no bills stream repeats it or the bills do not cover `to`.
+ */
+export function resumeAfterBills(state: DatasetState, taxStream: string, to: number): number {
+  const bills = billsStreamOf(taxStream);
+  const span = bills === null ? undefined : state.streams[bills];
+  if (span === undefined || to < span.from || to >= span.to) return to;
+  const next = state.gaps
+    .filter((g) => g.stream === bills && g.to > to)
+    .reduce((first, g) => Math.min(first, g.from), span.to);
+  return Math.max(to, next);
+}
+
+/**
+ * The ledger state a sync stages into: each tax stream's covered end moved past the time its bills covered (the
+ * ledger of that time is archived as bills), so that resuming there is no gap.
+ */
+export function withBillsCoverage(state: DatasetState, streams: readonly DatasetStream[]): DatasetState {
+  const next = { ...state.streams };
+  for (const s of streams) {
+    const span = next[s.stream];
+    if (s.tax && span !== undefined)
+      next[s.stream] = { ...span, to: resumeAfterBills(state, s.stream, span.to) };
+  }
+  return { ...state, streams: next };
+}
+
+/** The bills stream whose entries a tax-record stream repeats (none for margin and P2P records). */
+export function billsStreamOf(taxStream: string): string | null {
+  const [endpoint, selector] = taxStream.split('/');
+  if (endpoint === 'taxSpotRecords') return 'spotBills';
+  if (endpoint === 'taxFutureRecords' && selector !== undefined) return `futuresBills/${selector}`;
+  if (endpoint === 'utaTaxRecords' && selector !== undefined) return `utaFinancialRecords/${selector}`;
+  return null;
+}
+
+/** The tax-record stream that repeats a bills stream's entries over the time both reach (none for fills). */
+export function taxStreamOf(stream: string): string | null {
+  const [endpoint, selector] = stream.split('/');
+  if (endpoint === 'spotBills') return 'taxSpotRecords';
+  if (endpoint === 'futuresBills' && selector !== undefined) return `taxFutureRecords/${selector}`;
+  if (endpoint === 'utaFinancialRecords' && selector !== undefined) return `utaTaxRecords/${selector}`;
+  return null;
+}
+
+/**
+ * The tax stream whose coverage spans a gap of a bills stream: the ledger entries of the gap are then in the
+ * archive as tax records (source "tax"), though the bills of that time are not. Null when none does.
+ */
+export function gapCoveredBy(state: DatasetState, gap: Pick<Gap, 'stream' | 'from' | 'to'>): string | null {
+  const tax = taxStreamOf(gap.stream);
+  const span = tax === null ? undefined : state.streams[tax];
+  return span !== undefined && span.from <= gap.from && span.to >= gap.to ? tax : null;
+}
+
+/** The bills streams that hold an account's ledger entries (none for margin and P2P). */
+function billsStreamsOf(account: string, streams: readonly string[]): string[] {
+  if (account === 'spot') return ['spotBills'];
+  if (account === 'uta') return streams.filter((s) => s.startsWith('utaFinancialRecords/'));
+  if (account.endsWith('-futures')) return [`futuresBills/${account.toUpperCase()}`];
+  return [];
+}
+
+/**
+ * Whether the archive's bills cover a ledger entry's time for its account (inside a bills stream's span and in
+ * none of its gaps): a tax record of such a time repeats a bill the archive holds, and an export takes the bill.
+ */
+export function billsCoverage(state: DatasetState): (entry: { account: string; cTime: number }) => boolean {
+  const names = Object.keys(state.streams);
+  return ({ account, cTime }) =>
+    billsStreamsOf(account, names).some((stream) => {
+      const span = state.streams[stream];
+      return (
+        span !== undefined &&
+        cTime >= span.from &&
+        cTime < span.to &&
+        !state.gaps.some((g) => g.stream === stream && cTime >= g.from && cTime < g.to)
+      );
+    });
+}
