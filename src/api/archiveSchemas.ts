@@ -1,5 +1,5 @@
 import { canonicalOrderProperties, errors } from './schemas';
-import { closed, int, mapOf, nullable, nullableInt, text, type Schema } from './schemaParts';
+import { closed, int, mapOf, nullable, nullableInt, nullableText, text, type Schema } from './schemaParts';
 
 /** Response schemas of the archive's endpoints (src/api/routes/archive.ts). */
 const span = (description: string) => closed({ from: int('epoch ms'), to: int('epoch ms') }, description);
@@ -58,7 +58,14 @@ const datasetStatus = withOptional(
     gaps: {
       type: 'array',
       description: 'Spans no sync covered while Bitget still served them, per stream',
-      items: closed({ stream: text(), from: int('epoch ms'), to: int('epoch ms') }),
+      items: closed({
+        stream: text(),
+        from: int('epoch ms'),
+        to: int('epoch ms'),
+        coveredBy: nullableText(
+          'A bills gap: the tax stream whose records (source "tax") hold its ledger entries; null: nothing does',
+        ),
+      }),
     },
   }),
   {
@@ -88,6 +95,33 @@ export const archiveStatusResponse = {
   ),
   ...errors,
 };
+
+const datasetSync = withOptional(
+  closed({
+    dataset: text(),
+    fetched: int('Records the run fetched'),
+    added: int('Records new to the archive'),
+    duplicates: int('Records the archive already held (kept once)'),
+    conflicts: closed(
+      { count: int(), keys: { type: 'array', items: text(), description: 'The first 100' } },
+      'Records brought again with other values: the archived copy is kept',
+    ),
+    records: int('Records of the data set in the archive after the sync'),
+    partitionsWritten: int(),
+    gaps: {
+      type: 'array',
+      description: 'Gaps this sync found; a bills gap names the tax stream that covers it',
+      items: closed({
+        stream: text(),
+        from: int(),
+        to: int(),
+        detectedAt: int(),
+        coveredBy: nullableText('The tax stream whose records hold the gap’s ledger entries'),
+      }),
+    },
+  }),
+  { taxSince: nullableInt('The ledger: where the tax records this sync asked begin (null: none asked)') },
+);
 
 export const syncResponse = {
   200: closed(
@@ -121,6 +155,12 @@ export const syncResponse = {
       requests: int('Requests of the run and of the sync itself'),
       nothingNew: { type: 'boolean', description: 'True when the sync added and updated nothing' },
       generation: int('The manifest generation the sync wrote'),
+      datasets: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Fills and the ledger, when synced (the fields above are the orders’)',
+        properties: { fills: datasetSync, ledger: datasetSync },
+      },
       database: {
         oneOf: [
           { type: 'null' },

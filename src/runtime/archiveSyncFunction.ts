@@ -9,6 +9,7 @@ import type { SyncReport } from '../archive';
 import { runSync } from '../archive';
 import { BitgetClient, DEFAULT_BASE_URL } from '../bitget/BitgetClient';
 import { loadCredentials } from '../config/credentials';
+import { DATASET_NAMES } from '../core/dataset';
 import { KINDS, MARKETS } from '../core/order';
 import { createDatabase } from '../db';
 import { SfnEngine } from '../engines/SfnEngine';
@@ -19,6 +20,8 @@ const eventSchema = z
   .object({
     markets: z.array(z.enum(MARKETS)).min(1).optional(),
     kinds: z.array(z.enum(KINDS)).min(1).optional(),
+    datasets: z.array(z.enum(DATASET_NAMES)).min(1).optional(),
+    taxSpanDays: z.number().int().min(1).max(366).optional(),
   })
   .loose();
 
@@ -44,9 +47,14 @@ export async function syncFromEnvironment(event: unknown, env: NodeJS.ProcessEnv
     deps = undefined; // a failed cold start is retried on the next invocation
     throw error;
   });
-  // Only the two options the event may set: the schema lets other fields through.
+  // Only the options the event may set: the schema lets other fields through.
   return runSync(
     { ...(await deps), log: (line) => console.log(line) },
-    { markets: request.markets, kinds: request.kinds },
+    {
+      markets: request.markets,
+      kinds: request.kinds,
+      datasets: request.datasets,
+      taxSpanDays: request.taxSpanDays,
+    },
   );
 }

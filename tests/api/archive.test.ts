@@ -64,7 +64,18 @@ describe.each(DATABASE_KINDS)('the archive endpoints on %s', (_kind, open) => {
       payload: { markets: ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures'] },
     });
     expect(second.statusCode).toBe(200);
-    const report = second.json<{ uid: string; records: number }>();
+    const report = second.json<{
+      uid: string;
+      records: number;
+      datasets: Record<string, { records: number; gaps: unknown[] }>;
+    }>();
+    // fills and the ledger are synced beside orders and answered, not dropped by the response schema
+    expect(Object.keys(report.datasets).sort()).toEqual(['fills', 'ledger']);
+    expect(report.datasets['fills']!.records).toBeGreaterThan(0);
+    expect(report.datasets['ledger']!.gaps).toEqual([]);
+    const bad = await app.inject({ method: 'POST', url: '/sync', payload: { datasets: ['trades'] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/datasets/);
     const status = (await app.inject('/archive/status')).json<Record<string, unknown>>();
     expect(status).toMatchObject({
       uid: report.uid,
@@ -136,7 +147,8 @@ describe.each(DATABASE_KINDS)('the archive endpoints on %s', (_kind, open) => {
     const range = await app.inject({ url: '/archive/orders', query: { since: '20', until: '10' } });
     expect(range.statusCode).toBe(400);
     expect(range.body).toMatch(/since must be before until/);
-    const extra = await app.inject({ method: 'POST', url: '/sync', payload: { datasets: ['fills'] } });
-    expect(extra.statusCode).toBe(400);
+    const none = await app.inject({ method: 'POST', url: '/sync', payload: { datasets: [] } });
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toMatch(/datasets/);
   });
 });

@@ -78,13 +78,23 @@ describe('the archive commands: sync, archive status, export', () => {
     const r = await run(['archive', 'status', '--data-dir', dir, '--json']);
     expect(r.code).toBe(0);
     const status = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(status).sort()).toEqual(['datasets', 'lastSync', 'uid']);
+    // the totals come with the fills and the ledger, synced beside the orders by default
+    expect(Object.keys(status).sort()).toEqual(['datasets', 'lastSync', 'totals', 'uid']);
+    const covered = {
+      records: expect.any(Number),
+      from: expect.any(Number),
+      to: expect.any(Number),
+      gaps: [],
+    };
     expect(status).toEqual({
       uid: sim.uid,
       datasets: {
         orders: { records: truth.length, from: expect.any(Number), to: expect.any(Number), gaps: [] },
+        fills: covered,
+        ledger: { ...covered, tax: { from: expect.any(Number), to: expect.any(Number) } },
       },
       lastSync: expect.any(Number),
+      totals: expect.any(Object),
     });
   });
 
@@ -237,7 +247,12 @@ describe('the archive commands: sync, archive status, export', () => {
         expect(await readParquet(body)).toEqual(await archive.readPartition(ORDERS, p));
       }
       // nothing else under parquet/: older generations are collected with their NDJSON
-      const named = new Set(partitions.map((p) => p.parquet!.key));
+      const named = new Set(
+        Object.values(manifest.datasets).flatMap((d) => d.partitions.map((p) => p.parquet!.key)),
+      );
+      expect(
+        Object.keys(manifest.datasets).every((d) => [...named].some((k) => k.includes(`/parquet/${d}/`))),
+      ).toBe(true);
       const listed = (await bucket.store.list(`archive/${sim.uid}/parquet/`)).sort();
       expect(listed).toEqual([...named].sort());
     } finally {
@@ -257,20 +272,29 @@ describe('the archive commands: sync, archive status, export', () => {
   });
 
   it('refuses a data set that is not archived and an unknown format, naming them', async () => {
+    // an archive of orders only: synced with --datasets orders
+    const ordersOnly = mkdtempSync(join(tmpdir(), 'cli-archive-orders-'));
     const out = join(dir, 'x');
-    const fills = await run([
-      'export',
-      '--data-dir',
-      dir,
-      '--dataset',
-      'fills',
-      '--format',
-      'jsonl',
-      '--out',
-      out,
-    ]);
-    expect(fills.code).toBe(1);
-    expect(fills.stderr).toMatch(/the archive of account \d+ has no fills data set \(archived: orders\)/);
+    try {
+      const synced = await run(['sync', '--data-dir', ordersOnly, '--datasets', 'orders']);
+      expect(synced.code).toBe(0);
+      expect(JSON.parse(synced.stdout)).toMatchObject({ datasets: {} });
+      const fills = await run([
+        'export',
+        '--data-dir',
+        ordersOnly,
+        '--dataset',
+        'fills',
+        '--format',
+        'jsonl',
+        '--out',
+        out,
+      ]);
+      expect(fills.code).toBe(1);
+      expect(fills.stderr).toMatch(/the archive of account \d+ has no fills data set \(archived: orders\)/);
+    } finally {
+      rmSync(ordersOnly, { recursive: true, force: true });
+    }
     const xml = await run([
       'export',
       '--data-dir',
@@ -286,8 +310,8 @@ describe('the archive commands: sync, archive status, export', () => {
     expect(xml.stderr).toMatch(
       /--format must be one of jsonl, csv, parquet, koinly, cointracking \(got "xml"\)/,
     );
-    const sync = await run(['sync', '--data-dir', dir, '--datasets', 'ledger']);
+    const sync = await run(['sync', '--data-dir', dir, '--datasets', 'ledger,trades']);
     expect(sync.code).toBe(2);
-    expect(sync.stderr).toMatch(/ledger is not archived yet/);
+    expect(sync.stderr).toMatch(/unknown data set "trades"/);
   });
 });

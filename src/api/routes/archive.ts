@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SyncOptions, SyncReport } from '../../archive';
 import { ArchiveNotFoundError, archiveStatusWithTotals, openArchive } from '../../archive';
 import { KINDS, MARKETS, type Kind, type Market } from '../../core/order';
+import { DATASET_NAMES, type DatasetName } from '../../core/dataset';
 import {
   countArchiveOrders,
   InvalidArchiveQueryError,
@@ -91,6 +92,19 @@ const syncSchema = {
         uniqueItems: true,
       },
       kinds: { type: 'array', items: { type: 'string', enum: [...KINDS] }, minItems: 1, uniqueItems: true },
+      datasets: {
+        type: 'array',
+        items: { type: 'string', enum: [...DATASET_NAMES] },
+        minItems: 1,
+        uniqueItems: true,
+        description: 'The data sets synced (default: all three)',
+      },
+      taxSpanDays: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 366,
+        description: 'Days per tax-record query (default: the smallest span the docs give)',
+      },
     },
   },
   response: syncResponse,
@@ -166,22 +180,22 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Body: { markets?: Market[]; kinds?: Kind[] } | undefined }>(
-    '/sync',
-    { schema: syncSchema },
-    async (request) => {
-      const run = ctx.deps.sync;
-      if (!run) throw new NotImplementedError('this deployment does not run syncs from the API (POST /sync)');
-      if (syncing) throw new ConflictError('a sync is already running');
-      syncing = true;
-      try {
-        return await run({
-          markets: request.body?.markets,
-          kinds: request.body?.kinds,
-        });
-      } finally {
-        syncing = false;
-      }
-    },
-  );
+  app.post<{
+    Body: { markets?: Market[]; kinds?: Kind[]; datasets?: DatasetName[]; taxSpanDays?: number } | undefined;
+  }>('/sync', { schema: syncSchema }, async (request) => {
+    const run = ctx.deps.sync;
+    if (!run) throw new NotImplementedError('this deployment does not run syncs from the API (POST /sync)');
+    if (syncing) throw new ConflictError('a sync is already running');
+    syncing = true;
+    try {
+      return await run({
+        markets: request.body?.markets,
+        kinds: request.body?.kinds,
+        datasets: request.body?.datasets,
+        taxSpanDays: request.body?.taxSpanDays,
+      });
+    } finally {
+      syncing = false;
+    }
+  });
 }
