@@ -229,7 +229,12 @@ describeInBrowser('the web page, in headless Chromium', () => {
       page.locator('#archive-report-link').click(),
     ]);
     await report.locator('h1', { hasText: 'Archive of account' }).waitFor();
-    expect(await report.locator('svg').count()).toBe(3);
+    // Orders per day, fees, volume; and one realised-PnL chart per settle coin once the archive holds fills.
+    const status = (await (await fetch(`${server.url}/archive/status`)).json()) as {
+      totals?: { realisedPnl: { total: Record<string, string> } };
+    };
+    const settleCoins = Object.keys(status.totals?.realisedPnl.total ?? {}).length;
+    expect(await report.locator('svg').count()).toBe(3 + settleCoins);
     expect(await report.locator('h3', { hasText: 'Gaps (shaded)' }).count()).toBe(1);
     await report.close();
     expect(problems).toEqual([]);
