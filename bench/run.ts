@@ -81,6 +81,10 @@ async function main(): Promise<void> {
     log(
       `report: ${r.orders} orders -> ${r.reportBytes} bytes, ${r.renderMs} ms (again: ${r.secondRenderMs} ms), load ${r.loadAverage.join(' ')}`,
     );
+    log(
+      `report with ${r.withFills.fills} fills -> ${r.withFills.reportBytes} bytes, ${r.withFills.renderMs} ms (again: ${r.withFills.secondRenderMs} ms); ` +
+        `archive (${r.archive.orders} orders, ${r.archive.fills} fills, merged in ${r.archive.mergeMs} ms) -> ${r.archive.reportBytes} bytes, ${r.archive.renderMs} ms (again: ${r.archive.secondRenderMs} ms)`,
+    );
   }
   if (only.includes('sync')) {
     const r = await runSyncBench(scale);

@@ -19,7 +19,7 @@ commands:
   sync     merge what the exchange serves into the account's archive (kept for years, gaps named)
   archive  "archive status [--json]": the archive's coverage and gaps
   export   write the archive (or a run's result) as jsonl, csv, parquet, koinly or cointracking
-  report   write a run's report.html (charts and tables of its orders and of the run itself)
+  report   write a run's report.html (charts and tables), or with --archive the archive's
 
 Run "bitget-orders help <command>" (or "bitget-orders <command> --help") for a command's options,
 "bitget-orders --version" for the version.

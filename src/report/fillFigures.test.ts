@@ -1,5 +1,5 @@
 import type { Totals } from '../accounting/totals';
-import { fillFigures, totalsSchema } from './fillFigures';
+import { fillFigures, fundingFigures, totalsSchema } from './fillFigures';
 
 const totals: Totals = {
   feesPaid: { BNB: '0.001', USDT: '1.25' },
@@ -25,7 +25,7 @@ const totals: Totals = {
 
 describe('fillFigures', () => {
   it('groups realised PnL by settle coin, largest first, and never adds coins together', () => {
-    const f = fillFigures(totals, true);
+    const f = fillFigures(totals);
     expect(f.realisedPnl).toStrictEqual([
       {
         settleCoin: 'BTC',
@@ -44,7 +44,7 @@ describe('fillFigures', () => {
   });
 
   it('orders fees and volume by their exact amounts, largest first', () => {
-    const f = fillFigures(totals, true);
+    const f = fillFigures(totals);
     expect(f.feesByCoin.map((x) => x.coin)).toEqual(['USDT', 'BNB']);
     expect(f.volumeBySymbol.map((v) => [v.symbol, v.market, v.quote, v.fills])).toEqual([
       ['BTCUSDT', 'spot', '30000.1', 2],
@@ -52,11 +52,15 @@ describe('fillFigures', () => {
     ]);
   });
 
-  it('lists funding per source and coin, and none at all without a ledger', () => {
-    expect(fillFigures(totals, true).funding).toStrictEqual([
+  it('lists funding per source and coin, the bills before the tax records, never added together', () => {
+    const both = {
+      ...totals,
+      funding: { ...totals.funding, tax: { USDT: { paid: '3.1', received: '0', net: '-3.1' } } },
+    };
+    expect(fundingFigures(both)).toStrictEqual([
       { source: 'bills', coin: 'USDT', paid: '3.1', received: '0.4', net: '-2.7' },
+      { source: 'tax', coin: 'USDT', paid: '3.1', received: '0', net: '-3.1' },
     ]);
-    expect(fillFigures(totals, false).funding).toBeNull();
   });
 
   it('reads summary totals back only when every amount is a decimal string', () => {

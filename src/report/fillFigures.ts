@@ -25,7 +25,7 @@ export const totalsSchema: z.ZodType<Totals> = z.object({
   }),
 });
 
-/** What a report shows of a run's fills and ledger: every amount a decimal string, exact as summed. */
+/** What a report shows of the fills (a run's or the archive's): every amount a decimal string, exact as summed. */
 export interface FillFigures {
   /** Fees paid per coin, largest amount first (each in its own coin). */
   feesByCoin: { coin: string; amount: string }[];
@@ -37,14 +37,21 @@ export interface FillFigures {
     total: string;
     symbols: { symbol: string; market: string; profit: string }[];
   }[];
-  /** Funding paid and received per coin and source; null when the run fetched no ledger. */
-  funding: { source: string; coin: string; paid: string; received: string; net: string }[] | null;
+}
+
+/** Funding paid and received per ledger source and coin (the ledger's funding entries), exact as summed. */
+export interface FundingFigure {
+  source: string;
+  coin: string;
+  paid: string;
+  received: string;
+  net: string;
 }
 
 const byDecimalDesc = (a: string, b: string) => new Decimal(b).cmp(a);
 
-/** Arranges the totals for drawing: sorted, grouped by settle coin, nothing summed across coins. */
-export function fillFigures(totals: Totals, hasLedger: boolean): FillFigures {
+/** Arranges the fills' totals for drawing: sorted, grouped by settle coin, nothing summed across coins. */
+export function fillFigures(totals: Totals): FillFigures {
   const symbolsByCoin = new Map<string, { symbol: string; market: string; profit: string }[]>();
   for (const [market, bySymbol] of Object.entries(totals.realisedPnl.bySymbol))
     for (const [symbol, p] of Object.entries(bySymbol)) {
@@ -70,10 +77,12 @@ export function fillFigures(totals: Totals, hasLedger: boolean): FillFigures {
           (a, b) => byDecimalDesc(a.profit, b.profit) || a.symbol.localeCompare(b.symbol),
         ),
       })),
-    funding: hasLedger
-      ? (['bills', 'tax'] as const).flatMap((source) =>
-          Object.entries(totals.funding[source]).map(([coin, f]) => ({ source, coin, ...f })),
-        )
-      : null,
   };
+}
+
+/** The ledger's funding totals as rows: the bills' first, then the tax records' (never added together). */
+export function fundingFigures(totals: Totals): FundingFigure[] {
+  return (['bills', 'tax'] as const).flatMap((source) =>
+    Object.entries(totals.funding[source]).map(([coin, f]) => ({ source, coin, ...f })),
+  );
 }

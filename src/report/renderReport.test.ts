@@ -126,9 +126,9 @@ describe('renderReport of a run with fills', () => {
         ],
       },
     ],
-    funding: [{ source: 'bills', coin: 'USDT', paid: '3.1', received: '0.4', net: '-2.7' }],
   };
-  const html = renderReport({ title: 'Run f', facts: [], orders: figures, fills, generatedAt: 0 });
+  const funding = [{ source: 'bills', coin: 'USDT', paid: '3.1', received: '0.4', net: '-2.7' }];
+  const html = renderReport({ title: 'Run f', facts: [], orders: figures, fills, funding, generatedAt: 0 });
   const pnl = html.slice(html.indexOf('<h2>Realised profit and loss'));
 
   it('draws realised PnL per futures symbol, one chart per settle coin, the exact amounts in its table', () => {
@@ -158,6 +158,16 @@ describe('renderReport of a run with fills', () => {
 
   it('stays self-contained', () => {
     expect(html).not.toMatch(/<script|<link|<img|src=|href="(?!#)|url\((?!#)/i);
+  });
+
+  it('has no funding section without a ledger, and the funding table without fills (the orders’ fees then)', () => {
+    const noLedger = renderReport({ title: 'r', facts: [], orders: figures, fills, generatedAt: 0 });
+    expect(noLedger).toContain('Realised profit and loss');
+    expect(noLedger).not.toContain('Funding');
+    const ledgerOnly = renderReport({ title: 'r', facts: [], orders: figures, funding, generatedAt: 0 });
+    expect(ledgerOnly).toContain('<td>bills</td><td>USDT</td><td>3.1</td><td>0.4</td><td>-2.7</td>');
+    expect(ledgerOnly).toContain('<td>USDT</td><td>0.3</td><td>2</td>');
+    expect(ledgerOnly).not.toContain('Realised profit and loss');
   });
 
   it('has no PnL or funding section without fills, and the orders’ fees as before', () => {

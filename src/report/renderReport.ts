@@ -1,4 +1,4 @@
-import type { FillFigures } from './fillFigures';
+import type { FillFigures, FundingFigure } from './fillFigures';
 import type { OrderFigures } from './orderFigures';
 import type { RunFigures } from './runFigures';
 import type { ShadedSpan } from './charts';
@@ -13,8 +13,10 @@ export interface ReportInput {
   /** The verification against a ground truth, when the run was checked. */
   verification?: string;
   orders: OrderFigures;
-  /** The run's fills' totals: when present, fees and volume come from them and realised PnL is drawn. */
+  /** The fills' totals (the run's or the archive's): when present, fees and volume come from them and realised PnL is drawn. */
   fills?: FillFigures;
+  /** The ledger's funding, when the ledger was fetched (a run) or is archived: listed as a table. */
+  funding?: FundingFigure[];
   run?: RunFigures;
   /** Spans no extraction covered (the archive's gaps, per stream): shaded on the orders chart, listed under it. */
   gaps?: { stream: string; from: number; to: number }[];
@@ -99,10 +101,10 @@ function orderTradeSections(orders: OrderFigures): string[] {
   ];
 }
 
-/** Fees, volume and realised PnL from the fills' totals; funding from the ledger's, when it was fetched. */
+/** Fees, volume and realised PnL from the fills' totals. */
 function fillSections(fills: FillFigures): string[] {
   const top = fills.volumeBySymbol.slice(0, TOP_SYMBOLS);
-  const parts = [
+  return [
     section(
       'Fees paid, per coin (from the fills)',
       fills.feesByCoin.length
@@ -156,19 +158,21 @@ function fillSections(fills: FillFigures): string[] {
       'From the futures fills’ profit, one chart per settle coin: amounts in different coins are never added together.',
     ),
   ];
-  if (fills.funding)
-    parts.push(
-      '<section><h2>Funding paid and received, per coin</h2>\n' +
-        '<p class="note">From the ledger’s funding entries, per source: the tax records repeat the bills, so the two are never added.</p>\n' +
-        (fills.funding.length
-          ? table(
-              ['source', 'coin', 'paid', 'received', 'net'],
-              fills.funding.map((f) => [f.source, f.coin, f.paid, f.received, f.net]),
-            )
-          : '<p class="note">no funding entries</p>') +
-        '</section>',
-    );
-  return parts;
+}
+
+/** The ledger's funding entries per source and coin: a table (amounts in different coins are not drawn on one axis). */
+function fundingSection(funding: FundingFigure[]): string {
+  return (
+    '<section><h2>Funding paid and received, per coin</h2>\n' +
+    '<p class="note">From the ledger’s funding entries, per source: the tax records repeat the bills, so the two are never added.</p>\n' +
+    (funding.length
+      ? table(
+          ['source', 'coin', 'paid', 'received', 'net'],
+          funding.map((f) => [f.source, f.coin, f.paid, f.received, f.net]),
+        )
+      : '<p class="note">no funding entries</p>') +
+    '</section>'
+  );
 }
 
 /** One self-contained HTML file: inline CSS and SVG, no script, nothing fetched when it is opened. */
@@ -212,6 +216,7 @@ export function renderReport(input: ReportInput): string {
         : undefined,
     ),
     ...(input.fills ? fillSections(input.fills) : orderTradeSections(orders)),
+    ...(input.funding ? [fundingSection(input.funding)] : []),
   ];
   if (run) {
     parts.push(

@@ -9,8 +9,8 @@ import { laneStateSchema, runPlanSchema } from '../extraction/runState';
 import type { RunStore } from '../storage/RunStore';
 import { resultKeys, runKeys } from '../storage/keys';
 import { ReportSourceMissingError } from './errors';
-import { fillFigures, totalsSchema } from './fillFigures';
-import type { FillFigures } from './fillFigures';
+import { fillFigures, fundingFigures, totalsSchema } from './fillFigures';
+import type { FillFigures, FundingFigure } from './fillFigures';
 import { orderFigures } from './orderFigures';
 import { renderReport } from './renderReport';
 import { runFigures } from './runFigures';
@@ -42,24 +42,29 @@ async function* recordsOf<T>(store: RunStore, key: string): AsyncGenerator<T> {
 }
 
 /**
- * The fills' figures: the summary's totals when it has them, else summed from fills.jsonl (a run that fetched
- * fills without the ledger); null when the run has no fills (orders only, or from before fills).
+ * The fills' and the ledger's figures: the summary's totals when it has them, else summed from fills.jsonl and
+ * ledger.jsonl (a run that fetched one of them without the other); each absent when the run did not fetch it
+ * (orders only, or from before fills).
  */
-async function fillFiguresOf(
+async function accountingFiguresOf(
   store: RunStore,
   runId: string,
   summaryTotals: Totals | undefined,
-): Promise<FillFigures | null> {
+): Promise<{ fills?: FillFigures; funding?: FundingFigure[] }> {
   const keys = resultKeys(runId);
-  if (!(await store.exists(keys.fillsJsonl))) return null;
+  const hasFills = await store.exists(keys.fillsJsonl);
   const hasLedger = await store.exists(keys.ledgerJsonl);
+  if (!hasFills && !hasLedger) return {};
   const totals =
     summaryTotals ??
     (await computeTotals({
-      fills: recordsOf<CanonicalFill>(store, keys.fillsJsonl),
+      fills: hasFills ? recordsOf<CanonicalFill>(store, keys.fillsJsonl) : [],
       ledger: hasLedger ? recordsOf<CanonicalLedgerEntry>(store, keys.ledgerJsonl) : [],
     }));
-  return fillFigures(totals, hasLedger);
+  return {
+    ...(hasFills ? { fills: fillFigures(totals) } : {}),
+    ...(hasLedger ? { funding: fundingFigures(totals) } : {}),
+  };
 }
 
 /**
@@ -82,7 +87,7 @@ export async function writeRunReport(
     if (lane) lanes.push(lane);
   }
   const orders = await orderFigures(recordsOf<CanonicalOrder>(store, resultKeys(runId).ordersJsonl));
-  const fills = await fillFiguresOf(store, runId, summary.accounting?.totals);
+  const accounting = await accountingFiguresOf(store, runId, summary.accounting?.totals);
   const collectMs = summary.timing['collectMs'] ?? null;
   const collect =
     collectMs !== null
@@ -101,7 +106,7 @@ export async function writeRunReport(
     facts,
     verification: options.verification,
     orders,
-    fills: fills ?? undefined,
+    ...accounting,
     ...(lanes.length ? { run: runFigures(plan, lanes, collect) } : {}),
     generatedAt: Date.now(),
   });

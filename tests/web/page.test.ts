@@ -128,10 +128,23 @@ describeInBrowser('the web page, in headless Chromium', () => {
     await page.locator('#orders-count', { hasText: '900 matching' }).waitFor();
     await screenshot('run-page');
 
-    await page.locator('#filters select[name=market]').selectOption('spot');
-    await page.locator('#filters button[type=submit]').click();
+    // The same table as the archive's (one template): its next page (keyset) follows the first, no order twice.
+    const runIds = () => page.locator('#run-orders table.orders tbody tr td:nth-child(11)').allTextContents();
+    const runFirstPage = await runIds();
+    expect(runFirstPage).toHaveLength(50);
+    await page.locator('#run-orders .next-page').click();
+    await page.locator('#orders-count', { hasText: 'later page' }).waitFor();
+    const runSecondPage = await runIds();
+    expect(runSecondPage).toHaveLength(50);
+    expect(runSecondPage.filter((id) => runFirstPage.includes(id))).toEqual([]);
+    await page.locator('#run-orders .first-page').click();
+    await page.locator('#orders-count', { hasNotText: 'later page' }).waitFor();
+    expect(await runIds()).toEqual(runFirstPage);
+
+    await page.locator('#run-orders form.filters select[name=market]').selectOption('spot');
+    await page.locator('#run-orders form.filters button[type=submit]').click();
     await page.locator('#orders-count', { hasNotText: '900 matching' }).waitFor();
-    const markets = await page.locator('#orders tbody tr td:nth-child(2)').allTextContents();
+    const markets = await page.locator('#run-orders table.orders tbody tr td:nth-child(2)').allTextContents();
     expect(markets.length).toBeGreaterThan(0);
     expect(new Set(markets)).toEqual(new Set(['spot']));
     const matched = Number(
@@ -170,33 +183,42 @@ describeInBrowser('the web page, in headless Chromium', () => {
     await page.waitForURL(/#archive$/);
     await page.locator('#archive-facts', { hasText: '900' }).waitFor();
     expect(await page.locator('#archive-gap-count').textContent()).toBe('(none)');
-    await page.locator('#archive-orders tbody tr').first().waitFor();
-    expect(await page.locator('#archive-orders tbody tr').count()).toBe(50);
+    await page.locator('#archive-orders-section table.orders tbody tr').first().waitFor();
+    expect(await page.locator('#archive-orders-section table.orders tbody tr').count()).toBe(50);
     await screenshot('archive');
 
-    await page.locator('#archive-filters select[name=market]').selectOption('spot');
-    await page.locator('#archive-filters select[name=kind]').selectOption('normal');
-    await page.locator('#archive-filters button[type=submit]').click();
-    const marketsOf = () => page.locator('#archive-orders tbody tr td:nth-child(2)').allTextContents();
+    await page.locator('#archive-orders-section form.filters select[name=market]').selectOption('spot');
+    await page.locator('#archive-orders-section form.filters select[name=kind]').selectOption('normal');
+    await page.locator('#archive-orders-section form.filters button[type=submit]').click();
+    const marketsOf = () =>
+      page.locator('#archive-orders-section table.orders tbody tr td:nth-child(2)').allTextContents();
     await page.waitForFunction(() => {
       const { document } = globalThis as unknown as {
         document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
       };
-      const cells = Array.from(document.querySelectorAll('#archive-orders tbody tr td:nth-child(2)'));
+      const cells = Array.from(
+        document.querySelectorAll('#archive-orders-section table.orders tbody tr td:nth-child(2)'),
+      );
       return cells.length > 0 && cells.every((c) => c.textContent === 'spot');
     });
-    const firstPage = await page.locator('#archive-orders tbody tr td:nth-child(11)').allTextContents();
+    const firstPage = await page
+      .locator('#archive-orders-section table.orders tbody tr td:nth-child(11)')
+      .allTextContents();
     expect(new Set(await marketsOf())).toEqual(new Set(['spot']));
-    expect(new Set(await page.locator('#archive-orders tbody tr td:nth-child(3)').allTextContents())).toEqual(
-      new Set(['normal']),
-    );
+    expect(
+      new Set(
+        await page.locator('#archive-orders-section table.orders tbody tr td:nth-child(3)').allTextContents(),
+      ),
+    ).toEqual(new Set(['normal']));
 
     // The next page (keyset) continues where the first ended, under the same filters.
     {
-      expect(await page.locator('#archive-next-page').isEnabled()).toBe(true);
-      await page.locator('#archive-next-page').click();
+      expect(await page.locator('#archive-orders-section .next-page').isEnabled()).toBe(true);
+      await page.locator('#archive-orders-section .next-page').click();
       await page.locator('#archive-orders-count', { hasText: 'later page' }).waitFor();
-      const secondPage = await page.locator('#archive-orders tbody tr td:nth-child(11)').allTextContents();
+      const secondPage = await page
+        .locator('#archive-orders-section table.orders tbody tr td:nth-child(11)')
+        .allTextContents();
       expect(secondPage.length).toBeGreaterThan(0);
       expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
       expect(new Set(await marketsOf())).toEqual(new Set(['spot']));
@@ -207,7 +229,12 @@ describeInBrowser('the web page, in headless Chromium', () => {
       page.locator('#archive-report-link').click(),
     ]);
     await report.locator('h1', { hasText: 'Archive of account' }).waitFor();
-    expect(await report.locator('svg').count()).toBe(3);
+    // Orders per day, fees, volume; and one realised-PnL chart per settle coin once the archive holds fills.
+    const status = (await (await fetch(`${server.url}/archive/status`)).json()) as {
+      totals?: { realisedPnl: { total: Record<string, string> } };
+    };
+    const settleCoins = Object.keys(status.totals?.realisedPnl.total ?? {}).length;
+    expect(await report.locator('svg').count()).toBe(3 + settleCoins);
     expect(await report.locator('h3', { hasText: 'Gaps (shaded)' }).count()).toBe(1);
     await report.close();
     expect(problems).toEqual([]);

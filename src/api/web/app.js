@@ -11,7 +11,6 @@
     keyRequired: false,
     runs: [],
     current: null, // the execution ARN the run page shows
-    cursors: [], // keyset cursors of the orders table: the one that produced the page shown is last
     reportShownFor: null,
   };
 
@@ -304,7 +303,7 @@
       if (state.reportShownFor !== runId) void showReport(runId);
     }
     $('#run-orders').hidden = view.import.status !== 'imported';
-    if (view.import.status === 'imported' && changed) void loadOrders([]);
+    if (view.import.status === 'imported' && changed) void runOrders.load([]);
   }
 
   function renderFiles(runId) {
@@ -364,33 +363,55 @@
     frame.srcdoc = res.ok ? await res.text() : '<p>The report could not be read (' + res.status + ').</p>';
   }
 
-  // ---- the orders table: filters and keyset pages ----------------------------------------------------------
+  // ---- the orders table: filters and keyset pages (one template, a run's orders and the archive's) ---------
 
-  async function loadOrders(cursors) {
-    state.cursors = cursors;
-    const form = $('#filters');
-    const q = new URLSearchParams();
-    for (const name of ['market', 'kind', 'symbol', 'status', 'since', 'until']) {
-      const value = form.elements[name].value.trim();
-      if (value) q.set(name, name === 'since' || name === 'until' ? toTime(value) : value);
+  /**
+   * Fills `section`'s .orders-browser with a copy of the page's orders table (#orders-browser: filters, rows,
+   * first/next page buttons) and wires it. `source` says how to read one page: `read(query)` asks the API,
+   * `time(value)` turns a typed From/To into what that endpoint takes (it may throw, naming the value),
+   * `created(order)` reads the creation time of the answer's shape, `count(page, later)` is the line shown in
+   * `countOf`, `what` names the orders in a failure. Returns `load(cursors)` and `reset()`.
+   */
+  function ordersBrowser(section, countOf, source) {
+    const copy = $('#orders-browser').content.cloneNode(true);
+    section.querySelector('.orders-browser').appendChild(copy);
+    const form = section.querySelector('form.filters');
+    const rows = section.querySelector('table.orders tbody');
+    const first = section.querySelector('.first-page');
+    const next = section.querySelector('.next-page');
+    let cursors = []; // keyset cursors: the one that produced the page shown is last
+
+    async function load(from) {
+      cursors = from;
+      try {
+        const q = new URLSearchParams();
+        for (const name of ['market', 'kind', 'symbol', 'status', 'since', 'until']) {
+          const value = form.elements[name].value.trim();
+          if (value) q.set(name, name === 'since' || name === 'until' ? source.time(value) : value);
+        }
+        q.set('limit', '50');
+        const after = cursors[cursors.length - 1];
+        if (after) q.set('after', after);
+        const page = await source.read(q);
+        renderOrderRows(rows, page.orders, source.created);
+        countOf.textContent = source.count(page, !!after);
+        next.disabled = !page.next;
+        next.dataset.next = page.next || '';
+        first.disabled = cursors.length === 0;
+      } catch (e) {
+        notice('The ' + source.what + ' could not be read: ' + e.message, true);
+      }
     }
-    q.set('limit', '50');
-    const after = cursors[cursors.length - 1];
-    if (after) q.set('after', after);
-    try {
-      const page = await api('/orders/' + enc(state.current) + '/orders?' + q.toString());
-      renderOrderRows($('#orders tbody'), page.orders, (o) => o.cTimeIso);
-      $('#orders-count').textContent =
-        page.matched +
-        ' matching' +
-        (page.count ? ', showing ' + page.count : '') +
-        (after ? ' (later page)' : '');
-      $('#next-page').disabled = !page.next;
-      $('#next-page').dataset.next = page.next || '';
-      $('#first-page').disabled = cursors.length === 0;
-    } catch (e) {
-      notice('The orders could not be read: ' + e.message, true);
-    }
+
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void load([]);
+    });
+    next.addEventListener('click', () => {
+      if (next.dataset.next) void load(cursors.concat([next.dataset.next]));
+    });
+    first.addEventListener('click', () => void load([]));
+    return { load, reset: () => form.reset() };
   }
 
   /** One row per order; `created` reads the creation time (ISO 8601 or epoch ms) of the answer's shape. */
@@ -413,14 +434,38 @@
     }
   }
 
+  /** The run's imported orders (GET /orders/{arn}/orders: ISO 8601 or ms in, both out). */
+  let runOrders;
+  /** The archive's orders (GET /archive/orders, epoch ms). */
+  let archiveOrders;
+  function buildOrderTables() {
+    runOrders = ordersBrowser($('#run-orders'), $('#orders-count'), {
+      what: 'orders',
+      read: (q) => api('/orders/' + enc(state.current) + '/orders?' + q.toString()),
+      time: toTime,
+      created: (o) => o.cTimeIso,
+      count: (page, later) =>
+        page.matched +
+        ' matching' +
+        (page.count ? ', showing ' + page.count : '') +
+        (later ? ' (later page)' : ''),
+    });
+    archiveOrders = ordersBrowser($('#archive-orders-section'), $('#archive-orders-count'), {
+      what: 'archived orders',
+      read: (q) => api('/archive/orders?' + q.toString()),
+      time: toMs,
+      created: (o) => o.cTime,
+      count: (page, later) =>
+        'showing ' + page.orders.length + (later ? ' (later page)' : '') + (page.next ? ', more follow' : ''),
+    });
+  }
+
   /** A date (2024-05-01) means its UTC midnight; anything else goes to the API as typed (ISO 8601 or ms). */
   function toTime(value) {
     return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value + 'T00:00:00Z' : value.replace(' ', 'T');
   }
 
   // ---- the archive: coverage, gaps, its orders (GET /archive/status, GET /archive/orders) -----------------
-
-  const archive = { cursors: [] };
 
   /** The archive's endpoint takes epoch ms: a date is its UTC midnight, ISO 8601 is parsed, digits pass. */
   function toMs(value) {
@@ -465,31 +510,7 @@
     }
     $('#archive-gap-count').textContent = orders.gaps.length ? '(' + orders.gaps.length + ')' : '(none)';
     $('#archive-gaps').hidden = orders.gaps.length === 0;
-    await loadArchiveOrders([]);
-  }
-
-  async function loadArchiveOrders(cursors) {
-    archive.cursors = cursors;
-    const form = $('#archive-filters');
-    const q = new URLSearchParams();
-    try {
-      for (const name of ['market', 'kind', 'symbol', 'status', 'since', 'until']) {
-        const value = form.elements[name].value.trim();
-        if (value) q.set(name, name === 'since' || name === 'until' ? toMs(value) : value);
-      }
-      q.set('limit', '50');
-      const after = cursors[cursors.length - 1];
-      if (after) q.set('after', after);
-      const page = await api('/archive/orders?' + q.toString());
-      renderOrderRows($('#archive-orders tbody'), page.orders, (o) => o.cTime);
-      $('#archive-orders-count').textContent =
-        'showing ' + page.orders.length + (after ? ' (later page)' : '') + (page.next ? ', more follow' : '');
-      $('#archive-next-page').disabled = !page.next;
-      $('#archive-next-page').dataset.next = page.next || '';
-      $('#archive-first-page').disabled = cursors.length === 0;
-    } catch (e) {
-      notice('The archived orders could not be read: ' + e.message, true);
-    }
+    await archiveOrders.load([]);
   }
 
   /** A link cannot carry the API key: with one, the report is fetched with it and opened from its bytes. */
@@ -525,7 +546,7 @@
     $('#archive').hidden = !inArchive;
     if (inArchive) {
       state.current = null;
-      $('#archive-filters').reset();
+      archiveOrders.reset();
       await showArchive();
       return;
     }
@@ -538,7 +559,7 @@
       state.reportShownFor = null;
       lastStatus = null;
       $('#report').removeAttribute('src');
-      $('#filters').reset();
+      runOrders.reset();
     }
     try {
       await showRun(arn);
@@ -564,24 +585,7 @@
 
   document.addEventListener('DOMContentLoaded', async () => {
     $('#start-form').addEventListener('submit', startRun);
-    $('#filters').addEventListener('submit', (event) => {
-      event.preventDefault();
-      void loadOrders([]);
-    });
-    $('#next-page').addEventListener('click', () => {
-      const next = $('#next-page').dataset.next;
-      if (next) void loadOrders(state.cursors.concat([next]));
-    });
-    $('#first-page').addEventListener('click', () => void loadOrders([]));
-    $('#archive-filters').addEventListener('submit', (event) => {
-      event.preventDefault();
-      void loadArchiveOrders([]);
-    });
-    $('#archive-next-page').addEventListener('click', () => {
-      const next = $('#archive-next-page').dataset.next;
-      if (next) void loadArchiveOrders(archive.cursors.concat([next]));
-    });
-    $('#archive-first-page').addEventListener('click', () => void loadArchiveOrders([]));
+    buildOrderTables();
     $('#archive-report-link').addEventListener('click', (event) => void openArchiveReport(event));
     $('#stop').addEventListener('click', () => void stopRun());
     $('#key-form').addEventListener('submit', (event) => {
