@@ -12,7 +12,13 @@ import type { CollectorBenchResult, CollectorSizeResult } from './scenarios/coll
 import type { DatabaseBenchResult, ImportFigures } from './scenarios/database';
 import { extractionScenarios } from './scenarios/definitions';
 import { TARGETS } from './scenarios/extraction';
-import type { ExtractionResult } from './scenarios/extraction';
+import type { DatasetResult, ExtractionResult } from './scenarios/extraction';
+
+/** A result file as committed: files written before the data sets existed lack `datasets` and name `orders`. */
+type StoredExtraction = Omit<ExtractionResult, 'datasets' | 'buckets'> & {
+  datasets?: ExtractionResult['datasets'];
+  buckets: (Omit<ExtractionResult['buckets'][number], 'records'> & { records?: number; orders?: number })[];
+};
 
 function readPrevious<T>(name: string): T | null {
   const f = join(resultsDir(), `${name}.json`);
@@ -22,14 +28,15 @@ function readPrevious<T>(name: string): T | null {
 const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : (ms / 1000).toFixed(1));
 
 /** `0`, or the classes that differed: `kind 1776, orderType 1776`; `–` for a result from before the check. */
-function fieldMismatchCell(r: ExtractionResult): string {
+function fieldMismatchCell(r: { fieldMismatches: Record<string, { count: number }> | null }): string {
   if (!r.fieldMismatches) return '–';
   const classes = Object.entries(r.fieldMismatches).filter(([, m]) => m.count > 0);
   return classes.length === 0 ? '0' : classes.map(([f, m]) => `${f} ${m.count}`).join(', ');
 }
 
-const extractionColumns: Column<ExtractionResult>[] = [
+const extractionColumns: Column<StoredExtraction>[] = [
   ['scenario', (r) => r.scenario],
+  ['data sets', (r) => Object.keys(r.datasets ?? { orders: null }).join(', ')],
   ['truth', (r) => r.ordersTruth],
   ['out', (r) => r.ordersOut],
   ['missing', (r) => r.missing],
@@ -47,18 +54,34 @@ const extractionColumns: Column<ExtractionResult>[] = [
   ['targets met', (r) => r.targets.all],
 ];
 
-const bucketColumns: Column<ExtractionResult['buckets'][number]>[] = [
+const datasetColumns: Column<[string, DatasetResult]>[] = [
+  ['data set', ([name]) => name],
+  ['truth', ([, d]) => d.truth],
+  ['out', ([, d]) => d.out],
+  ['missing', ([, d]) => d.missing],
+  ['dup', ([, d]) => d.duplicates],
+  ['unsorted', ([, d]) => d.unsorted],
+  ['field mismatches', ([, d]) => fieldMismatchCell(d)],
+  ['requests', ([, d]) => d.requests],
+  ['min', ([, d]) => d.minRequests],
+  ['req ratio', ([, d]) => d.requestRatio],
+  ['own bound s (bucket)', ([, d]) => `${s(d.boundMs)} (${d.bottleneck})`],
+  ['lanes s (÷ own bound)', ([, d]) => `${s(d.lanesWallMs)} (${d.lanesTimeRatio ?? '–'})`],
+];
+
+const bucketColumns: Column<StoredExtraction['buckets'][number]>[] = [
   ['bucket', (b) => b.endpoint],
   ['rate/s', (b) => b.ratePerSecond],
   ['streams', (b) => b.streams],
   ['windows', (b) => b.windows],
-  ['orders', (b) => b.orders],
+  ['records', (b) => b.records ?? b.orders],
   ['min req', (b) => b.minRequests],
   ['requests', (b) => b.requests],
   ['req ratio', (b) => b.requestRatio],
   ['bound s', (b) => s(b.boundMs)],
   ['wall s', (b) => s(b.wallMs)],
   ['time ratio', (b) => b.timeRatio],
+  ['429', (b) => b.http429Exchange ?? '–'],
 ];
 
 function collectorColumns(wideSockets: number | string): Column<CollectorSizeResult>[] {
@@ -107,7 +130,7 @@ const apiColumns: Column<LoadFigures>[] = [
   ['req/s', (r) => r.requestsPerSecond],
 ];
 
-function extractionSection(ex: ExtractionResult[]): string[] {
+function extractionSection(ex: StoredExtraction[]): string[] {
   const m = ex[0]!.machine;
   const parts = [
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}.`,
@@ -115,12 +138,20 @@ function extractionSection(ex: ExtractionResult[]): string[] {
     '## Extraction against the physical limit',
     '',
     `Targets: wall ≤ ${TARGETS.timeRatio} × bound, requests ≤ ${TARGETS.requestRatio} × minimum, 100 % of the truth with every canonical field as the truth says, 0 duplicates, 429s ≤ ${TARGETS.http429Share * 100} % of requests.`,
+    'truth … field mismatches: the orders; requests, min, bound: every bucket the run uses (each data set has its own), all in parallel.',
     '',
     markdownTable(extractionColumns, ex),
     '',
   ];
   for (const r of ex) {
     parts.push(`### ${r.scenario}: per rate-limit bucket`, '', r.description, '');
+    if (r.datasets && Object.keys(r.datasets).some((d) => d !== 'orders'))
+      parts.push(
+        'Per data set (records against its truth; requests and time against its own buckets):',
+        '',
+        markdownTable(datasetColumns, Object.entries(r.datasets)),
+        '',
+      );
     if (r.rateChart) parts.push(`![requests per second per bucket against its budget](${r.rateChart})`, '');
     parts.push(markdownTable(bucketColumns, r.buckets), '');
   }
@@ -156,7 +187,7 @@ function databaseSection(db: DatabaseBenchResult): string[] {
 
 export function benchReadme(): string {
   const names = extractionScenarios().map((x) => x.scenario);
-  const ex = names.map((n) => readPrevious<ExtractionResult>(n)).filter((x): x is ExtractionResult => !!x);
+  const ex = names.map((n) => readPrevious<StoredExtraction>(n)).filter((x): x is StoredExtraction => !!x);
   const col = readPrevious<CollectorBenchResult>('collector');
   const db = readPrevious<DatabaseBenchResult>('database-import');
   const api = readPrevious<ApiBenchResult>('api');

@@ -6,6 +6,7 @@
  * render time for a run of BENCH_REPORT_ORDERS orders, default 200,000 — runs only when named); BENCH_SCENARIOS (extraction scenarios by name, e.g. extract-uta-60k; default all); BENCH_SCALE
  * (extraction account size factor, default 1); BENCH_COLLECTOR_SIZES (default 1000000,4000000); MYSQL_URL.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { runApiBench } from './scenarios/api';
 import { runCollectorBench } from './scenarios/collector';
 import { runDatabaseBench } from './scenarios/database';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     try {
       for (const sc of scenarios) {
         if (named && !named.includes(sc.scenario)) continue;
-        const sharesClassic = sc.sim.seed === scenarios[0]!.sim.seed && sc.sim.mode === 'classic';
+        // Scenarios on the first scenario's account share its simulator (started once).
+        const sharesClassic = isDeepStrictEqual(sc.sim, scenarios[0]!.sim);
         if (sharesClassic && !classicSim)
           classicSim = await startBenchSim({ ...sc.sim, latency: BENCH_LATENCY });
         const r = await runExtractionScenario(

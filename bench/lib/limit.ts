@@ -18,6 +18,7 @@
  */
 import { DAY_MS, ENDPOINTS, IP_LIMIT_PER_MINUTE } from '../../src/bitget/endpoints';
 import type { EndpointId, FuturesPlanType } from '../../src/bitget/endpoints';
+import type { DatasetName } from '../../src/core/dataset';
 import type { Kind, Market } from '../../src/core/order';
 import type { TruthRecord } from '../../src/sim';
 
@@ -42,24 +43,31 @@ export interface LimitRequest {
 
 export interface BucketLimit {
   endpoint: EndpointId;
+  /** The data set the bucket's records belong to (tax records are ledger entries). */
+  dataset: DatasetName;
   ratePerSecond: number;
   streams: number;
   windows: number;
-  orders: number;
+  /** Records the bucket lists over its mandatory windows: orders, fills or ledger entries. */
+  records: number;
   minRequests: number;
   /** minRequests ÷ rate, in ms. */
   boundMs: number;
 }
 
-export interface Limit {
-  buckets: BucketLimit[];
-  orders: number;
+/** The bound of buckets that run in parallel: the whole run's figures. */
+export interface CombinedBound {
   minRequests: number;
   /** max(bucket bounds, ipBoundMs). */
   boundMs: number;
   ipBoundMs: number;
   /** Which bucket (or 'ip') sets the bound. */
   bottleneck: string;
+}
+
+export interface Limit extends CombinedBound {
+  buckets: BucketLimit[];
+  orders: number;
 }
 
 const ALL_MARKETS: readonly Market[] = ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures'];
@@ -192,16 +200,27 @@ export async function computeLimit(
     }
   }
 
+  const buckets = bucketsOf('orders', counts.values(), () => PAGE_SIZE);
+  return { buckets, orders: buckets.reduce((n, b) => n + b.records, 0), ...combineBuckets(buckets) };
+}
+
+/** Per endpoint: its streams' windows summed into a bucket, each window ceil(n / page size) pages (at least 1). */
+export function bucketsOf(
+  dataset: DatasetName,
+  streams: Iterable<{ endpoint: EndpointId; perWindow: number[] }>,
+  pageSize: (endpoint: EndpointId) => number,
+): BucketLimit[] {
   const byEndpoint = new Map<EndpointId, BucketLimit>();
-  for (const { endpoint, perWindow } of counts.values()) {
+  for (const { endpoint, perWindow } of streams) {
     let b = byEndpoint.get(endpoint);
     if (!b) {
       b = {
         endpoint,
+        dataset,
         ratePerSecond: ENDPOINTS[endpoint].ratePerSecond,
         streams: 0,
         windows: 0,
-        orders: 0,
+        records: 0,
         minRequests: 0,
         boundMs: 0,
       };
@@ -210,12 +229,20 @@ export async function computeLimit(
     b.streams += 1;
     b.windows += perWindow.length;
     for (const n of perWindow) {
-      b.orders += n;
-      b.minRequests += Math.max(1, Math.ceil(n / PAGE_SIZE));
+      b.records += n;
+      b.minRequests += Math.max(1, Math.ceil(n / pageSize(endpoint)));
     }
   }
   const buckets = [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));
   for (const b of buckets) b.boundMs = (b.minRequests / b.ratePerSecond) * 1000;
+  return buckets;
+}
+
+/**
+ * The bound of buckets that all run at once (separate budgets): the slowest bucket's minimum time, or all their
+ * minimum requests under the IP cap of 6000 a minute when that is longer.
+ */
+export function combineBuckets(buckets: readonly BucketLimit[]): CombinedBound {
   const minRequests = buckets.reduce((n, b) => n + b.minRequests, 0);
   const ipBoundMs = (minRequests / IP_LIMIT_PER_MINUTE) * 60_000;
   let boundMs = ipBoundMs;
@@ -226,12 +253,5 @@ export async function computeLimit(
       bottleneck = b.endpoint;
     }
   }
-  return {
-    buckets,
-    orders: buckets.reduce((n, b) => n + b.orders, 0),
-    minRequests,
-    boundMs,
-    ipBoundMs,
-    bottleneck,
-  };
+  return { minRequests, boundMs, ipBoundMs, bottleneck };
 }

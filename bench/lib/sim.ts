@@ -4,7 +4,11 @@ import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { EndpointId } from '../../src/bitget/endpoints';
+import type { CanonicalFill } from '../../src/core/fill';
+import type { CanonicalLedgerEntry } from '../../src/core/ledgerEntry';
 import { startSimulator } from '../../src/sim';
+import { truthFileOf } from '../../src/sim/activityTruth';
 import type { FaultOptions, SimCredentials, SimStats, SimulatorOptions, TruthRecord } from '../../src/sim';
 
 /** The simulator as the benches see it, in process or in a child process. */
@@ -13,6 +17,10 @@ export interface BenchSim {
   credentials: SimCredentials;
   stats(): Promise<SimStats>;
   truth(): AsyncIterable<TruthRecord>;
+  /** Every fill of the history, as the product must emit it. */
+  fillTruth(): AsyncIterable<CanonicalFill>;
+  /** Every ledger entry of the history, bills and tax records. */
+  ledgerTruth(): AsyncIterable<CanonicalLedgerEntry>;
   setFaults(f: FaultOptions): Promise<void>;
   close(): Promise<void>;
   pid: number | null;
@@ -35,6 +43,8 @@ export async function startBenchSim(
       credentials: sim.credentials,
       stats: async () => sim.stats(),
       truth: () => sim.truth(),
+      fillTruth: () => sim.fillTruth(),
+      ledgerTruth: () => sim.ledgerTruth(),
       setFaults: async (f) => sim.setFaults(f),
       close: () => sim.close(),
       pid: null,
@@ -63,10 +73,9 @@ export async function startBenchSim(
     pid: child.pid ?? null,
     orders: options.orders ?? 2000,
     stats: async () => (await (await fetch(`${url}/sim/stats`)).json()) as SimStats,
-    async *truth() {
-      const rl = createInterface({ input: createReadStream(truthFile), crlfDelay: Infinity });
-      for await (const l of rl) if (l) yield JSON.parse(l) as TruthRecord;
-    },
+    truth: () => ndjsonLines<TruthRecord>(truthFile),
+    fillTruth: () => ndjsonLines<CanonicalFill>(truthFileOf(truthFile, 'fills')),
+    ledgerTruth: () => ndjsonLines<CanonicalLedgerEntry>(truthFileOf(truthFile, 'ledger')),
     setFaults: (f) =>
       new Promise<void>((resolve) => {
         const id = ++nextId;
@@ -88,6 +97,11 @@ export async function startBenchSim(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function* ndjsonLines<T>(file: string): AsyncGenerator<T> {
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const l of rl) if (l) yield JSON.parse(l) as T;
 }
 
 /** Requests the exchange received on its order-history endpoints (served + refused), from the sim's stats. */
@@ -118,4 +132,26 @@ export function orderRequestsOf(stats: SimStats): { received: number; served: nu
   }
   // Everything that reached a route, minus what went to public/settings endpoints (faulted requests included).
   return { received: stats.requests - other, served, refused429 };
+}
+
+/** Per endpoint: requests the exchange received (served + refused for any reason) and those refused with 429. */
+export function requestsByEndpoint(
+  stats: SimStats,
+): Map<EndpointId, { received: number; refused429: number }> {
+  const out = new Map<EndpointId, { received: number; refused429: number }>();
+  const at = (e: string) => {
+    const id = e as EndpointId;
+    const figures = out.get(id) ?? { received: 0, refused429: 0 };
+    out.set(id, figures);
+    return figures;
+  };
+  for (const [e, n] of Object.entries(stats.served)) at(e).received += n ?? 0;
+  for (const [e, byReason] of Object.entries(stats.refused)) {
+    for (const [reason, n] of Object.entries(byReason ?? {})) {
+      at(e).received += n ?? 0;
+      if (reason === 'rate_limit' || reason === 'ip_limit' || reason === 'ip_banned')
+        at(e).refused429 += n ?? 0;
+    }
+  }
+  return out;
 }

@@ -3,6 +3,9 @@ import type { ExtractionScenario } from './extraction';
 /** Latency of the extraction scenarios: 150 ms median and a long tail (p99 1 s), log-normal. */
 export const BENCH_LATENCY = { medianMs: 150, p99Ms: 1000 };
 
+/** The order-only scenarios ask for orders alone: their bound and figures are the order buckets'. */
+const ORDERS_ONLY = { datasets: ['orders'] };
+
 /** The extraction scenarios of `make bench`; `scale` shrinks the accounts (development, CI smoke). */
 export function extractionScenarios(scale = 1): ExtractionScenario[] {
   const n = (x: number) => Math.max(200, Math.round(x * scale));
@@ -12,22 +15,37 @@ export function extractionScenarios(scale = 1): ExtractionScenario[] {
       description:
         'classic account, spot (normal, TP/SL, plan) + USDT-M/USDC-M/COIN-M (normal, plan), 64 coins incl. delisted, 90 days, documented rate limits, latency 150 ms median / 1 s p99',
       sim: { seed: 2024, orders: n(200_000), symbols: 64, days: 90, mode: 'classic', latency: BENCH_LATENCY },
-      request: {},
+      request: ORDERS_ONLY,
     },
     {
       scenario: 'extract-uta-60k',
       description:
         'unified (UTA, v3) account: normal orders of every market + futures strategy (TP/SL, plan) orders, 30-day windows, documented rate limits, same latency',
       sim: { seed: 2025, orders: n(60_000), symbols: 64, days: 90, mode: 'uta', latency: BENCH_LATENCY },
-      request: {},
+      request: ORDERS_ONLY,
     },
     {
       scenario: 'extract-named-symbols',
       description:
         'classic account of the first scenario, 5 named symbols (the most active spot coins) over every market: per-symbol streams, spot plan without search',
       sim: { seed: 2024, orders: n(200_000), symbols: 64, days: 90, mode: 'classic', latency: BENCH_LATENCY },
-      request: {},
+      request: ORDERS_ONLY,
       namedSymbols: 5,
+    },
+    {
+      scenario: 'extract-datasets-classic-100k',
+      description:
+        'orders, fills and ledger together: a classic account of 100k orders over 115 days (64 coins, every market and kind), asked from 115 days back, so that bills cover the 90 days and the tax records the 25 before; same latency; the bound is the slowest of every bucket (orders, fills, bills, tax records), all in parallel',
+      sim: {
+        seed: 2026,
+        orders: n(100_000),
+        symbols: 64,
+        days: 115,
+        mode: 'classic',
+        latency: BENCH_LATENCY,
+      },
+      request: { datasets: ['orders', 'fills', 'ledger'] },
+      sinceDaysAgo: 115,
     },
   ];
 }

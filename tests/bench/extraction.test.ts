@@ -22,7 +22,7 @@ describe('bench: extraction scenario (smoke)', () => {
       scenario: 'smoke-classic',
       description: 'tiny classic account',
       sim: { seed: 31, orders: 1500, symbols: 8, days: 90, mode: 'classic', latency: { fixedMs: 2 } },
-      request: {},
+      request: { datasets: ['orders'] },
       inProcessSim: true,
     });
     expect(r).toMatchObject({
@@ -86,7 +86,7 @@ describe('bench: extraction scenario (smoke)', () => {
       scenario: 'smoke-uta',
       description: 'tiny unified account',
       sim: { seed: 23, orders: 1500, symbols: 8, days: 90, mode: 'uta', latency: { fixedMs: 2 } },
-      request: {},
+      request: { datasets: ['orders'] },
       inProcessSim: true,
     });
     expect(r).toMatchObject({
@@ -98,5 +98,68 @@ describe('bench: extraction scenario (smoke)', () => {
     });
     expect(r.buckets.map((b) => b.endpoint).sort()).toEqual(['utaHistoryOrders', 'utaStrategyHistory']);
     expect(r.targets.exactFields).toBe(true);
+  });
+
+  it('fetches orders, fills and ledger (bills and tax records) once each and bounds them by every bucket', async () => {
+    const r = await runExtractionScenario({
+      scenario: 'smoke-datasets',
+      description: 'tiny classic account, 100 days: the oldest 10 from the tax records',
+      sim: { seed: 11, orders: 1500, symbols: 8, days: 100, mode: 'classic', latency: { fixedMs: 2 } },
+      request: { datasets: ['orders', 'fills', 'ledger'] },
+      sinceDaysAgo: 100,
+      inProcessSim: true,
+    });
+    expect(r).toMatchObject({
+      status: 'SUCCEEDED',
+      complete: true,
+      missing: 0,
+      duplicates: 0,
+      mismatched: 0,
+    });
+    expect(Object.keys(r.datasets)).toEqual(['orders', 'fills', 'ledger']);
+    for (const [name, d] of Object.entries(r.datasets)) {
+      const counts = Object.fromEntries(
+        Object.entries(d.fieldMismatches ?? {}).map(([f, m]) => [f, m.count]),
+      );
+      expect({
+        name,
+        missing: d.missing,
+        unexpected: d.unexpected,
+        duplicates: d.duplicates,
+        unsorted: d.unsorted,
+      }).toEqual({ name, missing: 0, unexpected: 0, duplicates: 0, unsorted: 0 });
+      expect({ name, alteredRaw: d.alteredRaw, mismatched: d.mismatched, counts }).toEqual({
+        name,
+        alteredRaw: 0,
+        mismatched: 0,
+        counts: Object.fromEntries(Object.keys(counts).map((f) => [f, 0])),
+      });
+      expect(d.truth).toBeGreaterThan(0);
+      expect(d.out).toBe(d.truth);
+      // The minimum is a lower bound: no complete client asks fewer.
+      expect(d.requests).toBeGreaterThanOrEqual(d.minRequests);
+    }
+    expect(r.targets.allRecords).toBe(true);
+    const buckets = r.buckets.map((b) => `${b.dataset}:${b.endpoint}`).sort();
+    expect(buckets).toEqual([
+      'fills:futuresFills',
+      'fills:spotFills',
+      'ledger:futuresBills',
+      'ledger:spotBills',
+      'ledger:taxFutureRecords',
+      'ledger:taxMarginRecords',
+      'ledger:taxP2pRecords',
+      'ledger:taxSpotRecords',
+      'orders:futuresHistoryOrders',
+      'orders:futuresPlanHistory',
+      'orders:spotHistoryOrders',
+      'orders:spotPlanHistory',
+    ]);
+    // The whole run's minimum is every bucket's, its bound the slowest bucket's (or the IP cap's).
+    expect(r.minRequests).toBe(r.buckets.reduce((n, b) => n + b.minRequests, 0));
+    expect(r.boundMs).toBe(Math.max(...r.buckets.map((b) => b.boundMs)));
+    const svg = readFileSync(join(dir, r.rateChart), 'utf8');
+    for (const name of ['spotFills', 'futuresBills budget', 'taxSpotRecords', 'taxFutureRecords budget'])
+      expect(svg).toContain(name);
   });
 });

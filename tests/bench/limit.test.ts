@@ -25,7 +25,7 @@ describe('the physical limit of an extraction', () => {
     ];
     const limit = await computeLimit(truth, { mode: 'classic', since: SINCE, until: UNTIL });
     const by = Object.fromEntries(limit.buckets.map((b) => [b.endpoint, b]));
-    expect(by['spotHistoryOrders']).toMatchObject({ minRequests: 4, streams: 2, windows: 2, orders: 350 });
+    expect(by['spotHistoryOrders']).toMatchObject({ minRequests: 4, streams: 2, windows: 2, records: 350 });
     expect(by['spotPlanHistory']).toMatchObject({ minRequests: 3, streams: 2 });
     // usdt 11 + usdc 1 (empty) + coin 1 (empty)
     expect(by['futuresHistoryOrders']).toMatchObject({ minRequests: 13, streams: 3 });
@@ -53,7 +53,7 @@ describe('the physical limit of an extraction', () => {
     });
     // SPOT: windows 2 + 1 (empty) + 1; MARGIN: 3 empty windows
     expect(limit.buckets).toEqual([
-      expect.objectContaining({ endpoint: 'utaHistoryOrders', windows: 6, minRequests: 7, orders: 200 }),
+      expect.objectContaining({ endpoint: 'utaHistoryOrders', windows: 6, minRequests: 7, records: 200 }),
     ]);
     expect(limit.boundMs).toBeCloseTo(350);
   });
