@@ -328,7 +328,13 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
     const html = (await callFile('/archive/report', '/archive/report', /^text\/html/)).body;
     expect(html).toContain(`<h1>Archive of account ${report.uid}</h1>`);
     expect(html).toContain('<h3>Gaps (shaded)</h3>');
-    expect(html.match(/<svg /g)?.length).toBe(3);
+    // orders per day, fees, volume; one realised-PnL chart per settle coin (the sync archived the fills too)
+    const settleCoins = Object.keys(
+      (status as { totals?: { realisedPnl: { total: Record<string, string> } } }).totals?.realisedPnl.total ??
+        {},
+    ).length;
+    expect(settleCoins).toBeGreaterThan(0);
+    expect(html.match(/<svg /g)?.length).toBe(3 + settleCoins);
   });
 
   it('answers errors as documented', async () => {
