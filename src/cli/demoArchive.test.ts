@@ -6,7 +6,7 @@ import { demoArchive } from './demoArchive';
 jest.setTimeout(180_000);
 
 describe('demoArchive', () => {
-  it('syncs a simulated season into the archive and finds every order of the ground truth', async () => {
+  it('syncs a simulated season into the archive and finds every order, fill and ledger entry of the ground truth', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'demo-archive-'));
     const lines: string[] = [];
     try {
@@ -28,6 +28,13 @@ describe('demoArchive', () => {
         ok: true,
       });
       expect(lines.join('\n')).toMatch(/again at once: nothing new/);
+      // fills and the ledger checked against the truth of the spans archived (ok above requires both)
+      expect(lines.join('\n')).toMatch(
+        /fills against the ground truth of the spans archived: (\d+) of \1, 0 missing/,
+      );
+      expect(lines.join('\n')).toMatch(
+        /ledger entries against the ground truth .* 0 missing, 0 unexpected, 0 duplicated, 0 different; tax records from/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,12 +7,15 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { ORDERS, archiveStatus, openArchive, readRecords, runSync } from '../archive';
+import { FILLS, LEDGER, ORDERS, archiveStatus, openArchive, readRecords, runSync } from '../archive';
 import { DAY_MS } from '../bitget/endpoints';
 import { createDatabase } from '../db';
 import { countArchiveOrders } from '../db/archiveOrders';
 import { startLocalStack } from '../runtime/localStack';
 import { startSimulator } from '../sim';
+import { archivedSpans } from '../verify/archiveCoverage';
+import { FILL_CHECK, LEDGER_CHECK, verifyRecords } from '../verify/verifyRecords';
+import { within } from './demoDatasets';
 import { describe } from './sync';
 
 export interface DemoArchiveOptions {
@@ -93,7 +96,32 @@ export async function demoArchive(options: DemoArchiveOptions): Promise<DemoArch
     say(
       `  against the ground truth: ${orders} orders over ${historyDays} days, ${mismatches} missing or different; database rows ${databaseRows}`,
     );
-    const ok = mismatches === 0 && byKey.size === orders && databaseRows === orders && again.nothingNew;
+    // Fills and the ledger: every record of the truth the archive says it covers, once, sorted, field for field.
+    const spans = archivedSpans(manifest);
+    const fills = await verifyRecords(
+      FILL_CHECK,
+      readRecords(archive, manifest, FILLS),
+      within(sim.fillTruth(), spans.fill),
+    );
+    const ledger = await verifyRecords(
+      LEDGER_CHECK,
+      readRecords(archive, manifest, LEDGER),
+      within(sim.ledgerTruth(), spans.ledger),
+    );
+    const tax = status.datasets['ledger']?.tax;
+    for (const v of [fills, ledger])
+      say(
+        `  ${v.dataset} against the ground truth of the spans archived: ${v.received} of ${v.expected}, ` +
+          `${v.missing} missing, ${v.unexpected} unexpected, ${v.duplicates} duplicated, ${v.mismatched} different` +
+          (v === ledger && tax ? `; tax records from ${new Date(tax.from).toISOString()}` : ''),
+      );
+    const ok =
+      mismatches === 0 &&
+      byKey.size === orders &&
+      databaseRows === orders &&
+      again.nothingNew &&
+      fills.ok &&
+      ledger.ok;
     return { syncs, orders, archived: byKey.size, mismatches, gaps: d.gaps.length, databaseRows, ok };
   } finally {
     await Promise.allSettled([database.close(), stack.close(), sim.close()]);
