@@ -1,3 +1,4 @@
+import { DATASET_STREAM_ENDPOINTS } from '../../src/core/dataset';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetEndpointId } from '../../src/bitget/datasetSchemas';
@@ -17,15 +18,7 @@ export interface BucketTimeline {
   panel: string;
 }
 
-const DATASET_ENDPOINTS = new Set<string>([
-  'spotFills',
-  'futuresFills',
-  'utaFills',
-  'spotBills',
-  'futuresBills',
-  'utaFinancialRecords',
-  ...TAX_ENDPOINTS,
-]);
+const DATASET_ENDPOINTS = new Set<string>(DATASET_STREAM_ENDPOINTS);
 
 /** The panel a bucket is drawn in: its data set, the tax records (1 request a second) apart from the bills. */
 export function panelOf(endpoint: string): string {

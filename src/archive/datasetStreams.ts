@@ -89,23 +89,29 @@ export function withBillsCoverage(state: DatasetState, streams: readonly Dataset
   return { ...state, streams: next };
 }
 
-/** The bills stream whose entries a tax-record stream repeats (none for margin and P2P records). */
-export function billsStreamOf(taxStream: string): string | null {
-  const [endpoint, selector] = taxStream.split('/');
-  if (endpoint === 'taxSpotRecords') return 'spotBills';
-  if (endpoint === 'taxFutureRecords' && selector !== undefined) return `futuresBills/${selector}`;
-  if (endpoint === 'utaTaxRecords' && selector !== undefined) return `utaFinancialRecords/${selector}`;
-  return null;
+/**
+ * Bills endpoints and the tax endpoints that repeat their entries, stream for stream (the same selector: a
+ * product type, a v3 category); margin and P2P records have no bills here.
+ */
+const BILLS_AND_TAX: readonly (readonly [bills: string, tax: string])[] = [
+  ['spotBills', 'taxSpotRecords'],
+  ['futuresBills', 'taxFutureRecords'],
+  ['utaFinancialRecords', 'utaTaxRecords'],
+];
+
+/** The stream of the other side of a pair (`from` 0: bills → tax; 1: tax → bills), keeping the selector. */
+function pairedStream(stream: string, from: 0 | 1): string | null {
+  const [endpoint, ...selector] = stream.split('/');
+  const pair = BILLS_AND_TAX.find((p) => p[from] === endpoint);
+  if (pair === undefined) return null;
+  return [pair[from === 0 ? 1 : 0], ...selector].join('/');
 }
 
+/** The bills stream whose entries a tax-record stream repeats (none for margin and P2P records). */
+export const billsStreamOf = (taxStream: string): string | null => pairedStream(taxStream, 1);
+
 /** The tax-record stream that repeats a bills stream's entries over the time both reach (none for fills). */
-export function taxStreamOf(stream: string): string | null {
-  const [endpoint, selector] = stream.split('/');
-  if (endpoint === 'spotBills') return 'taxSpotRecords';
-  if (endpoint === 'futuresBills' && selector !== undefined) return `taxFutureRecords/${selector}`;
-  if (endpoint === 'utaFinancialRecords' && selector !== undefined) return `utaTaxRecords/${selector}`;
-  return null;
-}
+export const taxStreamOf = (stream: string): string | null => pairedStream(stream, 0);
 
 /**
  * The tax stream whose coverage spans a gap of a bills stream: the ledger entries of the gap are then in the

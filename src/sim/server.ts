@@ -3,6 +3,7 @@
  * Pipeline per request: IP cap → route → 429 storm → signature → per-UID (per-IP when public) endpoint budget
  * → injected fault → handler. Latency is added before every answer of a Bitget route.
  */
+import { DATASET_STREAM_ENDPOINTS } from '../core/dataset';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
@@ -69,19 +70,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** The endpoints served from the account's activity (fills, the ledger, tax records), built on first use. */
-const ACTIVITY_ENDPOINTS: ReadonlySet<string> = new Set([
-  'spotFills',
-  'futuresFills',
-  'utaFills',
-  'spotBills',
-  'futuresBills',
-  'utaFinancialRecords',
-  'taxSpotRecords',
-  'taxFutureRecords',
-  'taxMarginRecords',
-  'taxP2pRecords',
-  'utaTaxRecords',
-]);
+const ACTIVITY_ENDPOINTS: ReadonlySet<string> = new Set(DATASET_STREAM_ENDPOINTS);
 
 /** The history endpoints `holdHistory()` holds: orders, fills, the ledger and the tax records. */
 const HISTORY_ENDPOINTS: ReadonlySet<string> = new Set([
