@@ -1,11 +1,13 @@
 import { PassThrough } from 'node:stream';
+import type { DatasetName } from '../core/dataset';
 import { ProgressModel, ProgressReporter } from './progress';
 
 const lane = (
   laneId: string,
-  p: Partial<{ orders: number; requests: number; open: number; done: number }>,
+  p: Partial<{ orders: number; requests: number; open: number; done: number; dataset: DatasetName }>,
 ) => ({
   laneId,
+  dataset: p.dataset ?? ('orders' as const),
   orders: p.orders ?? 0,
   requests: p.requests ?? 0,
   cursorsOpen: p.open ?? 1,
@@ -60,6 +62,23 @@ describe('ProgressModel: what the progress display shows', () => {
     m.lane(lane('futures-history', { requests: 40, open: 20, done: 10 })); // 4 per finished cursor: 80 left
     expect(m.etaMs()).toBe(8000);
     expect(m.overallLine(60)).toMatch(/^0 orders {2}\d+\.\d\/30 req\/s {2}ETA 0:08$/);
+  });
+});
+
+describe('ProgressModel: every data set counted in its own words', () => {
+  it('says orders, fills and ledger entries apart, overall and per lane', () => {
+    const m = new ProgressModel(() => 0);
+    m.lane(lane('spot-history', { orders: 120, requests: 3 }));
+    m.lane(lane('futures-history', { orders: 30, requests: 1 }));
+    m.lane(lane('spot-fills', { orders: 80, requests: 2, dataset: 'fills' }));
+    m.lane(lane('tax-spot', { orders: 500, requests: 1, open: 0, done: 1, dataset: 'ledger' }));
+    expect(m.overallLine(80)).toMatch(/^150 orders, 80 fills, 500 ledger entries {2}/);
+    expect(m.laneLines(80)).toEqual([
+      expect.stringMatching(/ 120 ord 3 req$/),
+      expect.stringMatching(/ 30 ord 1 req$/),
+      expect.stringMatching(/ 80 fills 2 req$/),
+      expect.stringMatching(/ 500 entries done$/),
+    ]);
   });
 });
 

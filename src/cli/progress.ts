@@ -1,5 +1,7 @@
 import { MultiBar } from 'cli-progress';
 import type { SingleBar } from 'cli-progress';
+import type { DatasetName } from '../core/dataset';
+import { DATASET_NAMES } from '../core/dataset';
 import type { LaneProgress } from '../extraction/laneWorker';
 
 export type Stage = 'planning' | 'lanes' | 'symbol search' | 'merge' | 'import';
@@ -8,6 +10,14 @@ interface LaneView extends LaneProgress {
   /** Share of the lane's estimated requests made, never lower than before. */
   shown: number;
 }
+
+/** What a data set's records are called in the overall line, and (short) in a lane's line. */
+const RECORDS_OF: Record<DatasetName, string> = {
+  orders: 'orders',
+  fills: 'fills',
+  ledger: 'ledger entries',
+};
+const UNIT_OF: Record<DatasetName, string> = { orders: 'ord', fills: 'fills', ledger: 'entries' };
 
 /** The minimum width the lines are laid out for; wider terminals get longer bars. */
 const MIN_WIDTH = 40;
@@ -27,7 +37,7 @@ function fit(line: string, width: number): string {
 
 /**
  * What the progress display shows, independent of how it is drawn: the stage with its elapsed time; an overall
- * line (orders, requests per second against the budget of the lanes still working, an ETA); one line per lane
+ * line (records per data set, requests per second against the budget of the lanes still working, an ETA); one line per lane
  * whose bar never moves backwards. The ETA comes from the plan: every open cursor needs at least one more
  * request, refined as pages arrive by the requests its lane's finished cursors took; lanes run side by side,
  * each at its own endpoint's rate, so the slowest one sets the ETA.
@@ -116,12 +126,16 @@ export class ProgressModel {
   }
 
   overallLine(width: number): string {
-    let orders = 0;
-    for (const l of this.lanes.values()) orders += l.orders;
+    const counts = new Map<DatasetName, number>();
+    for (const l of this.lanes.values()) counts.set(l.dataset, (counts.get(l.dataset) ?? 0) + l.orders);
+    const records =
+      DATASET_NAMES.filter((d) => counts.has(d))
+        .map((d) => `${counts.get(d)} ${RECORDS_OF[d]}`)
+        .join(', ') || '0 orders';
     const budget = this.budget();
     const rate = `${this.requestRate().toFixed(1)}${budget === null ? '' : `/${budget.toFixed(0)}`} req/s`;
     const eta = this.stageName === 'lanes' || this.stageName === 'symbol search' ? this.etaMs() : null;
-    return fit(`${orders} orders  ${rate}${eta === null ? '' : `  ETA ${clock(eta)}`}`, width);
+    return fit(`${records}  ${rate}${eta === null ? '' : `  ETA ${clock(eta)}`}`, width);
   }
 
   laneLines(width: number): string[] {
@@ -129,7 +143,9 @@ export class ProgressModel {
     return [...this.lanes.values()].map((l) => {
       const name =
         l.laneId.length > LANE_NAME ? `${l.laneId.slice(0, LANE_NAME - 1)}…` : l.laneId.padEnd(LANE_NAME);
-      const tail = l.cursorsOpen === 0 ? ` ${l.orders} ord done` : ` ${l.orders} ord ${l.requests} req`;
+      const unit = UNIT_OF[l.dataset];
+      const tail =
+        l.cursorsOpen === 0 ? ` ${l.orders} ${unit} done` : ` ${l.orders} ${unit} ${l.requests} req`;
       const barWidth = Math.max(4, Math.min(30, w - name.length - tail.length - 3));
       const filled = Math.round(l.shown * barWidth);
       return fit(`${name} [${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${tail}`, width);

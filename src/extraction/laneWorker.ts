@@ -6,7 +6,9 @@ import { isStarved, splitAfterPage } from './cursorSplit';
 import { ExtractionFatalError, classifyFailure } from './errors';
 import { LaneCheckpointer } from './LaneCheckpointer';
 import { RunRepository } from './RunRepository';
+import type { DatasetName } from '../core/dataset';
 import type { CursorState, LaneState } from './runState';
+import { laneDataset } from './runState';
 import { SpanTooWideError } from '../bitget/spanError';
 import { newCursor } from './cursor';
 import { isOrderSource, sourceKeeps } from './sources';
@@ -22,6 +24,8 @@ export interface LaneWorkerSettings extends SplitPolicy {
 
 export interface LaneProgress {
   laneId: string;
+  /** The data set the lane fetches: its `orders` count is of that data set's records. */
+  dataset: DatasetName;
   orders: number;
   requests: number;
   cursorsOpen: number;
@@ -151,6 +155,7 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
   const progress = () =>
     deps.onProgress?.({
       laneId: lane.laneId,
+      dataset: laneDataset(lane),
       orders: lane.ordersFetched,
       requests: lane.requests,
       cursorsOpen: lane.cursors.filter(isOpen).length,
