@@ -222,10 +222,13 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
   /** The account asked for, or the only one archived. */
   const accountOf = async (uid: string | undefined): Promise<string> => {
     if (uid) return uid;
-    const rows = await db.db.selectFrom('archive_orders').select('uid').distinct().limit(2).execute();
-    if (rows.length === 1) return rows[0]!.uid;
+    const held = new Set<string>();
+    for (const table of ['archive_orders', 'archive_fills', 'archive_ledger'] as const)
+      for (const row of await db.db.selectFrom(table).select('uid').distinct().limit(2).execute())
+        held.add(row.uid);
+    if (held.size === 1) return [...held][0]!;
     throw new BadRequestError(
-      rows.length === 0
+      held.size === 0
         ? 'querystring/uid: no account is archived yet'
         : 'querystring/uid is required: several accounts are archived',
       'querystring/uid',
