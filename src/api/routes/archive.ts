@@ -124,7 +124,7 @@ const statusSchema = {
   tags: ['archive'],
   summary: 'Coverage per data set and stream, gaps, last sync, and the rows the database holds',
   description:
-    '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}, fills: {…}, ledger: {…, tax: {from, to}}}, lastSync, database: {rows}, totals}`, from the manifest in the bucket; `totals` (fees paid per coin, volume, realised PnL, funding) when the archive holds fills or a ledger.',
+    '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}, fills: {…}, ledger: {…, tax: {from, to}}}, lastSync, database: {rows, fills, ledger}, totals}`, from the manifest in the bucket; `totals` (fees paid per coin, volume, realised PnL, funding) when the archive holds fills or a ledger.',
   querystring: { type: 'object', additionalProperties: false, properties: { uid: uidSchema } },
   response: archiveStatusResponse,
 } as const;
