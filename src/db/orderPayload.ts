@@ -1,15 +1,15 @@
 /**
  * A batch of orders.jsonl lines turned into what the database's own bulk loader takes: every line parsed and
  * validated (parseOrderLine, zod) and mapped to its `orders` row, then written as one payload: TSV for MySQL's
- * `LOAD DATA LOCAL INFILE`, a JSON array for SQLite's `INSERT … SELECT … FROM json_each(?)`, or the rows
- * themselves (multi-row INSERT, where LOCAL INFILE is refused). Pure: runs in the import's worker thread
+ * `LOAD DATA LOCAL INFILE`, or the rows' values in INFILE_COLUMNS order, flat, for multi-row INSERTs of bound
+ * parameters (SQLite; MySQL where LOCAL INFILE is refused). Pure: runs in the import's worker thread
  * (parseWorker.ts) or in process alike.
  */
-import { rowsToTsv } from './localInfile';
+import { INFILE_COLUMNS, rowsToTsv } from './localInfile';
 import { orderToRow, parseOrderLine } from './orderRecord';
 import type { OrderRow } from './orderRecord';
 
-export type PayloadFormat = 'tsv' | 'json' | 'rows';
+export type PayloadFormat = 'tsv' | 'values';
 
 export interface LineBatch {
   /** Where the lines come from (an object key), for the error naming a bad line. */
@@ -23,18 +23,18 @@ export interface LineBatch {
   format: PayloadFormat;
 }
 
+export type OrderValue = string | number | null;
+
 export type OrderPayload =
-  | { format: 'tsv' | 'json'; payload: string; count: number }
-  | { format: 'rows'; rows: OrderRow[]; count: number };
+  | { format: 'tsv'; payload: string; count: number }
+  | { format: 'values'; values: OrderValue[]; count: number };
 
 /** The payload of validated rows. */
-export function rowsPayload(rows: OrderRow[], format: PayloadFormat): OrderPayload {
-  if (format === 'rows') return { format, rows, count: rows.length };
-  return {
-    format,
-    payload: format === 'tsv' ? rowsToTsv(rows) : JSON.stringify(rows),
-    count: rows.length,
-  };
+export function rowsPayload(rows: readonly OrderRow[], format: PayloadFormat): OrderPayload {
+  if (format === 'tsv') return { format, payload: rowsToTsv(rows), count: rows.length };
+  const values: OrderValue[] = [];
+  for (const row of rows) for (const column of INFILE_COLUMNS) values.push(row[column] as OrderValue);
+  return { format, values, count: rows.length };
 }
 
 /** Validates every line (the first bad one throws InvalidOrderRecordError naming its line) into one payload. */
