@@ -55,6 +55,7 @@ function workerParser(worker: Worker): BatchParser {
     const w = waiting.get(answer.id);
     if (!w) return;
     waiting.delete(answer.id);
+    if (waiting.size === 0) worker.unref();
     if ('payload' in answer) w.resolve(answer.payload);
     else if ('invalid' in answer)
       w.reject(
@@ -64,6 +65,7 @@ function workerParser(worker: Worker): BatchParser {
   });
   worker.on('error', (error) => failAll(new DatabaseError(`the import's worker failed: ${error.message}`)));
   worker.on('exit', (code) => failAll(new DatabaseError(`the import's worker exited (code ${code})`)));
+  // Idle, the worker keeps no process alive; while it owes an answer, it does (nothing else may be pending).
   worker.unref();
   return {
     inWorker: true,
@@ -71,6 +73,7 @@ function workerParser(worker: Worker): BatchParser {
       if (broken) return Promise.reject(broken);
       const id = next++;
       return new Promise<OrderPayload>((resolve, reject) => {
+        if (waiting.size === 0) worker.ref();
         waiting.set(id, { resolve, reject });
         worker.postMessage({ id, batch });
       });

@@ -174,16 +174,24 @@ async function runImport(
   let insertedNow = 0;
   const format = await payloadFormat(database);
   // Batches are validated (in a worker thread when there is one) up to PARSE_AHEAD ahead of the one being
-  // written: on two cores the parsing and the database's own work overlap. Batches still commit one after
-  // another, in order, each with its end offset.
+  // written: on two cores the reading, the parsing and the database's own work overlap. Batches still commit
+  // one after another, in order, each with its end offset.
   const parser =
     mode === 'batched'
       ? createBatchParser({ worker: (options.parseInWorker ?? true) && expectedOrders > batchSize })
       : null;
-  const ahead: { payload: Promise<OrderPayload>; end: number }[] = [];
-  const writeNext = async () => {
-    const { payload, end } = ahead.shift()!;
-    insertedNow += await insertBatch(database, arn, await payload, source.resumable ? end : 0, now());
+  // Batches are written one after another, in order, by one chain: the loop goes on reading (and the parser on
+  // validating) while a batch is written. A failed batch stops the chain: no later batch is written after it.
+  let writing: Promise<void> = Promise.resolve();
+  const unwritten: Promise<void>[] = [];
+  const enqueue = (payload: Promise<OrderPayload>, end: number) => {
+    writing = writing.then(async () => {
+      insertedNow += await insertBatch(database, arn, await payload, source.resumable ? end : 0, now());
+    });
+    const written = writing;
+    // A failure surfaces when the loop waits for this batch, or at the end; never unobserved.
+    written.catch(() => undefined);
+    unwritten.push(written);
   };
   try {
     let lines: string[] = [];
@@ -208,13 +216,13 @@ async function runImport(
                 format,
               ),
             );
-      // A failed batch surfaces when its turn to be written comes (the batches before it are written first).
+      // A batch that fails validation fails when its turn to be written comes (the batches before it are written).
       payload.catch(() => undefined);
-      ahead.push({ payload, end: batchEnd });
+      enqueue(payload, batchEnd);
       lines = [];
       numbers = [];
       orders = [];
-      while (ahead.length > PARSE_AHEAD) await writeNext();
+      while (unwritten.length > PARSE_AHEAD) await unwritten.shift();
     };
     for await (const item of source.read(startOffset)) {
       if (mode === 'row-by-row') {
@@ -231,9 +239,10 @@ async function runImport(
       if (lines.length + orders.length >= batchSize) await flush();
     }
     await flush();
-    while (ahead.length > 0) await writeNext();
+    await writing;
   } catch (error) {
-    await Promise.allSettled(ahead.map((a) => a.payload));
+    // Batches read before a failed read are still written; nothing is written after a failed batch.
+    await writing.catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     await markFailed(database, arn, `import interrupted: ${reason}`, now(), { resetOffset: false });
     throw new ImportFailedError(
