@@ -49,6 +49,8 @@ interface OrderSource {
   resumable: boolean;
   /** Names the lines in errors (the object's key). */
   name: string;
+  /** True when the source yields orders validated already (no lines to parse). */
+  validated: boolean;
   read(offset: number): AsyncIterable<SourceItem>;
 }
 
@@ -130,6 +132,7 @@ export async function importOrders(
   const source: OrderSource = {
     resumable: false,
     name: 'orders',
+    validated: true,
     async *read() {
       for (let i = 0; i < orders.length; i++) yield { order: orders[i]!, end: 0 };
     },
@@ -178,7 +181,9 @@ async function runImport(
   // one after another, in order, each with its end offset.
   const parser =
     mode === 'batched'
-      ? createBatchParser({ worker: (options.parseInWorker ?? true) && expectedOrders > batchSize })
+      ? createBatchParser({
+          worker: (options.parseInWorker ?? true) && !source.validated && expectedOrders > batchSize,
+        })
       : null;
   // Batches are written one after another, in order, by one chain: the loop goes on reading (and the parser on
   // validating) while a batch is written. A failed batch stops the chain: no later batch is written after it.
@@ -427,6 +432,7 @@ function s3JsonlSource(s3: S3Client, run: ImportableRun): OrderSource {
   return {
     resumable: true,
     name: run.ordersJsonlKey,
+    validated: false,
     async *read(offset: number) {
       if (offset > 0) {
         const head = await s3.send(new HeadObjectCommand({ Bucket: run.bucket, Key: run.ordersJsonlKey }));
