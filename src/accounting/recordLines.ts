@@ -15,7 +15,8 @@ const decimal = z.string().regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, 'not
 const id = z.string().regex(/^\d{1,25}$/, 'not a decimal id');
 const text = z.string().min(1);
 
-const fillLine = z.object({
+/** A canonical fill (src/core/fill.ts), checked field by field. */
+export const fillRecordSchema = z.object({
   tradeId: id,
   orderId: id,
   market: z.enum(MARKETS),
@@ -35,7 +36,8 @@ const fillLine = z.object({
   raw: z.record(z.string(), z.unknown()),
 });
 
-const ledgerLine = z.object({
+/** A canonical ledger entry (src/core/ledgerEntry.ts), checked field by field. */
+export const ledgerRecordSchema = z.object({
   billId: id,
   account: z.enum(['spot', 'usdt-futures', 'usdc-futures', 'coin-futures', 'margin', 'uta', 'p2p']),
   coin: text,
@@ -68,5 +70,6 @@ function parseLine<T>(what: string, schema: z.ZodType<T>, line: string): T {
   return checked.data;
 }
 
-export const parseFillLine = (line: string): CanonicalFill => parseLine('fill', fillLine, line);
-export const parseLedgerLine = (line: string): CanonicalLedgerEntry => parseLine('ledger', ledgerLine, line);
+export const parseFillLine = (line: string): CanonicalFill => parseLine('fill', fillRecordSchema, line);
+export const parseLedgerLine = (line: string): CanonicalLedgerEntry =>
+  parseLine('ledger', ledgerRecordSchema, line);

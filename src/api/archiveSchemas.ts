@@ -1,5 +1,17 @@
+import { MARKETS } from '../core/order';
+import { LEDGER_SOURCES, LEDGER_TYPES } from '../core/ledgerEntry';
 import { canonicalOrderProperties, errors } from './schemas';
-import { closed, int, mapOf, nullable, nullableInt, nullableText, text, type Schema } from './schemaParts';
+import {
+  closed,
+  dateTime,
+  int,
+  mapOf,
+  nullable,
+  nullableInt,
+  nullableText,
+  text,
+  type Schema,
+} from './schemaParts';
 
 /** Response schemas of the archive's endpoints (src/api/routes/archive.ts). */
 const span = (description: string) => closed({ from: int('epoch ms'), to: int('epoch ms') }, description);
@@ -14,6 +26,94 @@ export const archiveOrdersResponse = {
       },
     },
     'A page of archived orders, sorted by (cTime, orderId)',
+  ),
+  ...errors,
+};
+
+const amount = text('A decimal amount exactly as Bitget sent it');
+const maybeAmount = nullableText('A decimal amount exactly as Bitget sent it; null when it does not apply');
+const raw = { type: 'object', additionalProperties: true, description: "The exchange's row as received" };
+const cTimeIso = dateTime('cTime in ISO 8601 UTC');
+const nextCursor = {
+  type: ['string', 'null'],
+  description: 'Pass as `after` for the next page; null on the last page',
+};
+const bothTimes = (what: string) =>
+  closed(
+    { ms: nullableInt('epoch ms'), iso: { ...dateTime('ISO 8601 UTC'), type: ['string', 'null'] } },
+    `${what}: as epoch ms and ISO 8601 (null when not given)`,
+  );
+
+/** The canonical fill (src/core/fill.ts) and its time in ISO 8601. */
+export const canonicalFillProperties: Record<string, Schema> = {
+  tradeId: text(),
+  orderId: text(),
+  market: { type: 'string', enum: [...MARKETS] },
+  symbol: text(),
+  side: { type: 'string', enum: ['buy', 'sell'], description: 'Direction of the trade' },
+  price: amount,
+  size: text('In the base coin'),
+  quoteVolume: text('In the quote coin'),
+  fee: maybeAmount,
+  feeCoin: nullableText(),
+  fees: {
+    type: 'array',
+    description: 'Every fee coin of the fill, in the exchange order; empty when nothing was paid',
+    items: closed({ fee: amount, feeCoin: text() }),
+  },
+  role: { type: ['string', 'null'], enum: ['taker', 'maker', null] },
+  tradeSide: nullableText(),
+  posSide: nullableText(),
+  profit: nullableText('Realised profit or loss of a futures fill, signed; null on spot'),
+  cTime: int('Execution time, epoch ms'),
+  cTimeIso,
+  raw,
+};
+
+/** The canonical ledger entry (src/core/ledgerEntry.ts) and its time in ISO 8601. */
+export const canonicalLedgerProperties: Record<string, Schema> = {
+  billId: text(),
+  account: text('The ledger account: spot, usdt-futures, usdc-futures, coin-futures, margin, uta, p2p'),
+  coin: text(),
+  amount: text('Signed: negative leaves the account'),
+  fee: maybeAmount,
+  balance: maybeAmount,
+  type: { type: 'string', enum: [...LEDGER_TYPES] },
+  businessType: text("The exchange's own word for the entry"),
+  symbol: nullableText(),
+  orderId: nullableText(),
+  source: { type: 'string', enum: [...LEDGER_SOURCES], description: 'bills, or the tax records' },
+  cTime: int('Entry time, epoch ms'),
+  cTimeIso,
+  raw,
+};
+
+export const archiveFillsResponse = {
+  200: closed(
+    {
+      fills: { type: 'array', items: closed(canonicalFillProperties), description: 'Canonical fills' },
+      since: bothTimes('since'),
+      until: bothTimes('until'),
+      next: nextCursor,
+    },
+    'A page of archived fills, sorted by (cTime, tradeId, market)',
+  ),
+  ...errors,
+};
+
+export const archiveLedgerResponse = {
+  200: closed(
+    {
+      entries: {
+        type: 'array',
+        items: closed(canonicalLedgerProperties),
+        description: 'Canonical ledger entries',
+      },
+      since: bothTimes('since'),
+      until: bothTimes('until'),
+      next: nextCursor,
+    },
+    'A page of archived ledger entries, sorted by (cTime, billId, source, account)',
   ),
   ...errors,
 };
@@ -87,7 +187,11 @@ export const archiveStatusResponse = {
           additionalProperties: datasetStatus,
         },
         lastSync: nullableInt('When the last sync ran (exchange time, epoch ms)'),
-        database: closed({ rows: int('Archive rows the database holds for this account') }),
+        database: closed({
+          rows: int('Archived orders the database holds for this account'),
+          fills: int('Archived fills the database holds for this account'),
+          ledger: int('Archived ledger entries the database holds for this account'),
+        }),
       },
       "The archive's coverage and gaps, from the bucket's manifest",
     ),
@@ -164,7 +268,18 @@ export const syncResponse = {
       database: {
         oneOf: [
           { type: 'null' },
-          closed({ inserted: int(), updated: int(), partitions: int() }, 'Rows the database import changed'),
+          closed(
+            {
+              inserted: int('Orders inserted'),
+              updated: int('Orders replaced by a newer version'),
+              partitions: int('Order partitions imported'),
+              datasets: mapOf(
+                closed({ inserted: int(), updated: int(), partitions: int() }),
+                'Per data set (orders, fills, ledger)',
+              ),
+            },
+            "Rows the database import changed: the orders' figures, and each data set's",
+          ),
         ],
       },
     },

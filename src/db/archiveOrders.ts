@@ -1,13 +1,16 @@
 /**
- * The archive's rows: upserted in batches, each batch one transaction (a row is replaced only by a newer
+ * The archive's orders: upserted in batches, each batch one transaction (a row is replaced only by a newer
  * version), partitions imported once (their keys recorded in the same transaction as their last batch),
  * read back with filters and keyset pagination in the archive's order (cTime, orderId, market).
  */
 import type { Transaction } from 'kysely';
 import type { ArchiveStore } from '../archive/ArchiveStore';
-import { ORDERS } from '../archive/dataset';
+import { FILLS, LEDGER, ORDERS, type DatasetName } from '../archive/dataset';
 import type { Manifest } from '../archive/manifest';
 import type { CanonicalOrder } from '../core/order';
+import type { DatasetImportOutcome } from './archiveImport';
+import { forgetStalePartitions, importDataset, importedPartitions } from './archiveImport';
+import { insertArchiveFills, insertArchiveLedger } from './archiveRecords';
 import type { Database } from './connection';
 import { InvalidArchiveQueryError } from './errors';
 import { orderToRow, rowToOrder } from './orderRecord';
@@ -98,14 +101,19 @@ export async function upsertArchiveOrders(
   return total;
 }
 
-export interface ArchiveImportOutcome extends UpsertOutcome {
-  partitions: number;
+/**
+ * What one import changed. The top-level figures are the orders' (what sync.ts reports beside its own order
+ * counts); `datasets` has each data set's, fills and ledger included.
+ */
+export interface ArchiveImportOutcome extends DatasetImportOutcome {
+  datasets: Record<DatasetName, DatasetImportOutcome>;
 }
 
 /**
- * Brings the database up to the manifest: every partition it names that the database has not imported yet is
- * upserted (its key recorded with its last batch), and keys of partitions the manifest no longer names are
- * forgotten. Interrupted at any moment, the next call completes it: re-importing a batch changes nothing.
+ * Brings the database up to the manifest, every data set it holds (orders, fills, ledger): every partition it
+ * names that the database has not imported yet is written (its key recorded with its last batch), and keys of
+ * partitions the manifest no longer names are forgotten. Interrupted at any moment, the next call completes
+ * it: re-importing a batch changes nothing. `beforeWrite` runs before each partition's first write.
  */
 export async function importArchive(
   database: Database,
@@ -114,42 +122,36 @@ export async function importArchive(
   beforeWrite: () => void | Promise<void> = () => undefined,
 ): Promise<ArchiveImportOutcome> {
   const uid = manifest.uid;
-  const partitions = manifest.datasets[ORDERS.name]?.partitions ?? [];
-  const imported = new Set(
-    (
-      await database.db
-        .selectFrom('archive_partitions')
-        .select('partition_key')
-        .where('uid', '=', uid)
-        .execute()
-    ).map((r) => r.partition_key),
+  const imported = await importedPartitions(database, uid);
+  const orders = await importDataset(
+    database,
+    archive,
+    manifest,
+    ORDERS,
+    imported,
+    (records, done) => upsertArchiveOrders(database, uid, records, { done }),
+    beforeWrite,
   );
-  const outcome: ArchiveImportOutcome = { inserted: 0, updated: 0, partitions: 0 };
-  for (const entry of partitions) {
-    if (imported.has(entry.key)) continue;
-    const records = await archive.readPartition(ORDERS, entry);
-    await beforeWrite();
-    const o = await upsertArchiveOrders(database, uid, records, {
-      done: async (trx) => {
-        await trx
-          .insertInto('archive_partitions')
-          .values({ uid, partition_key: entry.key, records: entry.records, imported_at: Date.now() })
-          .execute();
-      },
-    });
-    outcome.inserted += o.inserted;
-    outcome.updated += o.updated;
-    outcome.partitions += 1;
-  }
-  const named = new Set(partitions.map((p) => p.key));
-  const stale = [...imported].filter((k) => !named.has(k));
-  if (stale.length > 0)
-    await database.db
-      .deleteFrom('archive_partitions')
-      .where('uid', '=', uid)
-      .where('partition_key', 'in', stale)
-      .execute();
-  return outcome;
+  const fills = await importDataset(
+    database,
+    archive,
+    manifest,
+    FILLS,
+    imported,
+    (records, done) => insertArchiveFills(database, uid, records, { done }),
+    beforeWrite,
+  );
+  const ledger = await importDataset(
+    database,
+    archive,
+    manifest,
+    LEDGER,
+    imported,
+    (records, done) => insertArchiveLedger(database, uid, records, { done }),
+    beforeWrite,
+  );
+  await forgetStalePartitions(database, manifest, imported);
+  return { ...orders, datasets: { orders, fills, ledger } };
 }
 
 // Callers outside the module import it from here (src/api/routes/archive.ts).

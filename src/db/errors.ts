@@ -64,3 +64,16 @@ export class InvalidArchiveQueryError extends DatabaseError {
 export class UnknownInfileError extends DatabaseError {
   override readonly name = 'UnknownInfileError';
 }
+
+/** An archived fill or ledger entry that does not fit its table's columns: names the record and the field. */
+export class InvalidArchiveRecordError extends DatabaseError {
+  override readonly name = 'InvalidArchiveRecordError';
+  constructor(
+    /** Which record: `fills uid 123 BTCUSDT/456` … */
+    readonly location: string,
+    readonly field: string,
+    readonly rule: string,
+  ) {
+    super(`${location}: ${field || '(record)'} ${rule}`);
+  }
+}

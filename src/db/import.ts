@@ -7,8 +7,11 @@ import type { CanonicalOrder } from '../core/order';
 import type { Database } from './connection';
 import { ImportFailedError } from './errors';
 import { addProcessingLog, recordExecution } from './executions';
+import { createBatchParser } from './batchParser';
+import { insertValuesIntoOrders, loadTsvIntoOrders } from './bulkLoad';
 import { linesWithOffsets } from './lines';
-import { INFILE_COLUMNS, rowsToTsv, withInfile } from './localInfile';
+import { rowsPayload } from './orderPayload';
+import type { OrderPayload, PayloadFormat } from './orderPayload';
 import { orderToRow, parseOrderLine } from './orderRecord';
 import type { OrderRow } from './orderRecord';
 import { countOrders } from './orders';
@@ -22,8 +25,10 @@ export interface ImportableRun extends RunOutput {
 }
 
 export interface ImportOptions {
-  /** Rows per batch (MySQL: one LOAD DATA, default 5000; SQLite: one multi-row INSERT, default 1000), each in its own transaction with the progress it makes. */
+  /** Rows per batch (MySQL: one LOAD DATA; SQLite: multi-row INSERTs of 1000 rows; default 5000), each in its own transaction with the progress it makes. */
   batchSize?: number;
+  /** Validate the lines in a worker thread when the compiled worker exists (default true; see batchParser.ts). */
+  parseInWorker?: boolean;
   now?: () => number;
   /** An `importing` claim older than this is considered abandoned (a crashed process) and taken over. */
   staleClaimMs?: number;
@@ -36,11 +41,24 @@ export type ImportOutcome =
   | { status: 'already-imported'; executionArn: string; importedOrders: number; insertedNow: 0 }
   | { status: 'in-progress'; executionArn: string; importedOrders: number; insertedNow: 0 };
 
-/** A source of orders that can start at a recorded offset (bytes for S3 NDJSON) or only from the start. */
+/**
+ * A source of orders that can start at a recorded offset (bytes for S3 NDJSON) or only from the start: lines to
+ * validate (a result file) or orders validated already (a file fetched by save-from-url).
+ */
 interface OrderSource {
   resumable: boolean;
-  read(offset: number): AsyncIterable<{ order: CanonicalOrder; end: number }>;
+  /** Names the lines in errors (the object's key). */
+  name: string;
+  /** True when the source yields orders validated already (no lines to parse). */
+  validated: boolean;
+  read(offset: number): AsyncIterable<SourceItem>;
 }
+
+type SourceItem = { line: string; number: number; end: number } | { order: CanonicalOrder; end: number };
+
+const DEFAULT_BATCH = 5000;
+/** Batches validated ahead of the one being written. */
+const PARSE_AHEAD = 2;
 
 const DEFAULT_STALE_CLAIM_MS = 15 * 60 * 1000;
 
@@ -113,6 +131,8 @@ export async function importOrders(
 ): Promise<ImportOutcome> {
   const source: OrderSource = {
     resumable: false,
+    name: 'orders',
+    validated: true,
     async *read() {
       for (let i = 0; i < orders.length; i++) yield { order: orders[i]!, end: 0 };
     },
@@ -130,8 +150,7 @@ async function runImport(
 ): Promise<ImportOutcome> {
   const now = options.now ?? Date.now;
   const arn = execution.executionArn;
-  const batchSize =
-    mode === 'row-by-row' ? 1 : (options.batchSize ?? (database.kind === 'mysql' ? 5000 : 1000));
+  const batchSize = mode === 'row-by-row' ? 1 : (options.batchSize ?? DEFAULT_BATCH);
   await recordExecution(
     database,
     {
@@ -156,35 +175,78 @@ async function runImport(
   const startOffset = source.resumable ? claim.offset : 0;
   await addProcessingLog(database, arn, 'info', `import started at offset ${startOffset}`, now());
   let insertedNow = 0;
-  // One batch is written while the next is read and validated: the database (a server, or SQLite's own
-  // work) and the parsing overlap. Batches still commit one after another, each with its end offset.
+  const format = await payloadFormat(database);
+  // Batches are validated (in a worker thread when there is one) up to PARSE_AHEAD ahead of the one being
+  // written: on two cores the reading, the parsing and the database's own work overlap. Batches still commit
+  // one after another, in order, each with its end offset.
+  const parser =
+    mode === 'batched'
+      ? createBatchParser({
+          worker: (options.parseInWorker ?? true) && !source.validated && expectedOrders > batchSize,
+        })
+      : null;
+  // Batches are written one after another, in order, by one chain: the loop goes on reading (and the parser on
+  // validating) while a batch is written. A failed batch stops the chain: no later batch is written after it.
   let writing: Promise<void> = Promise.resolve();
+  const unwritten: Promise<void>[] = [];
+  const enqueue = (payload: Promise<OrderPayload>, end: number) => {
+    writing = writing.then(async () => {
+      insertedNow += await insertBatch(database, arn, await payload, source.resumable ? end : 0, now());
+    });
+    const written = writing;
+    // A failure surfaces when the loop waits for this batch, or at the end; never unobserved.
+    written.catch(() => undefined);
+    unwritten.push(written);
+  };
   try {
-    let batch: OrderRow[] = [];
+    let lines: string[] = [];
+    let numbers: number[] = [];
+    let orders: CanonicalOrder[] = [];
     let batchEnd = startOffset;
     const flush = async () => {
-      if (batch.length === 0) return;
-      const rows = batch;
-      const end = batchEnd;
-      batch = [];
-      await writing;
-      writing = (async () => {
-        insertedNow +=
-          mode === 'batched'
-            ? await insertBatch(database, arn, rows, source.resumable ? end : 0, now())
-            : await insertRow(database, rows[0]!);
-      })();
-      // A failed write surfaces at the next flush, or below; never unobserved.
-      writing.catch(() => undefined);
+      if (lines.length + orders.length === 0) return;
+      const payload =
+        lines.length > 0
+          ? parser!.parse({
+              source: source.name,
+              executionArn: arn,
+              storedAt: now(),
+              lines,
+              numbers,
+              format,
+            })
+          : Promise.resolve(
+              rowsPayload(
+                orders.map((o) => orderToRow(arn, o, now())),
+                format,
+              ),
+            );
+      // A batch that fails validation fails when its turn to be written comes (the batches before it are written).
+      payload.catch(() => undefined);
+      enqueue(payload, batchEnd);
+      lines = [];
+      numbers = [];
+      orders = [];
+      while (unwritten.length > PARSE_AHEAD) await unwritten.shift();
     };
-    for await (const { order, end } of source.read(startOffset)) {
-      batch.push(orderToRow(arn, order, now()));
-      batchEnd = end;
-      if (batch.length >= batchSize) await flush();
+    for await (const item of source.read(startOffset)) {
+      if (mode === 'row-by-row') {
+        const order = 'order' in item ? item.order : parseOrderLine(item.line, lineName(source, item));
+        insertedNow += await insertRow(database, orderToRow(arn, order, now()));
+        continue;
+      }
+      if ('order' in item) orders.push(item.order);
+      else {
+        lines.push(item.line);
+        numbers.push(item.number);
+      }
+      batchEnd = item.end;
+      if (lines.length + orders.length >= batchSize) await flush();
     }
     await flush();
     await writing;
   } catch (error) {
+    // Batches read before a failed read are still written; nothing is written after a failed batch.
     await writing.catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     await markFailed(database, arn, `import interrupted: ${reason}`, now(), { resetOffset: false });
@@ -195,6 +257,8 @@ async function runImport(
         cause: error,
       },
     );
+  } finally {
+    await parser?.close();
   }
 
   const stored = await countOrders(database, arn);
@@ -268,19 +332,18 @@ async function claimImport(
   return { status: 'claimed', offset: Number(row.import_offset), imported: stored };
 }
 
-/** One multi-row INSERT that skips rows already present, committed together with the progress it makes. */
+const lineName = (source: OrderSource, item: { number: number }) => `${source.name} line ${item.number}`;
+
+/** One bulk-loader statement that skips rows already present, committed together with the progress it makes. */
 async function insertBatch(
   database: Database,
   arn: string,
-  rows: OrderRow[],
+  payload: OrderPayload,
   endOffset: number,
   now: number,
 ): Promise<number> {
   return database.db.transaction().execute(async (trx) => {
-    const inserted =
-      database.kind === 'mysql' && loadDataUsable.get(database) !== false
-        ? await loadDataIgnoringDuplicates(database, trx, rows)
-        : await insertIgnoringDuplicates(trx, rows);
+    const inserted = await writePayload(database, trx, payload);
     await trx
       .updateTable('execution_results')
       .set({
@@ -295,57 +358,48 @@ async function insertBatch(
   });
 }
 
+async function writePayload(
+  database: Database,
+  trx: Transaction<Tables>,
+  payload: OrderPayload,
+): Promise<number> {
+  if (payload.format === 'values') return insertValuesIntoOrders(trx, database.kind, payload.values);
+  try {
+    return await loadTsvIntoOrders(trx, payload.payload);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && LOCAL_INFILE_REFUSED.has(code)) loadDataUsable.set(database, false);
+    throw error;
+  }
+}
+
 async function insertRow(database: Database, row: OrderRow): Promise<number> {
   const result = await database.db.insertInto('orders').ignore().values(row).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
-/**
- * `INSERT IGNORE` on MySQL, `INSERT OR IGNORE` on SQLite: a row whose (execution_arn, order_id, market) is
- * already stored is skipped. Safe here because every row was validated to fit its columns beforehand.
- */
-async function insertIgnoringDuplicates(trx: Transaction<Tables>, rows: OrderRow[]): Promise<number> {
-  const result = await trx.insertInto('orders').ignore().values(rows).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n);
-}
-
-/** Per open MySQL database: false once the server refused LOAD DATA LOCAL INFILE (multi-row INSERTs then). */
+/** Per open MySQL database: whether the server permits LOAD DATA LOCAL INFILE. */
 const loadDataUsable = new WeakMap<Database, boolean>();
 
 /** Server errors that mean LOCAL INFILE is not permitted (local_infile=OFF, or the client flag refused). */
 const LOCAL_INFILE_REFUSED = new Set(['ER_NOT_ALLOWED_COMMAND', 'ER_LOAD_INFILE_CAPABILITY_DISABLED']);
 
 /**
- * MySQL's own bulk loader on the validated rows: `LOAD DATA LOCAL INFILE … IGNORE` of a TSV payload held in
- * memory, inside the batch's transaction (InnoDB: the rows and the progress commit together). Rows already
- * stored are skipped by the unique key, as with INSERT IGNORE. Falls back to multi-row INSERTs, for this
- * batch and the rest, when the server does not permit LOCAL INFILE.
+ * The payload of a batch: MySQL a TSV for its own loader, `LOAD DATA LOCAL INFILE` (inside the batch's
+ * transaction: InnoDB commits the rows and the progress together), when the server's `local_infile` is on; SQLite
+ * (and MySQL without LOCAL INFILE) the values for multi-row INSERTs of bound parameters, which SQLite runs for
+ * less CPU than its `json_each` loader. A server that refuses LOCAL INFILE all the same fails that batch; the
+ * import's next attempt uses INSERTs (see writePayload).
  */
-async function loadDataIgnoringDuplicates(
-  database: Database,
-  trx: Transaction<Tables>,
-  rows: OrderRow[],
-): Promise<number> {
-  try {
-    const result = await withInfile(rowsToTsv(rows), (name) =>
-      sql`LOAD DATA LOCAL INFILE ${name} IGNORE INTO TABLE orders CHARACTER SET utf8mb4 (${sql.join(
-        INFILE_COLUMNS.map((c) => sql.id(c)),
-      )})`.execute(trx),
-    );
-    loadDataUsable.set(database, true);
-    return Number(result.numAffectedRows ?? 0n);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (
-      loadDataUsable.get(database) === undefined &&
-      typeof code === 'string' &&
-      LOCAL_INFILE_REFUSED.has(code)
-    ) {
-      loadDataUsable.set(database, false);
-      return insertIgnoringDuplicates(trx, rows);
-    }
-    throw error;
+async function payloadFormat(database: Database): Promise<PayloadFormat> {
+  if (database.kind === 'sqlite') return 'values';
+  let usable = loadDataUsable.get(database);
+  if (usable === undefined) {
+    const { rows } = await sql<{ v: unknown }>`SELECT @@GLOBAL.local_infile AS v`.execute(database.db);
+    usable = Number(rows[0]?.v) === 1;
+    loadDataUsable.set(database, usable);
   }
+  return usable ? 'tsv' : 'values';
 }
 
 async function markFailed(
@@ -377,6 +431,8 @@ async function markFailed(
 function s3JsonlSource(s3: S3Client, run: ImportableRun): OrderSource {
   return {
     resumable: true,
+    name: run.ordersJsonlKey,
+    validated: false,
     async *read(offset: number) {
       if (offset > 0) {
         const head = await s3.send(new HeadObjectCommand({ Bucket: run.bucket, Key: run.ordersJsonlKey }));
@@ -395,10 +451,7 @@ function s3JsonlSource(s3: S3Client, run: ImportableRun): OrderSource {
       }
       for await (const line of linesWithOffsets(body, offset)) {
         if (line.text.trim() === '') continue;
-        yield {
-          order: parseOrderLine(line.text, `${run.ordersJsonlKey} line ${line.number}`),
-          end: line.end,
-        };
+        yield { line: line.text, number: line.number, end: line.end };
       }
     },
   };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { archiveMigration } from './archiveMigration';
+import { archiveRecordsMigration } from './archiveRecordsMigration';
 import type { Migration, MigrationProvider } from './kyselyMigration';
 import { addOrderColumns, ORDER_COLUMN_NAMES } from './orderColumns';
 import type { DatabaseKind } from './schema';
@@ -18,6 +19,7 @@ export class InCodeMigrationProvider implements MigrationProvider {
       '0002_orders_side_reduce_only_nullable': nullableSideMigration(this.kind),
       '0003_stored_at_and_import_start': storedAtMigration(),
       '0004_archive': archiveMigration(this.kind),
+      '0005_archive_fills_ledger': archiveRecordsMigration(),
     };
   }
 }

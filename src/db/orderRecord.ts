@@ -12,6 +12,14 @@ const decimal = z
   .nullable();
 const shortText = (max: number) =>
   z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/**
+ * The exchange's row: a JSON object, kept as it came. Checked to be an object without copying its keys one by
+ * one (z.record rebuilds the object key by key: about half of the validation's CPU on a 1 KB order).
+ */
+const rawRow = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'must be a JSON object',
+);
 const epochMs = z.number().int('must be integer epoch milliseconds').min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** One line of orders.jsonl (the canonical order record, see src/core/order.ts), validated. */
@@ -38,7 +46,7 @@ export const canonicalOrderSchema = z.object({
   reduceOnly: z.boolean().nullable(),
   cTime: epochMs,
   uTime: epochMs.nullable(),
-  raw: z.record(z.string(), z.unknown()),
+  raw: rawRow,
 });
 
 /** Parse, don't cast: an unknown value (one parsed JSON line) to a canonical order, or a named error. */

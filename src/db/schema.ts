@@ -101,8 +101,65 @@ export interface ArchivePartitionsTable {
   imported_at: number;
 }
 
+/**
+ * One archived fill per (account, market, tradeId): the canonical fill's columns (src/core/fill.ts). Amounts are
+ * decimal strings exactly as Bitget sent them, times epoch ms; a fill never changes once made.
+ */
+export interface ArchiveFillsTable {
+  uid: string;
+  market: string;
+  trade_id: string;
+  /** tradeId left-padded with zeros to 25 digits: sorts as the decimal integer it is (keyset pagination). */
+  trade_key: string;
+  order_id: string;
+  symbol: string;
+  side: string;
+  price: string;
+  size: string;
+  quote_volume: string;
+  fee: string | null;
+  fee_coin: string | null;
+  /** Every fee of the fill as JSON (`[{fee, feeCoin}]`). */
+  fees: string;
+  role: string | null;
+  trade_side: string | null;
+  pos_side: string | null;
+  profit: string | null;
+  c_time: number;
+  /** The exchange's row as JSON. */
+  raw: string;
+}
+
+/**
+ * One archived ledger entry per (account, source, ledger account, billId): the canonical entry's columns
+ * (src/core/ledgerEntry.ts); a tax record and the bill it repeats are two rows, as in the archive.
+ */
+export interface ArchiveLedgerTable {
+  uid: string;
+  /** `bills` or `tax`. */
+  source: string;
+  /** The ledger account (spot, usdt-futures, margin, uta, p2p…): CanonicalLedgerEntry.account. */
+  account: string;
+  bill_id: string;
+  /** billId left-padded with zeros to 25 digits (keyset pagination). */
+  bill_key: string;
+  coin: string;
+  amount: string;
+  fee: string | null;
+  balance: string | null;
+  type: string;
+  business_type: string;
+  symbol: string | null;
+  order_id: string | null;
+  c_time: number;
+  /** The exchange's row as JSON. */
+  raw: string;
+}
+
 export interface ArchiveTables {
   archive_orders: ArchiveOrdersTable;
+  archive_fills: ArchiveFillsTable;
+  archive_ledger: ArchiveLedgerTable;
   archive_partitions: ArchivePartitionsTable;
 }
 

@@ -135,6 +135,20 @@ describe.each(DATABASE_KINDS)('the archive endpoints on %s', (_kind, open) => {
     );
     expect(orders.map(keyOf)).toEqual(expected.map(keyOf));
     expect(orders.map(keyOf)).toContain(keyOf(pick));
+    // The same span in ISO 8601: the same orders.
+    const iso = await app.inject({
+      url: '/archive/orders',
+      query: {
+        market: 'usdt-futures',
+        kind: 'plan',
+        symbol: pick.symbol,
+        status: archived.status,
+        since: new Date(since).toISOString(),
+        until: new Date(until).toISOString(),
+        limit: '500',
+      },
+    });
+    expect(iso.json<{ orders: CanonicalOrder[] }>().orders).toEqual(orders);
   });
 
   it('refuses bad filters with 400 naming the field', async () => {

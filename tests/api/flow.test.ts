@@ -198,6 +198,8 @@ describe.each(DATABASE_KINDS)('the API on %s', (_kind, open) => {
         'POST /orders',
         'POST /orders/{executionArn}/save-from-url',
         'GET /archive/orders',
+        'GET /archive/fills',
+        'GET /archive/ledger',
         'GET /archive/report',
         'GET /archive/status',
         'POST /sync',

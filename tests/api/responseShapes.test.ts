@@ -319,12 +319,27 @@ describe('every response against its OpenAPI schema, on a run of the simulator',
     expect(status).toMatchObject({
       uid: report.uid,
       datasets: { orders: { records: 400 } },
-      database: { rows: 400 },
+      database: { rows: 400, fills: 0, ledger: 0 },
     });
     const page = (await call('/archive/orders', { url: '/archive/orders?limit=3&market=spot' }, 200)).json();
     expect(page.orders).toHaveLength(3);
     expect(page.next).toEqual(expect.any(String));
     await call('/archive/orders', { url: '/archive/orders?since=5&until=4' }, 400);
+    // The sync archives orders: the fills and ledger pages answer empty, through their schemas all the same.
+    const fills = (
+      await call('/archive/fills', { url: '/archive/fills?since=2020-01-01&until=1900000000000' }, 200)
+    ).json();
+    expect(fills).toEqual({
+      fills: [],
+      since: { ms: Date.UTC(2020, 0, 1), iso: '2020-01-01T00:00:00.000Z' },
+      until: { ms: 1_900_000_000_000, iso: new Date(1_900_000_000_000).toISOString() },
+      next: null,
+    });
+    expect((await call('/archive/ledger', { url: '/archive/ledger?source=tax' }, 200)).json()).toMatchObject({
+      entries: [],
+      next: null,
+    });
+    await call('/archive/ledger', { url: '/archive/ledger?since=soon' }, 400);
     const html = (await callFile('/archive/report', '/archive/report', /^text\/html/)).body;
     expect(html).toContain(`<h1>Archive of account ${report.uid}</h1>`);
     expect(html).toContain('<h3>Gaps (shaded)</h3>');

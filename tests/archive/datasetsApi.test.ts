@@ -67,7 +67,7 @@ describe('GET /archive/status with fills and a ledger', () => {
         ledger: { records: 3, from: taxFrom, to: served.to, gaps: [], tax: { from: taxFrom, to: served.to } },
       },
       lastSync: served.to,
-      database: { rows: 0 },
+      database: { rows: 0, fills: 0, ledger: 0 },
       totals: {
         feesPaid: { BTC: '0.00002' },
         volume: { spot: { BTCUSDT: { fills: 2, base: '0.02', quote: '1000' } } },

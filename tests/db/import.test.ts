@@ -11,6 +11,10 @@ import {
   countOrders,
 } from '../../src/db';
 import { sql } from 'kysely';
+import { insertValuesIntoOrders } from '../../src/db/bulkLoad';
+import { recordExecution } from '../../src/db/executions';
+import { rowsPayload } from '../../src/db/orderPayload';
+import { orderToRow } from '../../src/db/orderRecord';
 import { DATABASE_KINDS } from './support/databases';
 import type { TestDatabase } from './support/databases';
 import { localArn, makeOrder, makeOrders, toJsonl, writeRun } from './support/orders';
@@ -141,6 +145,27 @@ describe.each(DATABASE_KINDS)('importing a run into %s', (_kind, open) => {
     expect((await getExecution(t.database, arn))?.import.status).toBe('failed');
   });
 
+  it('writes every batch before a bad line, validated ahead or not, and resumes there once the file is fixed', async () => {
+    const arn = localArn(`bad-raw-${t.kind}`);
+    const orders = makeOrders(300);
+    const run = await writeRun(put, s3.bucket, `bad-raw-${t.kind}`, orders);
+    const lines = toJsonl(orders).split('\n');
+    lines[129] = JSON.stringify({ ...orders[129]!, raw: ['not', 'an', 'object'] });
+    await s3.put(run.ordersJsonlKey, lines.join('\n'));
+    await expect(
+      importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: 50 }),
+    ).rejects.toThrow(/line 130: raw must be a JSON object/);
+    const failed = await getExecution(t.database, arn);
+    // Lines 1-100 (two batches) are committed with their offset; nothing of the batch holding line 130.
+    expect(failed?.import).toMatchObject({ status: 'failed', importedOrders: 100 });
+    expect(failed?.import.offset).toBe(Buffer.byteLength(lines.slice(0, 100).join('\n') + '\n'));
+    expect(await countOrders(t.database, arn)).toBe(100);
+
+    await s3.put(run.ordersJsonlKey, toJsonl(orders));
+    const retried = await importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: 50 });
+    expect(retried).toMatchObject({ status: 'imported', importedOrders: 300, insertedNow: 200 });
+  });
+
   it('never calls an execution imported when the file holds fewer orders than the run reports', async () => {
     const arn = localArn(`short-${t.kind}`);
     const run = await writeRun(put, s3.bucket, `short-${t.kind}`, makeOrders(10));
@@ -219,5 +244,22 @@ describe('importing into MySQL with its own bulk loader', () => {
     expect((await loads()) - before).toBeGreaterThanOrEqual(3);
     const forced = await importRun(t.database, s3.s3, { ...run, executionArn: arn }, { force: true });
     expect(forced).toMatchObject({ status: 'imported', importedOrders: 250, insertedNow: 0 });
+  });
+
+  it('writes the same rows with multi-row INSERTs where LOCAL INFILE is off, skipping rows already stored', async () => {
+    const arn = localArn('values-mysql');
+    await recordExecution(t.database, { executionArn: arn, name: 'values-mysql' }, 1);
+    const rows = makeOrders(2300).map((o) => orderToRow(arn, o, 5));
+    const payload = rowsPayload(rows, 'values');
+    if (payload.format !== 'values') throw new Error('not a values payload');
+    expect(await insertValuesIntoOrders(t.database.db, 'mysql', payload.values)).toBe(2300);
+    expect(await insertValuesIntoOrders(t.database.db, 'mysql', payload.values)).toBe(0);
+    const stored = await t.database.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('execution_arn', '=', arn)
+      .orderBy('id')
+      .execute();
+    expect(stored.map(({ id: _id, ...row }) => row)).toEqual(rows);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The archive's endpoints: `GET /archive/orders` (filters market, kind, symbol, status, since, until; keyset
- * pagination with `after`), `GET /archive/status` (coverage and gaps from the bucket's manifest, rows in the
+ * pagination with `after`), `GET /archive/fills` (market, symbol, orderId, since, until), `GET /archive/ledger`
+ * (account, type, coin, source, symbol, since, until), times as epoch ms or ISO 8601, `GET /archive/status` (coverage and gaps from the bucket's manifest, rows in the
  * database), `GET /archive/report` (its report.html, rendered from the archive's records) and `POST /sync` (runs one sync, when the deployment gives the API a sync runner).
  */
 import type { FastifyInstance } from 'fastify';
@@ -14,9 +15,18 @@ import {
   listArchiveOrders,
   MAX_ARCHIVE_PAGE,
 } from '../../db/archiveOrders';
+import { LEDGER_SOURCES, LEDGER_TYPES } from '../../core/ledgerEntry';
+import {
+  countArchiveRecords,
+  listArchiveFills,
+  listArchiveLedger,
+  MAX_ARCHIVE_RECORD_PAGE,
+} from '../../db/archiveRecords';
 import { RunStore } from '../../storage/RunStore';
 import { renderArchiveReport } from '../../report/archiveReport';
 import {
+  archiveFillsResponse,
+  archiveLedgerResponse,
   archiveOrdersResponse,
   archiveReportResponse,
   archiveStatusResponse,
@@ -24,6 +34,7 @@ import {
 } from '../archiveSchemas';
 import type { ApiContext } from '../context';
 import { BadRequestError, ConflictError, NotFoundError, NotImplementedError } from '../errors';
+import { bothTimes, parseTime } from '../times';
 
 declare module '../deps' {
   interface ApiDeps {
@@ -33,7 +44,12 @@ declare module '../deps' {
 }
 
 const uidSchema = { type: 'string', pattern: '^[0-9]{1,20}$' } as const;
-const msSchema = { type: 'integer', minimum: 0, maximum: 9_999_999_999_999 } as const;
+const timeSchema = {
+  type: 'string',
+  maxLength: 40,
+  description: 'Epoch ms or ISO 8601 with a zone (2024-05-01, 2024-05-01T12:00:00Z)',
+} as const;
+const LEDGER_ACCOUNTS = ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures', 'margin', 'uta', 'p2p'];
 
 const listSchema = {
   tags: ['archive'],
@@ -49,8 +65,8 @@ const listSchema = {
       kind: { type: 'string', enum: [...KINDS] },
       symbol: { type: 'string', pattern: '^[A-Za-z0-9_]{2,40}$' },
       status: { type: 'string', pattern: '^[a-z_]{1,32}$' },
-      since: msSchema,
-      until: msSchema,
+      since: timeSchema,
+      until: timeSchema,
       after: { type: 'string', maxLength: 200 },
       limit: { type: 'integer', minimum: 1, maximum: MAX_ARCHIVE_PAGE, default: 100 },
     },
@@ -58,11 +74,58 @@ const listSchema = {
   response: archiveOrdersResponse,
 } as const;
 
+const fillsSchema = {
+  tags: ['archive'],
+  summary: 'The archived fills of an account, sorted by (cTime, tradeId), one per market and tradeId',
+  description:
+    'Filters: market, symbol, orderId, since (cTime ≥), until (cTime <), each time as epoch ms or ISO 8601 with a zone; answered with `cTimeIso` beside `cTime`. Keyset pagination: pass the `next` of a page as `after`. `uid` is needed only when several accounts are archived.',
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      uid: uidSchema,
+      market: { type: 'string', enum: [...MARKETS] },
+      symbol: { type: 'string', pattern: '^[A-Za-z0-9_]{2,40}$' },
+      orderId: { type: 'string', pattern: '^[0-9]{1,25}$' },
+      since: timeSchema,
+      until: timeSchema,
+      after: { type: 'string', maxLength: 200 },
+      limit: { type: 'integer', minimum: 1, maximum: MAX_ARCHIVE_RECORD_PAGE, default: 100 },
+    },
+  },
+  response: archiveFillsResponse,
+} as const;
+
+const ledgerSchema = {
+  tags: ['archive'],
+  summary:
+    'The archived ledger entries of an account (bills and tax records), sorted by (cTime, billId), one per source, account and billId',
+  description:
+    'Filters: account (spot, usdt-futures, …), type (fee, funding, transfer, …), coin, source (bills or tax), symbol, since (cTime ≥), until (cTime <), each time as epoch ms or ISO 8601 with a zone; answered with `cTimeIso` beside `cTime`. Keyset pagination: pass the `next` of a page as `after`.',
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      uid: uidSchema,
+      account: { type: 'string', enum: LEDGER_ACCOUNTS },
+      type: { type: 'string', enum: [...LEDGER_TYPES] },
+      coin: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
+      source: { type: 'string', enum: [...LEDGER_SOURCES] },
+      symbol: { type: 'string', pattern: '^[A-Za-z0-9_]{2,40}$' },
+      since: timeSchema,
+      until: timeSchema,
+      after: { type: 'string', maxLength: 200 },
+      limit: { type: 'integer', minimum: 1, maximum: MAX_ARCHIVE_RECORD_PAGE, default: 100 },
+    },
+  },
+  response: archiveLedgerResponse,
+} as const;
+
 const statusSchema = {
   tags: ['archive'],
   summary: 'Coverage per data set and stream, gaps, last sync, and the rows the database holds',
   description:
-    '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}, fills: {…}, ledger: {…, tax: {from, to}}}, lastSync, database: {rows}, totals}`, from the manifest in the bucket; `totals` (fees paid per coin, volume, realised PnL, funding) when the archive holds fills or a ledger.',
+    '`{uid, datasets: {orders: {records, from, to, gaps: [{stream, from, to}]}, fills: {…}, ledger: {…, tax: {from, to}}}, lastSync, database: {rows, fills, ledger}, totals}`, from the manifest in the bucket; `totals` (fees paid per coin, volume, realised PnL, funding) when the archive holds fills or a ledger.',
   querystring: { type: 'object', additionalProperties: false, properties: { uid: uidSchema } },
   response: archiveStatusResponse,
 } as const;
@@ -110,17 +173,60 @@ const syncSchema = {
   response: syncResponse,
 } as const;
 
-interface ListQuery {
+interface PageQuery {
   uid?: string;
+  /** Epoch ms or ISO 8601. */
+  since?: string;
+  until?: string;
+  after?: string;
+  limit: number;
+}
+
+interface ListQuery extends PageQuery {
   market?: Market;
   kind?: Kind;
   symbol?: string;
   status?: string;
-  since?: number;
-  until?: number;
-  after?: string;
-  limit: number;
 }
+
+interface FillsQuery extends PageQuery {
+  market?: Market;
+  symbol?: string;
+  orderId?: string;
+}
+
+interface LedgerQuery extends PageQuery {
+  account?: string;
+  type?: string;
+  coin?: string;
+  source?: string;
+  symbol?: string;
+}
+
+/** since and until as epoch ms, since before until. */
+function timeSpan(q: PageQuery): { since?: number; until?: number } {
+  const since = q.since === undefined ? undefined : parseTime(q.since, 'querystring/since');
+  const until = q.until === undefined ? undefined : parseTime(q.until, 'querystring/until');
+  if (since !== undefined && until !== undefined && since >= until)
+    throw new BadRequestError('querystring/since must be before until', 'querystring/since');
+  return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
+}
+
+/** A cursor the database refuses, as a 400 naming `after`. */
+async function page<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof InvalidArchiveQueryError)
+      throw new BadRequestError(`querystring/${error.message}`, 'querystring/after');
+    throw error;
+  }
+}
+
+const withIso = <R extends { cTime: number }>(r: R): R & { cTimeIso: string } => ({
+  ...r,
+  cTimeIso: new Date(r.cTime).toISOString(),
+});
 
 export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { db } = ctx.deps;
@@ -130,10 +236,13 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
   /** The account asked for, or the only one archived. */
   const accountOf = async (uid: string | undefined): Promise<string> => {
     if (uid) return uid;
-    const rows = await db.db.selectFrom('archive_orders').select('uid').distinct().limit(2).execute();
-    if (rows.length === 1) return rows[0]!.uid;
+    const held = new Set<string>();
+    for (const table of ['archive_orders', 'archive_fills', 'archive_ledger'] as const)
+      for (const row of await db.db.selectFrom(table).select('uid').distinct().limit(2).execute())
+        held.add(row.uid);
+    if (held.size === 1) return [...held][0]!;
     throw new BadRequestError(
-      rows.length === 0
+      held.size === 0
         ? 'querystring/uid: no account is archived yet'
         : 'querystring/uid is required: several accounts are archived',
       'querystring/uid',
@@ -141,16 +250,31 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
   };
 
   app.get<{ Querystring: ListQuery }>('/archive/orders', { schema: listSchema }, async (request) => {
-    const q = request.query;
-    if (q.since !== undefined && q.until !== undefined && q.since >= q.until)
-      throw new BadRequestError('querystring/since must be before until', 'querystring/since');
-    try {
-      return await listArchiveOrders(db, { ...q, uid: await accountOf(q.uid) });
-    } catch (error) {
-      if (error instanceof InvalidArchiveQueryError)
-        throw new BadRequestError(`querystring/${error.message}`, 'querystring/after');
-      throw error;
-    }
+    const { since: _s, until: _u, ...q } = request.query;
+    const span = timeSpan(request.query);
+    const uid = await accountOf(q.uid);
+    return page(() => listArchiveOrders(db, { ...q, ...span, uid }));
+  });
+
+  app.get<{ Querystring: FillsQuery }>('/archive/fills', { schema: fillsSchema }, async (request) => {
+    const { since: _s, until: _u, ...q } = request.query;
+    const span = timeSpan(request.query);
+    const uid = await accountOf(q.uid);
+    const { records, next } = await page(() => listArchiveFills(db, { ...q, ...span, uid }));
+    return { fills: records.map(withIso), since: bothTimes(span.since), until: bothTimes(span.until), next };
+  });
+
+  app.get<{ Querystring: LedgerQuery }>('/archive/ledger', { schema: ledgerSchema }, async (request) => {
+    const { since: _s, until: _u, ...q } = request.query;
+    const span = timeSpan(request.query);
+    const uid = await accountOf(q.uid);
+    const { records, next } = await page(() => listArchiveLedger(db, { ...q, ...span, uid }));
+    return {
+      entries: records.map(withIso),
+      since: bothTimes(span.since),
+      until: bothTimes(span.until),
+      next,
+    };
   });
 
   app.get<{ Querystring: { uid?: string } }>('/archive/status', { schema: statusSchema }, async (request) => {
@@ -158,7 +282,11 @@ export function archiveRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { archive, manifest } = await openArchive(store, request.query.uid);
       return {
         ...(await archiveStatusWithTotals(archive, manifest)),
-        database: { rows: await countArchiveOrders(db, manifest.uid) },
+        database: {
+          rows: await countArchiveOrders(db, manifest.uid),
+          fills: await countArchiveRecords(db, 'archive_fills', manifest.uid),
+          ledger: await countArchiveRecords(db, 'archive_ledger', manifest.uid),
+        },
       };
     } catch (error) {
       if (error instanceof ArchiveNotFoundError) throw new NotFoundError(error.message);
