@@ -80,7 +80,9 @@ describe('Construct: ArchiveSync', () => {
     });
     expect(bySid.WatchExtraction!.Action).toEqual(['states:DescribeExecution', 'states:StopExecution']);
     expect(bySid.WatchExtraction!.Resource).toEqual([
-      expect.stringMatching(/:execution:\$\{aws_sfn_state_machine\.extraction_state-machine_[0-9A-F]+\.name\}:\*$/),
+      expect.stringMatching(
+        /:execution:\$\{aws_sfn_state_machine\.extraction_state-machine_[0-9A-F]+\.name\}:\*$/,
+      ),
     ]);
     expect(bySid.NestedExecutionEvents).toMatchObject({
       Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
