@@ -36,7 +36,8 @@ export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 /**
  * The whole product on AWS: the run bucket, the Bitget secret, seven Lambdas with one role each, the extraction
  * state machine, optionally the IAM-authenticated API URL with its database and the run-importer the machine's
- * status changes invoke (an eighth Lambda), a schedule, alarms, and outputs for every ARN. The
+ * status changes invoke (an eighth Lambda), optionally the archive (its sync state machine over two more Lambdas,
+ * the extraction machine nested, and the Glue table), a schedule, alarms, and outputs for every ARN. The
  * settings a user tunes are Terraform variables (StackVariables.ts).
  */
 export class ExtractionStack extends TerraformStack {
@@ -135,7 +136,7 @@ export class ExtractionStack extends TerraformStack {
     });
   }
 
-  /** One of the eight functions, its policy and environment from its row in FUNCTION_ACCESS. */
+  /** One of the ten functions, its policy and environment from its row in FUNCTION_ACCESS. */
   private addFunction(
     name: FunctionName,
     options: ExtractionStackOptions,
