@@ -50,7 +50,8 @@ interface StageResults {
   'sync-commit': SyncReport;
 }
 
-let deps: Promise<SyncStageDeps> | undefined;
+/** Per stage: in one process (tests) the two stages keep their own dependencies, as in two Lambdas. */
+const deps: Partial<Record<SyncStageName, Promise<SyncStageDeps>>> = {};
 
 /** The stages' dependencies, from the environment (the database only for the commit, and only when configured). */
 export async function syncStageDepsFromEnv(
@@ -84,11 +85,11 @@ export async function syncStageDepsFromEnv(
 }
 
 async function runStage<K extends SyncStageName>(name: K, event: unknown): Promise<StageResults[K]> {
-  deps ??= syncStageDepsFromEnv(name, process.env).catch((error: unknown) => {
-    deps = undefined; // a failed cold start is retried on the next invocation
+  const built = (deps[name] ??= syncStageDepsFromEnv(name, process.env).catch((error: unknown) => {
+    delete deps[name]; // a failed cold start is retried on the next invocation
     throw error;
-  });
-  const ready = await deps;
+  }));
+  const ready = await built;
   if (name === 'sync-prepare') {
     const options = prepareEventSchema.parse(event ?? {});
     const { runId, request } = await prepareSync(ready, {
@@ -114,8 +115,10 @@ export function syncStageHandler<K extends SyncStageName>(name: K) {
 
 /** For tests: forget the cold-start state. */
 export async function resetSyncStageRuntime(): Promise<void> {
-  const held = deps;
-  deps = undefined;
-  const ready = await held?.catch(() => undefined);
-  await ready?.database?.close();
+  for (const name of Object.keys(deps) as SyncStageName[]) {
+    const held = deps[name];
+    delete deps[name];
+    const ready = await held?.catch(() => undefined);
+    await ready?.database?.close();
+  }
 }
