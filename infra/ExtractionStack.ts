@@ -109,6 +109,7 @@ export class ExtractionStack extends TerraformStack {
     const alarms = new Alarms(this, 'alarms', {
       namePrefix: options.namePrefix,
       stateMachineArn: machine.arn,
+      ...(this.archive ? { syncStateMachineArn: this.archive.stateMachine.arn } : {}),
       functionNames: Object.fromEntries(Object.keys(functions).map((n) => [n, `${options.namePrefix}-${n}`])),
       email: this.variables.alarmEmail,
       subscribeEmail: this.variables.hcl.alarmEmailSet,

@@ -94,6 +94,19 @@ describe('Construct: ArchiveSync', () => {
     });
   });
 
+  it('alarms on failed and timed-out sync executions', () => {
+    const alarms = Object.values(resourcesOf(withArchive.tf, 'aws_cloudwatch_metric_alarm')).filter(
+      (a) =>
+        (a.dimensions as { StateMachineArn?: string } | undefined)?.StateMachineArn ===
+        `\${aws_sfn_state_machine.${machineId()}.arn}`,
+    );
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual([
+      'bitget-orders-archive-sync-ExecutionsFailed',
+      'bitget-orders-archive-sync-ExecutionsTimedOut',
+    ]);
+  });
+
   it('lets sync-prepare read archive/ and write runs/, and sync-commit write archive/ and read runs/ and results/', () => {
     const resourcesOfFn = (name: string, action: string) =>
       statementsOf(withArchive.tf, `${name}_policy`)
