@@ -36,7 +36,8 @@ export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 /**
  * The whole product on AWS: the run bucket, the Bitget secret, seven Lambdas with one role each, the extraction
  * state machine, optionally the IAM-authenticated API URL with its database and the run-importer the machine's
- * status changes invoke (an eighth Lambda), a schedule, alarms, and outputs for every ARN. The
+ * status changes invoke (an eighth Lambda), optionally the archive (its sync state machine over two more Lambdas,
+ * the extraction machine nested, and the Glue table), a schedule, alarms, and outputs for every ARN. The
  * settings a user tunes are Terraform variables (StackVariables.ts).
  */
 export class ExtractionStack extends TerraformStack {
@@ -45,6 +46,8 @@ export class ExtractionStack extends TerraformStack {
   readonly bucket: RunBucket;
   readonly credentials: BitgetCredentials;
   readonly variables: StackVariables;
+  /** The archive's sync state machine, schedule and Glue table (with INFRA_ARCHIVE_SYNC_HOURS only). */
+  readonly archive?: ArchiveSync;
 
   constructor(scope: Construct, id: string, options: ExtractionStackOptions) {
     super(scope, id);
@@ -97,11 +100,16 @@ export class ExtractionStack extends TerraformStack {
     }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
 
+    if (options.archive) {
+      functions['sync-prepare'] = this.addFunction('sync-prepare', options, context);
+      functions['sync-commit'] = this.addFunction('sync-commit', options, context);
+      this.archive = this.addArchive(options, options.archive, account, partition, machineArns, functions);
+    }
     this.addSchedule(options, account, machine.arn);
-    if (options.archive) this.addArchive(options, options.archive, account, machineArns);
     const alarms = new Alarms(this, 'alarms', {
       namePrefix: options.namePrefix,
       stateMachineArn: machine.arn,
+      ...(this.archive ? { syncStateMachineArn: this.archive.stateMachine.arn } : {}),
       functionNames: Object.fromEntries(Object.keys(functions).map((n) => [n, `${options.namePrefix}-${n}`])),
       email: this.variables.alarmEmail,
       subscribeEmail: this.variables.hcl.alarmEmailSet,
@@ -129,7 +137,7 @@ export class ExtractionStack extends TerraformStack {
     });
   }
 
-  /** One of the eight functions, its policy and environment from its row in FUNCTION_ACCESS. */
+  /** One of the ten functions, its policy and environment from its row in FUNCTION_ACCESS. */
   private addFunction(
     name: FunctionName,
     options: ExtractionStackOptions,
@@ -224,13 +232,17 @@ export class ExtractionStack extends TerraformStack {
     account: DataAwsCallerIdentity,
     machineArn: string,
   ): void {
-    const enabled = this.variables.hcl.scheduleEnabled;
+    const hcl = this.variables.hcl;
+    // With the archive, scheduled_run says which of the two schedules runs (archive-sync by default).
+    const enabled = options.archive
+      ? `${hcl.scheduleEnabled} && !(${hcl.archiveSyncScheduled})`
+      : hcl.scheduleEnabled;
     const schedule = new ExtractionSchedule(this, 'schedule', {
       name: `${options.namePrefix}-extraction-schedule`,
       region: options.region,
       accountId: account.accountId,
       stateMachineArn: machineArn,
-      expression: StackVariables.conditional(enabled, 'var.schedule_expression', '"rate(1 day)"'),
+      expression: StackVariables.conditional(hcl.scheduleEnabled, 'var.schedule_expression', '"rate(1 day)"'),
       state: StackVariables.conditional(enabled, '"ENABLED"', '"DISABLED"'),
       request: parseExtractionRequest(options.schedule.request),
     });
@@ -242,31 +254,43 @@ export class ExtractionStack extends TerraformStack {
     });
   }
 
+  /** The sync state machine over the two sync functions and the extraction machine, its schedule, the Glue table. */
   private addArchive(
     options: ExtractionStackOptions,
     archive: NonNullable<ExtractionStackOptions['archive']>,
     account: DataAwsCallerIdentity,
+    partition: DataAwsPartition,
     machine: MachineArns,
-  ): void {
+    functions: Partial<Record<FunctionName, NodejsFunction>>,
+  ): ArchiveSync {
+    const arnOf = (name: 'sync-prepare' | 'sync-commit'): string => functions[name]!.function.arn;
     const sync = new ArchiveSync(this, 'archive', {
       namePrefix: options.namePrefix,
       region: options.region,
-      projectRoot: options.projectRoot,
-      bundling: options.bundling,
-      architecture: this.variables.architecture,
-      logRetentionDays: this.variables.logRetentionDays,
-      bitgetBaseUrl: this.variables.bitgetBaseUrl,
-      reservedConcurrency: -1,
-      ...archive,
       accountId: account.accountId,
+      partition: partition.partition,
       bucket: this.bucket.bucket,
-      bitgetSecretArn: this.credentials.secret.arn,
-      stateMachineArn: machine.arn,
-      executionsArn: machine.executionsArn,
+      functionArns: { 'sync-prepare': arnOf('sync-prepare'), 'sync-commit': arnOf('sync-commit') },
+      extractionArn: machine.arn,
+      extractionExecutionsArn: machine.executionsArn,
+      everyHours: archive.everyHours,
+      scheduleState: StackVariables.conditional(
+        this.variables.hcl.archiveSyncScheduled,
+        '"ENABLED"',
+        '"DISABLED"',
+      ),
+      logLevel: this.variables.stateMachineLogLevel,
+      logRetentionDays: this.variables.logRetentionDays,
     });
     new TerraformOutput(this, 'archive_glue_table', {
       value: `${sync.database.name}.${sync.table.name}`,
     });
+    new TerraformOutput(this, 'sync_state_machine_arn', { value: sync.stateMachine.arn });
+    new TerraformOutput(this, 'archive_sync_schedule_state', {
+      value: sync.schedule.state,
+      description: 'ENABLED while scheduled_run is "archive-sync"',
+    });
+    return sync;
   }
 
   /** Every ARN a user or a pipeline reads after apply (the api's and the schedule's are added with them). */

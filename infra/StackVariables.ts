@@ -25,6 +25,7 @@ export const VARIABLE_NAMES = {
   windowConcurrency: 'window_concurrency',
   stateMachineLogLevel: 'state_machine_log_level',
   schedule: 'schedule_expression',
+  scheduledRun: 'scheduled_run',
   alarmEmail: 'alarm_email',
   secretRecoveryWindowDays: 'secret_recovery_window_days',
   apiSubnetIds: 'api_subnet_ids',
@@ -218,6 +219,20 @@ export class StackVariables {
           },
         ],
       }),
+      scheduledRun: v('scheduledRun', {
+        type: 'string',
+        default: 'archive-sync',
+        description:
+          'With the archive in the stack (INFRA_ARCHIVE_SYNC_HOURS): what runs on schedule, "archive-sync" (the sync ' +
+          'state machine every INFRA_ARCHIVE_SYNC_HOURS; schedule_expression is then unused) or "extraction" (a plain ' +
+          'extraction on schedule_expression; the sync schedule is disabled). Without the archive: no effect.',
+        validation: [
+          {
+            condition: 'contains(["archive-sync", "extraction"], var.scheduled_run)',
+            errorMessage: 'scheduled_run must be "archive-sync" or "extraction".',
+          },
+        ],
+      }),
       alarmEmail: v('alarmEmail', {
         type: 'string',
         default: options.alarms.email ?? '',
@@ -325,6 +340,7 @@ export class StackVariables {
   /** Terraform expressions that only make sense as raw HCL (conditions, counts). */
   readonly hcl = {
     scheduleEnabled: 'var.schedule_expression != ""',
+    archiveSyncScheduled: 'var.scheduled_run == "archive-sync"',
     resultsKeptForever: 'var.results_retention_days == 0',
     alarmEmailSet: 'var.alarm_email != ""',
     apiInVpc: 'length(var.api_subnet_ids) > 0',

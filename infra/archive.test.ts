@@ -1,4 +1,5 @@
 import { PARQUET_FIELDS } from '../src/archive/exportFormats';
+import type { StateMachineDefinition } from '../statemachine/asl';
 import { logicalId, resourceNamed, resourcesOf, statementsOf, synthStack } from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
 
@@ -13,36 +14,121 @@ beforeAll(() => {
 });
 
 describe('Construct: ArchiveSync', () => {
-  it('schedules the archive-sync function every 24 hours with a role that may invoke only it', () => {
+  const machineId = () => logicalId(withArchive.tf, 'aws_sfn_state_machine', 'archive_state-machine');
+  const fnArn = (name: string) =>
+    `\${aws_lambda_function.${logicalId(withArchive.tf, 'aws_lambda_function', `${name}_function`)}.arn}`;
+  const extraction = () =>
+    `\${aws_sfn_state_machine.${logicalId(withArchive.tf, 'aws_sfn_state_machine', 'extraction')}.arn}`;
+
+  it('schedules the sync state machine every 24 hours (while scheduled_run is archive-sync), with a role that may start only it', () => {
     const { tf } = withArchive;
-    const fnId = logicalId(tf, 'aws_lambda_function', 'archive_archive-sync');
     const schedule = resourceNamed(tf, 'aws_scheduler_schedule', 'archive_schedule') as {
       schedule_expression: string;
-      target: { arn: string };
+      state: string;
+      target: { arn: string; input: string };
     };
     expect(schedule.schedule_expression).toBe('rate(24 hours)');
-    expect(schedule.target.arn).toBe(`\${aws_lambda_function.${fnId}.arn}`);
+    expect(schedule.state).toBe('${var.scheduled_run == "archive-sync" ? "ENABLED" : "DISABLED"}');
+    expect(schedule.target.arn).toBe(`\${aws_sfn_state_machine.${machineId()}.arn}`);
+    expect(JSON.parse(schedule.target.input)).toEqual({});
     expect(statementsOf(tf, 'archive_schedule-policy')).toEqual([
       expect.objectContaining({
-        Action: ['lambda:InvokeFunction'],
-        Resource: [`\${aws_lambda_function.${fnId}.arn}`],
+        Action: ['states:StartExecution'],
+        Resource: [`\${aws_sfn_state_machine.${machineId()}.arn}`],
       }),
+    ]);
+    // The plain extraction schedule runs only when scheduled_run says so.
+    expect(resourceNamed(tf, 'aws_scheduler_schedule', 'schedule_').state).toBe(
+      '${var.schedule_expression != "" && !(var.scheduled_run == "archive-sync") ? "ENABLED" : "DISABLED"}',
+    );
+    expect(tf.variable.scheduled_run).toMatchObject({ type: 'string', default: 'archive-sync' });
+  });
+
+  it('defines the sync machine from statemachine/sync.ts over the two sync functions and the extraction machine', () => {
+    const machine = resourceNamed(withArchive.tf, 'aws_sfn_state_machine', 'archive_state-machine') as {
+      definition: string;
+      logging_configuration: { include_execution_data: boolean };
+    };
+    const definition = JSON.parse(machine.definition) as StateMachineDefinition;
+    expect(definition.States.PrepareSync).toMatchObject({
+      Parameters: { FunctionName: fnArn('sync-prepare') },
+    });
+    expect(definition.States.CommitSync).toMatchObject({
+      Parameters: { FunctionName: fnArn('sync-commit') },
+    });
+    expect(definition.States.Extract).toMatchObject({
+      Resource: 'arn:aws:states:::states:startExecution.sync:2',
+      Parameters: { StateMachineArn: extraction() },
+    });
+    expect(machine.logging_configuration.include_execution_data).toBe(false);
+    // No secret in a payload: the functions read the credentials from Secrets Manager.
+    expect(machine.definition).not.toMatch(/secretsmanager|apiKey|passphrase/i);
+  });
+
+  it('lets the sync machine invoke its two functions, start and watch the extraction, and manage the .sync events rule', () => {
+    const statements = statementsOf(withArchive.tf, 'archive_policy');
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.InvokeSyncFunctions!.Resource).toEqual([
+      fnArn('sync-prepare'),
+      `${fnArn('sync-prepare')}:*`,
+      fnArn('sync-commit'),
+      `${fnArn('sync-commit')}:*`,
+    ]);
+    expect(bySid.StartExtraction).toMatchObject({
+      Action: ['states:StartExecution'],
+      Resource: [extraction()],
+    });
+    expect(bySid.WatchExtraction!.Action).toEqual(['states:DescribeExecution', 'states:StopExecution']);
+    expect(bySid.WatchExtraction!.Resource).toEqual([
+      expect.stringMatching(
+        /:execution:\$\{aws_sfn_state_machine\.extraction_state-machine_[0-9A-F]+\.name\}:\*$/,
+      ),
+    ]);
+    expect(bySid.NestedExecutionEvents).toMatchObject({
+      Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      Resource: [
+        expect.stringMatching(
+          /:events:ap-northeast-1:.*:rule\/StepFunctionsGetEventsForStepFunctionsExecutionRule$/,
+        ),
+      ],
+    });
+  });
+
+  it('alarms on failed and timed-out sync executions', () => {
+    const alarms = Object.values(resourcesOf(withArchive.tf, 'aws_cloudwatch_metric_alarm')).filter(
+      (a) =>
+        (a.dimensions as { StateMachineArn?: string } | undefined)?.StateMachineArn ===
+        `\${aws_sfn_state_machine.${machineId()}.arn}`,
+    );
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual([
+      'bitget-orders-archive-sync-ExecutionsFailed',
+      'bitget-orders-archive-sync-ExecutionsTimedOut',
     ]);
   });
 
-  it('lets the sync function write archive/ and read results/, start and describe the machine, read the Bitget secret', () => {
-    const statements = statementsOf(withArchive.tf, 'archive_archive-sync');
-    const resources = statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
-    expect(resources.some((r) => r.endsWith('/archive/*'))).toBe(true);
-    expect(resources.some((r) => r.endsWith('/results/*'))).toBe(true);
-    expect(statements.flatMap((s) => s.Action)).toEqual(
-      expect.arrayContaining([
-        'states:StartExecution',
-        'states:DescribeExecution',
-        'secretsmanager:GetSecretValue',
-      ]),
-    );
-    expect(resources.some((r) => r.endsWith('/runs/*'))).toBe(false);
+  it('lets sync-prepare read archive/ and write runs/, and sync-commit write archive/ and read runs/ and results/', () => {
+    const resourcesOfFn = (name: string, action: string) =>
+      statementsOf(withArchive.tf, `${name}_policy`)
+        .filter((s) => s.Action.includes(action))
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+    expect(
+      resourcesOfFn('sync-prepare', 's3:PutObject').map((r) => r.replace(/^.*\/([a-z]+)\/\*$/, '$1')),
+    ).toEqual(['runs']);
+    expect(resourcesOfFn('sync-prepare', 's3:DeleteObject')).toEqual([]);
+    expect(
+      resourcesOfFn('sync-commit', 's3:PutObject').map((r) => r.replace(/^.*\/([a-z]+)\/\*$/, '$1')),
+    ).toEqual(['archive']);
+    expect(
+      resourcesOfFn('sync-commit', 's3:DeleteObject').map((r) => r.replace(/^.*\/([a-z]+)\/\*$/, '$1')),
+    ).toEqual(['archive']);
+    expect(
+      resourcesOfFn('sync-commit', 's3:GetObject')
+        .map((r) => r.replace(/^.*\/([a-z]+)\/\*$/, '$1'))
+        .sort(),
+    ).toEqual(['archive', 'results', 'runs']);
+    for (const name of ['sync-prepare', 'sync-commit'])
+      expect(resourcesOfFn(name, 'secretsmanager:GetSecretValue')).toHaveLength(1);
   });
 
   it('puts a Parquet Glue table over archive/<uid>/parquet/orders/<yyyy>/ with projected partitions', () => {
@@ -90,7 +176,11 @@ describe('Construct: ArchiveSync', () => {
     ).toBe(false);
   });
 
-  it('is absent unless asked for', () => {
+  it('is absent unless asked for, and the extraction schedule then ignores scheduled_run', () => {
     expect(resourcesOf(without.tf, 'aws_glue_catalog_table')).toEqual({});
+    expect(Object.keys(resourcesOf(without.tf, 'aws_sfn_state_machine'))).toHaveLength(1);
+    expect(resourceNamed(without.tf, 'aws_scheduler_schedule', 'schedule_').state).toBe(
+      '${var.schedule_expression != "" ? "ENABLED" : "DISABLED"}',
+    );
   });
 });

@@ -6,6 +6,11 @@
 # When EventBridge Scheduler starts an extraction (UTC). "" disables the schedule (the default).
 schedule_expression = "rate(12 hours)"
 
+# With the archive in the stack (INFRA_ARCHIVE_SYNC_HOURS): "archive-sync" (the default) runs the sync state machine
+# on its own schedule and leaves schedule_expression unused; "extraction" runs plain extractions on
+# schedule_expression instead. Without the archive it changes nothing.
+scheduled_run = "archive-sync"
+
 # Exchange address the functions call.
 bitget_base_url = "https://api.bitget.com"
 

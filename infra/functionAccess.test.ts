@@ -41,7 +41,13 @@ describe('FUNCTION_ACCESS', () => {
     const told = FUNCTION_NAMES.filter(
       (name) => functionEnvironment(name, withMachine).BITGET_SECRET_ARN === withMachine.bitgetSecretArn,
     );
-    expect(reading).toEqual(['time-range-mapper', 'symbol-searcher', 'symbol-processor']);
+    expect(reading).toEqual([
+      'time-range-mapper',
+      'symbol-searcher',
+      'symbol-processor',
+      'sync-prepare',
+      'sync-commit',
+    ]);
     expect(told).toEqual(reading);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What each of the eight Lambdas may touch and what it is told: one row per function, holding the function's
+ * What each of the ten Lambdas may touch and what it is told: one row per function, holding the function's
  * policy statements and its environment, so that one function's IAM is read (and reviewed) in one place.
  */
 import { DEFAULT_METRICS_NAMESPACE } from '../src/observability/metricNames';
@@ -92,6 +92,36 @@ function databaseSecretOf(name: FunctionName, context: FunctionContext): string 
   return context.databaseSecretArn;
 }
 
+/** The two tasks of the archive's sync state machine (created with the archive); rows of FUNCTION_ACCESS. */
+const SYNC_FUNCTION_ACCESS = {
+  'sync-prepare': {
+    // runs/: writes the run's exchange facts and the sync's context; archive/: reads the manifest only (nothing
+    // before the commit writes under archive/).
+    purpose: 'prepares an archive sync: identity, open orders and the extraction request on Bitget',
+    statements: (c) => [
+      ...runBucketAccess(c, [
+        { prefixes: [RUNS_PREFIX], access: ['read', 'write'] },
+        { prefixes: [ARCHIVE_PREFIX], access: ['read'] },
+      ]),
+      readBitgetCredentials(c.bitgetSecretArn),
+    ],
+    environment: (c) => ({ [ENV.bucket]: c.bucket.name, [ENV.secretArn]: c.bitgetSecretArn }),
+  },
+  'sync-commit': {
+    // archive/: writes partitions and the manifest, deletes what no manifest names; runs/: the sync's context;
+    // results/: the run's result files. Bitget: the follow-up of plan orders whose symbol is no longer listed.
+    purpose: "merges an archive sync's run into the archive, the manifest last",
+    statements: (c) => [
+      ...runBucketAccess(c, [
+        { prefixes: [ARCHIVE_PREFIX], access: ['read', 'write', 'delete'] },
+        { prefixes: [RUNS_PREFIX, RESULTS_PREFIX], access: ['read'] },
+      ]),
+      readBitgetCredentials(c.bitgetSecretArn),
+    ],
+    environment: (c) => ({ [ENV.bucket]: c.bucket.name, [ENV.secretArn]: c.bitgetSecretArn }),
+  },
+} satisfies Record<'sync-prepare' | 'sync-commit', FunctionAccess>;
+
 export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
   coordinator: {
     purpose: 'validates a request and starts the extraction state machine',
@@ -180,6 +210,7 @@ export const FUNCTION_ACCESS: Record<FunctionName, FunctionAccess> = {
       [ENV.stateMachineArn]: machineOf('run-importer', c).arn,
     }),
   },
+  ...SYNC_FUNCTION_ACCESS,
 };
 
 /** A function's whole environment: what every function is given, then its row's own variables. */

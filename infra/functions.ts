@@ -1,17 +1,20 @@
 /**
- * The eight Lambdas: their names, how big each one is by default, the run bucket's key prefixes and the files a
+ * The ten Lambdas: their names, how big each one is by default, the run bucket's key prefixes and the files a
  * bundle carries. What each one may touch is functionAccess.ts.
  */
 import { LAMBDA_NAMES } from '../statemachine/extraction';
 import type { LambdaName, TaskLambdaName } from '../statemachine/extraction';
+import { SYNC_LAMBDA_NAMES } from '../statemachine/sync';
+import type { SyncLambdaName } from '../statemachine/sync';
 import type { BundleAsset } from './bundle';
 
 /**
- * The eight functions (one folder each under functions/): the statemachine's seven, and the run-importer, which
- * the machine's status-change events invoke (created with the api, when there is a database to import into).
+ * The ten functions (one folder each under functions/): the statemachine's seven; the run-importer, which the
+ * machine's status-change events invoke (created with the api, when there is a database to import into); and the
+ * two tasks of the archive's sync state machine (created with the archive, INFRA_ARCHIVE_SYNC_HOURS).
  */
-export const FUNCTION_NAMES = [...LAMBDA_NAMES, 'run-importer'] as const;
-export type FunctionName = LambdaName | 'run-importer';
+export const FUNCTION_NAMES = [...LAMBDA_NAMES, 'run-importer', ...SYNC_LAMBDA_NAMES] as const;
+export type FunctionName = LambdaName | 'run-importer' | SyncLambdaName;
 
 /** The five functions the state machine invokes (the coordinator and the api start it instead). */
 export const TASK_FUNCTION_NAMES = [
@@ -42,6 +45,10 @@ export const DEFAULT_FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> =
   api: { memoryMb: 512, timeoutSeconds: 30 },
   // An import streams orders.jsonl in batches: memory stays flat, time grows with the run (200k orders: minutes).
   'run-importer': { memoryMb: 512, timeoutSeconds: 900 },
+  // Identity, time and the open-order endpoints (in parallel under the limiters): seconds to a few minutes.
+  'sync-prepare': { memoryMb: 512, timeoutSeconds: 900 },
+  // Reads, merges and writes every changed partition (NDJSON and Parquet) of three data sets.
+  'sync-commit': { memoryMb: 2048, timeoutSeconds: 900 },
 };
 
 export const RUNS_PREFIX = 'runs/';

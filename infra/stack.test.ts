@@ -40,7 +40,7 @@ import type { Synthesized } from './synth.testkit';
 
 Testing.setupJest();
 
-/** Everything on: API, schedule, alarm e-mail. */
+/** Everything on: API, schedule, archive, alarm e-mail. */
 let full: Synthesized;
 /** The defaults: no API, no schedule, no alarm topic. */
 let minimal: Synthesized;
@@ -49,6 +49,7 @@ beforeAll(() => {
   full = synthStack({
     api: { enabled: true },
     schedule: { expression: 'rate(6 hours)', request: { markets: ['spot'] } },
+    archive: { everyHours: 24 },
     alarms: { email: 'ops@example.com' },
   });
   minimal = synthStack();
@@ -472,7 +473,9 @@ describe('Stack: ExtractionStack', () => {
       const machineId = logicalId(full.tf, 'aws_sfn_state_machine', 'extraction');
       expect(full.json).toHaveResourceWithProperties(SchedulerSchedule, {
         schedule_expression: '${var.schedule_expression != "" ? var.schedule_expression : "rate(1 day)"}',
-        state: '${var.schedule_expression != "" ? "ENABLED" : "DISABLED"}',
+        // With the archive in the stack, only while scheduled_run says "extraction" (infra/archive.test.ts).
+        state:
+          '${var.schedule_expression != "" && !(var.scheduled_run == "archive-sync") ? "ENABLED" : "DISABLED"}',
         flexible_time_window: { mode: 'OFF' },
       });
       expect(full.tf.variable.schedule_expression!.default).toBe('rate(6 hours)');

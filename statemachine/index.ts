@@ -22,3 +22,13 @@ export {
 } from './local';
 export { LambdaFunctionError, LocalInvokeError, StateMachineError } from './errors';
 export { taskRetriers } from './retryPolicy';
+export {
+  buildSyncStateMachine,
+  EXTRACT_STATE,
+  SYNC_LAMBDA_NAMES,
+  SYNC_TASK_STATES,
+  syncDefinitionJson,
+  type SyncLambdaName,
+  type SyncMachineOptions,
+} from './sync';
+export { startLocalSyncExecution, type LocalSyncHandlers } from './syncLocal';

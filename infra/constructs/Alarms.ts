@@ -7,6 +7,8 @@ import { ENDPOINT_DIMENSION, LANE_ENDPOINTS, LANE_METRICS } from '../../src/obse
 export interface AlarmsOptions {
   namePrefix: string;
   stateMachineArn: string;
+  /** The archive's sync state machine, when the stack has the archive: its failures alarm too. */
+  syncStateMachineArn?: string;
   /** Function names by their short name (`symbol-processor` → `bitget-orders-symbol-processor`). */
   functionNames: Record<string, string>;
   /** The address subscribed to the topic (the alarm_email variable)… */
@@ -51,18 +53,32 @@ export class Alarms extends Construct {
       ...actions,
     };
 
-    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
-      this.alarms.push(
-        new CloudwatchMetricAlarm(this, `states-${metric}`, {
-          alarmName: `${options.namePrefix}-extraction-${metric}`,
-          alarmDescription: `An extraction execution ended ${metric === 'ExecutionsFailed' ? 'failed' : 'timed out'}`,
-          namespace: 'AWS/States',
-          metricName: metric,
-          dimensions: { StateMachineArn: options.stateMachineArn },
-          ...common,
-        }),
-      );
-    }
+    const machines = [
+      { id: 'states', name: 'extraction', what: 'An extraction', arn: options.stateMachineArn },
+      ...(options.syncStateMachineArn
+        ? [
+            {
+              id: 'sync-states',
+              name: 'archive-sync',
+              what: 'An archive sync',
+              arn: options.syncStateMachineArn,
+            },
+          ]
+        : []),
+    ];
+    for (const machine of machines)
+      for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+        this.alarms.push(
+          new CloudwatchMetricAlarm(this, `${machine.id}-${metric}`, {
+            alarmName: `${options.namePrefix}-${machine.name}-${metric}`,
+            alarmDescription: `${machine.what} execution ended ${metric === 'ExecutionsFailed' ? 'failed' : 'timed out'}`,
+            namespace: 'AWS/States',
+            metricName: metric,
+            dimensions: { StateMachineArn: machine.arn },
+            ...common,
+          }),
+        );
+      }
     for (const [shortName, functionName] of Object.entries(options.functionNames)) {
       this.alarms.push(
         new CloudwatchMetricAlarm(this, `errors-${shortName}`, {

@@ -1,49 +1,59 @@
-import * as path from 'node:path';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
-import type { BundlingOptions } from '../bundle';
 import { PARQUET_FIELDS } from '../../src/archive/exportFormats';
-import { describeExtractions, ENV, readBitgetCredentials, startExtraction } from '../functionAccess';
-import type { FunctionSettings } from '../functions';
-import { ARCHIVE_PREFIX, RESULTS_PREFIX } from '../functions';
-import { allow, assumeRolePolicy, policyDocument, s3PrefixAccess, toJson } from '../iam';
-import { NodejsFunction } from './NodejsFunction';
-
-export const ARCHIVE_SYNC_SETTINGS: FunctionSettings = { memoryMb: 1024, timeoutSeconds: 900 };
+import { buildSyncStateMachine } from '../../statemachine/sync';
+import type { SyncLambdaName } from '../../statemachine/sync';
+import { ARCHIVE_PREFIX } from '../functions';
+import {
+  allow,
+  assumeRolePolicy,
+  policyDocument,
+  stepFunctionsLogDelivery,
+  toJson,
+  xrayTraceDelivery,
+} from '../iam';
 
 export interface ArchiveSyncOptions {
   namePrefix: string;
   region: string;
   accountId: string;
-  projectRoot: string;
+  /** The AWS partition (`aws`, `aws-cn`…), for the ARN of the events rule `.sync` manages. */
+  partition: string;
   bucket: S3Bucket;
-  bitgetSecretArn: string;
-  bitgetBaseUrl: string;
-  stateMachineArn: string;
-  /** ARN pattern of the machine's executions (DescribeExecution). */
-  executionsArn: string;
+  /** Unqualified ARNs of the sync-prepare and sync-commit functions. */
+  functionArns: Record<SyncLambdaName, string>;
+  /** The extraction state machine the sync runs nested, and the ARN pattern of its executions. */
+  extractionArn: string;
+  extractionExecutionsArn: string;
   everyHours: number;
-  /** The stack's variables as Terraform expressions (infra/StackVariables.ts). */
-  architecture: string;
+  /** ENABLED or DISABLED (the scheduled_run variable, infra/StackVariables.ts). */
+  scheduleState: string;
+  /** ALL, ERROR or FATAL (the state_machine_log_level variable). */
+  logLevel: string;
   logRetentionDays: number;
-  reservedConcurrency: number;
-  bundling: BundlingOptions;
-  settings?: FunctionSettings;
 }
 
+/** The rule Step Functions manages in the account to learn when a nested execution (`.sync`) ends. */
+export const SYNC_EVENTS_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';
+
 /**
- * The archive on AWS: the `archive-sync` Lambda (one sync through the deployed state machine, src/runtime/
- * archiveSyncFunction.ts), an EventBridge Scheduler schedule invoking it every N hours, and a Glue table over the
- * archive's order partitions, written as Parquet, so that an archive too large for one machine is queried with
- * Athena (`WHERE uid = '…'`, partitions projected from the key layout `archive/<uid>/parquet/orders/<yyyy>/`).
+ * The archive on AWS: the sync state machine (statemachine/sync.ts: sync-prepare → the extraction machine as a
+ * nested execution → sync-commit) with its role, an EventBridge Scheduler schedule starting it every N hours, and a
+ * Glue table over the archive's order partitions, written as Parquet, so that an archive too large for one machine
+ * is queried with Athena (`WHERE uid = '…'`, partitions projected from the key layout
+ * `archive/<uid>/parquet/orders/<yyyy>/`).
  */
 export class ArchiveSync extends Construct {
-  readonly fn: NodejsFunction;
+  readonly stateMachine: SfnStateMachine;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
   readonly schedule: SchedulerSchedule;
   readonly database: GlueCatalogDatabase;
   readonly table: GlueCatalogTable;
@@ -51,54 +61,87 @@ export class ArchiveSync extends Construct {
   constructor(scope: Construct, id: string, options: ArchiveSyncOptions) {
     super(scope, id);
     const { bucket } = options;
-    this.fn = new NodejsFunction(this, 'archive-sync', {
-      functionName: `${options.namePrefix}-archive-sync`,
-      region: options.region,
-      description: 'bitget-orders archive-sync: merges what Bitget serves into the account archive',
-      entry: path.join(options.projectRoot, 'functions', 'archive-sync', 'index.ts'),
-      projectRoot: options.projectRoot,
-      memoryMb: (options.settings ?? ARCHIVE_SYNC_SETTINGS).memoryMb,
-      timeoutSeconds: (options.settings ?? ARCHIVE_SYNC_SETTINGS).timeoutSeconds,
-      reservedConcurrency: options.reservedConcurrency,
-      architecture: options.architecture,
-      environment: {
-        [ENV.nodeOptions]: '--enable-source-maps',
-        [ENV.baseUrl]: options.bitgetBaseUrl,
-        [ENV.bucket]: bucket.bucket,
-        [ENV.secretArn]: options.bitgetSecretArn,
-        [ENV.stateMachineArn]: options.stateMachineArn,
+    const name = `${options.namePrefix}-archive-sync`;
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/vendedlogs/states/${name}`,
+      retentionInDays: options.logRetentionDays,
+    });
+    // What the docs give a machine that runs one nested workflow with .sync (stepfunctions-iam.html): start the
+    // machine, describe and stop its executions, and manage the events rule through which Step Functions learns
+    // that a nested execution ended.
+    this.role = new IamRole(this, 'role', {
+      name: `${name}-sfn-${options.region}`,
+      description: 'Step Functions: runs an archive sync (its two functions, the extraction machine nested)',
+      assumeRolePolicy: assumeRolePolicy('states.amazonaws.com', options.accountId),
+    });
+    const arns = Object.values(options.functionArns);
+    const policy = new IamRolePolicy(this, 'policy', {
+      name: 'least-privilege',
+      role: this.role.id,
+      policy: toJson(
+        policyDocument([
+          allow(
+            'InvokeSyncFunctions',
+            ['lambda:InvokeFunction'],
+            arns.flatMap((arn) => [arn, `${arn}:*`]),
+          ),
+          allow('StartExtraction', ['states:StartExecution'], [options.extractionArn]),
+          allow(
+            'WatchExtraction',
+            ['states:DescribeExecution', 'states:StopExecution'],
+            [options.extractionExecutionsArn],
+          ),
+          allow(
+            'NestedExecutionEvents',
+            ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+            [
+              `arn:${options.partition}:events:${options.region}:${options.accountId}:rule/${SYNC_EVENTS_RULE}`,
+            ],
+          ),
+          stepFunctionsLogDelivery(),
+          xrayTraceDelivery(),
+        ]),
+      ),
+    });
+    this.stateMachine = new SfnStateMachine(this, 'state-machine', {
+      name,
+      type: 'STANDARD',
+      roleArn: this.role.arn,
+      definition: JSON.stringify(
+        buildSyncStateMachine({ functionArns: options.functionArns, extractionArn: options.extractionArn }),
+      ),
+      loggingConfiguration: {
+        level: options.logLevel,
+        // Payloads hold the sync's report: execution history keeps them, the logs do not.
+        includeExecutionData: false,
+        logDestination: `${this.logGroup.arn}:*`,
       },
-      logRetentionDays: options.logRetentionDays,
-      bundling: options.bundling,
-      statements: [
-        ...s3PrefixAccess('Archive', bucket.arn, [ARCHIVE_PREFIX], ['read', 'write', 'delete']),
-        ...s3PrefixAccess('RunResults', bucket.arn, [RESULTS_PREFIX], ['read']),
-        readBitgetCredentials(options.bitgetSecretArn),
-        startExtraction(options.stateMachineArn),
-        describeExtractions(options.executionsArn),
-      ],
+      tracingConfiguration: { enabled: true },
+      dependsOn: [policy],
     });
 
-    const role = new IamRole(this, 'schedule-role', {
+    const scheduleRole = new IamRole(this, 'schedule-role', {
       name: `${options.namePrefix}-archive-sync-schedule-${options.region}`,
-      description: 'EventBridge Scheduler: invokes the archive-sync function',
+      description: 'EventBridge Scheduler: starts the archive sync state machine',
       assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', options.accountId),
     });
     new IamRolePolicy(this, 'schedule-policy', {
       name: 'least-privilege',
-      role: role.id,
+      role: scheduleRole.id,
       policy: toJson(
-        policyDocument([allow('InvokeSync', ['lambda:InvokeFunction'], [this.fn.function.arn])]),
+        policyDocument([allow('StartSync', ['states:StartExecution'], [this.stateMachine.arn])]),
       ),
     });
     this.schedule = new SchedulerSchedule(this, 'schedule', {
-      name: `${options.namePrefix}-archive-sync`,
-      description: `Syncs the archive every ${options.everyHours} hour(s)`,
+      name,
+      description: `Syncs the archive every ${options.everyHours} hour(s) (scheduled_run = "archive-sync")`,
       scheduleExpression: `rate(${options.everyHours} ${options.everyHours === 1 ? 'hour' : 'hours'})`,
+      state: options.scheduleState,
       flexibleTimeWindow: { mode: 'OFF' },
       target: {
-        arn: this.fn.function.arn,
-        roleArn: role.arn,
+        arn: this.stateMachine.arn,
+        roleArn: scheduleRole.arn,
+        // The sync's options: every market, kind and data set.
         input: '{}',
         // A sync that failed leaves the archive as it was: the next one completes it, so no retry storm.
         retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600 },

@@ -39,7 +39,8 @@ export interface DatasetSpec<R> {
   parquet?(records: readonly R[]): Promise<Buffer>;
 }
 
-const orderLine = z.looseObject({
+/** The fields of a canonical order the archive relies on (the rest passes through). */
+export const orderRecordSchema = z.looseObject({
   orderId: z.string().regex(/^\d{1,25}$/),
   market: z.enum(MARKETS),
   kind: z.enum(KINDS),
@@ -62,7 +63,7 @@ export const ORDERS: DatasetSpec<CanonicalOrder> = {
     } catch (error) {
       throw new ArchiveRecordError(`an order line is not JSON: ${line.slice(0, 120)}`, { cause: error });
     }
-    const checked = orderLine.safeParse(value);
+    const checked = orderRecordSchema.safeParse(value);
     if (!checked.success) {
       const issue = checked.error.issues[0];
       throw new ArchiveRecordError(`an order line lacks ${issue?.path.join('.')}: ${issue?.message}`);

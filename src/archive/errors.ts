@@ -27,3 +27,18 @@ export class SyncIncompleteError extends ArchiveError {
     super(message, options);
   }
 }
+
+/** The commit stage of a sync found no context saved by its prepare stage. */
+export class SyncContextMissingError extends ArchiveError {
+  override readonly name = 'SyncContextMissingError';
+}
+
+/** The archive moved (another sync committed) between a sync's prepare and commit stages: its run is not merged. */
+export class SyncStaleError extends ArchiveError {
+  override readonly name = 'SyncStaleError';
+}
+
+/** The commit stage of this run already wrote its manifest (a retried commit): nothing is merged twice. */
+export class SyncAlreadyCommittedError extends ArchiveError {
+  override readonly name = 'SyncAlreadyCommittedError';
+}

@@ -21,5 +21,22 @@ export {
   type DatasetMergeReport,
 } from './mergeDataset';
 export type { MergeConflict } from './merge';
-export { runSync, type SyncDeps, type SyncOptions, type SyncReport } from './sync';
-export { ArchiveError, ArchiveNotFoundError, ArchiveRecordError, SyncIncompleteError } from './errors';
+export {
+  runSync,
+  type ExtractionOutcome,
+  type SyncDeps,
+  type SyncOptions,
+  type SyncReport,
+  type SyncStageDeps,
+} from './sync';
+export { prepareSync, type PreparedSync } from './prepareSync';
+export { commitSync } from './commitSync';
+export {
+  ArchiveError,
+  ArchiveNotFoundError,
+  ArchiveRecordError,
+  SyncAlreadyCommittedError,
+  SyncContextMissingError,
+  SyncIncompleteError,
+  SyncStaleError,
+} from './errors';

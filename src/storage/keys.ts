@@ -8,6 +8,8 @@ export const runKeys = (runId: string) => {
     root,
     plan: `${root}/plan.json`,
     exchange: `${root}/exchange.json`,
+    /** A sync's context between its stages (src/archive/syncContext.ts). */
+    sync: `${root}/sync.json`,
     lane: (laneId: string) => `${root}/lanes/${laneId}.json`,
     lanesPrefix: `${root}/lanes/`,
     partsPrefix: `${root}/parts/`,

@@ -41,6 +41,12 @@ export {
   type InvokeResult,
   type LambdaInvokeOptions,
 } from './lambdaInvoke';
+export {
+  START_EXECUTION_SYNC_RESOURCE,
+  startExecutionSync,
+  type ExecutionResult,
+  type StartExecutionOptions,
+} from './startExecution';
 export { inlineMap, type InlineMapOptions } from './map';
 export { mapUntilDone, type MapUntilDoneOptions, type UntilDoneStateNames } from './mapUntilDone';
 export { refs } from './payload';
