@@ -1,4 +1,4 @@
-import { PARQUET_FIELDS } from '../src/archive/exportFormats';
+import { PARQUET_FIELDS, TABLES } from '../src/archive/exportFormats';
 import type { StateMachineDefinition } from '../statemachine/asl';
 import { logicalId, resourceNamed, resourcesOf, statementsOf, synthStack } from './synth.testkit';
 import type { Synthesized } from './synth.testkit';
@@ -161,6 +161,27 @@ describe('Construct: ArchiveSync', () => {
     expect(table.storage_descriptor.columns.find((c) => c.name === 'cTime')?.type).toBe('bigint');
     expect(table.storage_descriptor.columns.find((c) => c.name === 'reduceOnly')?.type).toBe('boolean');
     expect(table.storage_descriptor.columns.find((c) => c.name === 'raw')?.type).toBe('string');
+  });
+
+  it('puts a table over the fills and one over the ledger beside it, each with its Parquet columns', () => {
+    for (const dataset of ['fills', 'ledger'] as const) {
+      const table = resourceNamed(withArchive.tf, 'aws_glue_catalog_table', `archive_glue-${dataset}`) as {
+        name: string;
+        parameters: Record<string, string>;
+        storage_descriptor: { columns: { name: string; type: string }[] };
+      };
+      expect(table.name).toBe(dataset);
+      expect(table.parameters['storage.location.template']).toMatch(
+        new RegExp(`/archive/\\$\\{uid\\}/parquet/${dataset}/\\$\\{year\\}/$`),
+      );
+      expect(table.storage_descriptor.columns.map((c) => c.name)).toEqual(
+        Object.keys(TABLES[dataset].parquetFields),
+      );
+      expect(table.storage_descriptor.columns.find((c) => c.name === 'cTime')?.type).toBe('bigint');
+      expect(table.storage_descriptor.columns.every((c) => c.type === 'string' || c.name === 'cTime')).toBe(
+        true,
+      );
+    }
   });
 
   it('keeps archive/ forever while runs/ expires', () => {

@@ -7,7 +7,8 @@ import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
-import { PARQUET_FIELDS } from '../../src/archive/exportFormats';
+import { PARQUET_FIELDS, TABLES } from '../../src/archive/exportFormats';
+import { DATASET_NAMES, type DatasetName } from '../../src/core/dataset';
 import { buildSyncStateMachine } from '../../statemachine/sync';
 import type { SyncLambdaName } from '../../statemachine/sync';
 import { ARCHIVE_PREFIX } from '../functions';
@@ -56,7 +57,10 @@ export class ArchiveSync extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly schedule: SchedulerSchedule;
   readonly database: GlueCatalogDatabase;
+  /** The orders' table (the stack's output names it). */
   readonly table: GlueCatalogTable;
+  /** One table per data set. */
+  readonly tables: Record<DatasetName, GlueCatalogTable>;
 
   constructor(scope: Construct, id: string, options: ArchiveSyncOptions) {
     super(scope, id);
@@ -153,46 +157,61 @@ export class ArchiveSync extends Construct {
       description: 'bitget-orders archive (one table per data set)',
     });
     const location = `s3://${bucket.bucket}/${ARCHIVE_PREFIX}`;
-    this.table = new GlueCatalogTable(this, 'glue-orders', {
-      databaseName: this.database.name,
-      name: 'orders',
-      description:
-        'Archived orders (Parquet): one canonical record per market and orderId, latest version; raw is the exchange row as JSON',
-      tableType: 'EXTERNAL_TABLE',
-      parameters: {
-        classification: 'parquet',
-        'projection.enabled': 'true',
-        'projection.uid.type': 'injected',
-        'projection.year.type': 'integer',
-        'projection.year.range': '2017,2100',
-        // The sync writes every partition as Parquet under parquet/ (the NDJSON beside it stays the source of
-        // truth for the CLI): the location holds Parquet objects only.
-        'storage.location.template': `${location}\${uid}/parquet/orders/\${year}/`,
-      },
-      partitionKeys: [
-        { name: 'uid', type: 'string' },
-        { name: 'year', type: 'int' },
-      ],
-      storageDescriptor: {
-        location,
-        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-        serDeInfo: {
-          serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
-          parameters: { 'serialization.format': '1' },
+    // One table per data set, over the Parquet copy of its partitions (the orders' keeps its logical id).
+    const tables = {} as Record<DatasetName, GlueCatalogTable>;
+    for (const dataset of DATASET_NAMES)
+      tables[dataset] = new GlueCatalogTable(this, `glue-${dataset}`, {
+        databaseName: this.database.name,
+        name: dataset,
+        description: TABLE_DESCRIPTIONS[dataset],
+        tableType: 'EXTERNAL_TABLE',
+        parameters: {
+          classification: 'parquet',
+          'projection.enabled': 'true',
+          'projection.uid.type': 'injected',
+          'projection.year.type': 'integer',
+          'projection.year.range': '2017,2100',
+          // The sync writes every partition as Parquet under parquet/ (the NDJSON beside it stays the source of
+          // truth for the CLI): the location holds Parquet objects only.
+          'storage.location.template': `${location}\${uid}/parquet/${dataset}/\${year}/`,
         },
-        // The columns of the archive's Parquet files, from the one schema that writes them.
-        columns: Object.entries(PARQUET_FIELDS).map(([name, field]) => ({
-          name,
-          type: GLUE_TYPES[field.type],
-        })),
-      },
-    });
+        partitionKeys: [
+          { name: 'uid', type: 'string' },
+          { name: 'year', type: 'int' },
+        ],
+        storageDescriptor: {
+          location,
+          inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          serDeInfo: {
+            serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+            parameters: { 'serialization.format': '1' },
+          },
+          // The columns of the archive's Parquet files, from the one schema that writes them.
+          columns: Object.entries(TABLES[dataset].parquetFields).map(([name, field]) => ({
+            name,
+            type: GLUE_TYPES[(field as { type: ParquetType }).type],
+          })),
+        },
+      });
+    this.tables = tables;
+    this.table = tables.orders;
   }
 }
 
+const TABLE_DESCRIPTIONS: Record<DatasetName, string> = {
+  orders:
+    'Archived orders (Parquet): one canonical record per market and orderId, latest version; raw is the exchange row as JSON',
+  fills:
+    'Archived fills (Parquet): one canonical record per market and tradeId; fees and raw as JSON, decimals as exact strings',
+  ledger:
+    'Archived ledger entries (Parquet): bills and tax records (source), one per source, account and billId; raw as JSON',
+};
+
+type ParquetType = (typeof PARQUET_FIELDS)[keyof typeof PARQUET_FIELDS]['type'];
+
 /** Parquet physical/logical types of PARQUET_FIELDS as Athena column types. */
-const GLUE_TYPES: Record<(typeof PARQUET_FIELDS)[keyof typeof PARQUET_FIELDS]['type'], string> = {
+const GLUE_TYPES: Record<ParquetType, string> = {
   UTF8: 'string',
   BOOLEAN: 'boolean',
   INT64: 'bigint',
