@@ -1,0 +1,125 @@
+import { manualLater } from '../../tests/helpers/manualLater';
+import type { GuardSettings } from './windowBudget';
+import { WindowBudget } from './windowBudget';
+
+const GUARD: GuardSettings = { initialMs: 10, minMs: 2, maxMs: 50, stepUpMs: 20, keepOnSuccess: 0.5 };
+
+describe('a window budget on Bottleneck’s reservoir', () => {
+  let timers: ReturnType<typeof manualLater>;
+  let budget: WindowBudget;
+  beforeEach(() => {
+    timers = manualLater();
+    budget = new WindowBudget({ id: 't', calls: 4, windowMs: 40, guard: GUARD, later: timers.later });
+  });
+  afterEach(() => budget.stop());
+
+  const take = async () => {
+    await budget.reserve();
+    return budget.start();
+  };
+
+  it('takes a slot per call and gives it back one window plus the guard after the call started', async () => {
+    const slots = [await take(), await take(), await take()];
+    expect(slots.map((s) => s.ours)).toEqual([1, 2, 3]);
+    expect(await budget.reservoir()).toBe(1);
+    expect(timers.pending()).toEqual([50, 50, 50]);
+    timers.fire();
+    expect(await budget.reservoir()).toBe(4);
+    expect((await take()).ours).toBe(1);
+  });
+
+  it('lets the call after the full budget wait until a slot comes back', async () => {
+    for (let i = 0; i < 4; i++) await take();
+    const events: string[] = [];
+    const fifth = take().then(() => events.push('fifth started'));
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    events.push('slot back');
+    timers.fire(50);
+    await fifth;
+    expect(events).toEqual(['slot back', 'fifth started']);
+  });
+
+  it('withholds nothing while the server counts what we count', async () => {
+    await take();
+    const second = await take();
+    budget.observe(second, { remaining: 2, refused: false });
+    expect(budget.withheldSlots).toBe(0);
+    expect(await budget.reservoir()).toBe(2);
+  });
+
+  it('withholds, for one window, the calls the server counts beyond ours, once however often it says so', async () => {
+    const slot = await take();
+    budget.observe(slot, { remaining: 1, refused: false }); // the server counts 3, we made 1
+    expect(budget.withheldSlots).toBe(2);
+    expect(await budget.reservoir()).toBe(1);
+    budget.observe(slot, { remaining: 1, refused: false });
+    expect(budget.withheldSlots).toBe(2);
+    expect(await budget.reservoir()).toBe(1);
+    expect(timers.pending()).toEqual([50, 40]);
+    timers.fire(40);
+    expect(budget.withheldSlots).toBe(0);
+    expect(await budget.reservoir()).toBe(3);
+  });
+
+  it('takes no header (absent or unreadable) as no news: our own count stands, the guard shrinks', async () => {
+    const slot = await take();
+    budget.observe(slot, { remaining: null, refused: false });
+    expect(budget.withheldSlots).toBe(0);
+    expect(await budget.reservoir()).toBe(3);
+    expect(budget.guardMs).toBe(2 + (10 - 2) * 0.5);
+  });
+
+  it('reads more calls left than the budget as room, never as a debt', async () => {
+    const slot = await take();
+    budget.observe(slot, { remaining: 99, refused: false });
+    expect(budget.withheldSlots).toBe(0);
+    expect(await budget.reservoir()).toBe(3);
+  });
+
+  it('on a 429 gives the refused call its slot back, withholds the rest of the server’s window for one slot and widens the guard', async () => {
+    await take();
+    await take();
+    const refused = await take();
+    budget.observe(refused, { remaining: 0, refused: true });
+    // The server counted 4 in its window, 2 of them ours: 2 are withheld for one slot (40 ms / 4).
+    expect(budget.withheldSlots).toBe(2);
+    expect(await budget.reservoir()).toBe(0);
+    expect(budget.guardMs).toBe(30);
+    expect(timers.pending()).toEqual([50, 50, 10]);
+    timers.fire(10);
+    expect(await budget.reservoir()).toBe(2);
+    timers.fire();
+    // The refused call's own timer was cancelled when it gave its slot back: nothing is given back twice.
+    expect(await budget.reservoir()).toBe(4);
+    // The next call's slot stays taken for the window plus the wider guard.
+    await take();
+    expect(timers.pending()).toEqual([70]);
+  });
+
+  it('treats a 429 without the header as a full server window', async () => {
+    const refused = await take();
+    budget.observe(refused, { remaining: null, refused: true });
+    expect(budget.withheldSlots).toBe(4);
+    expect(await budget.reservoir()).toBe(0);
+  });
+
+  it('caps the guard after a storm of 429s and gives it back towards its floor on admitted calls', async () => {
+    for (let i = 0; i < 5; i++) {
+      budget.observe(await take(), { remaining: 0, refused: true });
+      timers.fire();
+    }
+    expect(budget.guardMs).toBe(50);
+    for (let i = 0; i < 40; i++) {
+      budget.observe(await take(), { remaining: null, refused: false });
+      timers.fire();
+    }
+    expect(budget.guardMs).toBeGreaterThanOrEqual(2);
+    expect(budget.guardMs).toBeLessThan(2.001);
+  });
+
+  it('rejects a budget without whole calls or a window', () => {
+    expect(() => new WindowBudget({ id: 'x', calls: 2.5, windowMs: 1000 })).toThrow(/whole number of calls/);
+    expect(() => new WindowBudget({ id: 'x', calls: 0, windowMs: 1000 })).toThrow(RangeError);
+    expect(() => new WindowBudget({ id: 'x', calls: 2, windowMs: 0 })).toThrow(/window must be positive/);
+  });
+});
