@@ -96,6 +96,14 @@ describe('a window budget on Bottleneck’s reservoir', () => {
     expect(timers.pending()).toEqual([70]);
   });
 
+  it('does not take a 429 with room left in the server’s window (a storm, the IP cap) for its pace', async () => {
+    const refused = await take();
+    budget.observe(refused, { remaining: 3, refused: true });
+    expect(budget.withheldSlots).toBe(0);
+    expect(budget.guardMs).toBe(10);
+    expect(await budget.reservoir()).toBe(4);
+  });
+
   it('treats a 429 without the header as a full server window', async () => {
     const refused = await take();
     budget.observe(refused, { remaining: null, refused: true });

@@ -91,7 +91,7 @@ export interface BudgetSlot {
  * what the server says: a response whose `x-mbx-used-remain-limit` shows more calls in the server's window than
  * ours (another client of the account, or our calls bunched on the way) withholds the difference from the
  * reservoir for one window; a 429 withholds what the server counted beyond ours for one slot's time and widens
- * the guard. Without the header, our own count at the documented budget is all there is; a 429 still acts.
+ * the guard (unless the header says the window had room: then the refusal was not about our pace). Without the header, our own count at the documented budget is all there is; a 429 still acts.
  *
  * Starts are spaced at least half a slot apart (`minTime`): idle slots of the last window can be caught up at
  * twice the rate, never as a burst that arrives bunched.
@@ -170,9 +170,11 @@ export class WindowBudget {
   /** What the server said about the call of `slot`. */
   observe(slot: BudgetSlot, report: ServerReport): void {
     if (report.refused) {
-      // The server did not count this call; it counted `calls` others in its window (the header, if any,
-      // says 0), `ours - 1` of them ours at the most.
+      // The server did not count this call.
       slot.giveBack();
+      // Refused with room left in its window (a storm, the IP cap): not our pace; the retry's backoff waits.
+      if (report.remaining !== null && report.remaining > 0) return;
+      // It counted `calls` others in its window, `ours - 1` of them ours at the most.
       this.withhold(this.calls - (slot.ours - 1), this.slotMs);
       const g = this.guardSettings;
       this.guard = Math.min(g.maxMs, this.guard + g.stepUpMs);
