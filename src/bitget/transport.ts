@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import axios, { AxiosError, AxiosHeaders } from 'axios';
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import axiosRetry, { retryAfter } from 'axios-retry';
+import { z } from 'zod';
 import { backoffDelay } from './backoff';
 import type { EndpointId } from './endpoints';
 import { ENDPOINTS } from './endpoints';
@@ -60,6 +61,31 @@ export interface TransportOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   onRetry?: (info: RetryInfo) => void;
+}
+
+/** An envelope's `requestTime` (ms, a number or digits), when it has one. */
+const RequestTime = z.object({
+  requestTime: z.union([
+    z.number().int().positive(),
+    z
+      .string()
+      .regex(/^\d{1,16}$/)
+      .transform(Number),
+  ]),
+});
+
+/** When the server took the call, by its own clock: the `requestTime` of a body (JSON text or parsed), or null. */
+export function requestTimeOf(data: unknown): number | null {
+  let body = data;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return null;
+    }
+  }
+  const parsed = RequestTime.safeParse(body);
+  return parsed.success ? parsed.data.requestTime : null;
 }
 
 /** `{code, msg}` of a Bitget body (JSON text or parsed), or null when it is not one. */
@@ -133,10 +159,15 @@ export function createTransport(options: TransportOptions): AxiosInstance {
   });
 
   // What the server says about the budget (calls left, 429s) goes to the budget that let the call through.
-  const tellLimiter = (slot: BudgetSlot | undefined, headers: unknown, refused: boolean): void => {
+  const tellLimiter = (
+    slot: BudgetSlot | undefined,
+    headers: unknown,
+    refused: boolean,
+    body: unknown,
+  ): void => {
     if (slot === undefined) return;
     const remaining = remainingFrom(headers as Record<string, unknown> | undefined);
-    options.limiters.observe(slot, { remaining, refused });
+    options.limiters.observe(slot, { remaining, refused, requestTime: requestTimeOf(body) });
   };
 
   http.interceptors.response.use(
@@ -156,7 +187,7 @@ export function createTransport(options: TransportOptions): AxiosInstance {
       }
       const body = readExchangeBody(parsed);
       if (body?.code === '429') options.stats.tooManyRequests(response.config.bitgetEndpoint);
-      tellLimiter(response.config.bitgetSlot, response.headers, body?.code === '429');
+      tellLimiter(response.config.bitgetSlot, response.headers, body?.code === '429', parsed);
       if (body !== null && body.code !== '00000') {
         throw new AxiosError(
           `exchange code ${body.code}`,
@@ -175,7 +206,7 @@ export function createTransport(options: TransportOptions): AxiosInstance {
       if (error instanceof AxiosError && error.response !== undefined) {
         const refused =
           error.response.status === 429 || readExchangeBody(error.response.data)?.code === '429';
-        tellLimiter(error.config?.bitgetSlot, error.response.headers, refused);
+        tellLimiter(error.config?.bitgetSlot, error.response.headers, refused, error.response.data);
       }
       return Promise.reject(error);
     },

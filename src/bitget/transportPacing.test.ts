@@ -1,5 +1,6 @@
 import { api, envelope, serveTime, testClient, useNock } from '../../tests/fixtures/bitget/helpers';
 import { RateLimiters } from './rateLimits';
+import { requestTimeOf } from './transport';
 import { DEFAULT_GUARD } from './windowBudget';
 import { manualLater } from '../../tests/helpers/manualLater';
 
@@ -29,6 +30,22 @@ describe('the transport tells the budget what each answer said', () => {
     serveTime(Date.now());
   });
   afterEach(() => paced.limiters.stop());
+
+  it("hands the budget the header, the refusal and the envelope's requestTime of each answer", async () => {
+    const reports: unknown[] = [];
+    const observe = paced.limiters.observe.bind(paced.limiters);
+    jest.spyOn(paced.limiters, 'observe').mockImplementation((slot, report) => {
+      reports.push(report);
+      observe(slot, report);
+    });
+    api()
+      .get(SPOT)
+      .query(true)
+      .reply(200, { ...envelope([]), requestTime: '1750000000123' }, { [REMAIN]: '19' });
+    await paced.client.getSpotHistoryOrders();
+    // The first report is the server-time call's (its own public budget).
+    expect(reports.at(-1)).toEqual({ remaining: 19, refused: false, requestTime: 1_750_000_000_123 });
+  });
 
   it('withholds the calls the server counts beyond ours (the header)', async () => {
     api()
@@ -110,5 +127,16 @@ describe('the transport tells the budget what each answer said', () => {
     expect(paced.budget().guardMs).toBe(DEFAULT_GUARD.initialMs + DEFAULT_GUARD.stepUpMs);
     paced.timers.fire(50);
     await call;
+  });
+});
+
+describe("an envelope's requestTime", () => {
+  it('is read from a number or digits, in a parsed body or its text, and is null otherwise', () => {
+    expect(requestTimeOf({ requestTime: 1750000000123 })).toBe(1750000000123);
+    expect(requestTimeOf('{"code":"00000","requestTime":"1750000000123"}')).toBe(1750000000123);
+    expect(requestTimeOf({ requestTime: 'soon' })).toBeNull();
+    expect(requestTimeOf({ requestTime: -5 })).toBeNull();
+    expect(requestTimeOf('<html>')).toBeNull();
+    expect(requestTimeOf(null)).toBeNull();
   });
 });

@@ -125,6 +125,39 @@ describe('a window budget on Bottleneck’s reservoir', () => {
     expect(budget.guardMs).toBeLessThan(2.001);
   });
 
+  it('keeps the slot of a call that reached the server late until one window after it arrived', async () => {
+    let now = 1_000;
+    const clocked = new WindowBudget({
+      id: 'c',
+      calls: 4,
+      windowMs: 40,
+      guard: GUARD,
+      later: timers.later,
+      now: () => now,
+    });
+    try {
+      await clocked.reserve();
+      const first = clocked.start(); // back at 1000 + 40 + 10
+      // The server's clock is 4000 ms ahead of ours: only differences between calls' lags matter.
+      clocked.observe(first, { remaining: 3, refused: false, requestTime: 5_000 });
+      expect(timers.pending()).toEqual([50]);
+      now = 1_005;
+      await clocked.reserve();
+      const late = clocked.start();
+      // Taken by the server 30 ms later than the first call's lag says: its slot is kept until 1005 + 30 + 40 + 2.
+      clocked.observe(late, { remaining: 2, refused: false, requestTime: 5_035 });
+      expect(timers.pending()).toEqual([50, 1_077 - 1_005]);
+      // A call that went through faster than the first becomes the reference; it keeps the window and the guard
+      // in force when it started (2 + 8 × 0.5 × 0.5 after two admitted calls).
+      await clocked.reserve();
+      const fast = clocked.start();
+      clocked.observe(fast, { remaining: 1, refused: false, requestTime: 4_995 });
+      expect(timers.pending()).toEqual([50, 72, 40 + 4]);
+    } finally {
+      await clocked.stop();
+    }
+  });
+
   it('rejects a budget without whole calls or a window', () => {
     expect(() => new WindowBudget({ id: 'x', calls: 2.5, windowMs: 1000 })).toThrow(/whole number of calls/);
     expect(() => new WindowBudget({ id: 'x', calls: 0, windowMs: 1000 })).toThrow(RangeError);

@@ -31,6 +31,8 @@ export interface ServerReport {
   remaining: number | null;
   /** The request was refused for its rate (HTTP 429 or exchange code 429). */
   refused: boolean;
+  /** When the server took the call, by the server's clock (the envelope's `requestTime`), or null. */
+  requestTime?: number | null;
 }
 
 /** Runs `fn` after `ms`; returns a function that cancels it. Injectable so tests decide when slots come back. */
@@ -74,6 +76,8 @@ export interface WindowBudgetOptions {
   windowMs: number;
   guard?: GuardSettings;
   later?: Later;
+  /** Our clock, ms. */
+  now?: () => number;
 }
 
 /** One call let through by a budget; handed back with the server's answer. */
@@ -81,8 +85,12 @@ export interface BudgetSlot {
   readonly budget: WindowBudget;
   /** Our calls in our window when this one started, itself included. */
   readonly ours: number;
+  /** When it started, our clock. */
+  readonly startedAt: number;
   /** Gives the slot back before its time (the server did not count the call). */
   readonly giveBack: () => void;
+  /** Keeps the slot until `at` (our clock) if that is later than when it comes back now. */
+  readonly keepUntil: (at: number) => void;
 }
 
 /**
@@ -103,11 +111,14 @@ export class WindowBudget {
   readonly windowMs: number;
   private readonly guardSettings: GuardSettings;
   private readonly later: Later;
+  private readonly now: () => number;
   private guard: number;
   /** Our calls whose slot has not come back yet. */
   private inWindow = 0;
   /** Slots held back for calls the server counts and we did not. */
   private withheld = 0;
+  /** The least (server's requestTime − our start) seen: the lag of a call that went straight through. */
+  private leastLag = Number.POSITIVE_INFINITY;
   private readonly pending = new Set<() => void>();
 
   constructor(options: WindowBudgetOptions) {
@@ -119,6 +130,7 @@ export class WindowBudget {
     this.guardSettings = options.guard ?? DEFAULT_GUARD;
     this.guard = this.guardSettings.initialMs;
     this.later = options.later ?? realLater;
+    this.now = options.now ?? Date.now;
     const minTime = Math.max(1, Math.ceil(this.slotMs / 2));
     // No maxConcurrent: slow answers never leave the budget idle.
     this.limiter = new Bottleneck({ id: options.id, minTime, maxConcurrent: null, reservoir: this.calls });
@@ -154,6 +166,8 @@ export class WindowBudget {
   start(): BudgetSlot {
     this.inWindow += 1;
     let back = false;
+    const startedAt = this.now();
+    let dueAt = startedAt + this.windowMs + this.guard;
     const release = (): void => {
       if (back) return;
       back = true;
@@ -162,9 +176,17 @@ export class WindowBudget {
       this.inWindow -= 1;
       void this.limiter.incrementReservoir(1);
     };
-    const cancel = this.later(this.windowMs + this.guard, release);
+    let cancel = this.later(dueAt - this.now(), release);
     this.pending.add(cancel);
-    return { budget: this, ours: this.inWindow, giveBack: release };
+    const keepUntil = (at: number): void => {
+      if (back || at <= dueAt) return;
+      this.pending.delete(cancel);
+      cancel();
+      dueAt = at;
+      cancel = this.later(Math.max(0, at - this.now()), release);
+      this.pending.add(cancel);
+    };
+    return { budget: this, ours: this.inWindow, startedAt, giveBack: release, keepUntil };
   }
 
   /** What the server said about the call of `slot`. */
@@ -182,9 +204,23 @@ export class WindowBudget {
     }
     const g = this.guardSettings;
     this.guard = g.minMs + (this.guard - g.minMs) * g.keepOnSuccess;
+    if (report.requestTime != null) this.keepPastArrival(slot, report.requestTime);
     if (report.remaining === null) return;
     // Counted by the server in its window, this call included, against ours in our (longer) window.
     this.withhold(this.calls - report.remaining - slot.ours, this.windowMs);
+  }
+
+  /**
+   * The server counts a call from its arrival. Its `requestTime` less our start time is the call's lag plus the
+   * clocks' offset; the least such figure seen is a call that went straight through, so the excess over it is
+   * how late this one arrived (no clock sync needed, and an offset estimate's bias cannot creep in). A late
+   * call keeps its slot until one window (and the guard's floor) after it arrived.
+   */
+  private keepPastArrival(slot: BudgetSlot, requestTime: number): void {
+    const lag = requestTime - slot.startedAt;
+    if (lag < this.leastLag) this.leastLag = lag;
+    const late = lag - this.leastLag;
+    slot.keepUntil(slot.startedAt + late + this.windowMs + this.guardSettings.minMs);
   }
 
   /** Holds back `extra` slots for `ms`, less those already held back for the same reason. */
