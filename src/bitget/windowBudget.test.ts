@@ -153,6 +153,19 @@ describe('a window budget on Bottleneck’s reservoir', () => {
       const fast = clocked.start();
       clocked.observe(fast, { remaining: 1, refused: false, requestTime: 4_995 });
       expect(timers.pending()).toEqual([50, 72, 40 + 4]);
+      // The reference is the fastest of the last two windows' calls (8 here): once the fast call is that old,
+      // a call at the first call's lag is no longer late.
+      for (let i = 0; i < 7; i++) {
+        timers.fire();
+        await clocked.reserve();
+        clocked.observe(clocked.start(), { remaining: 3, refused: false, requestTime: 5_005 });
+      }
+      timers.fire();
+      await clocked.reserve();
+      const current = clocked.start();
+      const due = timers.pending();
+      clocked.observe(current, { remaining: 3, refused: false, requestTime: 5_005 });
+      expect(timers.pending()).toEqual(due);
     } finally {
       await clocked.stop();
     }

@@ -117,8 +117,8 @@ export class WindowBudget {
   private inWindow = 0;
   /** Slots held back for calls the server counts and we did not. */
   private withheld = 0;
-  /** The least (server's requestTime − our start) seen: the lag of a call that went straight through. */
-  private leastLag = Number.POSITIVE_INFINITY;
+  /** (server's requestTime − our start) of the last calls answered, the oldest first. */
+  private readonly lags: number[] = [];
   private readonly pending = new Set<() => void>();
 
   constructor(options: WindowBudgetOptions) {
@@ -212,14 +212,16 @@ export class WindowBudget {
 
   /**
    * The server counts a call from its arrival. Its `requestTime` less our start time is the call's lag plus the
-   * clocks' offset; the least such figure seen is a call that went straight through, so the excess over it is
-   * how late this one arrived (no clock sync needed, and an offset estimate's bias cannot creep in). A late
-   * call keeps its slot until one window (and the guard's floor) after it arrived.
+   * clocks' offset; the least such figure among the last calls (two windows' worth) is a call that went
+   * straight through at the load of the moment, so the excess over it is how late this one arrived (no clock
+   * sync needed, so an offset estimate's bias cannot creep in; the next call is assumed no faster than that
+   * one). A late call keeps its slot until one window (and the guard's floor) after it arrived.
    */
   private keepPastArrival(slot: BudgetSlot, requestTime: number): void {
     const lag = requestTime - slot.startedAt;
-    if (lag < this.leastLag) this.leastLag = lag;
-    const late = lag - this.leastLag;
+    this.lags.push(lag);
+    if (this.lags.length > 2 * this.calls) this.lags.shift();
+    const late = lag - Math.min(...this.lags);
     slot.keepUntil(slot.startedAt + late + this.windowMs + this.guardSettings.minMs);
   }
 
