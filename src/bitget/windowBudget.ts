@@ -99,7 +99,9 @@ export interface BudgetSlot {
  * what the server says: a response whose `x-mbx-used-remain-limit` shows more calls in the server's window than
  * ours (another client of the account, or our calls bunched on the way) withholds the difference from the
  * reservoir for one window; a 429 withholds what the server counted beyond ours for one slot's time and widens
- * the guard (unless the header says the window had room: then the refusal was not about our pace). Without the header, our own count at the documented budget is all there is; a 429 still acts.
+ * the guard (unless the header says the window had room: then the refusal was not about our pace); an answer's
+ * `requestTime` keeps the slot of a call that reached the server late until one window after its arrival.
+ * Without the header, our own count at the documented budget is all there is; a 429 still acts.
  *
  * Starts are spaced at least half a slot apart (`minTime`): idle slots of the last window can be caught up at
  * twice the rate, never as a burst that arrives bunched.
