@@ -55,7 +55,7 @@ export interface BitgetClientOptions {
   baseDelayMs?: number;
   /** Largest backoff, ms. Default 10000. */
   maxDelayMs?: number;
-  /** Rate budgets and margin (used when `limiters` is not given). Default margin DEFAULT_RATE_MARGIN (0.95). */
+  /** Rate budgets and margin (used when `limiters` is not given). Default margin DEFAULT_RATE_MARGIN (1). */
   rateLimits?: RateLimitOptions;
   /** Limiters to share; default: the process-wide limiters for (baseUrl, rateLimits). */
   limiters?: RateLimiters;
@@ -180,9 +180,9 @@ export class BitgetClient {
     });
   }
 
-  /** Requests per second this client sends to an endpoint at most (the documented rate × the margin). */
+  /** Requests per second this client sends to an endpoint at most (the documented rate × the margin; 429s and the guard take a little off). */
   rateLimit(endpoint: EndpointId): number {
-    return 1000 / this.limiters.minTime(endpoint);
+    return this.limiters.ratePerSecond(endpoint);
   }
 
   /** Requests, retries, 429s and errors so far (numbers for the run summary). */

@@ -6,7 +6,18 @@ import { BitgetClient } from './BitgetClient';
 import type { EndpointId } from './endpoints';
 import { startSimulator } from '../sim';
 import { SlidingWindowLimiter } from '../sim/rateLimit';
-import { DEFAULT_RATE_MARGIN, RateLimiters, SpacingGate, minTimeFor, remainingFrom } from './rateLimits';
+import { manualLater } from '../../tests/helpers/manualLater';
+import { DEFAULT_GUARD } from './windowBudget';
+import {
+  DEFAULT_RATE_MARGIN,
+  IP_RATE_MARGIN,
+  RateLimiters,
+  SpacingGate,
+  minTimeFor,
+  remainingFrom,
+  windowFor,
+} from './rateLimits';
+import { get, manualClock } from '../sim/testkit';
 
 const SPOT = '/api/v2/spot/trade/history-orders';
 
@@ -60,9 +71,21 @@ function stopWindowServer(server: WindowServer): Promise<void> {
   });
 }
 
-describe('minimum spacing', () => {
-  it('is 1000 / (rate × margin) ms, rounded up', () => {
-    expect(DEFAULT_RATE_MARGIN).toBe(0.95);
+describe('budgets and spacing', () => {
+  it('use the whole documented budget of an endpoint by default, and a margin of the IP cap', () => {
+    expect(DEFAULT_RATE_MARGIN).toBe(1);
+    expect(IP_RATE_MARGIN).toBe(0.95);
+  });
+
+  it('count whole calls per window; a margin stretches the window, a rate below 1/s is one call per period', () => {
+    expect(windowFor(20, 1)).toEqual({ calls: 20, windowMs: 1000 });
+    expect(windowFor(10, 0.5)).toEqual({ calls: 10, windowMs: 2000 });
+    expect(windowFor(0.5, 1)).toEqual({ calls: 1, windowMs: 2000 });
+    expect(() => windowFor(10, 1.5)).toThrow(RangeError);
+    expect(() => new RateLimiters({ margin: 0 })).toThrow(/rate margin/);
+  });
+
+  it('space the IP cap 1000 / (rate × margin) ms apart, rounded up', () => {
     expect(minTimeFor(20, 0.95)).toBe(53);
     expect(minTimeFor(10, 0.95)).toBe(106);
     expect(minTimeFor(100, 0.95)).toBe(11);
@@ -130,7 +153,7 @@ describe('the limiters, on a fake clock', () => {
     await limiters.stop();
   });
 
-  it('never let more than the budget of an endpoint through in any sliding second, with the default margin', async () => {
+  it('never let more than the budget of an endpoint through in any sliding second, at the full budget', async () => {
     limiters = new RateLimiters();
     const released = await releaseTimes(limiters, [
       { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 44 },
@@ -142,8 +165,15 @@ describe('the limiters, on a fake clock', () => {
     expect(futures).toHaveLength(21);
     expect(busiestSecond(spot)).toBeLessThanOrEqual(20);
     expect(busiestSecond(futures)).toBeLessThanOrEqual(10);
-    // …and no slower than the margin: 44 starts 53 ms apart span 43 gaps (the fake clock steps 1 ms at a time).
-    expect(spot[spot.length - 1]! - spot[0]!).toBeLessThanOrEqual(43 * 53 + 20);
+    // The simulator's own window, fed these starts as arrivals, admits every one.
+    expect(refusedBySimulator(spot, 20)).toBe(0);
+    expect(refusedBySimulator(futures, 10)).toBe(0);
+    // …and no slower than the full budget: 44 starts take two windows (each widened by the guard) and 4 more
+    // starts half a slot (25 ms) apart; the fake clock steps 1 ms at a time and Bottleneck hands a slot back
+    // a few steps late (20 ms allowed per window; a 0.95 margin alone would add 53 per window).
+    expect(spot[spot.length - 1]! - spot[0]!).toBeLessThanOrEqual(
+      2 * (1000 + DEFAULT_GUARD.initialMs + 20) + 3 * 25 + 20,
+    );
   });
 
   it('share one budget between two callers of the same account, and keep accounts apart', async () => {
@@ -155,9 +185,9 @@ describe('the limiters, on a fake clock', () => {
     ]);
     expect(released.get('uid-1|spotHistoryOrders')).toHaveLength(44);
     expect(busiestSecond(released.get('uid-1|spotHistoryOrders')!)).toBeLessThanOrEqual(20);
-    // The second account's 20 leave at its own spacing (19 gaps of 53 ms) although the first account is busy.
+    // The second account's 20 leave within one window although the first account's 44 need three.
     const other = released.get('uid-2|spotHistoryOrders')!;
-    expect(other[other.length - 1]! - other[0]!).toBeLessThanOrEqual(19 * 53 + 20);
+    expect(other[other.length - 1]! - other[0]!).toBeLessThan(1000);
   });
 
   it('are checked by a window count that does catch a limiter set above the budget', async () => {
@@ -195,73 +225,24 @@ describe('the header of the calls left', () => {
     expect(remainingFrom({ 'x-mbx-used-remain-limit': '-1' })).toBeNull();
     expect(remainingFrom({ 'x-mbx-used-remain-limit': '2.5' })).toBeNull();
     expect(remainingFrom({ 'x-mbx-used-remain-limit': 'many' })).toBeNull();
+    expect(remainingFrom({ 'x-mbx-used-remain-limit': '' })).toBeNull();
+    expect(remainingFrom({ 'x-mbx-used-remain-limit': ' 3' })).toBeNull();
+    expect(remainingFrom({ 'x-mbx-used-remain-limit': '1e3' })).toBeNull();
   });
 });
 
-describe('the limiters, paced on what the server says (fake clock)', () => {
+describe('the limiters, told what the server says', () => {
   let limiters: RateLimiters;
-  beforeEach(() => jest.useFakeTimers({ now: 1_750_000_000_000 }));
-  afterEach(async () => {
-    jest.useRealTimers();
-    await limiters.stop();
-  });
+  afterEach(() => limiters.stop());
 
-  it('keep the margin spacing while no response carries the header', () => {
-    limiters = new RateLimiters();
-    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: null, refused: false });
-    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(53);
-  });
-
-  it('space at the full budget once the server reports calls left, and the simulator admits every one', async () => {
-    limiters = new RateLimiters();
-    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 5, refused: false });
-    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(50);
-    expect(limiters.currentMinTime('uid-1', 'futuresHistoryOrders')).toBe(106);
-    expect(limiters.currentMinTime('uid-2', 'spotHistoryOrders')).toBe(53);
-    const released = await releaseTimes(limiters, [
-      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 60 },
-    ]);
-    const spot = released.get('uid-1|spotHistoryOrders')!;
-    expect(spot).toHaveLength(60);
-    expect(refusedBySimulator(spot, 20)).toBe(0);
-    // 60 starts at the full budget span 59 gaps of 50 ms, not 59 of 53.
-    expect(spot[spot.length - 1]! - spot[0]!).toBeLessThan(59 * 53);
-  });
-
-  it('go back to the margin and hold the budget for one slot after a 429, until the server reports room again', async () => {
-    limiters = new RateLimiters();
-    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 3, refused: false });
-    const before = await releaseTimes(limiters, [
-      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 1 },
-    ]);
-    const last = before.get('uid-1|spotHistoryOrders')![0]!;
-    jest.advanceTimersByTime(200);
-    const refusedAt = Date.now();
-    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 0, refused: true });
-    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(53);
-    const after = await releaseTimes(limiters, [
-      { account: 'uid-1', endpoint: 'spotHistoryOrders', count: 3 },
-    ]);
-    const next = after.get('uid-1|spotHistoryOrders')!;
-    expect(last).toBeLessThan(refusedAt);
-    expect(next[0]! - refusedAt).toBeGreaterThanOrEqual(50);
-    expect(next[1]! - next[0]!).toBeGreaterThanOrEqual(53);
-    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 0, refused: false });
-    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(53);
-    limiters.observe('uid-1', 'spotHistoryOrders', { remaining: 1, refused: false });
-    expect(limiters.currentMinTime('uid-1', 'spotHistoryOrders')).toBe(50);
-  });
-
-  it('hold after a 429 without the header too, and keep the margin spacing', async () => {
-    limiters = new RateLimiters();
-    limiters.observe('uid-1', 'futuresHistoryOrders', { remaining: null, refused: true });
-    const refusedAt = Date.now();
-    const released = await releaseTimes(limiters, [
-      { account: 'uid-1', endpoint: 'futuresHistoryOrders', count: 2 },
-    ]);
-    const futures = released.get('uid-1|futuresHistoryOrders')!;
-    expect(futures[0]! - refusedAt).toBeGreaterThanOrEqual(100);
-    expect(futures[1]! - futures[0]!).toBeGreaterThanOrEqual(106);
+  it('correct only the budget of the (account, endpoint) whose call the server answered', async () => {
+    const timers = manualLater();
+    limiters = new RateLimiters({ later: timers.later });
+    const slot = await limiters.acquire('uid-1', 'spotHistoryOrders');
+    limiters.observe(slot, { remaining: 9, refused: false }); // the server counts 11, we made 1
+    expect(await limiters.budget('uid-1', 'spotHistoryOrders').reservoir()).toBe(20 - 1 - 10);
+    expect(await limiters.budget('uid-2', 'spotHistoryOrders').reservoir()).toBe(20);
+    expect(await limiters.budget('uid-1', 'futuresHistoryOrders').reservoir()).toBe(10);
   });
 });
 
@@ -288,14 +269,22 @@ describe('the client and its 429s, over a socket', () => {
 });
 
 describe('the client against the simulator', () => {
-  it("feeds the simulator's x-mbx-used-remain-limit to the endpoint's limiter", async () => {
-    const sim = await startSimulator({ seed: 5, orders: 10 });
-    const limiters = new RateLimiters();
+  it("reads the simulator's x-mbx-used-remain-limit: another client's calls on the account are withheld from its budget", async () => {
+    const clock = manualClock(1_750_000_000_000);
+    const sim = await startSimulator({ seed: 5, orders: 10, now: clock.now });
+    const timers = manualLater();
+    const limiters = new RateLimiters({ later: timers.later });
     const client = new BitgetClient({ credentials: sim.credentials, baseUrl: sim.url, limiters });
     try {
-      expect(limiters.currentMinTime(client.account, 'spotHistoryOrders')).toBe(53);
+      // Another client of the same account takes 5 of the 20 spot-history calls of this second.
+      for (let i = 0; i < 5; i++) {
+        const res = await get(sim.url, SPOT, '', { credentials: sim.credentials, timestamp: clock.now() });
+        expect(res.status).toBe(200);
+      }
       await client.getSpotHistoryOrders();
-      expect(limiters.currentMinTime(client.account, 'spotHistoryOrders')).toBe(50);
+      const budget = limiters.budget(client.account, 'spotHistoryOrders');
+      expect(budget.withheldSlots).toBe(5);
+      expect(await budget.reservoir()).toBe(20 - 1 - 5);
     } finally {
       await limiters.stop();
       await sim.close();

@@ -1,24 +1,38 @@
 import Bottleneck from 'bottleneck';
+import { z } from 'zod';
 import type { EndpointId } from './endpoints';
 import { ENDPOINTS, IP_LIMIT_PER_MINUTE } from './endpoints';
+import type { BudgetSlot, GuardSettings, Later, ServerReport } from './windowBudget';
+import { SpacingGate, WindowBudget } from './windowBudget';
+
+export type { BudgetSlot, ServerReport } from './windowBudget';
+export { SpacingGate } from './windowBudget';
 
 /**
- * Default fraction of each documented budget that the client uses. Spacing requests `1000 / (rate · margin)`
- * ms apart means N consecutive requests span (N-1)·1000/(N·margin) ms; a sliding one-second window measured
- * at arrival can only see N+1 of them if the gaps shrink in total by 1000·(1/margin − 1) ms on the way
- * (timer lateness, event-loop stalls, connection set-up, network jitter). At 0.95 that tolerance is ≈53 ms
- * (60 ms at 10/s once rounded up to whole milliseconds) for a 5 % throughput cost; 0.9 doubles the tolerance
- * and the cost. The bench measures the 429s this draws (an occasional one is retried like any other).
+ * Default share of each documented endpoint budget the client uses: all of it. Each budget is counted as a
+ * sliding window like the server's (`WindowBudget`), widened by a guard that 429s grow, and corrected by the
+ * server's `x-mbx-used-remain-limit`; a fixed margin would cost its whole share of the time.
  */
-export const DEFAULT_RATE_MARGIN = 0.95;
+export const DEFAULT_RATE_MARGIN = 1;
+
+/**
+ * Share of the whole-IP budget (6000/min) used. Crossing it blocks the IP for 5 minutes, it is never what limits
+ * a run (every endpoint budget of an account together stays below it), and no header reports it: it keeps a
+ * fixed margin.
+ */
+export const IP_RATE_MARGIN = 0.95;
 
 export interface RateLimitOptions {
-  /** Fraction of the documented budget to use, in (0, 1]. Default DEFAULT_RATE_MARGIN. */
+  /** Share of each documented endpoint budget to use, in (0, 1]. Default DEFAULT_RATE_MARGIN (1). */
   margin?: number;
   /** Per-endpoint budgets (requests/second) replacing ENDPOINTS[id].ratePerSecond. */
   ratePerSecond?: Partial<Record<EndpointId, number>>;
   /** Whole-IP budget, requests per minute. Default IP_LIMIT_PER_MINUTE (6000). */
   ipPerMinute?: number;
+  /** How each endpoint budget's guard moves (tests). */
+  guard?: GuardSettings;
+  /** When slots come back (tests hold them). */
+  later?: Later;
 }
 
 /** Minimum spacing in ms between two request starts so that `ratePerSecond·margin` is never exceeded. */
@@ -29,32 +43,27 @@ export function minTimeFor(ratePerSecond: number, margin: number): number {
 }
 
 /**
- * Bottleneck plans each start `minTime` after the previous *planned* start; when the event loop stalls, the
- * timers of several due jobs fire together and would leave in a burst. The gate re-spaces them by the time
- * they are actually released: each pass waits until `minTime` after the previous actual pass.
+ * A documented rate as a window budget: whole calls per window. 20/s at margin 1 is 20 calls per 1000 ms; a
+ * margin stretches the window (20 per 1053 ms at 0.95); a rate below 1/s is 1 call per 1000/rate ms.
  */
-export class SpacingGate {
-  private last = Number.NEGATIVE_INFINITY;
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(
-    public minTime: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  pass(): Promise<void> {
-    const turn = this.chain.then(async () => {
-      const wait = this.last + this.minTime - this.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
-      this.last = this.now();
-    });
-    this.chain = turn;
-    return turn;
-  }
+export function windowFor(ratePerSecond: number, margin: number): { calls: number; windowMs: number } {
+  if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
+  if (!(margin > 0 && margin <= 1)) throw new RangeError(`rate margin must be in (0, 1], got ${margin}`);
+  const calls = Math.max(1, Math.floor(ratePerSecond));
+  return { calls, windowMs: (1000 * calls) / (ratePerSecond * margin) };
 }
 
 /** Bitget's header of the calls left on an endpoint in the current window (its FAQ; advisory). */
 export const REMAIN_HEADER = 'x-mbx-used-remain-limit';
+
+/** A count of calls: digits only (no sign, fraction, exponent or empty text), as text or a number. */
+const RemainHeader = z.union([
+  z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .transform(Number),
+  z.number().int().nonnegative(),
+]);
 
 /**
  * The calls left that a response reports, or null when the header is absent or not a whole number (Bitget is
@@ -62,83 +71,24 @@ export const REMAIN_HEADER = 'x-mbx-used-remain-limit';
  */
 export function remainingFrom(headers: Record<string, unknown> | undefined): number | null {
   const raw: unknown = headers?.[REMAIN_HEADER];
-  const text = Array.isArray(raw) ? (raw[0] as unknown) : raw;
-  if (typeof text !== 'string' && typeof text !== 'number') return null;
-  const value = Number(text);
-  return Number.isInteger(value) && value >= 0 ? value : null;
+  const parsed = RemainHeader.safeParse(Array.isArray(raw) ? (raw[0] as unknown) : raw);
+  return parsed.success ? parsed.data : null;
 }
 
-/** What one response said about its endpoint's budget. */
-export interface ServerReport {
-  /** `x-mbx-used-remain-limit`, or null without it. */
-  remaining: number | null;
-  /** The request was refused for its rate (HTTP 429 or exchange code 429). */
-  refused: boolean;
-}
-
-/**
- * One budget. It starts spaced at `margin` of the documented rate; once the server reports calls left
- * (`remaining ≥ 1`: its window has room at our pace) it is spaced at the full rate, and a 429 puts it back at
- * the margin and holds it (Bottleneck's reservoir at 0) for one full-rate spacing, the time a slot takes to
- * free. Without the header only the hold applies: the margin spacing stays.
- */
-class Bucket {
+/** The whole-IP budget: spaced starts at its margin, no reservoir. */
+class IpBudget {
   readonly limiter: Bottleneck;
   readonly gate: SpacingGate;
-  private hold: NodeJS.Timeout | undefined;
 
-  constructor(
-    id: string,
-    readonly marginMinTime: number,
-    readonly fullMinTime: number,
-  ) {
-    this.limiter = spacedLimiter(marginMinTime, id);
-    this.gate = new SpacingGate(marginMinTime);
-  }
-
-  /** The spacing now in force (ms between starts). */
-  get minTime(): number {
-    return this.gate.minTime;
-  }
-
-  observe(report: ServerReport): void {
-    if (report.refused) {
-      this.space(this.marginMinTime);
-      this.holdFor(this.fullMinTime);
-    } else if (report.remaining !== null && report.remaining >= 1) {
-      this.space(this.fullMinTime);
-    }
-  }
-
-  private space(minTime: number): void {
-    if (this.gate.minTime === minTime) return;
-    this.gate.minTime = minTime;
-    void this.limiter.updateSettings({ minTime });
-  }
-
-  private holdFor(ms: number): void {
-    if (this.hold !== undefined) clearTimeout(this.hold);
-    void this.limiter.updateSettings({ reservoir: 0 });
-    this.hold = setTimeout(() => {
-      this.hold = undefined;
-      void this.limiter.updateSettings({ reservoir: null });
-    }, ms);
-    this.hold.unref?.();
+  constructor(perMinute: number) {
+    const minTime = minTimeFor(perMinute / 60, IP_RATE_MARGIN);
+    this.limiter = new Bottleneck({ minTime, maxConcurrent: null, id: 'ip' });
+    this.gate = new SpacingGate(minTime);
   }
 
   async stop(): Promise<void> {
-    if (this.hold !== undefined) clearTimeout(this.hold);
-    this.hold = undefined;
-    await this.limiter.updateSettings({ reservoir: null });
     await this.limiter.stop({ dropWaitingJobs: false });
   }
-}
-
-function spacedLimiter(minTime: number, id: string): Bottleneck {
-  // minTime spacing, no standing reservoir (one refilled at fixed instants lets 2× through across a boundary;
-  // the reservoir is only set to 0 to hold the bucket after a 429), no maxConcurrent: slow answers never
-  // leave the budget idle.
-  return new Bottleneck({ minTime, maxConcurrent: null, id });
 }
 
 /**
@@ -146,49 +96,59 @@ function spacedLimiter(minTime: number, id: string): Bottleneck {
  * for the whole IP that every request passes too. Clients of the same account share them.
  */
 export class RateLimiters {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly ip: Bucket;
+  private readonly buckets = new Map<string, WindowBudget>();
+  private readonly ip: IpBudget;
   readonly margin: number;
 
   constructor(private readonly options: RateLimitOptions = {}) {
     this.margin = options.margin ?? DEFAULT_RATE_MARGIN;
-    const ipRate = (options.ipPerMinute ?? IP_LIMIT_PER_MINUTE) / 60;
-    this.ip = new Bucket('ip', minTimeFor(ipRate, this.margin), minTimeFor(ipRate, 1));
+    if (!(this.margin > 0 && this.margin <= 1))
+      throw new RangeError(`rate margin must be in (0, 1], got ${this.margin}`);
+    this.ip = new IpBudget(options.ipPerMinute ?? IP_LIMIT_PER_MINUTE);
   }
 
-  /** Minimum spacing (ms) used for an endpoint before the server has said anything. */
-  minTime(endpoint: EndpointId): number {
-    return minTimeFor(this.rate(endpoint), this.margin);
+  /** Requests per second used of an endpoint's budget at most (the documented rate × the margin). */
+  ratePerSecond(endpoint: EndpointId): number {
+    return this.rate(endpoint) * this.margin;
   }
 
-  /** The spacing (ms) in force now for an (account, endpoint) budget. */
-  currentMinTime(account: string, endpoint: EndpointId): number {
-    return this.endpointBucket(account, endpoint).minTime;
+  /** The budget of an (account, endpoint): its reservoir, guard and spacing (tests, diagnostics). */
+  budget(account: string, endpoint: EndpointId): WindowBudget {
+    return this.endpointBucket(account, endpoint);
   }
 
-  /** Feeds what a response said about its endpoint's budget to that budget's limiter. */
-  observe(account: string, endpoint: EndpointId, report: ServerReport): void {
-    this.endpointBucket(account, endpoint).observe(report);
+  /** Feeds what a response said about its endpoint's budget to the budget that let the call through. */
+  observe(slot: BudgetSlot, report: ServerReport): void {
+    slot.budget.observe(slot, report);
   }
 
   private rate(endpoint: EndpointId): number {
     return this.options.ratePerSecond?.[endpoint] ?? ENDPOINTS[endpoint].ratePerSecond;
   }
 
-  /** Waits for a slot on the endpoint budget, then on the IP budget; resolves when the request may go out. */
-  async acquire(account: string, endpoint: EndpointId): Promise<void> {
+  /**
+   * Waits for a slot of the endpoint budget, then of the IP budget; resolves when the request may go out, with
+   * the slot to hand back with the server's answer.
+   */
+  async acquire(account: string, endpoint: EndpointId): Promise<BudgetSlot> {
     const bucket = this.endpointBucket(account, endpoint);
-    await bucket.limiter.schedule(() => Promise.resolve());
+    await bucket.reserve();
     await this.ip.limiter.schedule(() => this.ip.gate.pass());
     // The endpoint gate comes last: nothing stands between it and the send but synchronous work.
     await bucket.gate.pass();
+    return bucket.start();
   }
 
-  private endpointBucket(account: string, endpoint: EndpointId): Bucket {
+  private endpointBucket(account: string, endpoint: EndpointId): WindowBudget {
     const key = ENDPOINTS[endpoint].auth === 'public' ? `ip|${endpoint}` : `${account}|${endpoint}`;
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      bucket = new Bucket(endpoint, this.minTime(endpoint), minTimeFor(this.rate(endpoint), 1));
+      bucket = new WindowBudget({
+        id: endpoint,
+        ...windowFor(this.rate(endpoint), this.margin),
+        ...(this.options.guard ? { guard: this.options.guard } : {}),
+        ...(this.options.later ? { later: this.options.later } : {}),
+      });
       this.buckets.set(key, bucket);
     }
     return bucket;
@@ -196,7 +156,6 @@ export class RateLimiters {
 
   /** Stops the limiters' timers (tests, process shutdown). */
   async stop(): Promise<void> {
-    const all = [...this.buckets.values(), this.ip];
-    await Promise.all(all.map((b) => b.stop()));
+    await Promise.all([...this.buckets.values(), this.ip].map((b) => b.stop()));
   }
 }

@@ -3,12 +3,13 @@ import { Agent as HttpsAgent } from 'node:https';
 import axios, { AxiosError, AxiosHeaders } from 'axios';
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import axiosRetry, { retryAfter } from 'axios-retry';
+import { z } from 'zod';
 import { backoffDelay } from './backoff';
 import type { EndpointId } from './endpoints';
 import { ENDPOINTS } from './endpoints';
 import type { FailureFacts } from './errors';
 import { categoriseFailure, isRetryableCategory } from './errors';
-import type { RateLimiters } from './rateLimits';
+import type { BudgetSlot, RateLimiters } from './rateLimits';
 import { remainingFrom } from './rateLimits';
 import type { Credentials } from './signing';
 import { signedHeaders } from './signing';
@@ -18,6 +19,8 @@ declare module 'axios' {
   interface AxiosRequestConfig {
     /** Which ENDPOINTS entry a request belongs to (throttling, signing, stats). */
     bitgetEndpoint?: EndpointId;
+    /** The rate-budget slot this attempt was let through on (each retry takes its own). */
+    bitgetSlot?: BudgetSlot;
   }
 }
 
@@ -58,6 +61,31 @@ export interface TransportOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   onRetry?: (info: RetryInfo) => void;
+}
+
+/** An envelope's `requestTime` (ms, a number or digits), when it has one. */
+const RequestTime = z.object({
+  requestTime: z.union([
+    z.number().int().positive(),
+    z
+      .string()
+      .regex(/^\d{1,16}$/)
+      .transform(Number),
+  ]),
+});
+
+/** When the server took the call, by its own clock: the `requestTime` of a body (JSON text or parsed), or null. */
+export function requestTimeOf(data: unknown): number | null {
+  let body = data;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return null;
+    }
+  }
+  const parsed = RequestTime.safeParse(body);
+  return parsed.success ? parsed.data.requestTime : null;
 }
 
 /** `{code, msg}` of a Bitget body (JSON text or parsed), or null when it is not one. */
@@ -116,7 +144,7 @@ export function createTransport(options: TransportOptions): AxiosInstance {
   http.interceptors.request.use(async (config: InternalAxiosRequestConfig) => {
     const endpoint = config.bitgetEndpoint;
     if (endpoint === undefined) throw new Error('bitget transport: request without bitgetEndpoint');
-    await options.limiters.acquire(options.account, endpoint);
+    config.bitgetSlot = await options.limiters.acquire(options.account, endpoint);
     options.stats.request(endpoint);
     if (ENDPOINTS[endpoint].auth === 'private') {
       if (options.credentials === undefined)
@@ -130,11 +158,16 @@ export function createTransport(options: TransportOptions): AxiosInstance {
     return config;
   });
 
-  // What the server says about the budget (calls left, 429s) paces the limiter of that endpoint.
-  const tellLimiter = (endpoint: EndpointId | undefined, headers: unknown, refused: boolean): void => {
-    if (endpoint === undefined) return;
+  // What the server says about the budget (calls left, 429s) goes to the budget that let the call through.
+  const tellLimiter = (
+    slot: BudgetSlot | undefined,
+    headers: unknown,
+    refused: boolean,
+    body: unknown,
+  ): void => {
+    if (slot === undefined) return;
     const remaining = remainingFrom(headers as Record<string, unknown> | undefined);
-    options.limiters.observe(options.account, endpoint, { remaining, refused });
+    options.limiters.observe(slot, { remaining, refused, requestTime: requestTimeOf(body) });
   };
 
   http.interceptors.response.use(
@@ -154,7 +187,7 @@ export function createTransport(options: TransportOptions): AxiosInstance {
       }
       const body = readExchangeBody(parsed);
       if (body?.code === '429') options.stats.tooManyRequests(response.config.bitgetEndpoint);
-      tellLimiter(response.config.bitgetEndpoint, response.headers, body?.code === '429');
+      tellLimiter(response.config.bitgetSlot, response.headers, body?.code === '429', parsed);
       if (body !== null && body.code !== '00000') {
         throw new AxiosError(
           `exchange code ${body.code}`,
@@ -173,7 +206,7 @@ export function createTransport(options: TransportOptions): AxiosInstance {
       if (error instanceof AxiosError && error.response !== undefined) {
         const refused =
           error.response.status === 429 || readExchangeBody(error.response.data)?.code === '429';
-        tellLimiter(error.config?.bitgetEndpoint, error.response.headers, refused);
+        tellLimiter(error.config?.bitgetSlot, error.response.headers, refused, error.response.data);
       }
       return Promise.reject(error);
     },

@@ -104,7 +104,7 @@ export function extractCommand(): Command {
     .option('--budget-ms <n>', 'time one processor invocation works before it checkpoints', parseIntArg(1000))
     .option(
       '--rate-margin <f>',
-      'share of each documented rate limit to use (default 0.95: no 429 while arrivals bunch by less than 50 ms)',
+      "share of each endpoint's documented rate limit to use (default 1: all of it, paced on the server's 429s and x-mbx-used-remain-limit)",
       parseFractionArg,
     );
 }

@@ -51,7 +51,7 @@ export async function runSyncCommand(argv: string[], io: CliIo): Promise<number>
     .option('--budget-ms <n>', 'time one processor invocation works before it checkpoints', parseIntArg(1000))
     .option(
       '--rate-margin <f>',
-      'share of each documented rate limit to use (default 0.95)',
+      "share of each endpoint's documented rate limit to use (default 1)",
       parseFractionArg,
     );
   const parsed = parseCommand<SyncFlags>(command, argv, io);

@@ -47,7 +47,7 @@ function lazyExchange(env: NodeJS.ProcessEnv): ExchangePort {
     accountMode: async () => (await get()).accountMode(),
     spotSymbols: async () => (await get()).spotSymbols(),
     fetchPage: async (q: PageQuery) => (await get()).fetchPage(q),
-    rateLimit: (endpoint: EndpointId) => 1000 / limiters.minTime(endpoint),
+    rateLimit: (endpoint: EndpointId) => limiters.ratePerSecond(endpoint),
     endpointStats: (endpoint: EndpointId) =>
       ready?.endpointStats(endpoint) ?? { requests: 0, retries: 0, http429: 0 },
   };

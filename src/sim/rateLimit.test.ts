@@ -84,10 +84,38 @@ describe('per-UID per-endpoint budgets in a sliding one-second window', () => {
     expect([next.status, next.headers['x-mbx-used-remain-limit']]).toEqual([200, '0']);
   });
 
+  test('the header is the limiter’s own count on every answer: admitted, refused for the rate, in a storm, badly signed', async () => {
+    clock.advance(5000);
+    // A window under the same rule, fed the calls the simulator counts: its count is what every header must say.
+    const mirror = new SlidingWindowLimiter(1000);
+    const left = () => String(mirror.remaining('futures', 10, clock.now()));
+    const seen: { status: number; header: unknown; expected: string }[] = [];
+    const ask = async (sign: Parameters<typeof get>[3], counted: boolean) => {
+      const res = await get(sim.url, FUTURES, qs({ productType: 'USDT-FUTURES' }), sign);
+      const admitted = counted && mirror.tryAcquire('futures', 10, clock.now());
+      seen.push({ status: res.status, header: res.headers['x-mbx-used-remain-limit'], expected: left() });
+      return admitted;
+    };
+    for (let i = 0; i < 13; i++) {
+      await ask(signed(), true);
+      clock.advance(20);
+    }
+    // A bad signature and a storm are refused before the budget: not counted, the header still says what is left.
+    await ask({ ...signed(), headers: { 'ACCESS-SIGN': 'not-a-signature' } }, false);
+    clock.advance(700);
+    sim.setFaults({ stormForMs: 100 });
+    await ask(signed(), false);
+    clock.advance(200);
+    sim.setFaults({});
+    await ask(signed(), true);
+    expect(seen.map((s) => s.header)).toEqual(seen.map((s) => s.expected));
+    expect(seen.map((s) => s.status)).toEqual([...Array(10).fill(200), 429, 429, 429, 400, 429, 200]);
+  });
+
   test('stats count rate-limit refusals apart from served requests', () => {
     const stats = sim.stats();
     expect(stats.refused.spotHistoryOrders?.rate_limit).toBe(1 + 5);
-    expect(stats.refused.futuresHistoryOrders?.rate_limit).toBe(1 + 1);
+    expect(stats.refused.futuresHistoryOrders?.rate_limit).toBe(1 + 1 + 3);
     expect(stats.served.spotHistoryOrders).toBe(20 + 60 + 21 + 20);
   });
 });

@@ -155,16 +155,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (hold) await hold.until;
     const latency = faults.sampleLatency();
     if (latency > 0) stats.fault('latency');
-    // Calls left on this endpoint for this UID (IP when public), once the endpoint budget has been counted.
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    // The endpoint's budget: per UID when private, per IP when public. Every answer of a known endpoint says
+    // the calls left in its window, read from the limiter when the call was counted (admitted) or refused,
+    // whatever refused it (a refused call is not counted).
+    const keyOf = (s: EndpointSpec): string => `${s.auth === 'private' ? account.uid : ip}|${s.id}`;
     let remain: number | undefined = undefined;
-    const reply = (r: Reply): void =>
-      send(res, remain === undefined ? r : { ...r, headers: { [REMAIN_HEADER]: String(remain) } }, latency);
+    const countLeft = (): void => {
+      if (spec && remain === undefined) remain = limiter.remaining(keyOf(spec), budget(spec.id), arrival);
+    };
+    const reply = (r: Reply): void => {
+      countLeft();
+      const headers = remain === undefined ? r.headers : { ...r.headers, [REMAIN_HEADER]: String(remain) };
+      send(res, { ...r, headers }, latency);
+    };
     const refuse = (err: SimError, reason = err.reason): void => {
       stats.refuse(endpoint, reason);
       reply(refusal(err, arrival));
     };
 
-    const ip = req.socket.remoteAddress ?? 'unknown';
     const verdict = ipGuard.check(ip, arrival);
     if (verdict !== 'ok') return refuse(ERRORS.tooManyRequests, verdict);
     if (!spec || req.method !== 'GET') return refuse(ERRORS.notFound);
@@ -180,9 +189,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       );
       if (denied) return refuse(denied);
     }
-    const key = `${spec.auth === 'private' ? account.uid : ip}|${spec.id}`;
-    const admitted = limiter.tryAcquire(key, budget(spec.id), arrival);
-    remain = limiter.remaining(key, budget(spec.id), arrival);
+    const admitted = limiter.tryAcquire(keyOf(spec), budget(spec.id), arrival);
+    countLeft();
     if (!admitted) return refuse(ERRORS.tooManyRequests);
 
     const fault = faults.decide();
