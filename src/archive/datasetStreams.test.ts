@@ -4,6 +4,7 @@ import {
   datasetStreams,
   gapCoveredBy,
   resumeAfterBills,
+  unfinishedOrdersBound,
 } from './datasetStreams';
 import type { DatasetState } from './manifest';
 
@@ -20,6 +21,17 @@ const state: DatasetState = {
   },
   gaps: [{ stream: 'spotBills', from: T - 40 * DAY, to: T - 30 * DAY, detectedAt: T - 30 * DAY }],
   open: [],
+};
+
+// The archive's orders: spot covered to T, an order of it last seen open, created 20 days before.
+const orders: DatasetState = {
+  partitions: [],
+  streams: {
+    'spot/normal': { from: T - 90 * DAY, to: T },
+    'usdt-futures/normal': { from: T - 90 * DAY, to: T },
+  },
+  gaps: [],
+  open: [{ stream: 'spot/normal', key: 'spot|1', cTime: T - 20 * DAY }],
 };
 
 describe('data-set streams of a sync', () => {
@@ -45,21 +57,34 @@ describe('data-set streams of a sync', () => {
 
   it('starts covered streams at their end, a new tax stream at its retention, and leaves new others open', () => {
     const streams = datasetStreams('ledger', 'classic', ['spot'], ['normal']);
-    const { starts, uncovered } = datasetStarts(state, streams, T);
+    const { starts, uncovered } = datasetStarts(state, streams, T, orders);
     expect(starts).toEqual({
-      spotBills: T,
+      // the orders' spot streams resume from an order last seen open: its fills may be listed only now
+      spotBills: T - 20 * DAY,
       taxSpotRecords: T - 40 * DAY,
       taxP2pRecords: T - 5 * DAY,
       'taxMarginRecords/isolated': T - 730 * DAY,
       'taxMarginRecords/crossed': T - 730 * DAY,
     });
     expect(uncovered).toEqual([]);
-    const fresh = datasetStarts(
-      { ...state, streams: {} },
-      datasetStreams('fills', 'classic', ['spot'], ['normal']),
-      T,
-    );
+    const fills = datasetStreams('fills', 'classic', ['spot'], ['normal']);
+    const fresh = datasetStarts({ ...state, streams: {} }, fills, T, orders);
     expect(fresh).toEqual({ starts: {}, uncovered: ['spotFills'] });
+    // fills covered, but the market's orders never synced: no bound on what is listed late, so asked in full
+    const covered = { ...state, streams: { spotFills: { from: T - 90 * DAY, to: T } } };
+    expect(datasetStarts(covered, fills, T, { ...orders, streams: {} })).toEqual({
+      starts: {},
+      uncovered: ['spotFills'],
+    });
+    expect(datasetStarts(covered, fills, T, orders).starts).toEqual({ spotFills: T - 20 * DAY });
+  });
+
+  it('bounds a fills or bills stream by the orders of its market not final at the last sync', () => {
+    expect(unfinishedOrdersBound(orders, 'spotFills')).toBe(T - 20 * DAY);
+    expect(unfinishedOrdersBound(orders, 'utaFinancialRecords/MARGIN')).toBe(T - 20 * DAY);
+    expect(unfinishedOrdersBound(orders, 'futuresBills/USDT-FUTURES')).toBe(T);
+    expect(unfinishedOrdersBound(orders, 'futuresFills/COIN-FUTURES')).toBeUndefined();
+    expect(unfinishedOrdersBound(orders, 'utaFinancialRecords/OTHER')).toBe(Infinity);
   });
 
   it('says which tax stream covers a bills gap, and which entries the bills cover', () => {

@@ -11,7 +11,8 @@ import type { Kind, Market } from '../core/order';
 import { parseExtractionRequest } from '../core/request';
 import { billSources, fillSources, taxSources } from '../extraction/datasetPlan';
 import type { DatasetState, Gap } from './manifest';
-import { isTaxStream } from './coverage';
+import { KINDS, MARKETS } from '../core/order';
+import { isTaxStream, streamId, streamStarts } from './coverage';
 
 export type SyncedDataset = 'fills' | 'ledger';
 
@@ -48,16 +49,52 @@ export function datasetStarts(
   state: DatasetState,
   streams: readonly DatasetStream[],
   until: number,
+  /** The archive's orders: a fill (and its trade and fee entries) may be listed only once its order finished. */
+  orders: DatasetState,
 ): { starts: Record<string, number>; uncovered: string[] } {
   const starts: Record<string, number> = {};
   const uncovered: string[] = [];
   for (const s of streams) {
     const span = state.streams[s.stream];
-    if (span !== undefined) starts[s.stream] = s.tax ? resumeAfterBills(state, s.stream, span.to) : span.to;
-    else if (s.tax) starts[s.stream] = until - retentionDaysOf(s.endpoint) * DAY_MS;
-    else uncovered.push(s.stream);
+    if (s.tax) {
+      starts[s.stream] =
+        span !== undefined
+          ? resumeAfterBills(state, s.stream, span.to)
+          : until - retentionDaysOf(s.endpoint) * DAY_MS;
+      continue;
+    }
+    const bound = unfinishedOrdersBound(orders, s.stream);
+    if (span === undefined || bound === undefined) uncovered.push(s.stream);
+    else starts[s.stream] = Math.min(span.to, bound);
   }
   return { starts, uncovered };
+}
+
+/** The markets whose orders' fills and trade entries a fills or bills stream lists (none: deposits, transfers). */
+export function marketsOfStream(stream: string): Market[] {
+  const [endpoint, selector] = stream.split('/');
+  if (endpoint === 'spotFills' || endpoint === 'spotBills') return ['spot'];
+  if (selector === 'SPOT' || selector === 'MARGIN') return ['spot'];
+  const market = selector?.toLowerCase();
+  return (MARKETS as readonly string[]).includes(market ?? '') && market !== 'spot' ? [market as Market] : [];
+}
+
+/**
+ * How far back a fills or bills stream must look for records listed late: Bitget may list a fill only once its
+ * order has finished (the simulator does), under the fill's own time — never before its order's creation. Every
+ * order not yet final at the last sync was created after the start the orders' streams of its market resume from
+ * (`streamStarts`: their covered end, when their open orders were last asked, the oldest order last seen open),
+ * so that start bounds every fill listed since. Undefined when the market's normal orders were never synced: the
+ * stream is then asked as far back as Bitget serves. Infinity for a stream of no market (nothing listed late).
+ */
+export function unfinishedOrdersBound(orders: DatasetState, stream: string): number | undefined {
+  let bound = Infinity;
+  for (const market of marketsOfStream(stream)) {
+    const all = KINDS.map((k) => streamId(market, k));
+    if (orders.streams[streamId(market, 'normal')] === undefined) return undefined;
+    for (const t of Object.values(streamStarts(orders, all))) bound = Math.min(bound, t);
+  }
+  return bound;
 }
 
 /**

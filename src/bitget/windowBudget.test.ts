@@ -125,6 +125,33 @@ describe('a window budget on Bottleneck’s reservoir', () => {
     expect(budget.guardMs).toBeLessThan(2.001);
   });
 
+  it('takes a server clock that jumped forward (the simulator moved) for a new reference, not a call days late', async () => {
+    let now = 1_000;
+    const clocked = new WindowBudget({
+      id: 'j',
+      calls: 4,
+      windowMs: 40,
+      guard: GUARD,
+      later: timers.later,
+      now: () => now,
+    });
+    try {
+      await clocked.reserve();
+      clocked.observe(clocked.start(), { remaining: 3, refused: false, requestTime: 5_000 });
+      now = 1_005;
+      await clocked.reserve();
+      // 30 days later by the server's clock: the slot comes back after its window and guard, as any other's
+      clocked.observe(clocked.start(), {
+        remaining: 2,
+        refused: false,
+        requestTime: 5_005 + 30 * 86_400_000,
+      });
+      expect(timers.pending()).toEqual([50, 40 + 6]); // the guard shrank after the admitted first call
+    } finally {
+      clocked.stop();
+    }
+  });
+
   it('keeps the slot of a call that reached the server late until one window after it arrived', async () => {
     let now = 1_000;
     const clocked = new WindowBudget({

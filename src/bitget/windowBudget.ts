@@ -1,5 +1,7 @@
 import Bottleneck from 'bottleneck';
 
+/** Later than this after the fastest recent call, a call's lag means the server's clock moved, not a slow call. */
+const MAX_LATE_MS = 60_000;
 /**
  * Bottleneck plans each start `minTime` after the previous *planned* start; when the event loop stalls, the
  * timers of several due jobs fire together and would leave in a burst. The gate re-spaces them by the time
@@ -224,6 +226,12 @@ export class WindowBudget {
     this.lags.push(lag);
     if (this.lags.length > 2 * this.calls) this.lags.shift();
     const late = lag - Math.min(...this.lags);
+    if (late > MAX_LATE_MS) {
+      // No call waits that long to reach the server: its clock jumped (the simulator's was moved forward).
+      // The lags before it say nothing any more; this call is the new reference.
+      this.lags.splice(0, this.lags.length, lag);
+      return;
+    }
     slot.keepUntil(slot.startedAt + late + this.windowMs + this.guardSettings.minMs);
   }
 
