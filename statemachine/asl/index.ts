@@ -42,6 +42,7 @@ export {
   type LambdaInvokeOptions,
 } from './lambdaInvoke';
 export { inlineMap, type InlineMapOptions } from './map';
+export { parallel, type ParallelOptions } from './parallel';
 export { mapUntilDone, type MapUntilDoneOptions, type UntilDoneStateNames } from './mapUntilDone';
 export { refs } from './payload';
 export { fail, succeed } from './terminal';
