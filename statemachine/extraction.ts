@@ -2,6 +2,12 @@
  * The extraction state machine (DESIGN.md, "The run, step by step"), JSONPath ASL with inline
  * Maps only, so that the same definition runs in AWS Step Functions and in aws-local-stepfunctions.
  *
+ * Shape: PlanRun, then ExtractDatasets, a Parallel with one branch per data set (orders, fills, ledger), each
+ * running its lanes and then merging that data set ahead of the collector (Merge<Dataset>: result-collector with
+ * `dataset`); the orders' branch runs the lanes the symbol search reads, then the search, beside its other lanes.
+ * Then CollectResults publishes the result. Only the top-level steps have a Catch; a branch's failure fails the
+ * Parallel with the branch's own error.
+ *
  * Execution input: `{ runId, request: { symbols?, markets, kinds, since?, until?, order } }`.
  * Success output: exactly what result-collector returned. Failure: CollectAfterFailure gives
  * result-collector `{ runId, order, failure: { Error, Cause } }` (it writes a summary marked
@@ -9,7 +15,8 @@
  *
  * Local binding contract (implemented by `startLocalExecution` / `bindLocalHandlers` in ./local):
  * - aws-local-stepfunctions keys task overrides by STATE NAME; TASK_STATES maps each Task state to
- *   the function it invokes (CollectResults and CollectAfterFailure both use result-collector).
+ *   the function it invokes (MergeOrders, MergeFills, MergeLedger, CollectResults and CollectAfterFailure all use
+ *   result-collector; the five lane Tasks use symbol-processor).
  * - The override receives the Task's evaluated Parameters `{ FunctionName, Payload }`; the handler
  *   is called with `Payload` (the Lambda event) and what it resolves to is returned the way
  *   lambda:invoke returns it, `{ Payload: <JSON copy of the handler output>, StatusCode: 200 }`,
