@@ -59,6 +59,7 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
     ...(fillsWanted ? { fillsJsonlKey: run.results.fillsJsonl } : {}),
     ...(ledgerWanted ? { ledgerJsonlKey: run.results.ledgerJsonl } : {}),
   };
+  const phases = { resultFilesMs: null as number | null, accountingMs: null as number | null };
   const summarise = (
     merged: OrderFigures | null,
     records: Partial<Record<DatasetName, DatasetFigures>> = {},
@@ -70,6 +71,7 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
       order,
       collectStartedAt,
       now: now(),
+      phases,
       merged,
       records,
       accounting,
@@ -87,6 +89,7 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
     return { ...base, complete: false, orders: 0, failure };
   }
 
+  const filesStartedAt = now();
   const partsByDataset = await partsOfDatasets(run, lanes);
   // Data sets merged while other lanes still ran (stagedMerge.ts) are copied into place, all at once; the others
   // are merged here, one after the other.
@@ -116,6 +119,8 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
       stagedLedger ??
       (await mergeRecordParts(run, 'ledger', order, partsByDataset.ledger, ledgerJsonl, deps.mergeFanIn));
   }
+  phases.resultFilesMs = now() - filesStartedAt;
+  const accountingStartedAt = now();
   // The reconciliation compares orders, fills and fee entries with one another: only meaningful with all three.
   const accounting =
     fillsWanted && ledgerWanted && datasets.includes('orders')
@@ -125,6 +130,7 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
           ledger: () => recordsOf<CanonicalLedgerEntry>(run.store, run.results.ledgerJsonl),
         })
       : null;
+  if (accounting) phases.accountingMs = now() - accountingStartedAt;
   // No download URL is stored: a presigned URL embeds the signer's (session) credentials and would outlive
   // them in a file kept for years. The API signs one when a result is read.
   await run.saveSummary(summarise(merged, records, accounting));
