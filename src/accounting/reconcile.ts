@@ -129,9 +129,10 @@ class Tally<T> implements DiscrepancyClass<T> {
 }
 
 export async function reconcile(input: {
-  orders: Records<CanonicalOrder>;
+  /** Orders and ledger entries are read without `raw`: the reconciliation needs their canonical fields only. */
+  orders: Records<Omit<CanonicalOrder, 'raw'>>;
   fills: Records<CanonicalFill>;
-  ledger: Records<CanonicalLedgerEntry>;
+  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
 }): Promise<Reconciliation> {
   const byOrder = new Map<string, OrderFills>();
   const fillFees = new FillFees();

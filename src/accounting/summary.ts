@@ -10,9 +10,10 @@ import { reconcile, type Reconciliation, type Records } from './reconcile';
 import { computeTotals, type Totals } from './totals';
 
 export interface AccountingSources {
-  orders(): Records<CanonicalOrder>;
+  /** Orders and ledger entries may come without `raw` (fills need it: it tells a unified account's fill). */
+  orders(): Records<Omit<CanonicalOrder, 'raw'>>;
   fills(): Records<CanonicalFill>;
-  ledger(): Records<CanonicalLedgerEntry>;
+  ledger(): Records<Omit<CanonicalLedgerEntry, 'raw'>>;
 }
 
 export interface AccountingSummary {

@@ -73,7 +73,8 @@ const getOr = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
 
 export async function computeTotals(input: {
   fills: Records<CanonicalFill>;
-  ledger: Records<CanonicalLedgerEntry>;
+  /** Read without `raw`: the totals need the canonical fields only. */
+  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
 }): Promise<Totals> {
   const fees = new Map<string, Sum>();
   const volume = new Map<string, Map<string, { fills: number; base: Sum; quote: Sum }>>();

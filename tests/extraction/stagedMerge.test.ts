@@ -5,6 +5,8 @@ import type { LaneState, RunPlan } from '../../src/extraction/runState';
 import { stageDatasetMerge } from '../../src/extraction/stagedMerge';
 import { ExtractionIncompleteError } from '../../src/extraction/errors';
 import { resultKeys } from '../../src/storage/keys';
+import { summariseAccounting } from '../../src/accounting/summary';
+import { aFill, aLedgerEntry, anOrder, T0 } from '../helpers/canonicalRecords';
 import { startTestStore } from '../helpers/localStore';
 
 const order = (orderId: string, cTime: number) =>
@@ -37,9 +39,16 @@ function planOf(runId: string, datasets: RunPlan['request']['datasets'], laneIds
   };
 }
 
-function lane(runId: string, laneId: string, dataset: 'orders' | 'fills', done: boolean): LaneState {
-  const l = newLane(runId, laneId, dataset === 'orders' ? 'spotHistoryOrders' : 'spotFills');
-  return { ...l, ...(dataset === 'fills' ? { dataset } : {}), done, startedAt: 1, finishedAt: 2 };
+const ENDPOINT = { orders: 'spotHistoryOrders', fills: 'spotFills', ledger: 'spotBills' } as const;
+
+function lane(
+  runId: string,
+  laneId: string,
+  dataset: 'orders' | 'fills' | 'ledger',
+  done: boolean,
+): LaneState {
+  const l = newLane(runId, laneId, ENDPOINT[dataset]);
+  return { ...l, ...(dataset !== 'orders' ? { dataset } : {}), done, startedAt: 1, finishedAt: 2 };
 }
 
 describe('a data set merged ahead of the collector (stagedMerge)', () => {
@@ -142,6 +151,51 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     );
     expect(failed).toMatchObject({ complete: false, orders: 0 });
     expect(await env.store.list('results/failing/')).toEqual(['results/failing/summary.json']);
+  });
+
+  it('gives the same accounting as the whole records do, though it reads orders and ledger without raw', async () => {
+    const runId = 'accounting';
+    const run = new RunRepository(env.store, runId);
+    const raw = { note: 'a "raw" field,"raw": inside a string', nested: { raw: 1 } };
+    const orders = [
+      anOrder({ orderId: '1', cTime: T0, raw }),
+      anOrder({ orderId: '2', cTime: T0 + 1, baseVolume: '0.02', raw }),
+    ];
+    const fills = [
+      aFill({ tradeId: 't1', orderId: '1', cTime: T0 + 5 }),
+      aFill({ tradeId: 't2', orderId: '9', cTime: T0 + 6 }),
+    ];
+    const ledger = [
+      aLedgerEntry({ billId: 'b1', type: 'fee', cTime: T0 + 5, raw }),
+      aLedgerEntry({ billId: 'b2', type: 'funding', amount: '-1.5', cTime: T0 + 7, raw }),
+    ];
+    await run.saveLane(lane(runId, 'spot-history', 'orders', true));
+    await run.saveLane(lane(runId, 'spot-fills', 'fills', true));
+    await run.saveLane(lane(runId, 'spot-bills', 'ledger', true));
+    await run.savePlan(
+      planOf(runId, ['orders', 'fills', 'ledger'], ['spot-history', 'spot-fills', 'spot-bills']),
+    );
+    const ndjson = (rs: object[]) => rs.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    await run.putPart('spot-history', 0, ndjson(orders));
+    await run.putPart('spot-fills', 0, ndjson(fills));
+    await run.putPart('spot-bills', 0, ndjson(ledger));
+    for (const dataset of ['orders', 'fills', 'ledger'] as const)
+      await expect(stageDatasetMerge({ store: env.store }, { runId, dataset })).resolves.toMatchObject({
+        staged: true,
+      });
+
+    await expect(collectRun({ store: env.store }, { runId })).resolves.toMatchObject({
+      complete: true,
+      orders: 2,
+    });
+    const expected = await summariseAccounting({
+      orders: () => orders,
+      fills: () => fills,
+      ledger: () => ledger,
+    });
+    expect(expected.reconciliation.discrepancies).toBeGreaterThan(0);
+    expect((await run.getSummary())!.accounting).toEqual(expected);
+    expect(await lines(resultKeys(runId).ledgerJsonl)).toEqual(ledger.map((e) => JSON.stringify(e)));
   });
 
   it('does not stage a run of one data set: the collector writes its result once', async () => {
