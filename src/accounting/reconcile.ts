@@ -129,10 +129,9 @@ class Tally<T> implements DiscrepancyClass<T> {
 }
 
 export async function reconcile(input: {
-  /** Orders and ledger entries are read without `raw`: the reconciliation needs their canonical fields only. */
-  orders: Records<Omit<CanonicalOrder, 'raw'>>;
+  orders: Records<CanonicalOrder>;
   fills: Records<CanonicalFill>;
-  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
+  ledger: Records<CanonicalLedgerEntry>;
 }): Promise<Reconciliation> {
   const byOrder = new Map<string, OrderFills>();
   const fillFees = new FillFees();

@@ -10,10 +10,9 @@ import { reconcile, type Reconciliation, type Records } from './reconcile';
 import { computeTotals, type Totals } from './totals';
 
 export interface AccountingSources {
-  /** Orders and ledger entries may come without `raw` (fills need it: it tells a unified account's fill). */
-  orders(): Records<Omit<CanonicalOrder, 'raw'>>;
+  orders(): Records<CanonicalOrder>;
   fills(): Records<CanonicalFill>;
-  ledger(): Records<Omit<CanonicalLedgerEntry, 'raw'>>;
+  ledger(): Records<CanonicalLedgerEntry>;
 }
 
 export interface AccountingSummary {

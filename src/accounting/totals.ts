@@ -73,8 +73,7 @@ const getOr = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
 
 export async function computeTotals(input: {
   fills: Records<CanonicalFill>;
-  /** Read without `raw`: the totals need the canonical fields only. */
-  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
+  ledger: Records<CanonicalLedgerEntry>;
 }): Promise<Totals> {
   const fees = new Map<string, Sum>();
   const volume = new Map<string, Map<string, { fills: number; base: Sum; quote: Sum }>>();

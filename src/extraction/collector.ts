@@ -9,7 +9,6 @@ import { requestedDatasets } from '../core/request';
 import type { RunStore } from '../storage/RunStore';
 import { mergeOrderParts, mergeRecordParts, partsOfDatasets } from './datasetMerge';
 import { ExtractionIncompleteError } from './errors';
-import { canonicalHeader } from './merge';
 import { incompleteness } from './runCompleteness';
 import { RunRepository } from './RunRepository';
 import type { DatasetFigures, OrderFigures } from './runSummary';
@@ -126,9 +125,9 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
   const accounting =
     fillsWanted && ledgerWanted && datasets.includes('orders')
       ? await summariseAccounting({
-          orders: () => headersOf<CanonicalOrder>(run.store, run.results.ordersJsonl),
+          orders: () => recordsOf<CanonicalOrder>(run.store, run.results.ordersJsonl),
           fills: () => recordsOf<CanonicalFill>(run.store, run.results.fillsJsonl),
-          ledger: () => headersOf<CanonicalLedgerEntry>(run.store, run.results.ledgerJsonl),
+          ledger: () => recordsOf<CanonicalLedgerEntry>(run.store, run.results.ledgerJsonl),
         })
       : null;
   if (accounting) phases.accountingMs = now() - accountingStartedAt;
@@ -142,16 +141,4 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
 /** A result file's records, parsed line by line (the collector wrote them: canonical records). */
 async function* recordsOf<T>(store: RunStore, key: string): AsyncGenerator<T> {
   for await (const line of store.readLines(key)) if (line !== '') yield JSON.parse(line) as T;
-}
-
-/**
- * A result file's records without `raw`, which holds most of a line's bytes: only the canonical fields before it
- * are parsed (canonicalHeader), several times faster, for readers that need no more.
- */
-async function* headersOf<T extends { raw: unknown }>(
-  store: RunStore,
-  key: string,
-): AsyncGenerator<Omit<T, 'raw'>> {
-  for await (const line of store.readLines(key))
-    if (line !== '') yield JSON.parse(canonicalHeader(line)) as Omit<T, 'raw'>;
 }

@@ -22,7 +22,7 @@ export interface MergeItem {
 export function parseMergeItem(line: string, where: string, dataset: DatasetName = 'orders'): MergeItem {
   let o: unknown;
   try {
-    o = JSON.parse(canonicalHeader(line));
+    o = JSON.parse(headerOf(line));
   } catch {
     throw new UnsortedPartError(`${where}: a line is not valid JSON`);
   }
@@ -55,7 +55,7 @@ export function parseMergeItem(line: string, where: string, dataset: DatasetName
  * occur, so the first one is the top-level key. Parsing the header alone makes the merge several times faster.
  * A line without it is parsed whole.
  */
-export function canonicalHeader(line: string): string {
+function headerOf(line: string): string {
   const at = line.indexOf(',"raw":');
   return at > 0 && line.endsWith('}') ? `${line.slice(0, at)}}` : line;
 }

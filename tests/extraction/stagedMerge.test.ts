@@ -153,7 +153,7 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     expect(await env.store.list('results/failing/')).toEqual(['results/failing/summary.json']);
   });
 
-  it('gives the same accounting as the whole records do, though it reads orders and ledger without raw', async () => {
+  it('gives the accounting of the whole records, the data sets published from their staged files', async () => {
     const runId = 'accounting';
     const run = new RunRepository(env.store, runId);
     const raw = { note: 'a "raw" field,"raw": inside a string', nested: { raw: 1 } };
