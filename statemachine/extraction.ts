@@ -68,9 +68,9 @@ export type LambdaName = (typeof LAMBDA_NAMES)[number];
 export type TaskLambdaName = Exclude<LambdaName, 'coordinator' | 'api'>;
 
 /**
- * MaxConcurrency of the Maps unless told otherwise. A plan has at most one lane per endpoint (six) plus one symbol
- * lane, and a few search windows, so 10 never holds a run back; it bounds the fan-out (and the Lambdas running at
- * once) should a plan ever grow. On AWS the stack sets both from Terraform variables (infra/StackVariables.ts).
+ * MaxConcurrency of each Map unless told otherwise. A Map holds one group of lanes (an endpoint each: at most six
+ * order lanes, five ledger lanes) or a few search windows, so 10 never holds a run back; it bounds the fan-out of
+ * each Map (a run has five lane Maps, and so up to five times as many Lambdas at once) should a plan ever grow. On AWS the stack sets both from Terraform variables (infra/StackVariables.ts).
  */
 export const DEFAULT_MAP_CONCURRENCY = 10;
 
