@@ -87,6 +87,12 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
       records: 2,
     });
     expect(await env.store.exists(resultKeys('both').ordersJsonl)).toBe(false);
+    // A resumed run (or a retried Task) keeps what is staged while the parts are the same.
+    const staged = await run.getStagedMerge('orders');
+    await expect(
+      stageDatasetMerge({ store: env.store, now: () => 0 }, { runId: 'both', dataset: 'orders' }),
+    ).resolves.toMatchObject({ staged: true, records: 3 });
+    expect(await run.getStagedMerge('orders')).toEqual(staged);
     expect(await lines(run.stagedKeys('orders').jsonl)).toEqual([
       order('1', 10),
       order('3', 30),
