@@ -160,6 +160,7 @@ describe('Extraction state machine definition', () => {
       const merge = stateNamed(definition, name) as TaskState;
       expect(merge.Parameters?.Payload).toEqual({
         'runId.$': '$.runId',
+        'lanes.$': '$.plan.lanes',
         'executionName.$': '$$.Execution.Name',
         dataset,
       });

@@ -197,7 +197,8 @@ function mergeDataset(ctx: Context, name: TaskStateName, dataset: 'orders' | 'fi
   return task(
     ctx,
     name,
-    { runId: '$.runId', executionName: '$$.Execution.Name' },
+    // The plan's lane groups: the merge reads its own data set's lanes only, while the others still run.
+    { runId: '$.runId', lanes: '$.plan.lanes', executionName: '$$.Execution.Name' },
     { as: 'discard' },
     { end: true, constants: { dataset } },
   );

@@ -159,7 +159,12 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
         .sort(),
     ).toEqual(['fills', 'ledger', 'orders']);
     for (const m of f.merges())
-      expect(m.payload).toEqual({ runId: 'run-1', executionName: 'local', dataset: m.payload.dataset });
+      expect(m.payload).toEqual({
+        runId: 'run-1',
+        lanes: LANES,
+        executionName: 'local',
+        dataset: m.payload.dataset,
+      });
   });
 
   it('skips the symbol search when the plan does not need it', async () => {

@@ -30,9 +30,11 @@ const planEvent = z.object({ runId, request: extractionRequestSchema.or(z.unknow
 const laneEvent = z.object({ runId, laneId: z.string().min(1), executionName: z.string().optional() });
 const windowEvent = z.object({ runId, windowId: z.string().min(1), executionName: z.string().optional() });
 const unifyEvent = z.object({ runId });
+const laneIds = z.array(z.string().min(1));
 const mergeEvent = z.object({
   runId,
   dataset: z.enum(DATASET_NAMES),
+  lanes: z.object({ searchInputs: laneIds, orders: laneIds, fills: laneIds, ledger: laneIds }),
   executionName: z.string().optional(),
 });
 const collectEvent = z.object({

@@ -6,12 +6,12 @@
 import type { DatasetName } from '../core/dataset';
 import { requestedDatasets } from '../core/request';
 import type { RunStore } from '../storage/RunStore';
-import { mergeOrderParts, mergeRecordParts, partsOfDatasets } from './datasetMerge';
+import { mergeOrderParts, mergeRecordParts } from './datasetMerge';
 import { incompleteness } from './runCompleteness';
 import { RunRepository } from './RunRepository';
 import type { DatasetFigures, OrderFigures } from './runSummary';
 import type { LaneState, RunPlan } from './runState';
-import { laneDataset } from './runState';
+import type { LaneGroups } from './stages';
 import type { StagedMerge } from './stagedMergeState';
 
 export interface StageMergeDeps {
@@ -31,14 +31,33 @@ export interface StageMergeOutput {
   records: number;
 }
 
+/** The planned lanes of each data set (the state machine's lane groups). */
+function plannedLanes(groups: LaneGroups): Record<DatasetName, string[]> {
+  return { orders: [...groups.searchInputs, ...groups.orders], fills: groups.fills, ledger: groups.ledger };
+}
+
 /**
  * Staging pays only when another data set's lanes may still be running: with one data set the collector merges
  * it straight into the result (one write instead of a write and a copy). Decided by the plan alone.
  */
-function stagingPays(plan: RunPlan, lanes: LaneState[]): boolean {
-  const planned = new Set(plan.laneIds);
-  const withLanes = new Set(lanes.filter((l) => planned.has(l.laneId)).map(laneDataset));
-  return withLanes.size > 1;
+function stagingPays(groups: LaneGroups): boolean {
+  return Object.values(plannedLanes(groups)).filter((ids) => ids.length > 0).length > 1;
+}
+
+/**
+ * The data set's own lanes: its planned ones, and for orders the search windows' and the found symbols' lanes.
+ * Only those are read: the other data sets' lanes may still be running and writing their state.
+ */
+async function ownLanes(run: RunRepository, plan: RunPlan, dataset: DatasetName, planned: string[]) {
+  const extra =
+    dataset === 'orders'
+      ? [
+          ...plan.searchWindows.map((w) => `search-${w.windowId}`),
+          ...((await run.getSymbolPlan())?.laneIds ?? []),
+        ]
+      : [];
+  const lanes = await Promise.all([...planned, ...extra].map((id) => run.getLane(id)));
+  return lanes.filter((l): l is LaneState => l !== null);
 }
 
 const sameKeys = (a: readonly string[], b: readonly string[]) =>
@@ -55,7 +74,7 @@ function recordsOf(staged: StagedMerge): number {
  */
 export async function stageDatasetMerge(
   deps: StageMergeDeps,
-  input: { runId: string; dataset: DatasetName },
+  input: { runId: string; dataset: DatasetName; lanes: LaneGroups },
 ): Promise<StageMergeOutput> {
   const now = deps.now ?? Date.now;
   const run = new RunRepository(deps.store, input.runId);
@@ -70,13 +89,15 @@ export async function stageDatasetMerge(
   // Orders are always merged (orders.jsonl is part of every result); other data sets only when asked.
   if (input.dataset !== 'orders' && !requestedDatasets(plan.request).includes(input.dataset))
     return out(false, 0, 'not-requested');
-  const lanes = await run.listLanes();
-  if (!stagingPays(plan, lanes)) return out(false, 0, 'single-dataset');
+  if (!stagingPays(input.lanes)) return out(false, 0, 'single-dataset');
+  const planned = plannedLanes(input.lanes)[input.dataset];
+  const lanes = await ownLanes(run, plan, input.dataset, planned);
   const symbolsPlanned = plan.needsSymbolSearch ? await run.symbolPlanExists() : true;
-  if (incompleteness(plan, lanes, symbolsPlanned, input.dataset).length > 0)
-    return out(false, 0, 'incomplete');
+  const missing = incompleteness({ ...plan, laneIds: planned }, lanes, symbolsPlanned, input.dataset);
+  if (missing.length > 0) return out(false, 0, 'incomplete');
 
-  const parts = (await partsOfDatasets(run, lanes))[input.dataset];
+  const own = new Set(lanes.map((l) => l.laneId));
+  const parts = (await run.listParts()).filter((key) => own.has(run.laneOfPart(key)));
   const existing = await run.getStagedMerge(input.dataset);
   if (existing && existing.order === plan.request.order && sameKeys(existing.parts, parts))
     return out(true, recordsOf(existing));

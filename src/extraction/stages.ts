@@ -6,10 +6,11 @@ import { newCursor } from './cursor';
 import { DEFAULT_TAIL_PAGES_TO_SPLIT } from './cursorSplit';
 import type { ExchangePort } from './exchange';
 import { sourceSymbol } from './sources';
+import type { OrderEndpointId } from './sources';
 import { ExtractionFatalError } from './errors';
 import type { LaneProgress, LaneWorkerSettings } from './laneWorker';
 import { runLane } from './laneWorker';
-import { newLane, planRun, wantsSpotPlanDiscovery } from './plan';
+import { LANE_BY_ENDPOINT, newLane, planRun, wantsSpotPlanDiscovery } from './plan';
 import type { PlanSettings } from './plan';
 import { RunRepository } from './RunRepository';
 import type { LaneState, RunPlan, SymbolPlan } from './runState';
@@ -328,7 +329,9 @@ export async function searchWindowStage(
 async function unlistedSpotSymbols(run: RunRepository, plan: RunPlan): Promise<string[]> {
   const listed = new Set(plan.listedSpotSymbols);
   const seen = new Map<string, number>();
-  for (const laneId of plan.laneIds) {
+  // Other lanes may be running (and writing their state) while the search runs: only the inputs are read.
+  const inputIds = new Set([...SEARCH_INPUT_ENDPOINTS].map((e) => LANE_BY_ENDPOINT[e as OrderEndpointId]));
+  for (const laneId of plan.laneIds.filter((id) => inputIds.has(id))) {
     const lane = await run.getLane(laneId);
     if (!lane || !isSearchInput(lane)) continue;
     if (!lane.done) {

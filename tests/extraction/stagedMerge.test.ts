@@ -39,6 +39,10 @@ function planOf(runId: string, datasets: RunPlan['request']['datasets'], laneIds
   };
 }
 
+const NONE = { searchInputs: [], orders: [], fills: [], ledger: [] };
+/** The state machine's lane groups of the orders-and-fills runs (spot history is a search input). */
+const GROUPS = { ...NONE, searchInputs: ['spot-history'], fills: ['spot-fills'] };
+
 const ENDPOINT = { orders: 'spotHistoryOrders', fills: 'spotFills', ledger: 'spotBills' } as const;
 
 function lane(
@@ -76,10 +80,10 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
   it('stages each data set under runs/, and only the complete run publishes them under results/', async () => {
     const run = await setUp('both', true);
     await expect(
-      stageDatasetMerge({ store: env.store }, { runId: 'both', dataset: 'orders' }),
+      stageDatasetMerge({ store: env.store }, { runId: 'both', dataset: 'orders', lanes: GROUPS }),
     ).resolves.toEqual({ runId: 'both', dataset: 'orders', staged: true, records: 3 });
     await expect(
-      stageDatasetMerge({ store: env.store }, { runId: 'both', dataset: 'fills' }),
+      stageDatasetMerge({ store: env.store }, { runId: 'both', dataset: 'fills', lanes: GROUPS }),
     ).resolves.toEqual({
       runId: 'both',
       dataset: 'fills',
@@ -90,7 +94,10 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     // A resumed run (or a retried Task) keeps what is staged while the parts are the same.
     const staged = await run.getStagedMerge('orders');
     await expect(
-      stageDatasetMerge({ store: env.store, now: () => 0 }, { runId: 'both', dataset: 'orders' }),
+      stageDatasetMerge(
+        { store: env.store, now: () => 0 },
+        { runId: 'both', dataset: 'orders', lanes: GROUPS },
+      ),
     ).resolves.toMatchObject({ staged: true, records: 3 });
     expect(await run.getStagedMerge('orders')).toEqual(staged);
     expect(await lines(run.stagedKeys('orders').jsonl)).toEqual([
@@ -120,7 +127,7 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
 
   it('merges again, rather than publish, a staged data set whose parts have changed since', async () => {
     const run = await setUp('changed', true);
-    await stageDatasetMerge({ store: env.store }, { runId: 'changed', dataset: 'orders' });
+    await stageDatasetMerge({ store: env.store }, { runId: 'changed', dataset: 'orders', lanes: GROUPS });
     await run.putPart('spot-history', 2, order('7', 70) + '\n');
     await expect(collectRun({ store: env.store }, { runId: 'changed' })).resolves.toMatchObject({
       complete: true,
@@ -137,7 +144,7 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
   it('leaves an unfinished data set alone, and a failed run leaves no result though a data set was staged', async () => {
     await setUp('failing', false);
     await expect(
-      stageDatasetMerge({ store: env.store }, { runId: 'failing', dataset: 'fills' }),
+      stageDatasetMerge({ store: env.store }, { runId: 'failing', dataset: 'fills', lanes: GROUPS }),
     ).resolves.toEqual({
       runId: 'failing',
       dataset: 'fills',
@@ -146,7 +153,7 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
       records: 0,
     });
     await expect(
-      stageDatasetMerge({ store: env.store }, { runId: 'failing', dataset: 'orders' }),
+      stageDatasetMerge({ store: env.store }, { runId: 'failing', dataset: 'orders', lanes: GROUPS }),
     ).resolves.toMatchObject({ staged: true });
     await expect(collectRun({ store: env.store }, { runId: 'failing' })).rejects.toThrow(
       ExtractionIncompleteError,
@@ -186,7 +193,16 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     await run.putPart('spot-fills', 0, ndjson(fills));
     await run.putPart('spot-bills', 0, ndjson(ledger));
     for (const dataset of ['orders', 'fills', 'ledger'] as const)
-      await expect(stageDatasetMerge({ store: env.store }, { runId, dataset })).resolves.toMatchObject({
+      await expect(
+        stageDatasetMerge(
+          { store: env.store },
+          {
+            runId,
+            dataset,
+            lanes: { ...NONE, orders: ['spot-history'], fills: ['spot-fills'], ledger: ['spot-bills'] },
+          },
+        ),
+      ).resolves.toMatchObject({
         staged: true,
       });
 
@@ -209,7 +225,10 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     await run.saveLane(lane('single', 'spot-history', 'orders', true));
     await run.savePlan(planOf('single', ['orders'], ['spot-history']));
     await expect(
-      stageDatasetMerge({ store: env.store }, { runId: 'single', dataset: 'orders' }),
+      stageDatasetMerge(
+        { store: env.store },
+        { runId: 'single', dataset: 'orders', lanes: { ...NONE, orders: ['spot-history'] } },
+      ),
     ).resolves.toEqual({
       runId: 'single',
       dataset: 'orders',
@@ -218,7 +237,10 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
       records: 0,
     });
     await expect(
-      stageDatasetMerge({ store: env.store }, { runId: 'single', dataset: 'ledger' }),
+      stageDatasetMerge(
+        { store: env.store },
+        { runId: 'single', dataset: 'ledger', lanes: { ...NONE, orders: ['spot-history'] } },
+      ),
     ).resolves.toEqual({
       runId: 'single',
       dataset: 'ledger',
