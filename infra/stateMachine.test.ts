@@ -1,5 +1,5 @@
-import { validateAsl } from '../statemachine/asl';
-import type { StateMachineDefinition } from '../statemachine/asl';
+import { allStates, validateAsl } from '../statemachine/asl';
+import type { MapState, StateMachineDefinition } from '../statemachine/asl';
 import { DEFAULT_MAP_CONCURRENCY } from '../statemachine/extraction';
 import { TASK_FUNCTION_NAMES } from './functions';
 import { logicalId, referencesIn, resourceNamed, synthStack } from './synth.testkit';
@@ -67,19 +67,25 @@ describe('State machine definition in the synthesized Terraform', () => {
   });
 
   it('takes every Map’s MaxConcurrency from the lane_concurrency and window_concurrency variables', () => {
+    // Lane Maps: the search inputs', then (after the search windows') the found symbols', the other orders', fills', ledger's.
+    const lane = '"MaxConcurrency":${var.lane_concurrency}';
     expect(definition.match(/"MaxConcurrency":(\$\{[^}]*\}|[^,}]*)/g)).toEqual([
-      '"MaxConcurrency":${var.lane_concurrency}',
+      lane,
       '"MaxConcurrency":${var.window_concurrency}',
-      '"MaxConcurrency":${var.lane_concurrency}',
+      lane,
+      lane,
+      lane,
+      lane,
     ]);
     const parsed = JSON.parse(
       withVariables(definition.replace(/\$\{aws_lambda_function\.[^}]+\}/g, 'arn')),
-    ) as {
-      States: Record<string, { MaxConcurrency?: number }>;
-    };
-    expect(parsed.States.ProcessLanes?.MaxConcurrency).toBe(4);
-    expect(parsed.States.ProcessSymbolLanes?.MaxConcurrency).toBe(4);
-    expect(parsed.States.SearchSymbols?.MaxConcurrency).toBe(8);
+    ) as StateMachineDefinition;
+    const concurrency = (name: string) =>
+      (allStates(parsed).find(([n]) => n === name)?.[1] as MapState | undefined)?.MaxConcurrency;
+    expect(concurrency('ProcessOrderLanes')).toBe(4);
+    expect(concurrency('ProcessSymbolLanes')).toBe(4);
+    expect(concurrency('ProcessLedgerLanes')).toBe(4);
+    expect(concurrency('SearchSymbols')).toBe(8);
   });
 
   it('defaults those variables to the stack options, bounded to 1..40', () => {

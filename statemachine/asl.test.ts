@@ -15,6 +15,7 @@ import {
   lambdaInvoke,
   mapUntilDone,
   not,
+  parallel,
   refs,
   StateGraphError,
   succeed,
@@ -39,6 +40,44 @@ function expectGraphError(def: StateMachineDefinition): StateGraphError {
   throw new Error('defineStateMachine accepted a broken graph');
 }
 
+describe('parallel', () => {
+  const branch = (name: string) => ({ StartAt: name, States: { [name]: succeed() } });
+
+  it('runs its branches on the same input, drops their outputs unless told, and checks as one graph', () => {
+    const p = parallel({ branches: [branch('A'), branch('B')], next: 'C', catch: [catchAll('C', '$.e')] });
+    expect(p).toMatchObject({ Type: 'Parallel', ResultPath: null, Next: 'C' });
+    const def = { StartAt: 'P', States: { P: p, C: succeed() } };
+    expect(checkGraph(def)).toEqual([]);
+    expect(validateAsl(def as StateMachineDefinition)).toEqual([]);
+    // A branch's state may not go to a state outside the branch, and names stay unique across branches.
+    const leaking = {
+      StartAt: 'P',
+      States: {
+        P: parallel({
+          branches: [{ StartAt: 'A', States: { A: fail({ error: 'x' }), X: { Type: 'Pass', Next: 'C' } } }],
+          end: true,
+        }),
+        C: succeed(),
+      },
+    } as StateMachineDefinition;
+    expect(expectGraphError(leaking).issues).toContainEqual({
+      kind: 'dangling-next',
+      scope: '$/P[0]',
+      from: 'X',
+      to: 'C',
+    });
+    const twice = {
+      StartAt: 'P',
+      States: { P: parallel({ branches: [branch('A'), branch('A')], end: true }) },
+    };
+    expect(expectGraphError(twice).issues).toContainEqual({ kind: 'duplicate-name', state: 'A' });
+  });
+
+  it('needs at least one branch', () => {
+    expect(() => parallel({ branches: [], end: true })).toThrow(InvalidStateError);
+  });
+});
+
 describe('lambdaInvoke', () => {
   it('invokes through lambda:invoke with FunctionName and a Payload of references', () => {
     const t = lambdaInvoke(ARN, { runId: '$.runId' }, { result: { as: 'state' }, next: 'B' });
@@ -49,6 +88,25 @@ describe('lambdaInvoke', () => {
       OutputPath: '$.Payload',
       Next: 'B',
     });
+  });
+
+  it('adds fixed fields beside the references, and refuses one that clashes with them', () => {
+    const t = lambdaInvoke(
+      ARN,
+      { runId: '$.runId' },
+      { result: { as: 'discard' }, end: true, constants: { dataset: 'fills' } },
+    );
+    expect(t.Parameters).toEqual({ FunctionName: ARN, Payload: { 'runId.$': '$.runId', dataset: 'fills' } });
+    expect(() =>
+      lambdaInvoke(
+        ARN,
+        { runId: '$.runId' },
+        { result: { as: 'discard' }, end: true, constants: { runId: 'x' } },
+      ),
+    ).toThrow(InvalidStateError);
+    expect(() =>
+      lambdaInvoke(ARN, '$', { result: { as: 'discard' }, end: true, constants: { dataset: 'fills' } }),
+    ).toThrow(InvalidStateError);
   });
 
   it('passes a whole selection as the event when the payload is one path', () => {

@@ -4,6 +4,7 @@ import {
   LAMBDA_INVOKE_RESOURCE,
   validateAsl,
   type MapState,
+  type ParallelState,
   type TaskState,
 } from './asl';
 import {
@@ -29,14 +30,15 @@ const functionArns: Record<TaskLambdaName, string> = {
 const definition = buildExtractionStateMachine({ functionArns });
 const states = allStates(definition);
 const tasks = states.filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task');
-const TOP_LEVEL_STEPS = [
-  'PlanRun',
-  'ProcessLanes',
-  'SearchSymbols',
-  'UnifySymbols',
+const TOP_LEVEL_STEPS = ['PlanRun', 'ExtractDatasets', 'CollectResults'];
+const LANE_MAPS = [
+  'ProcessSearchInputLanes',
+  'ProcessOrderLanes',
   'ProcessSymbolLanes',
-  'CollectResults',
+  'ProcessFillLanes',
+  'ProcessLedgerLanes',
 ];
+const stateNamed = (def: typeof definition, name: string) => allStates(def).find(([n]) => n === name)?.[1];
 
 describe('Extraction state machine definition', () => {
   it('passes asl-validator', () => {
@@ -125,24 +127,55 @@ describe('Extraction state machine definition', () => {
     });
   });
 
-  it('keeps state small: references in, Map outputs dropped', () => {
-    for (const name of ['ProcessLanes', 'SearchSymbols', 'ProcessSymbolLanes']) {
-      const map = definition.States[name] as MapState;
+  it('keeps state small: references in, Map and Parallel outputs dropped', () => {
+    for (const name of [...LANE_MAPS, 'SearchSymbols']) {
+      const map = stateNamed(definition, name) as MapState;
       expect(map.ResultPath).toBeNull();
       expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
     }
+    for (const [, state] of states) if (state.Type === 'Parallel') expect(state.ResultPath).toBeNull();
     // What is sent to Step Functions (the pretty copy is about twice as long).
-    expect(Buffer.byteLength(JSON.stringify(definition))).toBeLessThan(10 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(definition))).toBeLessThan(24 * 1024);
+  });
+
+  it('runs each data set in a branch of its own that merges it once its lanes (and the search) are done', () => {
+    const top = definition.States.ExtractDatasets as ParallelState;
+    expect(top.Type).toBe('Parallel');
+    expect(top.Next).toBe('CollectResults');
+    const [orders, fills, ledger] = top.Branches;
+    expect(Object.keys(orders!.States)).toEqual(['OrderLanes', 'MergeOrders']);
+    expect((orders!.States.OrderLanes as ParallelState).Next).toBe('MergeOrders');
+    const [search, others] = (orders!.States.OrderLanes as ParallelState).Branches;
+    expect(search!.StartAt).toBe('ProcessSearchInputLanes');
+    expect((search!.States.ProcessSearchInputLanes as MapState).ItemsPath).toBe('$.plan.lanes.searchInputs');
+    expect((search!.States.ProcessSearchInputLanes as MapState).Next).toBe('NeedsSymbolSearch?');
+    expect((others!.States.ProcessOrderLanes as MapState).ItemsPath).toBe('$.plan.lanes.orders');
+    expect((fills!.States.ProcessFillLanes as MapState).Next).toBe('MergeFills');
+    expect((ledger!.States.ProcessLedgerLanes as MapState).Next).toBe('MergeLedger');
+    for (const [name, dataset] of [
+      ['MergeOrders', 'orders'],
+      ['MergeFills', 'fills'],
+      ['MergeLedger', 'ledger'],
+    ] as const) {
+      const merge = stateNamed(definition, name) as TaskState;
+      expect(merge.Parameters?.Payload).toEqual({
+        'runId.$': '$.runId',
+        'lanes.$': '$.plan.lanes',
+        'executionName.$': '$$.Execution.Name',
+        dataset,
+      });
+      expect(merge.ResultPath).toBeNull();
+      expect(merge.End).toBe(true);
+    }
   });
 
   it('applies lane and window concurrency, bounded by DEFAULT_MAP_CONCURRENCY by default', () => {
     const mapConcurrency = (def: typeof definition, name: string): number | undefined =>
-      (def.States[name] as MapState).MaxConcurrency;
-    expect(mapConcurrency(definition, 'ProcessLanes')).toBe(DEFAULT_MAP_CONCURRENCY);
+      (stateNamed(def, name) as MapState).MaxConcurrency;
+    for (const name of LANE_MAPS) expect(mapConcurrency(definition, name)).toBe(DEFAULT_MAP_CONCURRENCY);
     expect(mapConcurrency(definition, 'SearchSymbols')).toBe(DEFAULT_MAP_CONCURRENCY);
     const bounded = buildExtractionStateMachine({ functionArns, laneConcurrency: 4, windowConcurrency: 2 });
-    expect(mapConcurrency(bounded, 'ProcessLanes')).toBe(4);
-    expect(mapConcurrency(bounded, 'ProcessSymbolLanes')).toBe(4);
+    for (const name of LANE_MAPS) expect(mapConcurrency(bounded, name)).toBe(4);
     expect(mapConcurrency(bounded, 'SearchSymbols')).toBe(2);
   });
 

@@ -2,6 +2,12 @@
  * The extraction state machine (DESIGN.md, "The run, step by step"), JSONPath ASL with inline
  * Maps only, so that the same definition runs in AWS Step Functions and in aws-local-stepfunctions.
  *
+ * Shape: PlanRun, then ExtractDatasets, a Parallel with one branch per data set (orders, fills, ledger), each
+ * running its lanes and then merging that data set ahead of the collector (Merge<Dataset>: result-collector with
+ * `dataset`); the orders' branch runs the lanes the symbol search reads, then the search, beside its other lanes.
+ * Then CollectResults publishes the result. Only the top-level steps have a Catch; a branch's failure fails the
+ * Parallel with the branch's own error.
+ *
  * Execution input: `{ runId, request: { symbols?, markets, kinds, since?, until?, order } }`.
  * Success output: exactly what result-collector returned. Failure: CollectAfterFailure gives
  * result-collector `{ runId, order, failure: { Error, Cause } }` (it writes a summary marked
@@ -9,7 +15,8 @@
  *
  * Local binding contract (implemented by `startLocalExecution` / `bindLocalHandlers` in ./local):
  * - aws-local-stepfunctions keys task overrides by STATE NAME; TASK_STATES maps each Task state to
- *   the function it invokes (CollectResults and CollectAfterFailure both use result-collector).
+ *   the function it invokes (MergeOrders, MergeFills, MergeLedger, CollectResults and CollectAfterFailure all use
+ *   result-collector; the five lane Tasks use symbol-processor).
  * - The override receives the Task's evaluated Parameters `{ FunctionName, Payload }`; the handler
  *   is called with `Payload` (the Lambda event) and what it resolves to is returned the way
  *   lambda:invoke returns it, `{ Payload: <JSON copy of the handler output>, StatusCode: 200 }`,
@@ -30,14 +37,17 @@ import {
   fail,
   lambdaInvoke,
   mapUntilDone,
+  parallel,
   succeed,
   when,
+  type Branch,
   type Catcher,
   type InvokeResult,
   type JsonPath,
   type MapState,
   type StateMachineDefinition,
   type TaskState,
+  type Then,
 } from './asl';
 import { taskRetriers } from './retryPolicy';
 
@@ -58,9 +68,9 @@ export type LambdaName = (typeof LAMBDA_NAMES)[number];
 export type TaskLambdaName = Exclude<LambdaName, 'coordinator' | 'api'>;
 
 /**
- * MaxConcurrency of the Maps unless told otherwise. A plan has at most one lane per endpoint (six) plus one symbol
- * lane, and a few search windows, so 10 never holds a run back; it bounds the fan-out (and the Lambdas running at
- * once) should a plan ever grow. On AWS the stack sets both from Terraform variables (infra/StackVariables.ts).
+ * MaxConcurrency of each Map unless told otherwise. A Map holds one group of lanes (an endpoint each: at most six
+ * order lanes, five ledger lanes) or a few search windows, so 10 never holds a run back; it bounds the fan-out of
+ * each Map (a run has five lane Maps, and so up to five times as many Lambdas at once) should a plan ever grow. On AWS the stack sets both from Terraform variables (infra/StackVariables.ts).
  */
 export const DEFAULT_MAP_CONCURRENCY = 10;
 
@@ -79,10 +89,16 @@ export interface ExtractionMachineOptions {
 
 const TASK_STATE_FUNCTIONS = {
   PlanRun: 'time-range-mapper',
-  ProcessLane: 'symbol-processor',
+  ProcessSearchInputLane: 'symbol-processor',
   SearchWindow: 'symbol-searcher',
   UnifySymbols: 'symbol-unifier',
   ProcessSymbolLane: 'symbol-processor',
+  ProcessOrderLane: 'symbol-processor',
+  MergeOrders: 'result-collector',
+  ProcessFillLane: 'symbol-processor',
+  MergeFills: 'result-collector',
+  ProcessLedgerLane: 'symbol-processor',
+  MergeLedger: 'result-collector',
   CollectResults: 'result-collector',
   CollectAfterFailure: 'result-collector',
 } as const satisfies Record<string, TaskLambdaName>;
@@ -105,13 +121,15 @@ function task(
   name: TaskStateName,
   payload: Readonly<Record<string, JsonPath>>,
   result: InvokeResult,
-  then: { next: string; catch?: readonly Catcher[] },
+  then: Then & { catch?: readonly Catcher[]; constants?: Readonly<Record<string, string>> },
 ): TaskState {
+  const { catch: catchers, constants, ...transition } = then;
   return lambdaInvoke(ctx.opts.functionArns[TASK_STATE_FUNCTIONS[name]], payload, {
     result,
-    next: then.next,
+    ...transition,
+    constants,
     retry: taskRetriers(),
-    catch: then.catch,
+    catch: catchers,
     timeoutSeconds: ctx.timeoutSeconds,
   });
 }
@@ -119,14 +137,13 @@ function task(
 /** Every top-level step hands its failure to CollectAfterFailure at `$.failure`. */
 const toFailure = (): Catcher[] => [catchAll(ON_FAILURE, '$.failure')];
 
-interface UntilDoneLoop {
+type UntilDoneLoop = Then & {
   /** The Map's items: lane or window ids of the plan. */
   itemsPath: JsonPath;
   idField: 'laneId' | 'windowId';
   maxConcurrency: number;
   names: { work: TaskStateName; check: string; finished: string; invalid: string };
-  next: string;
-}
+};
 
 /**
  * A Map over lanes or windows whose iteration invokes the function until it reports `done: true`. Each invocation
@@ -135,6 +152,7 @@ interface UntilDoneLoop {
  */
 function untilDone(ctx: Context, loop: UntilDoneLoop): MapState {
   const { work } = loop.names;
+  const transition: Then = 'next' in loop ? { next: loop.next } : { end: true };
   return mapUntilDone({
     itemsPath: loop.itemsPath,
     itemSelector: { runId: '$.runId', [loop.idField]: '$$.Map.Item.Value' },
@@ -153,46 +171,66 @@ function untilDone(ctx: Context, loop: UntilDoneLoop): MapState {
       error: 'InvalidFunctionResult',
       cause: `${TASK_STATE_FUNCTIONS[work]} returned no boolean "done"`,
     },
-    catch: toFailure(),
-    next: loop.next,
+    // Inside a Parallel branch: a failure fails the branch, and the Parallel's Catch hands it on.
+    ...transition,
   });
 }
 
-export function buildExtractionStateMachine(opts: ExtractionMachineOptions): StateMachineDefinition {
-  const ctx: Context = { opts, timeoutSeconds: opts.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS };
-  const laneConcurrency = opts.laneConcurrency ?? DEFAULT_MAP_CONCURRENCY;
-  return defineStateMachine({
-    Comment: 'Bitget order extraction: plan, process lanes, search symbols if needed, collect.',
-    StartAt: 'PlanRun',
+/** The lanes of one group of the plan (PlanOutput.lanes), looped until done. */
+function laneLoop(
+  ctx: Context,
+  group: 'searchInputs' | 'orders' | 'fills' | 'ledger' | 'symbols',
+  names: UntilDoneLoop['names'],
+  then: Then,
+): MapState {
+  return untilDone(ctx, {
+    itemsPath: group === 'symbols' ? '$.symbolPlan.laneIds' : `$.plan.lanes.${group}`,
+    idField: 'laneId',
+    maxConcurrency: ctx.opts.laneConcurrency ?? DEFAULT_MAP_CONCURRENCY,
+    names,
+    ...then,
+  });
+}
+
+/** A data set's merge ahead of the collector (src/extraction/stagedMerge.ts), once its own lanes are done. */
+function mergeDataset(ctx: Context, name: TaskStateName, dataset: 'orders' | 'fills' | 'ledger'): TaskState {
+  return task(
+    ctx,
+    name,
+    // The plan's lane groups: the merge reads its own data set's lanes only, while the others still run.
+    { runId: '$.runId', lanes: '$.plan.lanes', executionName: '$$.Execution.Name' },
+    { as: 'discard' },
+    { end: true, constants: { dataset } },
+  );
+}
+
+/**
+ * The orders: the lanes the symbol search reads, then the search, the unifier and the found symbols' lane,
+ * beside the other order lanes; then their merge.
+ */
+function ordersBranch(ctx: Context): Branch {
+  const searchBranch: Branch = {
+    StartAt: 'ProcessSearchInputLanes',
     States: {
-      PlanRun: task(
+      ProcessSearchInputLanes: laneLoop(
         ctx,
-        'PlanRun',
-        // The execution name takes the run's lease (one execution per run id).
-        { runId: '$.runId', request: '$.request', executionName: '$$.Execution.Name' },
-        { as: 'fields', at: '$.plan', fields: ['laneIds', 'windowIds', 'needsSymbolSearch'] },
-        { next: 'ProcessLanes', catch: toFailure() },
-      ),
-      ProcessLanes: untilDone(ctx, {
-        itemsPath: '$.plan.laneIds',
-        idField: 'laneId',
-        maxConcurrency: laneConcurrency,
-        names: {
-          work: 'ProcessLane',
-          check: 'LaneDone?',
-          finished: 'LaneFinished',
-          invalid: 'LaneResultInvalid',
+        'searchInputs',
+        {
+          work: 'ProcessSearchInputLane',
+          check: 'SearchInputLaneDone?',
+          finished: 'SearchInputLaneFinished',
+          invalid: 'SearchInputLaneResultInvalid',
         },
-        next: 'NeedsSymbolSearch?',
-      }),
+        { next: 'NeedsSymbolSearch?' },
+      ),
       'NeedsSymbolSearch?': choice(
         [when(booleanEquals('$.plan.needsSymbolSearch', true), 'SearchSymbols')],
-        'CollectResults',
+        'SymbolsDone',
       ),
       SearchSymbols: untilDone(ctx, {
         itemsPath: '$.plan.windowIds',
         idField: 'windowId',
-        maxConcurrency: opts.windowConcurrency ?? DEFAULT_MAP_CONCURRENCY,
+        maxConcurrency: ctx.opts.windowConcurrency ?? DEFAULT_MAP_CONCURRENCY,
         names: {
           work: 'SearchWindow',
           check: 'WindowSearched?',
@@ -206,19 +244,93 @@ export function buildExtractionStateMachine(opts: ExtractionMachineOptions): Sta
         'UnifySymbols',
         { runId: '$.runId' },
         { as: 'fields', at: '$.symbolPlan', fields: ['laneIds'] },
-        { next: 'ProcessSymbolLanes', catch: toFailure() },
+        { next: 'ProcessSymbolLanes' },
       ),
-      ProcessSymbolLanes: untilDone(ctx, {
-        itemsPath: '$.symbolPlan.laneIds',
-        idField: 'laneId',
-        maxConcurrency: laneConcurrency,
-        names: {
+      ProcessSymbolLanes: laneLoop(
+        ctx,
+        'symbols',
+        {
           work: 'ProcessSymbolLane',
           check: 'SymbolLaneDone?',
           finished: 'SymbolLaneFinished',
           invalid: 'SymbolLaneResultInvalid',
         },
+        { next: 'SymbolsDone' },
+      ),
+      SymbolsDone: succeed(),
+    },
+  };
+  const otherOrderLanes: Branch = {
+    StartAt: 'ProcessOrderLanes',
+    States: {
+      ProcessOrderLanes: laneLoop(
+        ctx,
+        'orders',
+        {
+          work: 'ProcessOrderLane',
+          check: 'OrderLaneDone?',
+          finished: 'OrderLaneFinished',
+          invalid: 'OrderLaneResultInvalid',
+        },
+        { end: true },
+      ),
+    },
+  };
+  return {
+    StartAt: 'OrderLanes',
+    States: {
+      OrderLanes: parallel({ branches: [searchBranch, otherOrderLanes], next: 'MergeOrders' }),
+      MergeOrders: mergeDataset(ctx, 'MergeOrders', 'orders'),
+    },
+  };
+}
+
+function recordsBranch(ctx: Context, dataset: 'fills' | 'ledger'): Branch {
+  const [lanes, lane, merge] =
+    dataset === 'fills'
+      ? (['ProcessFillLanes', 'ProcessFillLane', 'MergeFills'] as const)
+      : (['ProcessLedgerLanes', 'ProcessLedgerLane', 'MergeLedger'] as const);
+  const label = dataset === 'fills' ? 'FillLane' : 'LedgerLane';
+  return {
+    StartAt: lanes,
+    States: {
+      [lanes]: laneLoop(
+        ctx,
+        dataset,
+        {
+          work: lane,
+          check: `${label}Done?`,
+          finished: `${label}Finished`,
+          invalid: `${label}ResultInvalid`,
+        },
+        { next: merge },
+      ),
+      [merge]: mergeDataset(ctx, merge, dataset),
+    },
+  };
+}
+
+export function buildExtractionStateMachine(opts: ExtractionMachineOptions): StateMachineDefinition {
+  const ctx: Context = { opts, timeoutSeconds: opts.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS };
+  return defineStateMachine({
+    Comment:
+      'Bitget extraction: plan; per data set its lanes (orders: and the symbol search) then its merge, all at once; collect.',
+    StartAt: 'PlanRun',
+    States: {
+      PlanRun: task(
+        ctx,
+        'PlanRun',
+        // The execution name takes the run's lease (one execution per run id).
+        { runId: '$.runId', request: '$.request', executionName: '$$.Execution.Name' },
+        { as: 'fields', at: '$.plan', fields: ['lanes', 'windowIds', 'needsSymbolSearch'] },
+        { next: 'ExtractDatasets', catch: toFailure() },
+      ),
+      // Each data set's lanes are their own rate-limit buckets: the branches run at once, and a data set is merged
+      // as soon as its own lanes end, while the others' still run.
+      ExtractDatasets: parallel({
+        branches: [ordersBranch(ctx), recordsBranch(ctx, 'fills'), recordsBranch(ctx, 'ledger')],
         next: 'CollectResults',
+        catch: toFailure(),
       }),
       CollectResults: task(
         ctx,

@@ -40,6 +40,9 @@ function namedError(name: string, message: string): Error {
   return err;
 }
 
+const LANES = { searchInputs: ['lane-a'], orders: ['lane-b'], fills: ['lane-f'], ledger: ['lane-l'] };
+const ALL_LANES = Object.values(LANES).flat();
+
 /** Fake functions: each id needs `passes` invocations before it reports done; every call is logged. */
 function fakeFunctions(opts: { needsSymbolSearch?: boolean; passes?: number } = {}) {
   const calls: Call[] = [];
@@ -54,7 +57,8 @@ function fakeFunctions(opts: { needsSymbolSearch?: boolean; passes?: number } = 
   const impl: Record<TaskLambdaName, (p: Record<string, JsonValue>) => Promise<unknown>> = {
     'time-range-mapper': async (p) => ({
       runId: p.runId,
-      laneIds: ['lane-a', 'lane-b'],
+      laneIds: ALL_LANES,
+      lanes: LANES,
       windowIds: ['win-1', 'win-2', 'win-3'],
       needsSymbolSearch: opts.needsSymbolSearch ?? false,
       extra: 'not kept in state',
@@ -62,7 +66,8 @@ function fakeFunctions(opts: { needsSymbolSearch?: boolean; passes?: number } = 
     'symbol-processor': loop('laneId'),
     'symbol-searcher': loop('windowId'),
     'symbol-unifier': async () => ({ laneIds: ['sym-lane-1'] }),
-    'result-collector': async () => RUN_OUTPUT,
+    'result-collector': async (p) =>
+      'dataset' in p ? { runId: p.runId, dataset: p.dataset, staged: true, records: 1 } : RUN_OUTPUT,
   };
   const handlers = {} as Record<TaskLambdaName, LocalTaskHandler>;
   const overrides: Partial<Record<TaskLambdaName, (p: Record<string, JsonValue>) => Promise<unknown>>> = {};
@@ -74,7 +79,10 @@ function fakeFunctions(opts: { needsSymbolSearch?: boolean; passes?: number } = 
     };
   }
   const callsTo = (fn: TaskLambdaName) => calls.filter((c) => c.fn === fn);
-  return { handlers: handlers as LocalTaskHandlers, calls, callsTo, overrides };
+  /** The collector's calls that collect the run (not a data set's merge). */
+  const collects = () => callsTo('result-collector').filter((c) => !('dataset' in c.payload));
+  const merges = () => callsTo('result-collector').filter((c) => 'dataset' in c.payload);
+  return { handlers: handlers as LocalTaskHandlers, calls, callsTo, collects, merges, overrides };
 }
 
 function run(handlers: LocalTaskHandlers) {
@@ -115,7 +123,7 @@ describe('bindLocalHandlers', () => {
       'symbol-processor': boom,
       'result-collector': boom,
     });
-    await expect(bound.ProcessLane!({ FunctionName: 'f', Payload: {} })).rejects.toMatchObject({
+    await expect(bound.ProcessOrderLane!({ FunctionName: 'f', Payload: {} })).rejects.toMatchObject({
       name: 'BitgetFatalError',
       message: JSON.stringify({ errorType: 'BitgetFatalError', errorMessage: 'code 40014' }),
     });
@@ -130,8 +138,8 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
     expect(lanes.filter((p) => p.laneId === 'lane-a')).toEqual(
       Array(3).fill({ runId: 'run-1', laneId: 'lane-a', executionName: 'local' }),
     );
-    expect(lanes.filter((p) => p.laneId === 'lane-b')).toHaveLength(3);
-    expect(lanes).toHaveLength(6);
+    for (const lane of ALL_LANES) expect(lanes.filter((p) => p.laneId === lane)).toHaveLength(3);
+    expect(lanes).toHaveLength(3 * ALL_LANES.length);
   });
 
   it('sends only references to the functions', async () => {
@@ -141,9 +149,22 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
       { ...INPUT, executionName: 'local' },
     ]);
     expect(f.callsTo('symbol-unifier').map((c) => c.payload)).toEqual([{ runId: 'run-1' }]);
-    expect(f.callsTo('result-collector').map((c) => c.payload)).toEqual([
+    expect(f.collects().map((c) => c.payload)).toEqual([
       { runId: 'run-1', order: 'desc', executionName: 'local' },
     ]);
+    expect(
+      f
+        .merges()
+        .map((c) => c.payload.dataset)
+        .sort(),
+    ).toEqual(['fills', 'ledger', 'orders']);
+    for (const m of f.merges())
+      expect(m.payload).toEqual({
+        runId: 'run-1',
+        lanes: LANES,
+        executionName: 'local',
+        dataset: m.payload.dataset,
+      });
   });
 
   it('skips the symbol search when the plan does not need it', async () => {
@@ -151,11 +172,11 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
     await run(f.handlers);
     expect(f.callsTo('symbol-searcher')).toEqual([]);
     expect(f.callsTo('symbol-unifier')).toEqual([]);
-    expect(f.calls.map((c) => c.fn)).toEqual([
-      'time-range-mapper',
-      ...Array(6).fill('symbol-processor'),
-      'result-collector',
-    ]);
+    const order = f.calls.map((c) => c.fn);
+    expect(order[0]).toBe('time-range-mapper');
+    expect(order.filter((fn) => fn === 'symbol-processor')).toHaveLength(3 * ALL_LANES.length);
+    expect(f.merges()).toHaveLength(3);
+    expect(f.calls.at(-1)).toEqual(f.collects()[0]);
   });
 
   it('searches every window, unifies, then processes the symbol lanes when the plan needs it', async () => {
@@ -186,7 +207,7 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
     await expect(run(f.handlers)).resolves.toEqual(RUN_OUTPUT);
     expect(failures).toBe(2);
     expect(f.callsTo('symbol-processor').filter((c) => c.payload.laneId === 'lane-a')).toHaveLength(3);
-    expect(f.callsTo('result-collector')).toHaveLength(1);
+    expect(f.collects()).toHaveLength(1);
   });
 
   it('hands a fatal lane error to the collector and fails with ExtractionIncomplete', async () => {
@@ -205,7 +226,8 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
     });
     expect(outcome).toEqual({ error: 'ExtractionIncomplete', cause });
     expect(f.callsTo('symbol-processor').filter((c) => c.payload.laneId === 'lane-b')).toHaveLength(1);
-    expect(f.callsTo('result-collector').map((c) => c.payload)).toEqual([
+    expect(f.merges().map((c) => c.payload.dataset)).not.toContain('orders');
+    expect(f.collects().map((c) => c.payload)).toEqual([
       {
         runId: 'run-1',
         order: 'desc',
@@ -243,10 +265,48 @@ describe('Extraction state machine in aws-local-stepfunctions', () => {
       error: 'ExtractionIncomplete',
       cause: 'symbol-processor returned no boolean "done"',
     });
-    expect(f.callsTo('symbol-processor').length).toBeLessThanOrEqual(2);
-    expect(f.callsTo('result-collector').map((c) => c.payload.failure)).toEqual([
+    // No lane is invoked again after an answer without done.
+    const perLane = f.callsTo('symbol-processor').map((c) => c.payload.laneId);
+    expect(new Set(perLane).size).toBe(perLane.length);
+    expect(f.collects().map((c) => c.payload.failure)).toEqual([
       { Error: 'InvalidFunctionResult', Cause: 'symbol-processor returned no boolean "done"' },
     ]);
+  });
+
+  it('searches as soon as the search input lanes end, and merges a data set as soon as its own lanes end', async () => {
+    const f = fakeFunctions({ needsSymbolSearch: true, passes: 1 });
+    // The ledger lane keeps going until the search, the unifier and the fills' merge have all been seen, or gives
+    // up after many passes: with the branches run one after another, those would come only after it.
+    const wanted = () =>
+      f.callsTo('symbol-unifier').length > 0 &&
+      f.merges().some((c) => c.payload.dataset === 'fills') &&
+      f.merges().some((c) => c.payload.dataset === 'orders');
+    let ledgerPasses = 0;
+    f.overrides['symbol-processor'] = async (p) => {
+      if (p.laneId !== 'lane-l') return { runId: p.runId, laneId: p.laneId, done: true };
+      ledgerPasses += 1;
+      return { runId: p.runId, laneId: p.laneId, done: wanted() || ledgerPasses >= 200 };
+    };
+    await expect(run(f.handlers)).resolves.toEqual(RUN_OUTPUT);
+    expect(ledgerPasses).toBeLessThan(200);
+    const order = f.calls.map((c) => c);
+    const lastLedgerPass = order.findLastIndex((c) => c.payload.laneId === 'lane-l');
+    expect(order.findIndex((c) => c.fn === 'symbol-searcher')).toBeLessThan(lastLedgerPass);
+    expect(order.findIndex((c) => c.payload.dataset === 'fills')).toBeLessThan(lastLedgerPass);
+    // Orders merge only after the found symbols' lane, the ledger after its lane, the run after every merge.
+    expect(order.findIndex((c) => c.payload.dataset === 'orders')).toBeGreaterThan(
+      order.findLastIndex((c) => c.payload.laneId === 'sym-lane-1'),
+    );
+    expect(order.findIndex((c) => c.payload.dataset === 'ledger')).toBeGreaterThan(lastLedgerPass);
+    expect(order.indexOf(f.collects()[0]!)).toBe(order.length - 1);
+  });
+
+  it('searches only once the search input lanes are done, beside the other order lanes', async () => {
+    const f = fakeFunctions({ needsSymbolSearch: true, passes: 3 });
+    await run(f.handlers);
+    const order = f.calls;
+    const lastInputPass = order.findLastIndex((c) => c.payload.laneId === 'lane-a');
+    expect(order.findIndex((c) => c.fn === 'symbol-searcher')).toBeGreaterThan(lastInputPass);
   });
 
   it('outputs exactly what the collector returned', async () => {

@@ -130,6 +130,12 @@ export interface ExtractionResult {
   /** From the first lane start to the last lane end (the part the rate limits bound). */
   lanesWallMs: number | null;
   collectMs: number | null;
+  /** From the last lane's end to the complete summary (the result ready), and to the end of the whole run. */
+  resultAfterLanesMs: number | null;
+  wallAfterLanesMs: number | null;
+  /** The collector's own phases (summary.timing): writing the result files, then the accounting. */
+  resultFilesMs: number | null;
+  accountingMs: number | null;
   boundMs: number;
   bottleneck: string;
   timeRatio: number;
@@ -279,6 +285,7 @@ export async function runExtractionScenario(
       settings: sc.settings,
     });
     const wallMs = performance.now() - t0;
+    const endedAt = Date.now();
     const after = requestsByEndpoint(await sim.stats());
     try {
       const { execution, summary } = run;
@@ -457,6 +464,14 @@ export async function runExtractionScenario(
         wallMs: Math.round(wallMs),
         lanesWallMs,
         collectMs: typeof timing['collectMs'] === 'number' ? timing['collectMs'] : null,
+        resultAfterLanesMs:
+          summary && typeof timing['lanesFinishedAt'] === 'number'
+            ? summary.generatedAt - timing['lanesFinishedAt']
+            : null,
+        wallAfterLanesMs:
+          typeof timing['lanesFinishedAt'] === 'number' ? endedAt - timing['lanesFinishedAt'] : null,
+        resultFilesMs: timing['resultFilesMs'] ?? null,
+        accountingMs: timing['accountingMs'] ?? null,
         boundMs: Math.round(bound.boundMs),
         bottleneck: bound.bottleneck,
         timeRatio,

@@ -7,6 +7,8 @@ import type { RunSummary } from './runSummary';
 import { runSummarySchema } from './runSummary';
 import type { ExchangeFacts, LaneState, RunPlan, SymbolPlan } from './runState';
 import { exchangeFactsSchema, laneStateSchema, runPlanSchema, symbolPlanSchema } from './runState';
+import type { StagedMerge } from './stagedMergeState';
+import { stagedMergeSchema } from './stagedMergeState';
 
 /** What `results/latest.json` says: the last run whose result is complete. */
 export interface LatestResult {
@@ -143,6 +145,21 @@ export class RunRepository {
   mergedKey(level: number, group: number, dataset: DatasetName = 'orders'): string {
     const under = dataset === 'orders' ? '' : `${dataset}/`;
     return `${this.keys.root}/merged/${under}${level}/${String(group).padStart(5, '0')}.ndjson`;
+  }
+
+  /** Where a data set merged ahead of the collector is written (runs/<runId>/staged/). */
+  stagedKeys(dataset: DatasetName): { jsonl: string; json: string; figures: string } {
+    return this.keys.staged(dataset);
+  }
+
+  /** The record of a data set merged ahead of the collector; null when none was (or it is not whole yet). */
+  getStagedMerge(dataset: DatasetName): Promise<StagedMerge | null> {
+    return this.store.getJson(this.keys.staged(dataset).figures, stagedMergeSchema);
+  }
+
+  /** Written after the staged files are: its presence means they are whole. */
+  saveStagedMerge(staged: StagedMerge): Promise<void> {
+    return this.store.putJson(this.keys.staged(staged.dataset).figures, staged);
   }
 
   getSummary(): Promise<RunSummary | null> {

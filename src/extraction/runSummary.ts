@@ -149,6 +149,8 @@ export function buildSummary(a: {
   order: 'asc' | 'desc';
   collectStartedAt: number;
   now: number;
+  /** How long the collector took to write the result files, and then the accounting (null: not done). */
+  phases?: { resultFilesMs: number | null; accountingMs: number | null };
   merged: OrderFigures | null;
   /** Fills and ledger figures, for the data sets fetched. */
   records?: Partial<Record<DatasetName, DatasetFigures>>;
@@ -206,6 +208,8 @@ export function buildSummary(a: {
         laneEnds.every((e) => e !== null) && laneEnds.length ? Math.max(...(laneEnds as number[])) : null,
       laneBusyMsTotal: sum((l) => l.busyMs),
       collectMs: a.now - a.collectStartedAt,
+      resultFilesMs: a.phases?.resultFilesMs ?? null,
+      accountingMs: a.phases?.accountingMs ?? null,
       totalMs: plan?.stages['plan']?.startedAt ? a.now - plan.stages['plan'].startedAt : null,
     },
     datasets: datasetSummaries(plan, lanes, merged, a.records ?? {}),

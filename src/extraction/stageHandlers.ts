@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATASET_NAMES } from '../core/dataset';
 import { extractionRequestSchema, parseExtractionRequest } from '../core/request';
 import type { RunOutput } from '../core/engine';
 import { writeRunReport } from '../report/writeRunReport';
@@ -6,6 +7,8 @@ import { collectRun } from './collector';
 import { InvalidEventError } from './errors';
 import type { ExtractionDeps, PlanOutput } from './stages';
 import { planStage, processLaneStage, searchWindowStage, unifySymbolsStage } from './stages';
+import type { StageMergeOutput } from './stagedMerge';
+import { stageDatasetMerge } from './stagedMerge';
 import { NO_METRICS, SILENT_LOG, describeError } from './telemetry';
 
 /**
@@ -18,7 +21,8 @@ export interface StageHandlers {
   'symbol-processor': (event: unknown) => Promise<{ runId: string; laneId: string; done: boolean }>;
   'symbol-searcher': (event: unknown) => Promise<{ runId: string; windowId: string; done: boolean }>;
   'symbol-unifier': (event: unknown) => Promise<{ laneIds: string[] }>;
-  'result-collector': (event: unknown) => Promise<RunOutput>;
+  /** With `dataset`: merges that data set ahead of the collector (stagedMerge.ts); without: collects the run. */
+  'result-collector': (event: unknown) => Promise<RunOutput | StageMergeOutput>;
 }
 
 const runId = z.string().min(1);
@@ -26,11 +30,23 @@ const planEvent = z.object({ runId, request: extractionRequestSchema.or(z.unknow
 const laneEvent = z.object({ runId, laneId: z.string().min(1), executionName: z.string().optional() });
 const windowEvent = z.object({ runId, windowId: z.string().min(1), executionName: z.string().optional() });
 const unifyEvent = z.object({ runId });
+const laneIds = z.array(z.string().min(1));
+const mergeEvent = z.object({
+  runId,
+  dataset: z.enum(DATASET_NAMES),
+  lanes: z.object({ searchInputs: laneIds, orders: laneIds, fills: laneIds, ledger: laneIds }),
+  executionName: z.string().optional(),
+});
 const collectEvent = z.object({
   runId,
   order: z.enum(['asc', 'desc']).optional(),
   failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
+
+/** An event naming a data set asks for that data set's merge, not the run's collection. */
+export function isMergeEvent(event: unknown): boolean {
+  return event !== null && typeof event === 'object' && 'dataset' in event;
+}
 
 function parse<S extends z.ZodType>(schema: S, event: unknown, fn: string): z.output<S> {
   const r = schema.safeParse(event);
@@ -61,11 +77,18 @@ export function createStageHandlers(deps: ExtractionDeps, deadline: () => number
     },
     'symbol-unifier': async (event) => unifySymbolsStage(deps, parse(unifyEvent, event, 'symbol-unifier')),
     'result-collector': async (event) => {
+      const now = deps.now ?? Date.now;
+      const began = now();
+      if (isMergeEvent(event)) {
+        const e = parse(mergeEvent, event, 'result-collector');
+        const log = (deps.log ?? SILENT_LOG).child({ runId: e.runId });
+        const out = await stageDatasetMerge({ store: deps.store, now: deps.now }, e);
+        log.info('data set merged ahead of the collector', { ...out, ms: now() - began });
+        return out;
+      }
       const e = parse(collectEvent, event, 'result-collector');
       const log = (deps.log ?? SILENT_LOG).child({ runId: e.runId });
       const metrics = deps.metrics ?? NO_METRICS;
-      const now = deps.now ?? Date.now;
-      const began = now();
       let output: RunOutput;
       try {
         output = await collectRun({ store: deps.store, now: deps.now }, e);

@@ -6,13 +6,15 @@ import { newCursor } from './cursor';
 import { DEFAULT_TAIL_PAGES_TO_SPLIT } from './cursorSplit';
 import type { ExchangePort } from './exchange';
 import { sourceSymbol } from './sources';
+import type { OrderEndpointId } from './sources';
 import { ExtractionFatalError } from './errors';
 import type { LaneProgress, LaneWorkerSettings } from './laneWorker';
 import { runLane } from './laneWorker';
-import { newLane, planRun, wantsSpotPlanDiscovery } from './plan';
+import { LANE_BY_ENDPOINT, newLane, planRun, wantsSpotPlanDiscovery } from './plan';
 import type { PlanSettings } from './plan';
 import { RunRepository } from './RunRepository';
 import type { LaneState, RunPlan, SymbolPlan } from './runState';
+import { laneDataset } from './runState';
 import { laneCounters, laneReport } from './laneReport';
 import type { LaneStop, LogPort, MetricsPort } from './telemetry';
 import { NO_METRICS, SILENT_LOG } from './telemetry';
@@ -70,11 +72,56 @@ export const EXCHANGE_FACTS_FRESH_MS = 5 * 60_000;
 /** The lane that continues the symbols the searcher found with more than one page. */
 export const FOUND_SYMBOLS_LANE = 'spot-plan-found';
 
+/**
+ * The plan's lanes as the state machine runs them: each data set's lanes in a branch of their own, so that a data
+ * set is merged as soon as its lanes end; the orders' lanes the symbol search reads (`searchInputs`) apart from
+ * the other order lanes, so that the search starts as soon as they end.
+ */
+export interface LaneGroups {
+  searchInputs: string[];
+  orders: string[];
+  fills: string[];
+  ledger: string[];
+}
+
 export interface PlanOutput {
   runId: string;
   laneIds: string[];
   windowIds: string[];
   needsSymbolSearch: boolean;
+  lanes: LaneGroups;
+}
+
+/**
+ * Order endpoints whose rows can name a spot symbol Bitget no longer lists: the searcher's candidates come from
+ * their lanes (`unlistedSpotSymbols`). The spot-plan lane asks listed symbols only; futures rows name no spot
+ * symbol.
+ */
+const SEARCH_INPUT_ENDPOINTS: ReadonlySet<string> = new Set<EndpointId>([
+  'spotHistoryOrders',
+  'utaHistoryOrders',
+]);
+
+function isSearchInput(lane: LaneState): boolean {
+  return laneDataset(lane) === 'orders' && SEARCH_INPUT_ENDPOINTS.has(lane.endpoint);
+}
+
+/** The plan's lanes by group (LaneGroups), in plan order. */
+export function laneGroups(plan: RunPlan, lanes: readonly LaneState[]): LaneGroups {
+  const byId = new Map(lanes.map((l) => [l.laneId, l]));
+  const groups: LaneGroups = { searchInputs: [], orders: [], fills: [], ledger: [] };
+  for (const id of plan.laneIds) {
+    const lane = byId.get(id);
+    if (!lane) {
+      throw new ExtractionFatalError(`lane ${id} of run ${plan.runId} has no saved state`, {
+        category: 'unknown',
+        message: 'missing lane state',
+      });
+    }
+    if (isSearchInput(lane)) groups.searchInputs.push(id);
+    else groups[laneDataset(lane)].push(id);
+  }
+  return groups;
 }
 
 /**
@@ -97,7 +144,8 @@ export async function planStage(
   const existing = await run.getPlan();
   if (existing) {
     log.info('run plan found: resuming', { lanes: existing.laneIds.length, mode: existing.mode });
-    return planOutput(existing);
+    const saved = await Promise.all(existing.laneIds.map((id) => run.loadLane(id)));
+    return planOutput(existing, saved);
   }
 
   const startedAt = now();
@@ -134,15 +182,16 @@ export async function planStage(
     notes: plan.notes,
     ms: now() - startedAt,
   });
-  return planOutput(plan);
+  return planOutput(plan, lanes);
 }
 
-function planOutput(plan: RunPlan): PlanOutput {
+function planOutput(plan: RunPlan, lanes: readonly LaneState[]): PlanOutput {
   return {
     runId: plan.runId,
     laneIds: plan.laneIds,
     windowIds: plan.searchWindows.map((w) => w.windowId),
     needsSymbolSearch: plan.needsSymbolSearch,
+    lanes: laneGroups(plan, lanes),
   };
 }
 
@@ -272,13 +321,30 @@ export async function searchWindowStage(
   return { runId: input.runId, windowId: input.windowId, done: lane.done };
 }
 
-/** Spot symbols seen in this run's orders that Bitget's list did not name, most active first. */
+/**
+ * Spot symbols seen in this run's orders that Bitget's list did not name, most active first. Read from the search
+ * input lanes only (SEARCH_INPUT_ENDPOINTS): the state machine starts the search once those are done, while the
+ * run's other lanes may still be running.
+ */
 async function unlistedSpotSymbols(run: RunRepository, plan: RunPlan): Promise<string[]> {
   const listed = new Set(plan.listedSpotSymbols);
   const seen = new Map<string, number>();
-  for (const laneId of plan.laneIds) {
+  // Other lanes may be running (and writing their state) while the search runs: only the inputs are read.
+  const inputIds = new Set([...SEARCH_INPUT_ENDPOINTS].map((e) => LANE_BY_ENDPOINT[e as OrderEndpointId]));
+  for (const laneId of plan.laneIds.filter((id) => inputIds.has(id))) {
     const lane = await run.getLane(laneId);
-    for (const [key, n] of Object.entries(lane?.symbolsSeen ?? {})) {
+    if (!lane || !isSearchInput(lane)) continue;
+    if (!lane.done) {
+      // Candidates taken from an unfinished lane could miss a symbol: the state machine never does this.
+      throw new ExtractionFatalError(
+        `run ${run.runId}: symbol search started before lane ${laneId} finished`,
+        {
+          category: 'unknown',
+          message: 'symbol search started too early',
+        },
+      );
+    }
+    for (const [key, n] of Object.entries(lane.symbolsSeen)) {
       if (!key.startsWith('spot:')) continue;
       const symbol = key.slice('spot:'.length);
       if (!listed.has(symbol)) seen.set(symbol, (seen.get(symbol) ?? 0) + n);

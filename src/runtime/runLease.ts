@@ -1,4 +1,5 @@
 import type { StageHandlers } from '../extraction/stageHandlers';
+import { isMergeEvent } from '../extraction/stageHandlers';
 import type { RunStore } from '../storage/RunStore';
 import { RunLeaseHeldError } from '../storage/errors';
 import type { RunLease } from '../storage/runLease';
@@ -21,7 +22,7 @@ const eventField = (event: unknown, field: string): string | undefined => {
 
 /**
  * One execution per run id: planning takes the run's lease in the bucket (a conditional put, so two
- * executions started at once cannot both get it), every lane or window invocation renews it, and the collector
+ * executions started at once cannot both get it), every lane, window or data-set merge invocation renews it, and the collector
  * gives it back. An execution that finds the lease held stops with RunInProgressError, which no Retry matches,
  * and its collector leaves the other execution's run alone. The same wrapper serves Lambda and the local stack.
  */
@@ -74,6 +75,11 @@ export function withRunLease(
       return handlers['symbol-searcher'](event);
     },
     'result-collector': async (event) => {
+      // A data set merged while the run's other lanes still run works under the lease like a lane: renews it.
+      if (isMergeEvent(event)) {
+        await take(event);
+        return handlers['result-collector'](event);
+      }
       const failure = (event as { failure?: { Error?: unknown } } | null)?.failure;
       if (failure?.Error === 'RunInProgressError')
         throw new RunInProgressError('the run belongs to another execution: nothing collected');

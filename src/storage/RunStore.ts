@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import type { z } from 'zod';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -108,6 +109,24 @@ export class RunStore {
       throw classifyStorageError(err, `listing s3://${this.bucket}/${prefix}`);
     }
     return keys;
+  }
+
+  /**
+   * Copies an object within the bucket, server side (S3 CopyObject: atomic, up to 5 GB; s3rver copies the file).
+   * The copy keeps the source's content type.
+   */
+  async copy(from: string, to: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: to,
+          CopySource: `${this.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`,
+        }),
+      );
+    } catch (err) {
+      throw classifyStorageError(err, `copying s3://${this.bucket}/${from} to ${to}`);
+    }
   }
 
   async deleteKeys(keys: string[]): Promise<void> {

@@ -18,6 +18,12 @@ export const runKeys = (runId: string) => {
     search: (windowId: string) => `${root}/search/${windowId}.json`,
     searchPrefix: `${root}/search/`,
     symbolPlan: `${root}/symbol-plan.json`,
+    /** A data set merged while other data sets' lanes still ran, before the collector publishes it. */
+    staged: (dataset: string) => ({
+      jsonl: `${root}/staged/${dataset}.jsonl`,
+      json: `${root}/staged/${dataset}.json`,
+      figures: `${root}/staged/${dataset}.figures.json`,
+    }),
     failure: `${root}/failure.json`,
     lease: `${root}/lease.json`,
   };

@@ -48,6 +48,7 @@ export {
   type StartExecutionOptions,
 } from './startExecution';
 export { inlineMap, type InlineMapOptions } from './map';
+export { parallel, type ParallelOptions } from './parallel';
 export { mapUntilDone, type MapUntilDoneOptions, type UntilDoneStateNames } from './mapUntilDone';
 export { refs } from './payload';
 export { fail, succeed } from './terminal';

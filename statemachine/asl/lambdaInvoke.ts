@@ -1,7 +1,7 @@
 import { InvalidStateError } from './errors';
 import { refs } from './payload';
 import { toTransition, type Then } from './transition';
-import type { Catcher, JsonPath, PayloadTemplate, Retrier, TaskState } from './types';
+import type { Catcher, JsonPath, JsonPrimitive, PayloadTemplate, Retrier, TaskState } from './types';
 
 export const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
 
@@ -23,6 +23,8 @@ export type LambdaInvokeOptions = Then & {
   result: InvokeResult;
   retry?: readonly Retrier[];
   catch?: readonly Catcher[];
+  /** Fixed fields of the event beside the references (only with a field → path payload). */
+  constants?: Readonly<Record<string, JsonPrimitive>>;
   /** Set it at or above the function's own timeout, or a slow invocation gets retried while running. */
   timeoutSeconds?: number;
   comment?: string;
@@ -54,10 +56,16 @@ export function lambdaInvoke(
   payload: JsonPath | Readonly<Record<string, JsonPath>>,
   opts: LambdaInvokeOptions,
 ): TaskState {
+  if (typeof payload === 'string' && opts.constants !== undefined)
+    throw new InvalidStateError('constants need a field → path payload');
+  for (const key of Object.keys(opts.constants ?? {})) {
+    if (key.endsWith('.$') || (typeof payload !== 'string' && key in payload))
+      throw new InvalidStateError(`constant ${JSON.stringify(key)} clashes with a reference`);
+  }
   const parameters: PayloadTemplate =
     typeof payload === 'string'
       ? { FunctionName: functionArn, 'Payload.$': payload }
-      : { FunctionName: functionArn, Payload: refs(payload) };
+      : { FunctionName: functionArn, Payload: { ...refs(payload), ...opts.constants } };
   return {
     Type: 'Task',
     Comment: opts.comment,

@@ -58,13 +58,17 @@ function context(functionName: string, request: number) {
 }
 
 /**
- * One invocation at a time (Map concurrency 1), as in Lambda, where a process serves one invocation at once: the
- * keys an invocation appends to the shared logger are its own.
+ * One invocation at a time, as in Lambda, where a process serves one invocation at once: the keys an invocation
+ * appends to the shared logger are its own. The data sets' branches run at once, so invocations are queued here.
  */
 function runOnLambdaHandlers(runId: string) {
   let requests = 0;
-  const bind = (name: string, h: Handler) => (payload: unknown) =>
-    h(payload, context(name, ++requests) as never);
+  let previous: Promise<unknown> = Promise.resolve();
+  const bind = (name: string, h: Handler) => (payload: unknown) => {
+    const invocation = previous.then(() => h(payload, context(name, ++requests) as never));
+    previous = invocation.catch(() => undefined);
+    return invocation;
+  };
   return startLocalExecution(
     buildExtractionStateMachine({
       functionArns: localFunctionArns(),
