@@ -101,7 +101,13 @@ describe('Sync state machine in aws-local-stepfunctions, with the extraction as 
 
   const extractionHandlers = (failLanes: boolean): LocalTaskHandlers => {
     const handlers: Record<TaskLambdaName, (p: JsonValue) => Promise<unknown>> = {
-      'time-range-mapper': async () => ({ laneIds: ['lane-a'], windowIds: [], needsSymbolSearch: false }),
+      'time-range-mapper': async () => ({
+        laneIds: ['lane-a'],
+        windowIds: [],
+        needsSymbolSearch: false,
+        // the lanes by branch of the extraction's Parallel state (src/extraction/stages.ts, PlanOutput)
+        lanes: { searchInputs: [], orders: ['lane-a'], fills: [], ledger: [] },
+      }),
       'symbol-processor': async (p) => {
         if (failLanes) throw Object.assign(new Error('code 40014'), { name: 'BitgetFatalError' });
         return { ...(p as object), done: true };
