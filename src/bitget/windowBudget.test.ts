@@ -9,7 +9,15 @@ describe('a window budget on Bottleneck’s reservoir', () => {
   let budget: WindowBudget;
   beforeEach(() => {
     timers = manualLater();
-    budget = new WindowBudget({ id: 't', calls: 4, windowMs: 40, guard: GUARD, later: timers.later });
+    // A clock that does not move on its own: what comes back when depends on the test's steps, not on real time.
+    budget = new WindowBudget({
+      id: 't',
+      calls: 4,
+      windowMs: 40,
+      guard: GUARD,
+      later: timers.later,
+      now: () => 1_000,
+    });
   });
   afterEach(() => budget.stop());
 

@@ -180,7 +180,8 @@ export class WindowBudget {
       this.inWindow -= 1;
       void this.limiter.incrementReservoir(1);
     };
-    let cancel = this.later(dueAt - this.now(), release);
+    // Measured from the one reading of the clock above (a second reading would shorten it by the time between).
+    let cancel = this.later(dueAt - startedAt, release);
     this.pending.add(cancel);
     const keepUntil = (at: number): void => {
       if (back || at <= dueAt) return;
