@@ -12,7 +12,10 @@
  *   client must also discover them).
  * - Unified (v3) accounts: history orders per category (SPOT, MARGIN and the three futures categories), strategy
  *   orders for the futures categories only (what Bitget documents).
- * - Named symbols: a (stream, symbol) is mandatory when the symbol trades in that stream's market.
+ * - Named symbols: a (stream, symbol) is mandatory when the symbol trades in that stream's market. An endpoint
+ *   that accepts no symbol (all but spot plan history) can instead be asked once per stream without a symbol,
+ *   keeping the named symbols' rows: per stream, the cheaper of the two counts (the rows it lists are then every
+ *   symbol's).
  * - Time: the largest of (minimum requests of a bucket ÷ its rate) over the buckets, and (all minimum
  *   requests ÷ the IP cap of 6000 a minute).
  */
@@ -48,7 +51,7 @@ export interface BucketLimit {
   ratePerSecond: number;
   streams: number;
   windows: number;
-  /** Records the bucket lists over its mandatory windows: orders, fills or ledger entries. */
+  /** Records the bucket delivers over its mandatory windows: orders, fills or ledger entries (named symbols': a stream asked without a symbol lists more). */
   records: number;
   minRequests: number;
   /** minRequests ÷ rate, in ms. */
@@ -175,12 +178,20 @@ export async function computeLimit(
   if (!named) for (const s of base) ensure(s.endpoint, s.key);
   const symbolMarkets = new Set<string>();
 
+  /** Named: every symbol's rows per stream key (without symbol) → counts per window, for the no-symbol query. */
+  const everySymbol = new Map<string, number[]>();
   for await (const t of truth as AsyncIterable<LimitTruthRecord>) {
     if (!markets.includes(t.market)) continue;
+    const inRange = kinds.includes(t.kind) && t.cTime >= req.since && t.cTime < req.until;
+    if (named && inRange) {
+      const s = streamOf(t, req.mode);
+      let perWindow = everySymbol.get(s.key);
+      if (!perWindow) everySymbol.set(s.key, (perWindow = new Array<number>(windowsOf(s.endpoint)).fill(0)));
+      perWindow[Math.min(perWindow.length - 1, windowIndex(s.endpoint, t.cTime))]! += 1;
+    }
     if (named && !named.has(t.symbol.toUpperCase())) continue;
     if (named) symbolMarkets.add(`${t.market}|${t.symbol.toUpperCase()}`);
-    if (!kinds.includes(t.kind)) continue;
-    if (t.cTime < req.since || t.cTime >= req.until) continue;
+    if (!inRange) continue;
     const s = streamOf(t, req.mode);
     const key = named && s.endpoint !== 'spotPlanHistory' ? `${s.key}@${t.symbol.toUpperCase()}` : s.key;
     const c = ensure(s.endpoint, key);
@@ -200,18 +211,60 @@ export async function computeLimit(
     }
   }
 
-  const buckets = bucketsOf('orders', counts.values(), () => PAGE_SIZE);
+  const streams = named ? cheaperWithoutSymbol(counts, everySymbol) : [...counts.values()];
+  const buckets = bucketsOf('orders', streams, () => PAGE_SIZE);
   return { buckets, orders: buckets.reduce((n, b) => n + b.records, 0), ...combineBuckets(buckets) };
 }
 
-/** Per endpoint: its streams' windows summed into a bucket, each window ceil(n / page size) pages (at least 1). */
+/** A stream of the limit: the records it must deliver per window, and the rows it lists when that is more. */
+export interface LimitStream {
+  endpoint: EndpointId;
+  perWindow: number[];
+  /** Rows the query lists per window, when it lists rows it does not keep (a query without a symbol). */
+  listedPerWindow?: number[];
+}
+
+/**
+ * Named symbols: per stream key, the named symbols' per-symbol streams, or one stream without a symbol (listing
+ * every symbol's rows) when that needs fewer requests. Spot plan history needs a symbol, so it stays per symbol.
+ */
+function cheaperWithoutSymbol(
+  counts: Map<string, { endpoint: EndpointId; perWindow: number[] }>,
+  everySymbol: Map<string, number[]>,
+): LimitStream[] {
+  const pages = (perWindow: number[]) =>
+    perWindow.reduce((n, x) => n + Math.max(1, Math.ceil(x / PAGE_SIZE)), 0);
+  const grouped = new Map<string, { endpoint: EndpointId; perWindow: number[] }[]>();
+  const out: LimitStream[] = [];
+  for (const [key, c] of counts) {
+    const at = key.lastIndexOf('@');
+    if (c.endpoint === 'spotPlanHistory' || at < 0) out.push(c);
+    else grouped.set(key.slice(0, at), [...(grouped.get(key.slice(0, at)) ?? []), c]);
+  }
+  for (const [key, perSymbol] of grouped) {
+    const endpoint = perSymbol[0]!.endpoint;
+    const listed = everySymbol.get(key) ?? new Array<number>(perSymbol[0]!.perWindow.length).fill(0);
+    if (pages(listed) >= perSymbol.reduce((n, c) => n + pages(c.perWindow), 0)) {
+      out.push(...perSymbol);
+      continue;
+    }
+    const kept = listed.map((_, w) => perSymbol.reduce((n, c) => n + c.perWindow[w]!, 0));
+    out.push({ endpoint, perWindow: kept, listedPerWindow: listed });
+  }
+  return out;
+}
+
+/**
+ * Per endpoint: its streams' windows summed into a bucket, each window ceil(n / page size) pages (at least 1), n the
+ * rows the query lists.
+ */
 export function bucketsOf(
   dataset: DatasetName,
-  streams: Iterable<{ endpoint: EndpointId; perWindow: number[] }>,
+  streams: Iterable<LimitStream>,
   pageSize: (endpoint: EndpointId) => number,
 ): BucketLimit[] {
   const byEndpoint = new Map<EndpointId, BucketLimit>();
-  for (const { endpoint, perWindow } of streams) {
+  for (const { endpoint, perWindow, listedPerWindow } of streams) {
     let b = byEndpoint.get(endpoint);
     if (!b) {
       b = {
@@ -228,9 +281,9 @@ export function bucketsOf(
     }
     b.streams += 1;
     b.windows += perWindow.length;
-    for (const n of perWindow) {
+    for (const [w, n] of perWindow.entries()) {
       b.records += n;
-      b.minRequests += Math.max(1, Math.ceil(n / pageSize(endpoint)));
+      b.minRequests += Math.max(1, Math.ceil((listedPerWindow?.[w] ?? n) / pageSize(endpoint)));
     }
   }
   const buckets = [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));

@@ -80,6 +80,34 @@ describe('the physical limit of an extraction', () => {
     });
   });
 
+  it('named symbols: a stream asked without a symbol when that is cheaper (spot plan always per symbol)', async () => {
+    const truth = [
+      ...orders(300, { market: 'spot', kind: 'normal', symbol: 'BTCUSDT' }),
+      ...orders(300, { market: 'spot', kind: 'normal', symbol: 'ETHUSDT' }),
+      ...orders(5000, { market: 'spot', kind: 'normal', symbol: 'XRPUSDT' }),
+      ...orders(10, { market: 'spot', kind: 'plan', symbol: 'XRPUSDT' }),
+      ...orders(10, { market: 'usdt-futures', kind: 'normal', symbol: 'BTCUSDT' }),
+      ...orders(10, { market: 'usdt-futures', kind: 'normal', symbol: 'ETHUSDT' }),
+      ...orders(50, { market: 'usdt-futures', kind: 'normal', symbol: 'XRPUSDT' }),
+    ];
+    const limit = await computeLimit(truth, {
+      mode: 'classic',
+      since: SINCE,
+      until: UNTIL,
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+    });
+    const by = Object.fromEntries(limit.buckets.map((b) => [b.endpoint, b]));
+    // spot normal per symbol 3 + 3 (without a symbol: 56); spot tpsl, empty: 1 without a symbol instead of 2
+    expect(by['spotHistoryOrders']).toMatchObject({ minRequests: 7, streams: 3, records: 600 });
+    // spot plan needs a symbol: one empty request per named symbol
+    expect(by['spotPlanHistory']).toMatchObject({ minRequests: 2, streams: 2, records: 0 });
+    // usdt normal: 70 rows, 1 page without a symbol (2 per symbol), keeping the named symbols' 20
+    expect(by['futuresHistoryOrders']).toMatchObject({ minRequests: 1, streams: 1, records: 20 });
+    // usdt plan types, empty: 1 each without a symbol instead of 2
+    expect(by['futuresPlanHistory']).toMatchObject({ minRequests: 3, streams: 3, records: 0 });
+    expect(limit.orders).toBe(620);
+  });
+
   it('the IP cap sets the bound when the buckets together ask more than 100 requests a second', async () => {
     const big = [
       ...orders(60_000, { market: 'spot', kind: 'normal', symbol: 'A' }),
