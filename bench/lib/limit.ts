@@ -7,7 +7,10 @@
  *   per endpoint: the budget is per UID per endpoint), every stream must be asked over every mandatory window
  *   (the served range cut into the endpoint's largest span: 90 days on v2, 30 days on v3). A window with n
  *   orders needs ceil(n / 100) pages, and at least one request even when it is empty (nobody can know it is
- *   empty without asking).
+ *   empty without asking). Where a page cannot say it is the last (every endpoint but spot plan history's
+ *   `nextFlag` and v3's cursor), a window with rows needs one request more: the one that comes back empty. A
+ *   client that stopped on a short page would guess that pagination is over, which an exact client never does
+ *   (`pages` keeps the count without those end pages).
  * - Spot plan history needs a symbol: only symbols that have spot plan orders count (a lower bound: a real
  *   client must also discover them).
  * - Unified (v3) accounts: history orders per category (SPOT, MARGIN and the three futures categories), strategy
@@ -26,6 +29,27 @@ import type { Kind, Market } from '../../src/core/order';
 import type { TruthRecord } from '../../src/sim';
 
 export const PAGE_SIZE = 100;
+
+/**
+ * Endpoints whose last page says so: spot plan history (`nextFlag: false`) and the v3 ones (no `cursor`). On the
+ * others the next cursor is the last row's id (or `endId`) whenever a page has rows, so only an empty page ends a
+ * window (the client's `next` in src/bitget/BitgetClient.ts and datasetPages.ts).
+ */
+const SAYS_LAST_PAGE: ReadonlySet<EndpointId> = new Set<EndpointId>([
+  'spotPlanHistory',
+  'utaHistoryOrders',
+  'utaStrategyHistory',
+  'utaFills',
+  'utaFinancialRecords',
+  'utaTaxRecords',
+]);
+
+/** The fewest requests an exact client makes for one window listing `listed` rows, `pageSize` a page. */
+export function windowRequests(endpoint: EndpointId, listed: number, pageSize: number): number {
+  const pages = Math.ceil(listed / pageSize);
+  if (pages === 0) return 1;
+  return SAYS_LAST_PAGE.has(endpoint) ? pages : pages + 1;
+}
 
 /** What the limit reads of a truth record. */
 export type LimitTruthRecord = Pick<
@@ -54,6 +78,8 @@ export interface BucketLimit {
   /** Records the bucket delivers over its mandatory windows: orders, fills or ledger entries (named symbols': a stream asked without a symbol lists more). */
   records: number;
   minRequests: number;
+  /** The pages alone: minRequests without the end page of each window on endpoints whose pages never say last. */
+  pages: number;
   /** minRequests ÷ rate, in ms. */
   boundMs: number;
 }
@@ -232,8 +258,8 @@ function cheaperWithoutSymbol(
   counts: Map<string, { endpoint: EndpointId; perWindow: number[] }>,
   everySymbol: Map<string, number[]>,
 ): LimitStream[] {
-  const pages = (perWindow: number[]) =>
-    perWindow.reduce((n, x) => n + Math.max(1, Math.ceil(x / PAGE_SIZE)), 0);
+  const pages = (endpoint: EndpointId, perWindow: number[]) =>
+    perWindow.reduce((n, x) => n + windowRequests(endpoint, x, PAGE_SIZE), 0);
   const grouped = new Map<string, { endpoint: EndpointId; perWindow: number[] }[]>();
   const out: LimitStream[] = [];
   for (const [key, c] of counts) {
@@ -244,7 +270,7 @@ function cheaperWithoutSymbol(
   for (const [key, perSymbol] of grouped) {
     const endpoint = perSymbol[0]!.endpoint;
     const listed = everySymbol.get(key) ?? new Array<number>(perSymbol[0]!.perWindow.length).fill(0);
-    if (pages(listed) >= perSymbol.reduce((n, c) => n + pages(c.perWindow), 0)) {
+    if (pages(endpoint, listed) >= perSymbol.reduce((n, c) => n + pages(endpoint, c.perWindow), 0)) {
       out.push(...perSymbol);
       continue;
     }
@@ -255,8 +281,8 @@ function cheaperWithoutSymbol(
 }
 
 /**
- * Per endpoint: its streams' windows summed into a bucket, each window ceil(n / page size) pages (at least 1), n the
- * rows the query lists.
+ * Per endpoint: its streams' windows summed into a bucket, each window `windowRequests` (ceil(n / page size) pages,
+ * at least 1, and the empty end page where pages never say last), n the rows the query lists.
  */
 export function bucketsOf(
   dataset: DatasetName,
@@ -275,6 +301,7 @@ export function bucketsOf(
         windows: 0,
         records: 0,
         minRequests: 0,
+        pages: 0,
         boundMs: 0,
       };
       byEndpoint.set(endpoint, b);
@@ -283,7 +310,9 @@ export function bucketsOf(
     b.windows += perWindow.length;
     for (const [w, n] of perWindow.entries()) {
       b.records += n;
-      b.minRequests += Math.max(1, Math.ceil((listedPerWindow?.[w] ?? n) / pageSize(endpoint)));
+      const listed = listedPerWindow?.[w] ?? n;
+      b.minRequests += windowRequests(endpoint, listed, pageSize(endpoint));
+      b.pages += Math.max(1, Math.ceil(listed / pageSize(endpoint)));
     }
   }
   const buckets = [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));

@@ -14,29 +14,35 @@ function orders(n: number, base: Omit<LimitTruthRecord, 'orderId' | 'cTime'>, at
 }
 
 describe('the physical limit of an extraction', () => {
-  it('classic: ceil(n/100) per stream and window, one request for every empty stream, spot plan per symbol', async () => {
+  it('classic: ceil(n/100) per stream and window and the empty page that ends it (spot plan: its last page says so), one request for every empty stream, spot plan per symbol', async () => {
     const truth = [
-      ...orders(250, { market: 'spot', kind: 'normal', symbol: 'BTCUSDT' }), // 3 pages
-      ...orders(100, { market: 'spot', kind: 'tpsl', symbol: 'BTCUSDT' }), // 1 page
-      ...orders(1, { market: 'spot', kind: 'plan', symbol: 'ETHUSDT' }), // 1
+      ...orders(250, { market: 'spot', kind: 'normal', symbol: 'BTCUSDT' }), // 3 pages + the empty end page
+      ...orders(100, { market: 'spot', kind: 'tpsl', symbol: 'BTCUSDT' }), // 1 page + 1
+      ...orders(1, { market: 'spot', kind: 'plan', symbol: 'ETHUSDT' }), // 1 (nextFlag: false on it)
       ...orders(101, { market: 'spot', kind: 'plan', symbol: 'BTCUSDT' }), // 2
-      ...orders(1001, { market: 'usdt-futures', kind: 'normal', symbol: 'BTCUSDT' }), // 11
-      ...orders(5, { market: 'usdt-futures', kind: 'plan', symbol: 'BTCUSDT', planType: 'track_plan' }), // 1
+      ...orders(1001, { market: 'usdt-futures', kind: 'normal', symbol: 'BTCUSDT' }), // 11 + 1
+      ...orders(5, { market: 'usdt-futures', kind: 'plan', symbol: 'BTCUSDT', planType: 'track_plan' }), // 1 + 1
     ];
     const limit = await computeLimit(truth, { mode: 'classic', since: SINCE, until: UNTIL });
     const by = Object.fromEntries(limit.buckets.map((b) => [b.endpoint, b]));
-    expect(by['spotHistoryOrders']).toMatchObject({ minRequests: 4, streams: 2, windows: 2, records: 350 });
-    expect(by['spotPlanHistory']).toMatchObject({ minRequests: 3, streams: 2 });
-    // usdt 11 + usdc 1 (empty) + coin 1 (empty)
-    expect(by['futuresHistoryOrders']).toMatchObject({ minRequests: 13, streams: 3 });
-    // 3 markets × 3 plan types, all empty but one (5 orders): 9 requests
-    expect(by['futuresPlanHistory']).toMatchObject({ minRequests: 9, streams: 9 });
-    expect(limit.minRequests).toBe(4 + 3 + 13 + 9);
+    expect(by['spotHistoryOrders']).toMatchObject({
+      minRequests: 6,
+      pages: 4,
+      streams: 2,
+      windows: 2,
+      records: 350,
+    });
+    expect(by['spotPlanHistory']).toMatchObject({ minRequests: 3, pages: 3, streams: 2 });
+    // usdt 12 + usdc 1 (empty) + coin 1 (empty)
+    expect(by['futuresHistoryOrders']).toMatchObject({ minRequests: 14, pages: 13, streams: 3 });
+    // 3 markets × 3 plan types, all empty but one (5 orders: a page and the empty one): 10 requests
+    expect(by['futuresPlanHistory']).toMatchObject({ minRequests: 10, pages: 9, streams: 9 });
+    expect(limit.minRequests).toBe(6 + 3 + 14 + 10);
     expect(limit.orders).toBe(truth.length);
-    // futures history: 13 requests at 10/s = 1.3 s, larger than everything else
+    // futures history: 14 requests at 10/s = 1.4 s, larger than everything else
     expect(limit.bottleneck).toBe('futuresHistoryOrders');
-    expect(limit.boundMs).toBeCloseTo(1300);
-    expect(limit.ipBoundMs).toBeCloseTo((29 / 6000) * 60_000);
+    expect(limit.boundMs).toBeCloseTo(1400);
+    expect(limit.ipBoundMs).toBeCloseTo((33 / 6000) * 60_000);
   });
 
   it('uta: 30-day windows, each asked at least once, MARGIN included', async () => {
@@ -51,7 +57,7 @@ describe('the physical limit of an extraction', () => {
       markets: ['spot'],
       kinds: ['normal'],
     });
-    // SPOT: windows 2 + 1 (empty) + 1; MARGIN: 3 empty windows
+    // SPOT: windows 2 + 1 (empty) + 1 (v3: the last page has no cursor, no end page); MARGIN: 3 empty windows
     expect(limit.buckets).toEqual([
       expect.objectContaining({ endpoint: 'utaHistoryOrders', windows: 6, minRequests: 7, records: 200 }),
     ]);
@@ -71,11 +77,11 @@ describe('the physical limit of an extraction', () => {
       symbols: ['btcusdt'],
     });
     const by = Object.fromEntries(limit.buckets.map((b) => [b.endpoint, b.minRequests]));
-    // spot normal 3 + spot tpsl 1; spot plan 1; usdt normal 1; usdt plan types 3
+    // spot normal 3 + 1 end page + spot tpsl 1; spot plan 1; usdt normal 1 + 1; usdt plan types 3
     expect(by).toEqual({
-      spotHistoryOrders: 4,
+      spotHistoryOrders: 5,
       spotPlanHistory: 1,
-      futuresHistoryOrders: 1,
+      futuresHistoryOrders: 2,
       futuresPlanHistory: 3,
     });
   });
@@ -97,12 +103,12 @@ describe('the physical limit of an extraction', () => {
       symbols: ['BTCUSDT', 'ETHUSDT'],
     });
     const by = Object.fromEntries(limit.buckets.map((b) => [b.endpoint, b]));
-    // spot normal per symbol 3 + 3 (without a symbol: 56); spot tpsl, empty: 1 without a symbol instead of 2
-    expect(by['spotHistoryOrders']).toMatchObject({ minRequests: 7, streams: 3, records: 600 });
+    // spot normal per symbol 4 + 4 (without a symbol: 57); spot tpsl, empty: 1 without a symbol instead of 2
+    expect(by['spotHistoryOrders']).toMatchObject({ minRequests: 9, streams: 3, records: 600 });
     // spot plan needs a symbol: one empty request per named symbol
     expect(by['spotPlanHistory']).toMatchObject({ minRequests: 2, streams: 2, records: 0 });
-    // usdt normal: 70 rows, 1 page without a symbol (2 per symbol), keeping the named symbols' 20
-    expect(by['futuresHistoryOrders']).toMatchObject({ minRequests: 1, streams: 1, records: 20 });
+    // usdt normal: 70 rows, 1 page and the end page without a symbol (2 + 2 per symbol), keeping the named symbols' 20
+    expect(by['futuresHistoryOrders']).toMatchObject({ minRequests: 2, streams: 1, records: 20 });
     // usdt plan types, empty: 1 each without a symbol instead of 2
     expect(by['futuresPlanHistory']).toMatchObject({ minRequests: 3, streams: 3, records: 0 });
     expect(limit.orders).toBe(620);
@@ -115,7 +121,7 @@ describe('the physical limit of an extraction', () => {
     ];
     const limit = await computeLimit(big, { mode: 'classic', since: SINCE, until: UNTIL });
     expect(limit.bottleneck).toBe('spotHistoryOrders');
-    expect(limit.boundMs).toBeCloseTo((1200 / 20) * 1000);
+    expect(limit.boundMs).toBeCloseTo((1202 / 20) * 1000);
     expect(limit.ipBoundMs).toBeLessThan(limit.boundMs);
   });
 });
