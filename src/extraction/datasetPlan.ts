@@ -6,7 +6,7 @@
  */
 import type { DatasetEndpointId } from '../bitget/datasetSchemas';
 import type { DatasetSource } from '../bitget/datasetSources';
-import { datasetStreamOf } from '../bitget/datasetSources';
+import { datasetStreamOf, isTaxWithoutBills } from '../bitget/datasetSources';
 import { DAY_MS, RETENTION_DAYS, retentionDaysOf, UTA_CATEGORIES } from '../bitget/endpoints';
 import type { UtaCategory, UtaTaxBizType } from '../bitget/endpoints';
 import { datasetSpanMs, TAX_ENDPOINTS } from '../bitget/taxSpan';
@@ -33,9 +33,6 @@ export const LANE_BY_DATASET_ENDPOINT: Record<DatasetEndpointId, string> = {
   taxP2pRecords: 'tax-p2p',
   utaTaxRecords: 'uta-tax',
 };
-
-/** Tax endpoints of accounts without a bills endpoint in this product: asked over the whole range. */
-const TAX_WITHOUT_BILLS: readonly DatasetEndpointId[] = ['taxMarginRecords', 'taxP2pRecords'];
 
 const isTax = (endpoint: DatasetEndpointId) => (TAX_ENDPOINTS as readonly string[]).includes(endpoint);
 
@@ -102,8 +99,7 @@ export function planDatasetLanes(input: {
     // Margin and P2P records have no bills endpoint here: their tax records are their only source, up to now.
     const billsReach = reachOf('spotBills');
     const taxUntil = Math.min(billsReach, request.until ?? billsReach, served.until);
-    const untilOf = (endpoint: DatasetEndpointId) =>
-      TAX_WITHOUT_BILLS.includes(endpoint) ? served.until : taxUntil;
+    const untilOf = (endpoint: DatasetEndpointId) => (isTaxWithoutBills(endpoint) ? served.until : taxUntil);
     let taxSince: number | null = null;
     let reachedBack: number | null = null;
     let askedTax = false;
@@ -133,7 +129,7 @@ export function planDatasetLanes(input: {
           (request.since !== undefined && request.since < taxSince
             ? ` (asked from ${iso(request.since)})`
             : '') +
-          (planned.some((p) => TAX_WITHOUT_BILLS.includes(p.source.endpoint))
+          (planned.some((p) => isTaxWithoutBills(p.source.endpoint))
             ? '; margin and P2P records, which have no bills here, to the end of the range'
             : '') +
           '.',
