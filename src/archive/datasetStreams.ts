@@ -7,8 +7,7 @@
 import { accountHasBills, datasetStreamOf, TAX_OF_BILLS } from '../bitget/datasetSources';
 import { DAY_MS, retentionDaysOf } from '../bitget/endpoints';
 import type { DatasetEndpointId } from '../bitget/datasetSchemas';
-import type { Kind, Market } from '../core/order';
-import { parseExtractionRequest } from '../core/request';
+import type { Market } from '../core/order';
 import { billSources, fillSources, taxSources } from '../extraction/datasetPlan';
 import type { DatasetState, Gap } from './manifest';
 import { KINDS, MARKETS } from '../core/order';
@@ -22,18 +21,21 @@ export interface DatasetStream {
   tax: boolean;
 }
 
-/** The streams of one data set the run of a sync plans, for these markets (no symbols: every symbol). */
+/**
+ * The streams of one data set the run of a sync plans, for these markets (no symbols: every symbol; the order
+ * kinds asked change none of them).
+ */
 export function datasetStreams(
   dataset: SyncedDataset,
   mode: 'classic' | 'uta',
   markets: readonly Market[],
-  kinds: readonly Kind[],
 ): DatasetStream[] {
-  const request = parseExtractionRequest({ markets: [...markets], kinds: [...kinds] });
+  // Each market once, as the run's parsed request has them.
+  const scope = { markets: [...new Set(markets)] };
   const sources =
     dataset === 'fills'
-      ? fillSources(request, mode)
-      : [...billSources(request, mode), ...taxSources(request, mode)];
+      ? fillSources(scope, mode)
+      : [...billSources(scope, mode), ...taxSources(scope, mode)];
   return sources.map((source) => {
     const stream = datasetStreamOf(source);
     return { stream, endpoint: source.endpoint, tax: isTaxStream(stream) };
