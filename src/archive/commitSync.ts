@@ -203,7 +203,7 @@ async function mergeRun(
           ...manifest,
           datasets: {
             ...manifest.datasets,
-            [spec.name]: withBillsCoverage(held, datasetStreams(d, mode, markets, kinds)),
+            [spec.name]: withBillsCoverage(held, datasetStreams(d, mode, markets)),
           },
         }
       : manifest;

@@ -3,6 +3,7 @@
  * covered while they were still served, with exact bounds), and where the next sync has to start.
  */
 import { datasetStream } from '../bitget/datasetSources';
+import type { DatasetEndpointId } from '../bitget/datasetSchemas';
 import type { TaxEndpointId } from '../bitget/endpoints';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
@@ -34,36 +35,50 @@ const productType = (market: string): string => market.toUpperCase();
 const categoryOf = (raw: Record<string, unknown>): string | undefined =>
   typeof raw.category === 'string' ? raw.category : undefined;
 
+/** A fills or ledger stream's parts: its name is `endpointStream(endpoint, selector)`. */
+export interface StreamParts {
+  endpoint: DatasetEndpointId;
+  selector?: string;
+}
+
+const nameOf = (p: StreamParts): string => endpointStream(p.endpoint, p.selector);
+
 /** The stream a fill came from: a unified account's rows carry their category, v2 rows do not. */
-export function fillStream(f: CanonicalFill): string {
+export function fillStreamParts(f: CanonicalFill): StreamParts {
   const category = categoryOf(f.raw);
-  if (category !== undefined) return endpointStream('utaFills', category);
+  if (category !== undefined) return { endpoint: 'utaFills', selector: category };
   return f.market === 'spot'
-    ? endpointStream('spotFills')
-    : endpointStream('futuresFills', productType(f.market));
+    ? { endpoint: 'spotFills' }
+    : { endpoint: 'futuresFills', selector: productType(f.market) };
 }
 
 /** The stream a ledger entry came from, by its source and account (reference/bitget-api.md, "Ledger", "Tax records"). */
-export function ledgerStream(e: CanonicalLedgerEntry): string {
+export function ledgerStreamParts(e: CanonicalLedgerEntry): StreamParts {
   if (e.source === 'tax') {
     switch (e.account) {
       case 'uta':
-        return endpointStream('utaTaxRecords');
+        return { endpoint: 'utaTaxRecords' };
       case 'spot':
-        return endpointStream('taxSpotRecords');
+        return { endpoint: 'taxSpotRecords' };
       case 'margin':
-        return endpointStream('taxMarginRecords');
+        return { endpoint: 'taxMarginRecords' };
       case 'p2p':
-        return endpointStream('taxP2pRecords');
+        return { endpoint: 'taxP2pRecords' };
       default:
-        return endpointStream('taxFutureRecords');
+        return { endpoint: 'taxFutureRecords' };
     }
   }
-  if (e.account === 'uta') return endpointStream('utaFinancialRecords', categoryOf(e.raw));
+  if (e.account === 'uta') return { endpoint: 'utaFinancialRecords', selector: categoryOf(e.raw) };
   return e.account === 'spot'
-    ? endpointStream('spotBills')
-    : endpointStream('futuresBills', productType(e.account));
+    ? { endpoint: 'spotBills' }
+    : { endpoint: 'futuresBills', selector: productType(e.account) };
 }
+
+/** The name of the stream a fill came from (`fillStreamParts`). */
+export const fillStream = (f: CanonicalFill): string => nameOf(fillStreamParts(f));
+
+/** The name of the stream a ledger entry came from (`ledgerStreamParts`). */
+export const ledgerStream = (e: CanonicalLedgerEntry): string => nameOf(ledgerStreamParts(e));
 
 /**
  * The order streams a sync of these markets and kinds fetches. A unified account has no documented endpoint

@@ -36,7 +36,7 @@ const orders: DatasetState = {
 
 describe('data-set streams of a sync', () => {
   it('names one stream per source of the plan, the tax streams marked', () => {
-    const streams = datasetStreams('ledger', 'classic', ['spot', 'usdt-futures'], ['normal']);
+    const streams = datasetStreams('ledger', 'classic', ['spot', 'usdt-futures']);
     expect(streams.map((s) => [s.stream, s.tax])).toEqual([
       ['spotBills', false],
       ['futuresBills/USDT-FUTURES', false],
@@ -48,6 +48,20 @@ describe('data-set streams of a sync', () => {
     ]);
   });
 
+  it('names each stream once when a market is named twice, and the unified account’s per category', () => {
+    expect(
+      datasetStreams('fills', 'uta', ['usdt-futures', 'spot', 'usdt-futures']).map((s) => s.stream),
+    ).toEqual(['utaFills/SPOT', 'utaFills/MARGIN', 'utaFills/USDT-FUTURES']);
+    expect(datasetStreams('ledger', 'uta', ['spot']).map((s) => [s.stream, s.tax])).toEqual([
+      ['utaFinancialRecords/SPOT', false],
+      ['utaFinancialRecords/MARGIN', false],
+      ['utaFinancialRecords/OTHER', false],
+      ['utaTaxRecords/SPOT', true],
+      ['utaTaxRecords/MARGIN', true],
+      ['utaTaxRecords/OTHER', true],
+    ]);
+  });
+
   it('resumes a tax stream past the time its bills cover without a gap, and not for margin or P2P', () => {
     expect(resumeAfterBills(state, 'taxSpotRecords', T - 90 * DAY)).toBe(T - 40 * DAY);
     expect(resumeAfterBills(state, 'taxSpotRecords', T - 35 * DAY)).toBe(T - 35 * DAY);
@@ -56,7 +70,7 @@ describe('data-set streams of a sync', () => {
   });
 
   it('starts covered streams at their end, a new tax stream at its retention, and leaves new others open', () => {
-    const streams = datasetStreams('ledger', 'classic', ['spot'], ['normal']);
+    const streams = datasetStreams('ledger', 'classic', ['spot']);
     const { starts, uncovered } = datasetStarts(state, streams, T, orders);
     expect(starts).toEqual({
       // the orders' spot streams resume from an order last seen open: its fills may be listed only now
@@ -67,7 +81,7 @@ describe('data-set streams of a sync', () => {
       'taxMarginRecords/crossed': T - 730 * DAY,
     });
     expect(uncovered).toEqual([]);
-    const fills = datasetStreams('fills', 'classic', ['spot'], ['normal']);
+    const fills = datasetStreams('fills', 'classic', ['spot']);
     const fresh = datasetStarts({ ...state, streams: {} }, fills, T, orders);
     expect(fresh).toEqual({ starts: {}, uncovered: ['spotFills'] });
     // fills covered, but the market's orders never synced: no bound on what is listed late, so asked in full

@@ -4,11 +4,10 @@
  * before that, as far back as its endpoint serves (the tax records too: a first sync of a new archive reaches as
  * far back as they go).
  */
-import { datasetStreamOf } from '../bitget/datasetSources';
+import { accountHasBills, datasetStreamOf, TAX_OF_BILLS } from '../bitget/datasetSources';
 import { DAY_MS, retentionDaysOf } from '../bitget/endpoints';
 import type { DatasetEndpointId } from '../bitget/datasetSchemas';
-import type { Kind, Market } from '../core/order';
-import { parseExtractionRequest } from '../core/request';
+import type { Market } from '../core/order';
 import { billSources, fillSources, taxSources } from '../extraction/datasetPlan';
 import type { DatasetState, Gap } from './manifest';
 import { KINDS, MARKETS } from '../core/order';
@@ -22,18 +21,21 @@ export interface DatasetStream {
   tax: boolean;
 }
 
-/** The streams of one data set the run of a sync plans, for these markets (no symbols: every symbol). */
+/**
+ * The streams of one data set the run of a sync plans, for these markets (no symbols: every symbol; the order
+ * kinds asked change none of them).
+ */
 export function datasetStreams(
   dataset: SyncedDataset,
   mode: 'classic' | 'uta',
   markets: readonly Market[],
-  kinds: readonly Kind[],
 ): DatasetStream[] {
-  const request = parseExtractionRequest({ markets: [...markets], kinds: [...kinds] });
+  // Each market once, as the run's parsed request has them.
+  const scope = { markets: [...new Set(markets)] };
   const sources =
     dataset === 'fills'
-      ? fillSources(request, mode)
-      : [...billSources(request, mode), ...taxSources(request, mode)];
+      ? fillSources(scope, mode)
+      : [...billSources(scope, mode), ...taxSources(scope, mode)];
   return sources.map((source) => {
     const stream = datasetStreamOf(source);
     return { stream, endpoint: source.endpoint, tax: isTaxStream(stream) };
@@ -126,15 +128,8 @@ export function withBillsCoverage(state: DatasetState, streams: readonly Dataset
   return { ...state, streams: next };
 }
 
-/**
- * Bills endpoints and the tax endpoints that repeat their entries, stream for stream (the same selector: a
- * product type, a v3 category); margin and P2P records have no bills here.
- */
-const BILLS_AND_TAX: readonly (readonly [bills: string, tax: string])[] = [
-  ['spotBills', 'taxSpotRecords'],
-  ['futuresBills', 'taxFutureRecords'],
-  ['utaFinancialRecords', 'utaTaxRecords'],
-];
+/** Bills endpoints and the tax endpoints that repeat their entries, stream for stream (`TAX_OF_BILLS`). */
+const BILLS_AND_TAX: readonly (readonly [bills: string, tax: string])[] = Object.entries(TAX_OF_BILLS);
 
 /** The stream of the other side of a pair (`from` 0: bills → tax; 1: tax → bills), keeping the selector. */
 function pairedStream(stream: string, from: 0 | 1): string | null {
@@ -162,10 +157,10 @@ export function gapCoveredBy(state: DatasetState, gap: Pick<Gap, 'stream' | 'fro
 
 /** The bills streams that hold an account's ledger entries (none for margin and P2P). */
 function billsStreamsOf(account: string, streams: readonly string[]): string[] {
+  if (!accountHasBills(account)) return [];
   if (account === 'spot') return ['spotBills'];
   if (account === 'uta') return streams.filter((s) => s.startsWith('utaFinancialRecords/'));
-  if (account.endsWith('-futures')) return [`futuresBills/${account.toUpperCase()}`];
-  return [];
+  return [`futuresBills/${account.toUpperCase()}`];
 }
 
 /**

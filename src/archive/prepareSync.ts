@@ -63,7 +63,7 @@ export async function prepareSync(deps: SyncStageDeps, options: SyncOptions = {}
     : [];
 
   // Each stream from its own watermark: only a stream with an order last seen open long ago looks back that far.
-  const setStreams = synced.map((d) => datasetStreams(d, mode, markets, kinds));
+  const setStreams = synced.map((d) => datasetStreams(d, mode, markets));
   const setStarts = synced.map((d, i) =>
     datasetStarts(
       manifest.datasets[DATASET_SPECS[d].name] ?? emptyDatasetState(),

@@ -1,4 +1,13 @@
-import { datasetOf, datasetSourceSchema, describeDatasetSource } from './datasetSources';
+import {
+  accountHasBills,
+  datasetOf,
+  datasetSourceSchema,
+  describeDatasetSource,
+  isTaxWithoutBills,
+  TAX_OF_BILLS,
+  TAX_WITHOUT_BILLS,
+} from './datasetSources';
+import { TAX_ENDPOINTS } from './taxSpan';
 import type { DatasetSource } from './datasetSources';
 
 describe('datasetSourceSchema', () => {
@@ -34,5 +43,25 @@ describe('datasetSourceSchema', () => {
     expect(datasetOf('futuresFills')).toBe('fills');
     expect(datasetOf('taxP2pRecords')).toBe('ledger');
     expect(datasetOf('utaFinancialRecords')).toBe('ledger');
+  });
+
+  it('knows each tax endpoint once: as the tax side of one bills endpoint, or as an account without bills', () => {
+    const paired = Object.values(TAX_OF_BILLS);
+    const alone = Object.keys(TAX_WITHOUT_BILLS);
+    expect([...paired, ...alone].sort()).toEqual([...TAX_ENDPOINTS].sort());
+    expect(alone.filter((e) => paired.includes(e as never))).toEqual([]);
+    expect(TAX_ENDPOINTS.filter(isTaxWithoutBills)).toEqual(['taxMarginRecords', 'taxP2pRecords']);
+    expect(isTaxWithoutBills('spotBills')).toBe(false);
+  });
+
+  it('says which accounts a bills endpoint lists (not margin, not P2P)', () => {
+    const accounts = ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures', 'margin', 'uta', 'p2p'];
+    expect(accounts.filter(accountHasBills)).toEqual([
+      'spot',
+      'usdt-futures',
+      'usdc-futures',
+      'coin-futures',
+      'uta',
+    ]);
   });
 });

@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import type { DatasetName } from '../core/dataset';
 import type { DATASET_STREAM_ENDPOINTS } from '../core/dataset';
+import type { LedgerAccount } from '../core/ledgerEntry';
 import type { DatasetEndpointId } from './datasetSchemas';
-import type { FillEndpointId } from './endpoints';
+import type { FillEndpointId, LedgerEndpointId, TaxEndpointId } from './endpoints';
 import { UTA_CATEGORIES, UTA_TAX_BIZ_TYPES } from './endpoints';
 
 const productType = z.enum(['USDT-FUTURES', 'USDC-FUTURES', 'COIN-FUTURES']);
@@ -48,6 +49,33 @@ const FILL_ENDPOINTS: ReadonlySet<DatasetEndpointId> = new Set<FillEndpointId>([
 export function datasetOf(endpoint: DatasetEndpointId): Exclude<DatasetName, 'orders'> {
   return FILL_ENDPOINTS.has(endpoint) ? 'fills' : 'ledger';
 }
+
+/**
+ * The ledger's two sources. Each bills endpoint's entries are also in one tax endpoint's records over the time
+ * both reach, stream for stream (the same selector: a product type, a v3 category).
+ */
+export const TAX_OF_BILLS: Readonly<Record<LedgerEndpointId, TaxEndpointId>> = {
+  spotBills: 'taxSpotRecords',
+  futuresBills: 'taxFutureRecords',
+  utaFinancialRecords: 'utaTaxRecords',
+};
+
+/**
+ * The tax endpoints of the accounts that have no bills endpoint here (margin and P2P), with the account each
+ * lists: their tax records are those accounts' only source, asked over the whole range.
+ */
+export const TAX_WITHOUT_BILLS: Readonly<Partial<Record<TaxEndpointId, LedgerAccount>>> = {
+  taxMarginRecords: 'margin',
+  taxP2pRecords: 'p2p',
+};
+
+/** Whether an endpoint is the tax records of an account without bills (`TAX_WITHOUT_BILLS`). */
+export const isTaxWithoutBills = (endpoint: DatasetEndpointId): boolean =>
+  Object.hasOwn(TAX_WITHOUT_BILLS, endpoint);
+
+/** Whether a bills endpoint lists an account's entries (not for margin and P2P: `TAX_WITHOUT_BILLS`). */
+export const accountHasBills = (account: string): boolean =>
+  !(Object.values(TAX_WITHOUT_BILLS) as string[]).includes(account);
 
 /** A short stable label for logs and cursor ids: `futuresBills:USDT-FUTURES`, `utaTaxRecords:SPOT:BTC`. */
 export function describeDatasetSource(s: DatasetSource): string {

@@ -4,6 +4,7 @@
  * each format through the `export` command.
  */
 import { join } from 'node:path';
+import { accountHasBills } from '../bitget/datasetSources';
 import type { RunOutput } from '../core/engine';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
@@ -65,7 +66,7 @@ export async function verifyDatasets(
         e.source === 'bills'
           ? e.cTime >= billsSince && e.cTime < until
           : // margin and P2P have no bills: their tax records are asked to the end of the range
-            e.cTime >= taxSince && e.cTime < (hasBills(e.account) ? billsSince : until),
+            e.cTime >= taxSince && e.cTime < (accountHasBills(e.account) ? billsSince : until),
       ),
     );
     ok &&= v.ok;
@@ -151,6 +152,3 @@ export async function demoExports(
   }
   return { ok, lines };
 }
-
-/** Accounts whose entries the bills endpoints serve (margin and P2P have tax records only). */
-const hasBills = (account: string): boolean => account !== 'margin' && account !== 'p2p';

@@ -1,7 +1,7 @@
 import { MultiBar } from 'cli-progress';
 import type { SingleBar } from 'cli-progress';
 import type { DatasetName } from '../core/dataset';
-import { DATASET_NAMES } from '../core/dataset';
+import { DATASET_NAMES, RECORDS_OF } from '../core/dataset';
 import type { LaneProgress } from '../extraction/laneWorker';
 
 export type Stage = 'planning' | 'lanes' | 'symbol search' | 'merge' | 'import';
@@ -11,12 +11,7 @@ interface LaneView extends LaneProgress {
   shown: number;
 }
 
-/** What a data set's records are called in the overall line, and (short) in a lane's line. */
-const RECORDS_OF: Record<DatasetName, string> = {
-  orders: 'orders',
-  fills: 'fills',
-  ledger: 'ledger entries',
-};
+/** What a data set's records are called (short) in a lane's line; the overall line says `RECORDS_OF`. */
 const UNIT_OF: Record<DatasetName, string> = { orders: 'ord', fills: 'fills', ledger: 'entries' };
 
 /** The minimum width the lines are laid out for; wider terminals get longer bars. */

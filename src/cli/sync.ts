@@ -14,7 +14,7 @@ import { runSync, SyncIncompleteError } from '../archive';
 import { DEFAULT_BASE_URL } from '../bitget/BitgetClient';
 import { loadCredentials } from '../config/credentials';
 import { CredentialsError } from '../config/errors';
-import { DATASET_NAMES } from '../core/dataset';
+import { DATASET_NAMES, RECORDS_OF } from '../core/dataset';
 import { InvalidRequestError } from '../core/errors';
 import { parseExtractionRequest, type ExtractionRequest } from '../core/request';
 import type { Credentials } from '../config/credentials';
@@ -153,12 +153,13 @@ async function syncWithStack(
 }
 
 export function describe(r: SyncReport): string {
-  const sets = Object.entries(r.datasets);
+  type Synced = keyof SyncReport['datasets'];
+  const sets = Object.entries(r.datasets) as [Synced, NonNullable<SyncReport['datasets'][Synced]>][];
   const what = r.nothingNew
     ? 'nothing new: the archive already held every record in its latest state'
     : [
-        `${r.added} orders added, ${r.updated} updated`,
-        ...sets.map(([d, x]) => `${x.added} ${d === 'fills' ? 'fills' : 'ledger entries'} added`),
+        `${r.added} ${RECORDS_OF.orders} added, ${r.updated} updated`,
+        ...sets.map(([d, x]) => `${x.added} ${RECORDS_OF[d]} added`),
       ].join(', ') +
       ` (${r.partitionsWritten + sets.reduce((n, [, x]) => n + x.partitionsWritten, 0)} partitions written)`;
   const gaps = [...r.gaps, ...sets.flatMap(([, x]) => x.gaps)];
@@ -166,8 +167,8 @@ export function describe(r: SyncReport): string {
     ? `; ${gaps.length} gaps recorded (${gaps[0]!.stream} from ${iso(gaps[0]!.from)} to ${iso(gaps[0]!.to)}…)`
     : '';
   const archived = [
-    `${r.records} orders`,
-    ...sets.map(([d, x]) => `${x.records} ${d === 'fills' ? 'fills' : 'ledger entries'}`),
+    `${r.records} ${RECORDS_OF.orders}`,
+    ...sets.map(([d, x]) => `${x.records} ${RECORDS_OF[d]}`),
   ].join(', ');
   const tax = r.datasets.ledger?.taxSince
     ? `; tax records asked from ${iso(r.datasets.ledger.taxSince)}`

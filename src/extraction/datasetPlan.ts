@@ -6,7 +6,7 @@
  */
 import type { DatasetEndpointId } from '../bitget/datasetSchemas';
 import type { DatasetSource } from '../bitget/datasetSources';
-import { datasetStreamOf } from '../bitget/datasetSources';
+import { datasetStreamOf, isTaxWithoutBills } from '../bitget/datasetSources';
 import { DAY_MS, RETENTION_DAYS, retentionDaysOf, UTA_CATEGORIES } from '../bitget/endpoints';
 import type { UtaCategory, UtaTaxBizType } from '../bitget/endpoints';
 import { datasetSpanMs, TAX_ENDPOINTS } from '../bitget/taxSpan';
@@ -33,9 +33,6 @@ export const LANE_BY_DATASET_ENDPOINT: Record<DatasetEndpointId, string> = {
   taxP2pRecords: 'tax-p2p',
   utaTaxRecords: 'uta-tax',
 };
-
-/** Tax endpoints of accounts without a bills endpoint in this product: asked over the whole range. */
-const TAX_WITHOUT_BILLS: readonly DatasetEndpointId[] = ['taxMarginRecords', 'taxP2pRecords'];
 
 const isTax = (endpoint: DatasetEndpointId) => (TAX_ENDPOINTS as readonly string[]).includes(endpoint);
 
@@ -102,8 +99,7 @@ export function planDatasetLanes(input: {
     // Margin and P2P records have no bills endpoint here: their tax records are their only source, up to now.
     const billsReach = reachOf('spotBills');
     const taxUntil = Math.min(billsReach, request.until ?? billsReach, served.until);
-    const untilOf = (endpoint: DatasetEndpointId) =>
-      TAX_WITHOUT_BILLS.includes(endpoint) ? served.until : taxUntil;
+    const untilOf = (endpoint: DatasetEndpointId) => (isTaxWithoutBills(endpoint) ? served.until : taxUntil);
     let taxSince: number | null = null;
     let reachedBack: number | null = null;
     let askedTax = false;
@@ -133,7 +129,7 @@ export function planDatasetLanes(input: {
           (request.since !== undefined && request.since < taxSince
             ? ` (asked from ${iso(request.since)})`
             : '') +
-          (planned.some((p) => TAX_WITHOUT_BILLS.includes(p.source.endpoint))
+          (planned.some((p) => isTaxWithoutBills(p.source.endpoint))
             ? '; margin and P2P records, which have no bills here, to the end of the range'
             : '') +
           '.',
@@ -168,15 +164,24 @@ function datasetOfLane(endpoint: DatasetEndpointId): Exclude<DatasetName, 'order
     : 'ledger';
 }
 
-function futuresMarkets(markets: Market[]): FuturesMarket[] {
+function futuresMarkets(markets: readonly Market[]): FuturesMarket[] {
   return markets.filter((m): m is FuturesMarket => m !== 'spot');
 }
 
+/**
+ * What the fills, bills and tax sources of a run depend on: the markets asked for and the symbols named (an
+ * extraction request is one; a sync names only its markets).
+ */
+export interface SourceScope {
+  markets: readonly Market[];
+  symbols?: readonly string[];
+}
+
 /** The named symbols (each its own stream) or one stream of every symbol. */
-const symbolsOf = (request: ExtractionRequest): (string | undefined)[] => request.symbols ?? [undefined];
+const symbolsOf = (scope: SourceScope): readonly (string | undefined)[] => scope.symbols ?? [undefined];
 
 /** Classic: spot fills, futures fills per product type; unified: v3 fills per category. */
-export function fillSources(request: ExtractionRequest, mode: 'classic' | 'uta'): DatasetSource[] {
+export function fillSources(request: SourceScope, mode: 'classic' | 'uta'): DatasetSource[] {
   const out: DatasetSource[] = [];
   for (const symbol of symbolsOf(request)) {
     if (mode === 'uta') {
@@ -204,7 +209,7 @@ export function fillSources(request: ExtractionRequest, mode: 'classic' | 'uta')
  * Classic: spot bills, futures bills per product type; unified: v3 financial records per category, `OTHER`
  * (deposits, withdrawals) always, since those belong to no market.
  */
-export function billSources(request: ExtractionRequest, mode: 'classic' | 'uta'): DatasetSource[] {
+export function billSources(request: SourceScope, mode: 'classic' | 'uta'): DatasetSource[] {
   if (mode === 'uta') {
     return [...utaCategories(request.markets), 'OTHER' as const].map((category) => ({
       endpoint: 'utaFinancialRecords',
@@ -222,7 +227,7 @@ export function billSources(request: ExtractionRequest, mode: 'classic' | 'uta')
  * Classic: spot, margin (isolated and crossed) and P2P records with the spot market, future records per product
  * type; unified: v3 tax records per bizType (`OTHER` always, as the financial records).
  */
-export function taxSources(request: ExtractionRequest, mode: 'classic' | 'uta'): DatasetSource[] {
+export function taxSources(request: SourceScope, mode: 'classic' | 'uta'): DatasetSource[] {
   if (mode === 'uta') {
     const bizTypes: UtaTaxBizType[] = [...utaCategories(request.markets), 'OTHER'];
     return bizTypes.map((bizType) => ({ endpoint: 'utaTaxRecords', bizType }));
@@ -240,7 +245,7 @@ export function taxSources(request: ExtractionRequest, mode: 'classic' | 'uta'):
 }
 
 /** v3 categories of the markets asked for: spot is SPOT and MARGIN. */
-function utaCategories(markets: Market[]): UtaCategory[] {
+function utaCategories(markets: readonly Market[]): UtaCategory[] {
   const futures = futuresMarkets(markets).map((m) => PRODUCT_TYPE_BY_MARKET[m]);
   return UTA_CATEGORIES.filter(
     (c) =>

@@ -64,38 +64,54 @@ function gapAreas(gaps: NonNullable<ReportInput['gaps']>): ShadedSpan[] {
   }));
 }
 
+/** Horizontal bars, one per label, or null (`nothing to draw`) when there are none. */
+const barsOrNone = (labels: string[], values: number[], axis: string): string | null =>
+  labels.length ? horizontalBars(labels, values, axis) : null;
+
+/**
+ * Volume per symbol as the orders or the fills sum it (`counted`: which, the table's last column): the top
+ * TOP_SYMBOLS by quote volume drawn, every symbol in the table.
+ */
+function volumeSection<K extends 'orders' | 'fills'>(
+  volume: readonly ({ symbol: string; market: string; base: string; quote: string } & Record<K, number>)[],
+  counted: K,
+  note: string,
+): string {
+  const top = volume.slice(0, TOP_SYMBOLS);
+  return section(
+    `Volume per symbol (top ${TOP_SYMBOLS} by quote volume${counted === 'fills' ? ', from the fills' : ''})`,
+    barsOrNone(
+      top.map((v) => `${v.symbol} ${v.market === 'spot' ? '' : v.market}`.trim()),
+      top.map((v) => Number(v.quote)),
+      'quote volume',
+    ),
+    table(
+      ['symbol', 'market', 'base volume', 'quote volume', counted],
+      volume.map((v) => [v.symbol, v.market, v.base, v.quote, v[counted]]),
+    ),
+    note,
+  );
+}
+
 /** Fees and volume as the orders report them (a run without fills: orders-only, or from before fills). */
 function orderTradeSections(orders: OrderFigures): string[] {
-  const top = orders.volumeBySymbol.slice(0, TOP_SYMBOLS);
   return [
     section(
       'Fees paid, per coin',
-      orders.feesByCoin.length
-        ? horizontalBars(
-            orders.feesByCoin.map((f) => f.coin),
-            orders.feesByCoin.map((f) => f.orders),
-            'orders that paid it',
-          )
-        : null,
+      barsOrNone(
+        orders.feesByCoin.map((f) => f.coin),
+        orders.feesByCoin.map((f) => f.orders),
+        'orders that paid it',
+      ),
       table(
         ['coin', 'fees paid', 'orders'],
         orders.feesByCoin.map((f) => [f.coin, f.amount, f.orders]),
       ),
       'Coins differ in value, so the chart counts the orders that paid each coin; the table sums the amounts exactly.',
     ),
-    section(
-      `Volume per symbol (top ${TOP_SYMBOLS} by quote volume)`,
-      top.length
-        ? horizontalBars(
-            top.map((v) => `${v.symbol} ${v.market === 'spot' ? '' : v.market}`.trim()),
-            top.map((v) => Number(v.quote)),
-            'quote volume',
-          )
-        : null,
-      table(
-        ['symbol', 'market', 'base volume', 'quote volume', 'orders'],
-        orders.volumeBySymbol.map((v) => [v.symbol, v.market, v.base, v.quote, v.orders]),
-      ),
+    volumeSection(
+      orders.volumeBySymbol,
+      'orders',
       'Filled volume, in each symbol’s own base and quote coin (the chart rounds for drawing; the table is exact).',
     ),
   ];
@@ -103,36 +119,23 @@ function orderTradeSections(orders: OrderFigures): string[] {
 
 /** Fees, volume and realised PnL from the fills' totals. */
 function fillSections(fills: FillFigures): string[] {
-  const top = fills.volumeBySymbol.slice(0, TOP_SYMBOLS);
   return [
     section(
       'Fees paid, per coin (from the fills)',
-      fills.feesByCoin.length
-        ? horizontalBars(
-            fills.feesByCoin.map((f) => f.coin),
-            fills.feesByCoin.map((f) => Number(f.amount)),
-            'fees paid',
-          )
-        : null,
+      barsOrNone(
+        fills.feesByCoin.map((f) => f.coin),
+        fills.feesByCoin.map((f) => Number(f.amount)),
+        'fees paid',
+      ),
       table(
         ['coin', 'fees paid'],
         fills.feesByCoin.map((f) => [f.coin, f.amount]),
       ),
       'Summed from every fee of every fill. Each bar is in its own coin (coins differ in value); the chart rounds for drawing, the table is exact.',
     ),
-    section(
-      `Volume per symbol (top ${TOP_SYMBOLS} by quote volume, from the fills)`,
-      top.length
-        ? horizontalBars(
-            top.map((v) => `${v.symbol} ${v.market === 'spot' ? '' : v.market}`.trim()),
-            top.map((v) => Number(v.quote)),
-            'quote volume',
-          )
-        : null,
-      table(
-        ['symbol', 'market', 'base volume', 'quote volume', 'fills'],
-        fills.volumeBySymbol.map((v) => [v.symbol, v.market, v.base, v.quote, v.fills]),
-      ),
+    volumeSection(
+      fills.volumeBySymbol,
+      'fills',
       'Summed from the fills, in each symbol’s own base and quote coin (the chart rounds for drawing; the table is exact).',
     ),
     section(

@@ -5,26 +5,16 @@
  * compares with (the demo, the tests).
  */
 import type { Manifest } from '../archive/manifest';
+import { fillStreamParts, ledgerStreamParts } from '../archive/coverage';
 import { billsCoverage } from '../archive/datasetStreams';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 
-/** The endpoint (the first part of a stream's name) that serves a fill. */
-function fillEndpoint(f: CanonicalFill): string {
-  if (typeof f.raw['category'] === 'string') return 'utaFills';
-  return f.market === 'spot' ? 'spotFills' : 'futuresFills';
-}
-
-/** The endpoint that serves a ledger entry (reference/bitget-api.md, "Ledger", "Tax records"). */
-function ledgerEndpoint(e: CanonicalLedgerEntry): string {
-  const byAccount: Record<string, string> =
-    e.source === 'tax'
-      ? { spot: 'taxSpotRecords', margin: 'taxMarginRecords', p2p: 'taxP2pRecords', uta: 'utaTaxRecords' }
-      : { spot: 'spotBills', uta: 'utaFinancialRecords' };
-  return byAccount[e.account] ?? (e.source === 'tax' ? 'taxFutureRecords' : 'futuresBills');
-}
-
-/** The selector of a record's stream when the record says it (a futures account's product type). */
+/**
+ * The selector of a record's stream when the record says it (a futures account's product type). The endpoint is
+ * that of the stream the archive files the record under (`fillStreamParts`, `ledgerStreamParts`); a unified
+ * account's record is looked for in every category's stream of its endpoint.
+ */
 const selectorOf = (account: string): string | undefined =>
   account.endsWith('-futures') ? account.toUpperCase() : undefined;
 
@@ -58,8 +48,10 @@ export function archivedSpans(manifest: Manifest): ArchivedSpans {
   const ledgerState = manifest.datasets['ledger'];
   const bills = ledgerState ? billsCoverage(ledgerState) : () => false;
   return {
-    fill: (f) => fills(fillEndpoint(f), f.market === 'spot' ? undefined : selectorOf(f.market), f.cTime),
+    fill: (f) =>
+      fills(fillStreamParts(f).endpoint, f.market === 'spot' ? undefined : selectorOf(f.market), f.cTime),
     ledger: (e) =>
-      ledger(ledgerEndpoint(e), selectorOf(e.account), e.cTime) && (e.source === 'bills' || !bills(e)),
+      ledger(ledgerStreamParts(e).endpoint, selectorOf(e.account), e.cTime) &&
+      (e.source === 'bills' || !bills(e)),
   };
 }

@@ -25,6 +25,7 @@ import { compareFills, fillKey, type CanonicalFill } from '../../src/core/fill';
 import { compareLedgerEntries, type CanonicalLedgerEntry } from '../../src/core/ledgerEntry';
 import type { RunStore } from '../../src/storage/RunStore';
 import { aFill, aLedgerEntry } from '../helpers/canonicalRecords';
+import { aFundingPayment, aFuturesClose, aSpotFeeEntry } from '../helpers/tradedAccount';
 
 const UID = '4412300917';
 const DAY = 86_400_000;
@@ -41,35 +42,13 @@ const TAX_SPOT = endpointStream('taxSpotRecords');
 const fills: CanonicalFill[] = [
   aFill({ tradeId: '31', orderId: '3', cTime: NOV + 5000 }),
   aFill({ tradeId: '11', orderId: '1', size: '0.004', quoteVolume: '200', cTime: OCT }),
-  aFill({
-    tradeId: '21',
-    orderId: '2',
-    market: 'usdt-futures',
-    side: 'sell',
-    size: '0.01',
-    quoteVolume: '510',
-    profit: '10',
-    fees: [{ fee: '0.306', feeCoin: 'USDT' }],
-    tradeSide: 'close',
-    posSide: 'long',
-    cTime: NOV,
-  }),
+  aFuturesClose(NOV, { tradeId: '21' }),
   aFill({ tradeId: '12', orderId: '1', size: '0.006', quoteVolume: '300', cTime: OCT }),
 ];
 
 const ledger: CanonicalLedgerEntry[] = [
-  aLedgerEntry({ billId: '501', type: 'fee', coin: 'BTC', amount: '-0.00001', cTime: OCT }),
-  aLedgerEntry({
-    billId: '502',
-    account: 'usdt-futures',
-    type: 'funding',
-    businessType: 'contract_settle_fee',
-    coin: 'USDT',
-    amount: '-0.0425',
-    symbol: 'BTCUSDT',
-    orderId: null,
-    cTime: NOV + 1000,
-  }),
+  aSpotFeeEntry({ billId: '501', cTime: OCT }),
+  aFundingPayment(NOV + 1000, { billId: '502', symbol: 'BTCUSDT', orderId: null }),
   // A tax record with the same billId as a bill: a different key, kept beside it.
   aLedgerEntry({ billId: '501', source: 'tax', businessType: 'Trade fee', coin: 'BTC', cTime: OCT }),
   // and one from long before the bills reach

@@ -10,7 +10,8 @@ import { stringify } from 'csv-stringify/sync';
 import { KOINLY_COLUMNS } from '../../src/accounting/koinly';
 import { ArchiveStore, FILLS, LEDGER, endpointStream, mergeDataset } from '../../src/archive';
 import { openLocalBucket } from '../../src/cli/localBucket';
-import { aFill, aLedgerEntry, T0 } from '../helpers/canonicalRecords';
+import { T0 } from '../helpers/canonicalRecords';
+import { aFundingPayment, aFuturesClose, aSpotBuy, aSpotFeeEntry, jsonLines } from '../helpers/tradedAccount';
 import { ensureBuilt, runCli } from '../cli/support';
 
 jest.setTimeout(120_000);
@@ -19,35 +20,8 @@ const UID = '5512300918';
 const RUN = 'run-archive-fills-1';
 const DAY = 86_400_000;
 
-const fills = [
-  aFill({ tradeId: '11', orderId: '1', size: '0.004', quoteVolume: '200', cTime: T0 }),
-  aFill({
-    tradeId: '12',
-    orderId: '2',
-    market: 'usdt-futures',
-    side: 'sell',
-    size: '0.01',
-    quoteVolume: '510',
-    profit: '10',
-    fees: [{ fee: '0.306', feeCoin: 'USDT' }],
-    tradeSide: 'close',
-    posSide: 'long',
-    cTime: T0 + 40 * DAY,
-  }),
-];
-const ledger = [
-  aLedgerEntry({ billId: '22', type: 'fee', coin: 'BTC', amount: '-0.00001', cTime: T0 }),
-  aLedgerEntry({
-    billId: '24',
-    account: 'usdt-futures',
-    type: 'funding',
-    businessType: 'contract_settle_fee',
-    coin: 'USDT',
-    amount: '-0.0425',
-    cTime: T0 + 41 * DAY,
-  }),
-];
-const lines = (records: object[]) => records.map((r) => JSON.stringify(r) + '\n').join('');
+const fills = [aSpotBuy(), aFuturesClose(T0 + 40 * DAY)];
+const ledger = [aSpotFeeEntry(), aFundingPayment(T0 + 41 * DAY)];
 
 describe('the CLI over an archive with fills and a ledger', () => {
   let dir: string;
@@ -75,7 +49,7 @@ describe('the CLI over an archive with fills and a ledger', () => {
         ],
         at: served.to,
       });
-      await bucket.store.putText(`results/${RUN}/fills.jsonl`, lines(fills));
+      await bucket.store.putText(`results/${RUN}/fills.jsonl`, jsonLines(fills));
     } finally {
       await bucket.close();
     }

@@ -11,26 +11,12 @@ import { KOINLY_COLUMNS } from '../../src/accounting/koinly';
 import { COINTRACKING_COLUMNS } from '../../src/accounting/coinTracking';
 import { FILL_CSV_COLUMNS, LEDGER_CSV_COLUMNS, readParquet } from '../../src/archive/exportFormats';
 import { openLocalBucket } from '../../src/cli/localBucket';
-import { aFill, aLedgerEntry, anOrder, T0 } from '../helpers/canonicalRecords';
+import { aLedgerEntry, anOrder, T0 } from '../helpers/canonicalRecords';
+import { aFundingPayment, aFuturesClose, aSpotBuy, aSpotFeeEntry, jsonLines } from '../helpers/tradedAccount';
 import { ensureBuilt, runCli } from './support';
 
 const RUN = 'run-accounting-1';
-const fills = [
-  aFill({ tradeId: '11', orderId: '1', size: '0.004', quoteVolume: '200', cTime: T0 }),
-  aFill({
-    tradeId: '12',
-    orderId: '2',
-    market: 'usdt-futures',
-    side: 'sell',
-    size: '0.01',
-    quoteVolume: '510',
-    profit: '10',
-    fees: [{ fee: '0.306', feeCoin: 'USDT' }],
-    tradeSide: 'close',
-    posSide: 'long',
-    cTime: T0 + 60_000,
-  }),
-];
+const fills = [aSpotBuy(), aFuturesClose(T0 + 60_000)];
 const ledger = [
   aLedgerEntry({
     billId: '21',
@@ -43,19 +29,10 @@ const ledger = [
     cTime: T0 - 1000,
   }),
   // the spot fill's fee: on its trade row already
-  aLedgerEntry({ billId: '22', type: 'fee', coin: 'BTC', amount: '-0.00001', cTime: T0 }),
+  aSpotFeeEntry(),
   aLedgerEntry({ billId: '23', type: 'trade', coin: 'BTC', amount: '0.004', cTime: T0 }),
-  aLedgerEntry({
-    billId: '24',
-    account: 'usdt-futures',
-    type: 'funding',
-    businessType: 'contract_settle_fee',
-    coin: 'USDT',
-    amount: '-0.0425',
-    cTime: T0 + 120_000,
-  }),
+  aFundingPayment(T0 + 120_000),
 ];
-const lines = (records: object[]) => records.map((r) => JSON.stringify(r) + '\n').join('');
 
 describe('export --dataset fills|ledger', () => {
   let dir: string;
@@ -79,10 +56,10 @@ describe('export --dataset fills|ledger', () => {
     dir = mkdtempSync(join(tmpdir(), 'cli-export-datasets-'));
     const bucket = await openLocalBucket(dir);
     try {
-      await bucket.store.putText(`results/${RUN}/orders.jsonl`, lines([anOrder()]));
-      await bucket.store.putText(`results/${RUN}/fills.jsonl`, lines(fills));
-      await bucket.store.putText(`results/${RUN}/ledger.jsonl`, lines(ledger));
-      await bucket.store.putText(`results/only-orders/orders.jsonl`, lines([anOrder()]));
+      await bucket.store.putText(`results/${RUN}/orders.jsonl`, jsonLines([anOrder()]));
+      await bucket.store.putText(`results/${RUN}/fills.jsonl`, jsonLines(fills));
+      await bucket.store.putText(`results/${RUN}/ledger.jsonl`, jsonLines(ledger));
+      await bucket.store.putText(`results/only-orders/orders.jsonl`, jsonLines([anOrder()]));
     } finally {
       await bucket.close();
     }
@@ -92,9 +69,9 @@ describe('export --dataset fills|ledger', () => {
   it('writes the canonical fills and ledger as JSONL, record for record', async () => {
     const f = await exportTo('fills', 'jsonl');
     expect(f.code).toBe(0);
-    expect(readFileSync(f.out, 'utf8')).toBe(lines(fills));
+    expect(readFileSync(f.out, 'utf8')).toBe(jsonLines(fills));
     const l = await exportTo('ledger', 'jsonl');
-    expect(readFileSync(l.out, 'utf8')).toBe(lines(ledger));
+    expect(readFileSync(l.out, 'utf8')).toBe(jsonLines(ledger));
     expect(l.stderr).toMatch(/4 ledger written/);
   });
 

@@ -50,27 +50,41 @@ const timeSchema = {
   description: 'Epoch ms or ISO 8601 with a zone (2024-05-01, 2024-05-01T12:00:00Z)',
 } as const;
 const LEDGER_ACCOUNTS = ['spot', 'usdt-futures', 'usdc-futures', 'coin-futures', 'margin', 'uta', 'p2p'];
+const symbolSchema = { type: 'string', pattern: '^[A-Za-z0-9_]{2,40}$' } as const;
+
+/**
+ * The querystring of a page of archived records: the account (`uid`), the data set's own filters, the time range
+ * (`since`, `until`) and the keyset pagination (`after`; `limit`, up to `maxPage`).
+ */
+function pageQuery<F extends Record<string, object>>(filters: F, maxPage: number) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      uid: uidSchema,
+      ...filters,
+      since: timeSchema,
+      until: timeSchema,
+      after: { type: 'string', maxLength: 200 },
+      limit: { type: 'integer', minimum: 1, maximum: maxPage, default: 100 },
+    },
+  } as const;
+}
 
 const listSchema = {
   tags: ['archive'],
   summary: 'The archived orders of an account, sorted by (cTime, orderId), one per market and orderId',
   description:
     'Filters: market, kind, symbol, status, since (cTime ≥, epoch ms), until (cTime <). Keyset pagination: pass the `next` of a page as `after`. `uid` is needed only when several accounts are archived.',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      uid: uidSchema,
+  querystring: pageQuery(
+    {
       market: { type: 'string', enum: [...MARKETS] },
       kind: { type: 'string', enum: [...KINDS] },
-      symbol: { type: 'string', pattern: '^[A-Za-z0-9_]{2,40}$' },
+      symbol: symbolSchema,
       status: { type: 'string', pattern: '^[a-z_]{1,32}$' },
-      since: timeSchema,
-      until: timeSchema,
-      after: { type: 'string', maxLength: 200 },
-      limit: { type: 'integer', minimum: 1, maximum: MAX_ARCHIVE_PAGE, default: 100 },
     },
-  },
+    MAX_ARCHIVE_PAGE,
+  ),
   response: archiveOrdersResponse,
 } as const;
 
@@ -79,20 +93,14 @@ const fillsSchema = {
   summary: 'The archived fills of an account, sorted by (cTime, tradeId), one per market and tradeId',
   description:
     'Filters: market, symbol, orderId, since (cTime ≥), until (cTime <), each time as epoch ms or ISO 8601 with a zone; answered with `cTimeIso` beside `cTime`. Keyset pagination: pass the `next` of a page as `after`. `uid` is needed only when several accounts are archived.',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      uid: uidSchema,
+  querystring: pageQuery(
+    {
       market: { type: 'string', enum: [...MARKETS] },
-      symbol: { type: 'string', pattern: '^[A-Za-z0-9_]{2,40}$' },
+      symbol: symbolSchema,
       orderId: { type: 'string', pattern: '^[0-9]{1,25}$' },
-      since: timeSchema,
-      until: timeSchema,
-      after: { type: 'string', maxLength: 200 },
-      limit: { type: 'integer', minimum: 1, maximum: MAX_ARCHIVE_RECORD_PAGE, default: 100 },
     },
-  },
+    MAX_ARCHIVE_RECORD_PAGE,
+  ),
   response: archiveFillsResponse,
 } as const;
 
@@ -102,22 +110,16 @@ const ledgerSchema = {
     'The archived ledger entries of an account (bills and tax records), sorted by (cTime, billId), one per source, account and billId',
   description:
     'Filters: account (spot, usdt-futures, …), type (fee, funding, transfer, …), coin, source (bills or tax), symbol, since (cTime ≥), until (cTime <), each time as epoch ms or ISO 8601 with a zone; answered with `cTimeIso` beside `cTime`. Keyset pagination: pass the `next` of a page as `after`.',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      uid: uidSchema,
+  querystring: pageQuery(
+    {
       account: { type: 'string', enum: LEDGER_ACCOUNTS },
       type: { type: 'string', enum: [...LEDGER_TYPES] },
       coin: { type: 'string', pattern: '^[A-Za-z0-9]{1,32}$' },
       source: { type: 'string', enum: [...LEDGER_SOURCES] },
-      symbol: { type: 'string', pattern: '^[A-Za-z0-9_]{2,40}$' },
-      since: timeSchema,
-      until: timeSchema,
-      after: { type: 'string', maxLength: 200 },
-      limit: { type: 'integer', minimum: 1, maximum: MAX_ARCHIVE_RECORD_PAGE, default: 100 },
+      symbol: symbolSchema,
     },
-  },
+    MAX_ARCHIVE_RECORD_PAGE,
+  ),
   response: archiveLedgerResponse,
 } as const;
 
