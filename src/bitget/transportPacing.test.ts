@@ -1,7 +1,7 @@
 import { api, envelope, serveTime, testClient, useNock } from '../../tests/fixtures/bitget/helpers';
 import { RateLimiters } from './rateLimits';
 import { requestTimeOf } from './transport';
-import { DEFAULT_GUARD } from './windowBudget';
+import { DEFAULT_GUARD, DEFAULT_LEAD_MS } from './windowBudget';
 import { manualLater } from '../../tests/helpers/manualLater';
 
 useNock();
@@ -103,8 +103,9 @@ describe('the transport tells the budget what each answer said', () => {
     // The refused call's slot is back; the server's full window, none of it ours, is withheld for one slot.
     expect(paced.budget().withheldSlots).toBe(20);
     expect(paced.budget().guardMs).toBe(DEFAULT_GUARD.initialMs + DEFAULT_GUARD.stepUpMs);
-    // Timers left: the server-time call's slot and the hold; the refused call's own slot is not among them.
-    expect(paced.timers.pending()).toEqual([1010, 50]);
+    // Timers left: the server-time call's slot (back in the reservoir its lead before it is free) and the hold;
+    // the refused call's own slot is not among them.
+    expect(paced.timers.pending()).toEqual([1010 - DEFAULT_LEAD_MS, 50]);
     // Time for a retry that did not wait for the hold to go out (it must not).
     await settle(() => events.length > 1, 50);
     events.push('hold lifted');

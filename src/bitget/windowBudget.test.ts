@@ -17,6 +17,8 @@ describe('a window budget on Bottleneck’s reservoir', () => {
       guard: GUARD,
       later: timers.later,
       now: () => 1_000,
+      // Slots go back when they are free; the early hand-back has tests of its own (below).
+      leadMs: 0,
     });
   });
   afterEach(() => budget.stop());
@@ -142,6 +144,7 @@ describe('a window budget on Bottleneck’s reservoir', () => {
       guard: GUARD,
       later: timers.later,
       now: () => now,
+      leadMs: 0,
     });
     try {
       await clocked.reserve();
@@ -169,6 +172,7 @@ describe('a window budget on Bottleneck’s reservoir', () => {
       guard: GUARD,
       later: timers.later,
       now: () => now,
+      leadMs: 0,
     });
     try {
       await clocked.reserve();
@@ -204,6 +208,72 @@ describe('a window budget on Bottleneck’s reservoir', () => {
     } finally {
       await clocked.stop();
     }
+  });
+
+  describe('handing a slot back early', () => {
+    let now: number;
+    let early: WindowBudget;
+    beforeEach(() => {
+      now = 1_000;
+      early = new WindowBudget({
+        id: 'e',
+        calls: 2,
+        windowMs: 40,
+        guard: GUARD,
+        leadMs: 6,
+        later: timers.later,
+        now: () => now,
+      });
+    });
+    afterEach(() => early.stop());
+    const takeEarly = async () => {
+      await early.reserve();
+      return early.start();
+    };
+
+    it('puts the slot back in the reservoir the lead before it is free, and the gate holds the call until then', async () => {
+      await takeEarly(); // free at 1000 + 40 + 10
+      now = 1_010;
+      await takeEarly(); // free at 1060
+      expect(timers.pending()).toEqual([44, 44]);
+      expect(early.holdMs()).toBe(40);
+      now = 1_044;
+      timers.fire();
+      // Both back in the reservoir; by our count the first is free at 1050, the second at 1060.
+      expect(await early.reservoir()).toBe(2);
+      expect(early.holdMs()).toBe(6);
+      now = 1_050;
+      expect(early.holdMs()).toBe(0);
+      const third = await takeEarly();
+      // The second slot is still taken: the third call counts it as its own in the window.
+      expect(third.ours).toBe(2);
+      expect(early.holdMs()).toBe(10);
+    });
+
+    it('never lets the lead shorten a slot kept for a late arrival', async () => {
+      const first = await takeEarly();
+      early.observe(first, { remaining: 1, refused: false, requestTime: 5_000 });
+      now = 1_010;
+      const late = await takeEarly();
+      // Reached the server 20 ms later than the first call's lag says: free at 1010 + 20 + 40 + 2 = 1072.
+      early.observe(late, { remaining: 0, refused: false, requestTime: 5_030 });
+      now = 1_066;
+      timers.fire();
+      expect(await early.reservoir()).toBe(2);
+      expect(early.holdMs()).toBe(0); // the first slot is free (1050): one call may go
+      await takeEarly();
+      expect(early.holdMs()).toBe(1_072 - 1_066);
+    });
+
+    it('counts the slots withheld for the server against the free ones', async () => {
+      const slot = await takeEarly(); // free at 1050
+      // The server counts 2 calls in its window, we made 1: one slot is withheld, so none is free until 1050.
+      early.observe(slot, { remaining: 0, refused: false, requestTime: 5_000 });
+      expect(early.withheldSlots).toBe(1);
+      expect(early.holdMs()).toBe(50);
+      now = 1_050;
+      expect(early.holdMs()).toBe(0);
+    });
   });
 
   it('rejects a budget without whole calls or a window', () => {

@@ -5,7 +5,8 @@ const MAX_LATE_MS = 60_000;
 /**
  * Bottleneck plans each start `minTime` after the previous *planned* start; when the event loop stalls, the
  * timers of several due jobs fire together and would leave in a burst. The gate re-spaces them by the time
- * they are actually released: each pass waits until `minTime` after the previous actual pass.
+ * they are actually released: each pass waits until `minTime` after the previous actual pass, and, when given
+ * `holdMs`, for as long as that says (a budget's slot that is not free yet: WindowBudget).
  */
 export class SpacingGate {
   private last = Number.NEGATIVE_INFINITY;
@@ -14,12 +15,17 @@ export class SpacingGate {
   constructor(
     public minTime: number,
     private readonly now: () => number = () => performance.now(),
+    /** How much longer a pass must wait, asked again after every wait (0: it may go now). */
+    private readonly holdMs: () => number = () => 0,
   ) {}
 
   pass(): Promise<void> {
     const turn = this.chain.then(async () => {
-      const wait = this.last + this.minTime - this.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      for (;;) {
+        const wait = Math.max(this.last + this.minTime - this.now(), this.holdMs());
+        if (!(wait > 0)) break;
+        await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      }
       this.last = this.now();
     });
     this.chain = turn;
@@ -70,6 +76,14 @@ export const DEFAULT_GUARD: GuardSettings = {
   keepOnSuccess: 0.995,
 };
 
+/**
+ * How long before a slot is free it is handed back to Bottleneck's reservoir. Between a slot coming back and
+ * the call it lets through reaching the gate, Bottleneck's drain and the IP limiter take 15–25 ms (more under
+ * load); paid on every reuse of a slot, that is 2–3 % of the budget. Handed back early, the call waits out the
+ * rest in the gate, which lets it go when the slot is free by our count (`holdMs`), not later.
+ */
+export const DEFAULT_LEAD_MS = 50;
+
 export interface WindowBudgetOptions {
   id: string;
   /** Calls admitted in any window (the documented per-second budget). */
@@ -77,6 +91,8 @@ export interface WindowBudgetOptions {
   /** The window, ms (1000 for Bitget's "per second"; longer to use a share of the budget). */
   windowMs: number;
   guard?: GuardSettings;
+  /** How early a slot goes back to the reservoir (DEFAULT_LEAD_MS; at most a quarter of the window). */
+  leadMs?: number;
   later?: Later;
   /** Our clock, ms. */
   now?: () => number;
@@ -107,6 +123,10 @@ export interface BudgetSlot {
  *
  * Starts are spaced at least half a slot apart (`minTime`): idle slots of the last window can be caught up at
  * twice the rate, never as a burst that arrives bunched.
+ *
+ * A slot goes back to the reservoir `leadMs` before it is free, so that the call it admits has passed
+ * Bottleneck and the IP limiter by then; the gate (the last step before the send) holds that call until the
+ * slot is free: fewer of our slots taken than the budget less what is withheld.
  */
 export class WindowBudget {
   readonly limiter: Bottleneck;
@@ -117,13 +137,14 @@ export class WindowBudget {
   private readonly later: Later;
   private readonly now: () => number;
   private guard: number;
-  /** Our calls whose slot has not come back yet. */
-  private inWindow = 0;
   /** Slots held back for calls the server counts and we did not. */
   private withheld = 0;
   /** (server's requestTime − our start) of the last calls answered, the oldest first. */
   private readonly lags: number[] = [];
   private readonly pending = new Set<() => void>();
+  /** When each of our calls' slot is free again (our clock), whether or not it is back in the reservoir. */
+  private readonly taken = new Set<{ dueAt: number }>();
+  private readonly leadMs: number;
 
   constructor(options: WindowBudgetOptions) {
     if (!(Number.isInteger(options.calls) && options.calls >= 1))
@@ -135,10 +156,11 @@ export class WindowBudget {
     this.guard = this.guardSettings.initialMs;
     this.later = options.later ?? realLater;
     this.now = options.now ?? Date.now;
+    this.leadMs = Math.max(0, Math.min(options.leadMs ?? DEFAULT_LEAD_MS, this.windowMs / 4));
     const minTime = Math.max(1, Math.ceil(this.slotMs / 2));
     // No maxConcurrent: slow answers never leave the budget idle.
     this.limiter = new Bottleneck({ id: options.id, minTime, maxConcurrent: null, reservoir: this.calls });
-    this.gate = new SpacingGate(minTime);
+    this.gate = new SpacingGate(minTime, undefined, () => this.holdMs());
   }
 
   /** The time one call of the budget stands for at the full rate. */
@@ -166,32 +188,63 @@ export class WindowBudget {
     await this.limiter.schedule(() => Promise.resolve());
   }
 
-  /** The call leaves now: its slot comes back one window plus the guard from now. */
+  /**
+   * How long a call let through by the reservoir must still wait for a free slot: our slots taken now (free
+   * again later than now) against the budget less what is withheld. 0 when one is free.
+   */
+  holdMs(): number {
+    const t = this.now();
+    const due: number[] = [];
+    for (const s of this.taken) {
+      if (s.dueAt > t) due.push(s.dueAt);
+      else this.taken.delete(s);
+    }
+    const allowed = this.calls - this.withheld;
+    if (due.length < allowed) return 0;
+    due.sort((a, b) => a - b);
+    // The first slot whose freeing leaves fewer than `allowed` taken.
+    return due[Math.min(due.length - 1, due.length - Math.max(allowed, 1))]! - t;
+  }
+
+  /**
+   * The call leaves now: its slot is free one window plus the guard from now, and goes back to the reservoir
+   * `leadMs` before that.
+   */
   start(): BudgetSlot {
-    this.inWindow += 1;
     let back = false;
     const startedAt = this.now();
-    let dueAt = startedAt + this.windowMs + this.guard;
+    const mark = { dueAt: startedAt + this.windowMs + this.guard };
+    this.taken.add(mark);
+    let ours = 0;
+    for (const s of this.taken) if (s.dueAt > startedAt) ours += 1;
     const release = (): void => {
       if (back) return;
       back = true;
       this.pending.delete(cancel);
       cancel();
-      this.inWindow -= 1;
+      // Handed back when due (no lead): the slot is free now, whatever the clock says.
+      if (this.leadMs === 0) this.taken.delete(mark);
       void this.limiter.incrementReservoir(1);
     };
     // Measured from the one reading of the clock above (a second reading would shorten it by the time between).
-    let cancel = this.later(dueAt - startedAt, release);
+    let cancel = this.later(mark.dueAt - this.leadMs - startedAt, release);
     this.pending.add(cancel);
     const keepUntil = (at: number): void => {
-      if (back || at <= dueAt) return;
+      if (at <= mark.dueAt) return;
+      mark.dueAt = at;
+      this.taken.add(mark);
+      // Back in the reservoir already: the gate holds the next call until `at`.
+      if (back) return;
       this.pending.delete(cancel);
       cancel();
-      dueAt = at;
-      cancel = this.later(Math.max(0, at - this.now()), release);
+      cancel = this.later(Math.max(0, at - this.leadMs - this.now()), release);
       this.pending.add(cancel);
     };
-    return { budget: this, ours: this.inWindow, startedAt, giveBack: release, keepUntil };
+    const giveBack = (): void => {
+      this.taken.delete(mark);
+      release();
+    };
+    return { budget: this, ours, startedAt, giveBack, keepUntil };
   }
 
   /** What the server said about the call of `slot`. */
@@ -258,6 +311,7 @@ export class WindowBudget {
   async stop(): Promise<void> {
     for (const cancel of this.pending) cancel();
     this.pending.clear();
+    this.taken.clear();
     await this.limiter.updateSettings({ reservoir: null });
     await this.limiter.stop({ dropWaitingJobs: false });
   }

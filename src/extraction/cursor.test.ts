@@ -1,10 +1,11 @@
 import { aFill, aLedgerEntry } from '../../tests/helpers/canonicalRecords';
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
 import { applyPage, nextQuery } from './cursor';
-import { pagesToSplit, splitRange } from './cursorSplit';
+import { pagesToSplit, remainingRows, splitAfterPage, splitRange } from './cursorSplit';
+import type { SplitPolicy } from './cursorSplit';
 import { PaginationStalledError } from './errors';
 import { recordIdOf } from './records';
-import type { CursorState } from './runState';
+import type { CursorState, LaneState } from './runState';
 
 const cursor = (over: Partial<CursorState> = {}): CursorState => ({
   id: 'c0',
@@ -173,6 +174,37 @@ describe('how many pages a range needs before it is split', () => {
   it('never splits where both figures are set out of reach (each rule can be turned off on its own)', () => {
     expect(pagesToSplit(1, 6, 1_000, 1_000)).toBe(1_000);
     expect(pagesToSplit(6, 6, 1_000, 2)).toBe(1_000);
+  });
+});
+
+describe('which cursor a split takes', () => {
+  const policy: SplitPolicy = { maxInFlight: 6, minSplitMs: 1, minPagesToSplit: 2 };
+  /** A page of 100 rows, one per ms from `top` down. */
+  const fullPage = (top: number) => ({
+    records: Array.from({ length: 100 }, (_, i) => FakeExchange.order(top - i, top - i)),
+    next: String(top - 99),
+  });
+  const laneOf = (cursors: CursorState[]) =>
+    ({ nextCursorSeq: cursors.length, cursors }) as unknown as LaneState;
+
+  it('expects the rest of a range at the density read so far', () => {
+    // 100 rows over the 200 ms read of [1000, 2000): 400 more in the 800 ms below.
+    expect(remainingRows(cursor({ next: '5', oldestCTime: 1800, orders: 100 }))).toBe(400);
+    expect(remainingRows(cursor({ next: '5', oldestCTime: 1800, orders: 100 }), 2)).toBe(1600);
+    expect(remainingRows(cursor())).toBeNull();
+  });
+
+  it('splits the cursor whose range holds the most, not one with a fraction of the largest', () => {
+    const small = cursor({ id: 'small', start: 9_000, end: 10_000 });
+    const large = cursor({ id: 'large', start: 0, end: 8_000, next: '5', oldestCTime: 7_000, orders: 1_000 });
+    applyPage(small, fullPage(9_999)); // 100 rows a 100 ms: 900 more rows expected, the large one 7,000
+    const open = [small, large];
+    expect(splitAfterPage(laneOf(open), small, fullPage(9_999), 2, policy, () => true, open)).toBeNull();
+    expect(small.queryStart).toBeUndefined();
+    // Alone (or beside cursors that hold less than twice as much), the same page splits it.
+    const older = splitAfterPage(laneOf([small]), small, fullPage(9_999), 1, policy, () => true, [small]);
+    expect(older).toMatchObject({ start: 9_000, end: 9_450, queryStart: 9_000 });
+    expect(small).toMatchObject({ start: 9_450, queryStart: 9_000 });
   });
 });
 

@@ -34,7 +34,10 @@ export interface SplitPolicy {
 /**
  * After a page of `cursor`: the new cursor that takes the older half of its range, or null. Only a full page
  * splits (a short one is the range's end), only while the lane has free in-flight slots and runs below its
- * endpoint's rate (`starved`): more cursors than latency needs cost requests and win no time.
+ * endpoint's rate (`starved`): more cursors than latency needs cost requests and win no time. Of the lane's
+ * open cursors (`open`), only one whose remaining range is expected to hold at least half the rows of the
+ * largest is split: every split costs a request (its last, partly filled page), and halves of a small range
+ * soon end and call for another split, where halves of the largest keep their in-flight slots longest.
  */
 export function splitAfterPage(
   lane: LaneState,
@@ -43,19 +46,37 @@ export function splitAfterPage(
   openCursors: number,
   policy: SplitPolicy,
   starved: () => boolean,
+  open: readonly CursorState[] = [],
 ): CursorState | null {
   const pageLimit = pageLimitOf(cursor.source.endpoint);
   if (page.records.length < pageLimit || openCursors >= policy.maxInFlight || !starved()) return null;
   const times = page.records.map((o) => o.cTime);
+  const spanMs = Math.max(...times) - Math.min(...times) + 1;
+  const mine = remainingRows(cursor, page.records.length / spanMs);
+  let largest = 0;
+  for (const c of open) if (c !== cursor) largest = Math.max(largest, remainingRows(c) ?? 0);
+  if (mine !== null && mine * 2 < largest) return null;
   const older = splitRange(cursor, policy.minSplitMs, {
     rows: page.records.length,
     pageLimit,
-    spanMs: Math.max(...times) - Math.min(...times) + 1,
+    spanMs,
     minPages: pagesToSplit(openCursors, policy.maxInFlight, policy.minPagesToSplit, policy.tailPagesToSplit),
   });
   if (!older) return null;
   const { start, end, queryStart } = older;
   return newCursor(lane, cursor.source, start, end, { queryStart });
+}
+
+/**
+ * Rows a cursor's remaining range (below the oldest row it has read) is expected to hold: at `density` (rows per
+ * ms) when given, else at the density of what it has read of its range so far. Null before its first page.
+ */
+export function remainingRows(cursor: CursorState, density?: number): number | null {
+  if (cursor.done || cursor.oldestCTime === null) return null;
+  const hi = Math.min(cursor.oldestCTime, cursor.end);
+  const read = cursor.end - hi;
+  const rate = density ?? (read > 0 ? cursor.orders / read : 0);
+  return rate * Math.max(0, hi - cursor.start);
 }
 
 /**

@@ -197,7 +197,8 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
         checkpointer.add(o);
       }
       lane.ordersFetched += owned.length;
-      const older = splitAfterPage(lane, cursor, page, lane.cursors.filter(isOpen).length, settings, starved);
+      const open = lane.cursors.filter(isOpen);
+      const older = splitAfterPage(lane, cursor, page, open.length, settings, starved, open);
       if (older) lane.cursors.push(older);
       checkpointer.checkpointIfFull();
     } catch (err) {
