@@ -19,71 +19,93 @@ export interface OrderFigures {
 
 const dayOf = (t: number) => new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 
-/** Reads the orders once, in any order; memory grows with days, coins and symbols, not with orders. */
-export async function orderFigures(orders: AsyncIterable<CanonicalOrder>): Promise<OrderFigures> {
-  const perDay = new Map<number, Record<Market, number>>();
-  const fees = new Map<string, { amount: Decimal; orders: number }>();
-  const volume = new Map<string, { market: Market; base: Decimal; quote: Decimal; orders: number }>();
-  let count = 0;
-  for await (const o of orders) {
-    count++;
+/** The fields of an order the figures read (a CanonicalOrder has them; so has the collector's merge item). */
+export type OrderFigureFields = Pick<
+  CanonicalOrder,
+  'cTime' | 'market' | 'symbol' | 'fee' | 'feeCoin' | 'baseVolume' | 'quoteVolume'
+>;
+
+/**
+ * The figures counted one order at a time, in any order (the collector feeds it the orders as it writes them,
+ * so that the report need not read orders.jsonl again); memory grows with days, coins and symbols, not orders.
+ */
+export class OrderFiguresCounter {
+  private readonly perDay = new Map<number, Record<Market, number>>();
+  private readonly fees = new Map<string, { amount: Decimal; orders: number }>();
+  private readonly volume = new Map<
+    string,
+    { market: Market; base: Decimal; quote: Decimal; orders: number }
+  >();
+  private count = 0;
+
+  add(o: OrderFigureFields): void {
+    this.count++;
     const day = Math.floor(o.cTime / DAY_MS);
-    let row = perDay.get(day);
+    let row = this.perDay.get(day);
     if (!row) {
       row = Object.fromEntries(MARKETS.map((m) => [m, 0])) as Record<Market, number>;
-      perDay.set(day, row);
+      this.perDay.set(day, row);
     }
     row[o.market]++;
     if (o.fee !== null && o.feeCoin !== null) {
-      const f = fees.get(o.feeCoin) ?? { amount: new Decimal(0), orders: 0 };
-      fees.set(o.feeCoin, { amount: f.amount.plus(o.fee), orders: f.orders + 1 });
+      const f = this.fees.get(o.feeCoin);
+      if (f) {
+        f.amount = f.amount.plus(o.fee);
+        f.orders++;
+      } else this.fees.set(o.feeCoin, { amount: new Decimal(0).plus(o.fee), orders: 1 });
     }
     if (o.baseVolume !== null || o.quoteVolume !== null) {
       const key = `${o.market}\u0000${o.symbol}`;
-      const v = volume.get(key) ?? {
-        market: o.market,
-        base: new Decimal(0),
-        quote: new Decimal(0),
-        orders: 0,
-      };
-      volume.set(key, {
-        market: o.market,
-        base: v.base.plus(o.baseVolume ?? 0),
-        quote: v.quote.plus(o.quoteVolume ?? 0),
-        orders: v.orders + 1,
-      });
+      let v = this.volume.get(key);
+      if (!v) {
+        v = { market: o.market, base: new Decimal(0), quote: new Decimal(0), orders: 0 };
+        this.volume.set(key, v);
+      }
+      v.base = v.base.plus(o.baseVolume ?? 0);
+      v.quote = v.quote.plus(o.quoteVolume ?? 0);
+      v.orders++;
     }
   }
-  const dayNumbers = [...perDay.keys()];
-  const first = dayNumbers.length ? Math.min(...dayNumbers) : 0;
-  const last = dayNumbers.length ? Math.max(...dayNumbers) : -1;
-  const days: string[] = [];
-  const perDayByMarket = Object.fromEntries(MARKETS.map((m) => [m, [] as number[]])) as Record<
-    Market,
-    number[]
-  >;
-  for (let d = first; d <= last; d++) {
-    days.push(dayOf(d * DAY_MS));
-    for (const m of MARKETS) perDayByMarket[m].push(perDay.get(d)?.[m] ?? 0);
+
+  figures(): OrderFigures {
+    const dayNumbers = [...this.perDay.keys()];
+    const first = dayNumbers.length ? Math.min(...dayNumbers) : 0;
+    const last = dayNumbers.length ? Math.max(...dayNumbers) : -1;
+    const days: string[] = [];
+    const perDayByMarket = Object.fromEntries(MARKETS.map((m) => [m, [] as number[]])) as Record<
+      Market,
+      number[]
+    >;
+    for (let d = first; d <= last; d++) {
+      days.push(dayOf(d * DAY_MS));
+      for (const m of MARKETS) perDayByMarket[m].push(this.perDay.get(d)?.[m] ?? 0);
+    }
+    return {
+      orders: this.count,
+      days,
+      perDayByMarket,
+      feesByCoin: [...this.fees]
+        .map(([coin, f]) => ({ coin, amount: f.amount.toFixed(), orders: f.orders }))
+        .sort((a, b) => b.orders - a.orders || a.coin.localeCompare(b.coin)),
+      volumeBySymbol: [...this.volume]
+        .map(([key, v]) => ({ symbol: key.split('\u0000')[1]!, ...v }))
+        .sort((a, b) => b.quote.cmp(a.quote) || a.symbol.localeCompare(b.symbol))
+        .map((v) => ({
+          symbol: v.symbol,
+          market: v.market,
+          base: v.base.toFixed(),
+          quote: v.quote.toFixed(),
+          orders: v.orders,
+        })),
+    };
   }
-  return {
-    orders: count,
-    days,
-    perDayByMarket,
-    feesByCoin: [...fees]
-      .map(([coin, f]) => ({ coin, amount: f.amount.toFixed(), orders: f.orders }))
-      .sort((a, b) => b.orders - a.orders || a.coin.localeCompare(b.coin)),
-    volumeBySymbol: [...volume]
-      .map(([key, v]) => ({ symbol: key.split('\u0000')[1]!, ...v }))
-      .sort((a, b) => b.quote.cmp(a.quote) || a.symbol.localeCompare(b.symbol))
-      .map((v) => ({
-        symbol: v.symbol,
-        market: v.market,
-        base: v.base.toFixed(),
-        quote: v.quote.toFixed(),
-        orders: v.orders,
-      })),
-  };
+}
+
+/** Reads the orders once, in any order; memory grows with days, coins and symbols, not with orders. */
+export async function orderFigures(orders: AsyncIterable<OrderFigureFields>): Promise<OrderFigures> {
+  const counter = new OrderFiguresCounter();
+  for await (const o of orders) counter.add(o);
+  return counter.figures();
 }
 
 /**

@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { z } from 'zod';
 import {
   CopyObjectCommand,
@@ -158,9 +158,54 @@ export class RunStore {
 
   /** The non-empty lines of an object, streamed. */
   async *readLines(key: string): AsyncGenerator<string> {
+    for await (const batch of this.readLineBatches(key)) yield* batch;
+  }
+
+  /**
+   * The non-empty lines of an object, streamed as the batches each chunk of the body completes: one await per
+   * chunk (some tens of KiB) rather than per line. Lines end at `\n`, `\r\n` or a lone `\r`, as readline splits them.
+   */
+  async *readLineBatches(key: string): AsyncGenerator<string[]> {
     const body = await this.openStream(key);
-    const lines = createInterface({ input: body, crlfDelay: Infinity });
-    for await (const line of lines) if (line.length > 0) yield line;
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    let pendingCr = false;
+    const take = (text: string, last: boolean): string[] => {
+      let s = carry + text;
+      // A '\r' that ended the previous chunk: a line break, and a '\n' right after it belongs to it.
+      if (pendingCr) {
+        pendingCr = false;
+        if (s.startsWith('\n')) s = s.slice(1);
+      }
+      const out: string[] = [];
+      if (s.includes('\r')) {
+        if (!last && s.endsWith('\r')) {
+          pendingCr = true;
+          s = s.slice(0, -1) + '\n';
+        }
+        const parts = s.split(/\r\n|\n|\r/);
+        carry = last ? '' : parts.pop()!;
+        for (const line of parts) if (line.length > 0) out.push(line);
+        return out;
+      }
+      let from = 0;
+      for (let at = s.indexOf('\n'); at !== -1; at = s.indexOf('\n', from)) {
+        if (at > from) out.push(s.slice(from, at));
+        from = at + 1;
+      }
+      carry = from === 0 ? s : s.slice(from);
+      if (last) {
+        if (carry.length > 0) out.push(carry);
+        carry = '';
+      }
+      return out;
+    };
+    for await (const chunk of body as AsyncIterable<Buffer | string>) {
+      const lines = take(typeof chunk === 'string' ? chunk : decoder.write(chunk), false);
+      if (lines.length > 0) yield lines;
+    }
+    const rest = take(decoder.end(), true);
+    if (rest.length > 0) yield rest;
   }
 
   /**
