@@ -88,7 +88,6 @@ async function* batchesOfItems(items: AsyncIterable<MergeItem>): AsyncGenerator<
   for await (const item of items) yield [item];
 }
 
-// eslint-disable-next-line @typescript-eslint/require-await
 async function* none(): AsyncGenerator<MergeItem> {}
 
 /** Items yielded per batch by mergeSortedBatches. */
