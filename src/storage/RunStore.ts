@@ -200,8 +200,10 @@ export class RunStore {
       }
       return out;
     };
-    for await (const chunk of body as AsyncIterable<Buffer | string>) {
-      const lines = take(typeof chunk === 'string' ? chunk : decoder.write(chunk), false);
+    for await (const chunks of readAhead(body, READ_AHEAD_BYTES)) {
+      let text = '';
+      for (const chunk of chunks) text += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      const lines = take(text, false);
       if (lines.length > 0) yield lines;
     }
     const rest = take(decoder.end(), true);
@@ -315,6 +317,63 @@ export class RunStore {
     return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: expiresInSeconds,
     });
+  }
+}
+
+/** Bytes of a body read ahead of the reader (readLineBatches): the socket keeps flowing while the merge works. */
+const READ_AHEAD_BYTES = 1 << 20;
+
+/**
+ * A stream's chunks in flowing mode, up to `maxBytes` buffered ahead of the reader (paused beyond, resumed once
+ * taken); each step gives every chunk buffered since the last. Destroys the stream when the reader stops early.
+ */
+async function* readAhead(stream: Readable, maxBytes: number): AsyncGenerator<(Buffer | string)[]> {
+  let queue: (Buffer | string)[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onData = (chunk: Buffer | string) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued >= maxBytes) stream.pause();
+    signal();
+  };
+  const onEnd = () => {
+    ended = true;
+    signal();
+  };
+  const onError = (error: unknown) => {
+    failure = { error };
+    signal();
+  };
+  stream.on('data', onData);
+  stream.once('end', onEnd);
+  stream.once('error', onError);
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const chunks = queue;
+        queue = [];
+        queued = 0;
+        if (!ended) stream.resume();
+        yield chunks;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+    if (!ended) stream.destroy();
   }
 }
 
