@@ -6,6 +6,8 @@ import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
 import { requestedDatasets } from '../core/request';
+import { OrderFiguresCounter } from '../report/orderFigures';
+import type { OrderFigures as ReportOrderFigures } from '../report/orderFigures';
 import type { RunStore } from '../storage/RunStore';
 import { mergeOrderParts, mergeRecordParts, partsOfDatasets } from './datasetMerge';
 import { ExtractionIncompleteError } from './errors';
@@ -35,6 +37,18 @@ export interface CollectDeps {
  * resumable from its saved cursors.
  */
 export async function collectRun(deps: CollectDeps, input: CollectInput): Promise<RunOutput> {
+  return (await collectRunForReport(deps, input)).output;
+}
+
+/**
+ * collectRun, also giving the report's order figures when this call merged the orders itself (counted as they
+ * were written, so the report need not read orders.jsonl again); null otherwise (incomplete, or published from a
+ * staged merge: the report reads the file).
+ */
+export async function collectRunForReport(
+  deps: CollectDeps,
+  input: CollectInput,
+): Promise<{ output: RunOutput; reportOrders: ReportOrderFigures | null }> {
   const now = deps.now ?? Date.now;
   const run = new RunRepository(deps.store, input.runId);
   const collectStartedAt = now();
@@ -86,7 +100,7 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
         `run ${input.runId} is incomplete: ${missing.join('; ')}. Its cursors are saved: rerun with the same run id to resume.`,
       );
     }
-    return { ...base, complete: false, orders: 0, failure };
+    return { output: { ...base, complete: false, orders: 0, failure }, reportOrders: null };
   }
 
   const filesStartedAt = now();
@@ -99,6 +113,7 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
     fillsWanted ? publishStaged(run, 'fills', order, partsByDataset.fills, { jsonl: fillsJsonl }) : null,
     ledgerWanted ? publishStaged(run, 'ledger', order, partsByDataset.ledger, { jsonl: ledgerJsonl }) : null,
   ]);
+  const counter = stagedOrders ? null : new OrderFiguresCounter();
   const merged =
     stagedOrders ??
     (await mergeOrderParts(
@@ -107,6 +122,7 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
       partsByDataset.orders,
       { jsonl: ordersJsonl, json: ordersJson },
       deps.mergeFanIn,
+      counter ?? undefined,
     ));
   const records: Partial<Record<DatasetName, DatasetFigures>> = {};
   if (fillsWanted) {
@@ -135,7 +151,10 @@ export async function collectRun(deps: CollectDeps, input: CollectInput): Promis
   // them in a file kept for years. The API signs one when a result is read.
   await run.saveSummary(summarise(merged, records, accounting));
   await run.saveLatest(merged.orders, now());
-  return { ...base, ...resultKeysOf, complete: true, orders: merged.orders };
+  return {
+    output: { ...base, ...resultKeysOf, complete: true, orders: merged.orders },
+    reportOrders: counter && !counter.failed ? counter.figures() : null,
+  };
 }
 
 /** A result file's records, parsed line by line (the collector wrote them: canonical records). */

@@ -4,10 +4,11 @@
  * merged while other lanes still run writes its staged keys (stagedMerge.ts).
  */
 import type { DatasetName } from '../core/dataset';
-import { streamToUploads } from '../storage/streamToUploads';
+import type { OrderFigureFields, OrderFiguresCounter } from '../report/orderFigures';
+import { streamBatchesToUploads } from '../storage/streamToUploads';
 import type { RunStore } from '../storage/RunStore';
 import type { MergeItem } from './merge';
-import { mergeSorted, parseMergeItem } from './merge';
+import { mergeSortedBatches, parseMergeItem } from './merge';
 import type { RunRepository } from './RunRepository';
 import type { DatasetFigures, OrderFigures } from './runSummary';
 import { countOrder, countRecord, noDatasetFigures, noOrderFigures } from './runSummary';
@@ -53,8 +54,8 @@ async function reduceParts(
   let keys = parts;
   const stats = { duplicates: 0 };
   const merging = (group: string[]) =>
-    mergeSorted(
-      group.map((k) => ({ name: k, items: itemsOf(store, k, dataset) })),
+    mergeSortedBatches(
+      group.map((k) => ({ name: k, batches: batchesOf(store, k, dataset) })),
       order,
       stats,
     );
@@ -63,8 +64,8 @@ async function reduceParts(
     for (let g = 0; g * fanIn < keys.length; g++) {
       const key = run.mergedKey(level, g, dataset);
       const upload = store.createUpload(key, 'application/x-ndjson');
-      await streamToUploads(merging(keys.slice(g * fanIn, (g + 1) * fanIn)), [upload], (item) => [
-        item.line + '\n',
+      await streamBatchesToUploads(merging(keys.slice(g * fanIn, (g + 1) * fanIn)), [upload], (batch) => [
+        linesOf(batch, '\n') + '\n',
       ]);
       next.push(key);
     }
@@ -73,25 +74,33 @@ async function reduceParts(
   return { final: merging(keys), stats };
 }
 
-/** Merges the orders' parts into `targets.jsonl` and `targets.json`, counting what passes. */
+/**
+ * Merges the orders' parts into `targets.jsonl` and `targets.json`, counting what passes; with `report`, also
+ * the report's figures of the orders written (so that the report need not read orders.jsonl again).
+ */
 export async function mergeOrderParts(
   run: RunRepository,
   order: 'asc' | 'desc',
   parts: string[],
   targets: Required<MergeTargets>,
   fanIn = MERGE_FAN_IN,
+  report?: OrderFiguresCounter,
 ): Promise<OrderFigures> {
   const { store } = run;
   const { final, stats } = await reduceParts(run, 'orders', order, parts, fanIn);
   const result = noOrderFigures(parts.length);
   const jsonl = store.createUpload(targets.jsonl, 'application/x-ndjson');
   const json = store.createUpload(targets.json, 'application/json');
-  await streamToUploads(
+  await streamBatchesToUploads(
     final,
     [jsonl, json],
-    (item) => {
-      countOrder(result, item);
-      return [item.line + '\n', (result.orders > 1 ? ',\n' : '') + item.line];
+    (batch) => {
+      const first = result.orders === 0;
+      for (const item of batch) {
+        countOrder(result, item);
+        report?.add(item as MergeItem & OrderFigureFields);
+      }
+      return [linesOf(batch, '\n') + '\n', (first ? '' : ',\n') + linesOf(batch, ',\n')];
     },
     { head: ['', '{"orders":[\n'], tail: ['', '\n]}\n'] },
   );
@@ -111,14 +120,26 @@ export async function mergeRecordParts(
   const { final, stats } = await reduceParts(run, dataset, order, parts, fanIn);
   const figures = noDatasetFigures(parts.length);
   const upload = run.store.createUpload(target, 'application/x-ndjson');
-  await streamToUploads(final, [upload], (item) => {
-    countRecord(figures, item);
-    return [item.line + '\n'];
+  await streamBatchesToUploads(final, [upload], (batch) => {
+    for (const item of batch) countRecord(figures, item);
+    return [linesOf(batch, '\n') + '\n'];
   });
   figures.duplicates = stats.duplicates;
   return figures;
 }
 
-async function* itemsOf(store: RunStore, key: string, dataset: DatasetName): AsyncGenerator<MergeItem> {
-  for await (const line of store.readLines(key)) yield parseMergeItem(line, key, dataset);
+/** A part's merge items, a batch per chunk of its body. */
+async function* batchesOf(store: RunStore, key: string, dataset: DatasetName): AsyncGenerator<MergeItem[]> {
+  for await (const lines of store.readLineBatches(key)) {
+    const items = new Array<MergeItem>(lines.length);
+    for (let i = 0; i < lines.length; i++) items[i] = parseMergeItem(lines[i]!, key, dataset);
+    yield items;
+  }
+}
+
+/** The batch's lines joined by `separator`. */
+function linesOf(batch: MergeItem[], separator: string): string {
+  let out = batch[0]!.line;
+  for (let i = 1; i < batch.length; i++) out += separator + batch[i]!.line;
+  return out;
 }

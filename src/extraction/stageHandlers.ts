@@ -3,7 +3,8 @@ import { DATASET_NAMES } from '../core/dataset';
 import { extractionRequestSchema, parseExtractionRequest } from '../core/request';
 import type { RunOutput } from '../core/engine';
 import { writeRunReport } from '../report/writeRunReport';
-import { collectRun } from './collector';
+import { collectRunForReport } from './collector';
+import type { OrderFigures } from '../report/orderFigures';
 import { InvalidEventError } from './errors';
 import type { ExtractionDeps, PlanOutput } from './stages';
 import { planStage, processLaneStage, searchWindowStage, unifySymbolsStage } from './stages';
@@ -90,8 +91,9 @@ export function createStageHandlers(deps: ExtractionDeps, deadline: () => number
       const log = (deps.log ?? SILENT_LOG).child({ runId: e.runId });
       const metrics = deps.metrics ?? NO_METRICS;
       let output: RunOutput;
+      let reportOrders: OrderFigures | null;
       try {
-        output = await collectRun({ store: deps.store, now: deps.now }, e);
+        ({ output, reportOrders } = await collectRunForReport({ store: deps.store, now: deps.now }, e));
       } catch (err) {
         log.error('run not collected', { error: describeError(err), ms: now() - began });
         metrics.runCollected({ complete: false, orders: 0 });
@@ -107,8 +109,8 @@ export function createStageHandlers(deps: ExtractionDeps, deadline: () => number
       // The result is complete and written before the report is drawn: a report that cannot be drawn is said
       // (the run's log) but never turns a complete result into a failed run.
       if (output.complete)
-        await writeRunReport(deps.store, e.runId).catch((err: unknown) =>
-          log.error('report.html not written', { error: describeError(err) }),
+        await writeRunReport(deps.store, e.runId, reportOrders ? { orders: reportOrders } : {}).catch(
+          (err: unknown) => log.error('report.html not written', { error: describeError(err) }),
         );
       return output;
     },

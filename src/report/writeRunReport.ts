@@ -12,6 +12,7 @@ import { ReportSourceMissingError } from './errors';
 import { fillFigures, fundingFigures, totalsSchema } from './fillFigures';
 import type { FillFigures, FundingFigure } from './fillFigures';
 import { orderFigures } from './orderFigures';
+import type { OrderFigures } from './orderFigures';
 import { renderReport } from './renderReport';
 import { runFigures } from './runFigures';
 
@@ -74,7 +75,11 @@ async function accountingFiguresOf(
 export async function writeRunReport(
   store: RunStore,
   runId: string,
-  options: { verification?: string } = {},
+  options: {
+    verification?: string;
+    /** The orders' figures, when the caller counted them as it wrote orders.jsonl (the collector): not re-read. */
+    orders?: OrderFigures;
+  } = {},
 ): Promise<{ key: string; bytes: number; renderMs: number }> {
   const began = performance.now();
   const summary = await store.getJson(resultKeys(runId).summary, summaryFields);
@@ -86,7 +91,8 @@ export async function writeRunReport(
     const lane = await store.getJson(key, laneStateSchema);
     if (lane) lanes.push(lane);
   }
-  const orders = await orderFigures(recordsOf<CanonicalOrder>(store, resultKeys(runId).ordersJsonl));
+  const orders =
+    options.orders ?? (await orderFigures(recordsOf<CanonicalOrder>(store, resultKeys(runId).ordersJsonl)));
   const accounting = await accountingFiguresOf(store, runId, summary.accounting?.totals);
   const collectMs = summary.timing['collectMs'] ?? null;
   const collect =

@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { z } from 'zod';
 import {
   CopyObjectCommand,
@@ -158,9 +158,56 @@ export class RunStore {
 
   /** The non-empty lines of an object, streamed. */
   async *readLines(key: string): AsyncGenerator<string> {
+    for await (const batch of this.readLineBatches(key)) yield* batch;
+  }
+
+  /**
+   * The non-empty lines of an object, streamed as the batches each chunk of the body completes: one await per
+   * chunk (some tens of KiB) rather than per line. Lines end at `\n`, `\r\n` or a lone `\r`, as readline splits them.
+   */
+  async *readLineBatches(key: string): AsyncGenerator<string[]> {
     const body = await this.openStream(key);
-    const lines = createInterface({ input: body, crlfDelay: Infinity });
-    for await (const line of lines) if (line.length > 0) yield line;
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    let pendingCr = false;
+    const take = (text: string, last: boolean): string[] => {
+      let s = carry + text;
+      // A '\r' that ended the previous chunk: a line break, and a '\n' right after it belongs to it.
+      if (pendingCr) {
+        pendingCr = false;
+        if (s.startsWith('\n')) s = s.slice(1);
+      }
+      const out: string[] = [];
+      if (s.includes('\r')) {
+        if (!last && s.endsWith('\r')) {
+          pendingCr = true;
+          s = s.slice(0, -1) + '\n';
+        }
+        const parts = s.split(/\r\n|\n|\r/);
+        carry = last ? '' : parts.pop()!;
+        for (const line of parts) if (line.length > 0) out.push(line);
+        return out;
+      }
+      let from = 0;
+      for (let at = s.indexOf('\n'); at !== -1; at = s.indexOf('\n', from)) {
+        if (at > from) out.push(s.slice(from, at));
+        from = at + 1;
+      }
+      carry = from === 0 ? s : s.slice(from);
+      if (last) {
+        if (carry.length > 0) out.push(carry);
+        carry = '';
+      }
+      return out;
+    };
+    for await (const chunks of readAhead(body, READ_AHEAD_BYTES)) {
+      let text = '';
+      for (const chunk of chunks) text += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      const lines = take(text, false);
+      if (lines.length > 0) yield lines;
+    }
+    const rest = take(decoder.end(), true);
+    if (rest.length > 0) yield rest;
   }
 
   /**
@@ -270,6 +317,63 @@ export class RunStore {
     return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: expiresInSeconds,
     });
+  }
+}
+
+/** Bytes of a body read ahead of the reader (readLineBatches): the socket keeps flowing while the merge works. */
+const READ_AHEAD_BYTES = 1 << 20;
+
+/**
+ * A stream's chunks in flowing mode, up to `maxBytes` buffered ahead of the reader (paused beyond, resumed once
+ * taken); each step gives every chunk buffered since the last. Destroys the stream when the reader stops early.
+ */
+async function* readAhead(stream: Readable, maxBytes: number): AsyncGenerator<(Buffer | string)[]> {
+  let queue: (Buffer | string)[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onData = (chunk: Buffer | string) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued >= maxBytes) stream.pause();
+    signal();
+  };
+  const onEnd = () => {
+    ended = true;
+    signal();
+  };
+  const onError = (error: unknown) => {
+    failure = { error };
+    signal();
+  };
+  stream.on('data', onData);
+  stream.once('end', onEnd);
+  stream.once('error', onError);
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const chunks = queue;
+        queue = [];
+        queued = 0;
+        if (!ended) stream.resume();
+        yield chunks;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+    if (!ended) stream.destroy();
   }
 }
 

@@ -25,14 +25,39 @@ export async function streamToUploads<T>(
   render: (item: T) => string[],
   framing: UploadFraming = {},
 ): Promise<void> {
+  async function* single() {
+    for await (const item of items) yield [item];
+  }
+  await streamBatchesToUploads(
+    single(),
+    uploads,
+    (batch) => {
+      const texts = render(batch[0]!);
+      return uploads.map((_, i) => texts[i] ?? '');
+    },
+    framing,
+  );
+}
+
+/**
+ * streamToUploads for items that come in batches (mergeSortedBatches), `render` giving one text per upload for
+ * the whole batch: one string built per batch and upload (a join) instead of one per item.
+ */
+export async function streamBatchesToUploads<T>(
+  batches: AsyncIterable<T[]>,
+  uploads: StreamedUpload[],
+  render: (batch: T[]) => string[],
+  framing: UploadFraming = {},
+): Promise<void> {
   const chunks = uploads.map((_, i) => framing.head?.[i] ?? '');
   const flush = async () => {
     await Promise.all(uploads.map((u, i) => write(u.stream, chunks[i]!)));
     chunks.fill('');
   };
   try {
-    for await (const item of items) {
-      const texts = render(item);
+    for await (const batch of batches) {
+      if (batch.length === 0) continue;
+      const texts = render(batch);
       for (let i = 0; i < chunks.length; i++) chunks[i] += texts[i] ?? '';
       if (chunks[0]!.length >= CHUNK_CHARS) await flush();
     }

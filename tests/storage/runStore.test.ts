@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { RunStore, StorageCorruptError, createS3Client, startLocalS3 } from '../../src/storage';
 import type { LocalS3 } from '../../src/storage';
@@ -61,6 +63,26 @@ describe('RunStore against a real S3 protocol server (s3rver)', () => {
       count++;
     }
     expect(count).toBe(lines);
+  });
+
+  it('splits lines as readline does: LF, CRLF and a lone CR, empty lines dropped, multi-byte characters across chunks', async () => {
+    // Over 1 MiB, so that the body comes in many chunks and some of them end inside a character or a CRLF.
+    const pieces: string[] = [];
+    let length = 0;
+    for (let i = 0; length < 1_500_000; i++) {
+      const piece = `{"i":${i},"s":"é€😀${'z'.repeat(i % 50)}"}${['\n', '\r\n', '\r', '\n\n'][i % 4]}`;
+      pieces.push(piece);
+      length += piece.length;
+    }
+    const text = pieces.join('') + 'last line without a break';
+    await store.putText('results/r/mixed.jsonl', text);
+    const expected: string[] = [];
+    for await (const l of createInterface({ input: Readable.from([text]), crlfDelay: Infinity }))
+      if (l.length > 0) expected.push(l);
+    const lines: string[] = [];
+    for await (const l of store.readLines('results/r/mixed.jsonl')) lines.push(l);
+    expect(lines.length).toBeGreaterThan(10_000);
+    expect(lines).toEqual(expected);
   });
 
   it("assembles a multipart upload of several parts intact, with S3's multipart ETag (MD5 of the parts' MD5s)", async () => {
