@@ -1,7 +1,6 @@
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
 import type { CanonicalOrder } from '../core/order';
-import Decimal from 'decimal.js';
-import { DecimalSum, orderFigures, overDays } from './orderFigures';
+import { orderFigures, overDays } from './orderFigures';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1, 12);
@@ -74,44 +73,5 @@ describe('overDays', () => {
     expect(wide.days).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
     expect(wide.perDayByMarket.spot).toEqual([0, 1, 0]);
     expect(wide.perDayByMarket['coin-futures']).toEqual([0, 0, 0]);
-  });
-});
-
-describe('DecimalSum', () => {
-  /** Decimal's own running sum, the figures' definition. */
-  const decimalSum = (values: (string | number)[]) =>
-    values.reduce<Decimal>((acc, v) => acc.plus(v), new Decimal(0)).toFixed();
-  const sumOf = (values: (string | number)[]) => {
-    const s = new DecimalSum();
-    for (const v of values) s.add(v);
-    return s.value().toFixed();
-  };
-
-  it("equals Decimal's running sum on amounts of every scale, signs and zeros", () => {
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    for (let round = 0; round < 200; round++) {
-      const values: (string | number)[] = [];
-      for (let i = 0; i < 50; i++) {
-        const digits = Math.floor(random() * 12);
-        const scale = Math.floor(random() * 10);
-        const units = String(Math.floor(random() * 10 ** digits));
-        const padded = units.padStart(scale + 1, '0');
-        const text = scale ? `${padded.slice(0, -scale)}.${padded.slice(-scale)}` : padded;
-        values.push(random() < 0.1 ? 0 : random() < 0.15 ? `-${text}` : text);
-      }
-      expect(sumOf(values)).toBe(decimalSum(values));
-    }
-  });
-
-  it('rounds as Decimal does once a partial sum has more significant digits than Decimal keeps', () => {
-    const values = ['123456789012.12345678', '0.000000001', '98765432109.87654321', '0.5', '1e-30'];
-    expect(sumOf(values)).toBe(decimalSum(values));
-    expect(sumOf(['0.123456789012345678901234', '1'])).toBe(decimalSum(['0.123456789012345678901234', '1']));
-  });
-
-  it('reads what is not a plain decimal as Decimal does, and fails where Decimal fails', () => {
-    expect(sumOf(['1.5', '2e3', '+0.25', '.5'])).toBe(decimalSum(['1.5', '2e3', '+0.25', '.5']));
-    expect(() => sumOf(['1', 'not a number'])).toThrow();
   });
 });

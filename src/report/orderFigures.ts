@@ -19,70 +19,6 @@ export interface OrderFigures {
 
 const dayOf = (t: number) => new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 
-const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-const POWERS_OF_TEN: bigint[] = [];
-const tenTo = (n: number): bigint => (POWERS_OF_TEN[n] ??= 10n ** BigInt(n));
-
-/**
- * `acc = acc.plus(v)` from Decimal 0, with the same result at every step, several times cheaper: while every
- * partial sum has at most Decimal.precision significant digits Decimal rounds nothing, so the sum is kept exactly
- * as an integer of units of 10^-scale (BigInt). From the first step at which Decimal would round (or a value that
- * is not a plain decimal), it goes on in Decimal from the exact sum so far, as the Decimal sum would have.
- */
-export class DecimalSum {
-  private units = 0n;
-  private scale = 0;
-  private decimal: Decimal | null = null;
-  private readonly limit = tenTo(Decimal.precision);
-
-  add(v: string | number): void {
-    if (this.decimal) {
-      this.decimal = this.decimal.plus(v);
-      return;
-    }
-    if (v === 0) return;
-    const m = typeof v === 'string' ? PLAIN_DECIMAL.exec(v) : null;
-    if (!m) {
-      this.decimal = new Decimal(this.exact()).plus(v);
-      return;
-    }
-    const frac = m[3] ?? '';
-    let units = BigInt(m[2]! + frac);
-    if (m[1]) units = -units;
-    if (frac.length > this.scale) {
-      this.units *= tenTo(frac.length - this.scale);
-      this.scale = frac.length;
-    } else if (frac.length < this.scale) units *= tenTo(this.scale - frac.length);
-    const sum = this.units + units;
-    if (this.tooPrecise(sum)) {
-      this.decimal = new Decimal(this.exact()).plus(v);
-      return;
-    }
-    this.units = sum;
-  }
-
-  value(): Decimal {
-    return this.decimal ?? new Decimal(this.exact());
-  }
-
-  /** More significant digits (trailing zeros aside) than Decimal keeps. */
-  private tooPrecise(units: bigint): boolean {
-    let u = units < 0n ? -units : units;
-    if (u < this.limit) return false;
-    while (u % 10n === 0n) u /= 10n;
-    return u >= this.limit;
-  }
-
-  /** The exact sum so far, as a decimal string. */
-  private exact(): string {
-    const negative = this.units < 0n;
-    const digits = (negative ? -this.units : this.units).toString().padStart(this.scale + 1, '0');
-    const int = digits.slice(0, digits.length - this.scale);
-    const frac = digits.slice(digits.length - this.scale);
-    return `${negative ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
-  }
-}
-
 /** The fields of an order the figures read (a CanonicalOrder has them; so has the collector's merge item). */
 export type OrderFigureFields = Pick<
   CanonicalOrder,
@@ -95,58 +31,43 @@ export type OrderFigureFields = Pick<
  */
 export class OrderFiguresCounter {
   private readonly perDay = new Map<number, Record<Market, number>>();
-  private readonly fees = new Map<string, { amount: DecimalSum; orders: number }>();
+  private readonly fees = new Map<string, { amount: Decimal; orders: number }>();
   private readonly volume = new Map<
     string,
-    { market: Market; base: DecimalSum; quote: DecimalSum; orders: number }
+    { market: Market; base: Decimal; quote: Decimal; orders: number }
   >();
   private count = 0;
-  /** The first error an order raised (an amount Decimal cannot read): figures() throws it. */
-  private error: { error: unknown } | undefined;
-
-  /** True once an order could not be counted (figures() would throw). */
-  get failed(): boolean {
-    return this.error !== undefined;
-  }
 
   add(o: OrderFigureFields): void {
-    if (this.error) return;
-    try {
-      this.count++;
-      const day = Math.floor(o.cTime / DAY_MS);
-      let row = this.perDay.get(day);
-      if (!row) {
-        row = Object.fromEntries(MARKETS.map((m) => [m, 0])) as Record<Market, number>;
-        this.perDay.set(day, row);
-      }
-      row[o.market]++;
-      if (o.fee !== null && o.feeCoin !== null) {
-        let f = this.fees.get(o.feeCoin);
-        if (!f) {
-          f = { amount: new DecimalSum(), orders: 0 };
-          this.fees.set(o.feeCoin, f);
-        }
-        f.amount.add(o.fee);
+    this.count++;
+    const day = Math.floor(o.cTime / DAY_MS);
+    let row = this.perDay.get(day);
+    if (!row) {
+      row = Object.fromEntries(MARKETS.map((m) => [m, 0])) as Record<Market, number>;
+      this.perDay.set(day, row);
+    }
+    row[o.market]++;
+    if (o.fee !== null && o.feeCoin !== null) {
+      const f = this.fees.get(o.feeCoin);
+      if (f) {
+        f.amount = f.amount.plus(o.fee);
         f.orders++;
+      } else this.fees.set(o.feeCoin, { amount: new Decimal(0).plus(o.fee), orders: 1 });
+    }
+    if (o.baseVolume !== null || o.quoteVolume !== null) {
+      const key = `${o.market}\u0000${o.symbol}`;
+      let v = this.volume.get(key);
+      if (!v) {
+        v = { market: o.market, base: new Decimal(0), quote: new Decimal(0), orders: 0 };
+        this.volume.set(key, v);
       }
-      if (o.baseVolume !== null || o.quoteVolume !== null) {
-        const key = `${o.market}\u0000${o.symbol}`;
-        let v = this.volume.get(key);
-        if (!v) {
-          v = { market: o.market, base: new DecimalSum(), quote: new DecimalSum(), orders: 0 };
-          this.volume.set(key, v);
-        }
-        v.base.add(o.baseVolume ?? 0);
-        v.quote.add(o.quoteVolume ?? 0);
-        v.orders++;
-      }
-    } catch (error) {
-      this.error = { error };
+      v.base = v.base.plus(o.baseVolume ?? 0);
+      v.quote = v.quote.plus(o.quoteVolume ?? 0);
+      v.orders++;
     }
   }
 
   figures(): OrderFigures {
-    if (this.error) throw this.error.error;
     const dayNumbers = [...this.perDay.keys()];
     const first = dayNumbers.length ? Math.min(...dayNumbers) : 0;
     const last = dayNumbers.length ? Math.max(...dayNumbers) : -1;
@@ -164,16 +85,10 @@ export class OrderFiguresCounter {
       days,
       perDayByMarket,
       feesByCoin: [...this.fees]
-        .map(([coin, f]) => ({ coin, amount: f.amount.value().toFixed(), orders: f.orders }))
+        .map(([coin, f]) => ({ coin, amount: f.amount.toFixed(), orders: f.orders }))
         .sort((a, b) => b.orders - a.orders || a.coin.localeCompare(b.coin)),
       volumeBySymbol: [...this.volume]
-        .map(([key, v]) => ({
-          symbol: key.split('\u0000')[1]!,
-          market: v.market,
-          base: v.base.value(),
-          quote: v.quote.value(),
-          orders: v.orders,
-        }))
+        .map(([key, v]) => ({ symbol: key.split('\u0000')[1]!, ...v }))
         .sort((a, b) => b.quote.cmp(a.quote) || a.symbol.localeCompare(b.symbol))
         .map((v) => ({
           symbol: v.symbol,
