@@ -153,7 +153,7 @@ export async function collectRunForReport(
   await run.saveLatest(merged.orders, now());
   return {
     output: { ...base, ...resultKeysOf, complete: true, orders: merged.orders },
-    reportOrders: counter?.figures() ?? null,
+    reportOrders: counter && !counter.failed ? counter.figures() : null,
   };
 }
 

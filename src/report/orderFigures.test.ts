@@ -1,6 +1,6 @@
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
 import type { CanonicalOrder } from '../core/order';
-import { orderFigures, overDays } from './orderFigures';
+import { OrderFiguresCounter, orderFigures, overDays } from './orderFigures';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1, 12);
@@ -52,6 +52,20 @@ describe('orderFigures', () => {
       { symbol: 'ETHUSDT', market: 'usdt-futures', base: '2', quote: '100', orders: 1 },
       { symbol: 'BTCUSDT', market: 'spot', base: '0.75', quote: '15.3', orders: 2 },
     ]);
+  });
+
+  it('counted one order at a time (as the collector writes them), the figures are the same', async () => {
+    const counter = new OrderFiguresCounter();
+    for (const o of orders) counter.add(o);
+    expect(counter.failed).toBe(false);
+    expect(counter.figures()).toEqual(await orderFigures(each(orders)));
+  });
+
+  it('an amount Decimal cannot read marks the counter failed instead of throwing at the collector', () => {
+    const counter = new OrderFiguresCounter();
+    counter.add(orders[0]!);
+    expect(() => counter.add({ ...orders[1]!, fee: 'not a number' })).not.toThrow();
+    expect(counter.failed).toBe(true);
   });
 
   it('has no days and no totals for no orders', async () => {

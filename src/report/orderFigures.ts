@@ -37,8 +37,25 @@ export class OrderFiguresCounter {
     { market: Market; base: Decimal; quote: Decimal; orders: number }
   >();
   private count = 0;
+  /** Set once an order could not be counted (an amount Decimal cannot read): the report then reads the file. */
+  private broken = false;
 
+  /** True once an order could not be counted: its figures are not to be used. */
+  get failed(): boolean {
+    return this.broken;
+  }
+
+  /** Counts one order; an order it cannot count marks the counter failed instead of failing the caller. */
   add(o: OrderFigureFields): void {
+    if (this.broken) return;
+    try {
+      this.count1(o);
+    } catch {
+      this.broken = true;
+    }
+  }
+
+  private count1(o: OrderFigureFields): void {
     this.count++;
     const day = Math.floor(o.cTime / DAY_MS);
     let row = this.perDay.get(day);
