@@ -109,6 +109,8 @@ export interface ExtractionResult {
     namedSymbols?: string[];
   };
   status: string;
+  /** Why the execution failed (its error and cause, as the engine reports them); absent when it did not. */
+  failure?: { error: string | null; cause: string | null };
   complete: boolean;
   ordersTruth: number;
   ordersOut: number;
@@ -314,6 +316,8 @@ export async function runExtractionScenario(
       const { execution, summary } = run;
       const complete = execution.status === 'SUCCEEDED' && execution.output?.complete === true;
       log(`${sc.scenario}: ${execution.status} in ${Math.round(wallMs)} ms; verifying`);
+      if (execution.status !== 'SUCCEEDED')
+        log(`${sc.scenario}: ${execution.error ?? 'no error'}: ${(execution.cause ?? '').slice(0, 2000)}`);
       const mode = summary?.mode ?? 'classic';
       const served = summary?.served ?? { since: 0, until: 0 };
       // Ascending results are checked walking the (ascending) truth beside them, not holding it in memory.
@@ -469,6 +473,9 @@ export async function runExtractionScenario(
           namedSymbols: named,
         },
         status: execution.status,
+        ...(execution.status !== 'SUCCEEDED'
+          ? { failure: { error: execution.error ?? null, cause: execution.cause?.slice(0, 2000) ?? null } }
+          : {}),
         complete,
         ordersTruth: v?.expected ?? limit.orders,
         ordersOut: v?.received ?? 0,
