@@ -109,6 +109,8 @@ export interface ExtractionResult {
     namedSymbols?: string[];
   };
   status: string;
+  /** The extraction settings the scenario overrides (null: the product's defaults). */
+  settings?: Partial<ExtractionSettings> | null;
   /** Why the execution failed (its error and cause, as the engine reports them); absent when it did not. */
   failure?: { error: string | null; cause: string | null };
   complete: boolean;
@@ -473,6 +475,7 @@ export async function runExtractionScenario(
           namedSymbols: named,
         },
         status: execution.status,
+        settings: sc.settings ?? null,
         ...(execution.status !== 'SUCCEEDED'
           ? { failure: { error: execution.error ?? null, cause: execution.cause?.slice(0, 2000) ?? null } }
           : {}),
