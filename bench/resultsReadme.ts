@@ -12,6 +12,7 @@ import type { CollectorBenchResult, CollectorSizeResult } from './scenarios/coll
 import type { DatabaseBenchResult, ImportFigures } from './scenarios/database';
 import { extractionScenarios } from './scenarios/definitions';
 import { TARGETS } from './scenarios/extraction';
+import type { ProcessPeak } from './lib/rss';
 import type { DatasetResult, ExtractionResult } from './scenarios/extraction';
 
 /** A result file as committed: files written before the data sets existed lack `datasets` and name `orders`. */
@@ -51,8 +52,39 @@ const extractionColumns: Column<StoredExtraction>[] = [
   ['lanes s (ratio)', (r) => `${s(r.lanesWallMs)} (${r.lanesTimeRatio ?? '–'})`],
   ['429', (r) => r.http429],
   ['retries', (r) => r.retries],
+  ['peak RSS MiB: extraction / sim / S3', (r) => rssCell(r)],
   ['targets met', (r) => r.targets.all],
 ];
+
+const rssOf = (p: ProcessPeak | undefined) => p?.peakRssMiB ?? null;
+
+/** `412 / 655 / 98`; `–` for a process not measured (or a result from before RSS was measured). */
+function rssCell(r: StoredExtraction): string {
+  if (!r.rss) return '–';
+  const { extraction, simulator, localS3 } = r.rss;
+  return [extraction, simulator, localS3].map((p) => rssOf(p) ?? '–').join(' / ');
+}
+
+/** Per process: this scenario's peak RSS ÷ its baseline scenario's (the same account at a tenth of the orders). */
+function rssComparison(r: StoredExtraction, base: StoredExtraction | undefined): string[] {
+  const baseline = extractionScenarios().find((x) => x.scenario === r.scenario)?.rssBaseline;
+  if (!baseline) return [];
+  if (!base?.rss || !r.rss) return [`Peak RSS against ${baseline}: – (not both measured).`, ''];
+  const roles = [
+    ['extraction', 'extraction'],
+    ['simulator', 'simulator'],
+    ['localS3', 'local S3 server'],
+  ] as const;
+  const cells = roles.map(([role, label]) => {
+    const a = rssOf(r.rss![role]);
+    const b = rssOf(base.rss![role]);
+    return `${label} ${a ?? '–'} ÷ ${b ?? '–'} MiB = ${a !== null && b !== null && b > 0 ? (a / b).toFixed(2) : '–'}`;
+  });
+  return [
+    `Peak RSS ÷ ${baseline}'s, per process (target ≤ 1.2): ${cells.join('; ')}. Wall ÷ bound ${r.timeRatio} (target ≤ 1.05).`,
+    '',
+  ];
+}
 
 const datasetColumns: Column<[string, DatasetResult]>[] = [
   ['data set', ([name]) => name],
@@ -140,12 +172,21 @@ function extractionSection(ex: StoredExtraction[]): string[] {
     '',
     `Targets: wall ≤ ${TARGETS.timeRatio} × bound, requests ≤ ${TARGETS.requestRatio} × minimum, 100 % of the truth with every canonical field as the truth says, 0 duplicates, 429s ≤ ${TARGETS.http429Share * 100} % of requests.`,
     'truth … field mismatches: the orders; requests, min, bound: every bucket the run uses (each data set has its own), all in parallel.',
+    'peak RSS: the highest resident memory of each process from the start of the extraction to its end (the verification after it excluded): this process (engine, lanes, collector), the simulator, the local S3 server.',
     '',
     markdownTable(extractionColumns, ex),
     '',
   ];
   for (const r of ex) {
     parts.push(`### ${r.scenario}: per rate-limit bucket`, '', r.description, '');
+    parts.push(
+      ...rssComparison(
+        r,
+        ex.find(
+          (x) => x.scenario === extractionScenarios().find((y) => y.scenario === r.scenario)?.rssBaseline,
+        ),
+      ),
+    );
     if (r.datasets && Object.keys(r.datasets).some((d) => d !== 'orders'))
       parts.push(
         'Per data set (records against its truth; requests and time against its own buckets):',

@@ -3,7 +3,10 @@
  * database import and the API under load. Writes bench/results/<scenario>.json and bench/results/README.md.
  *
  * Environment: BENCH_ONLY=extract,collector,database,api,sync (default all; `report` — the report's size and
- * render time for a run of BENCH_REPORT_ORDERS orders, default 200,000 — runs only when named); BENCH_SCENARIOS (extraction scenarios by name, e.g. extract-uta-60k; default all); BENCH_SCALE
+ * render time for a run of BENCH_REPORT_ORDERS orders, default 200,000 — runs only when named; `extract-2m` runs
+ * the 2M-order scenario extract-classic-2m, ~15 minutes, beside any named in BENCH_SCENARIOS); BENCH_SCENARIOS
+ * (extraction scenarios by name, e.g. extract-uta-60k; default all but the opt-in ones; an opt-in one, such as
+ * extract-classic-2m, runs only when named here or through BENCH_ONLY's alias); BENCH_SCALE
  * (extraction account size factor, default 1); BENCH_COLLECTOR_SIZES (default 1000000,4000000); MYSQL_URL.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -24,11 +27,19 @@ const scale = Number(process.env['BENCH_SCALE'] ?? '1');
 const BUDGET_MS = Number(process.env['BENCH_BUDGET_MS'] ?? 14 * 60_000);
 const collectorSizes = (process.env['BENCH_COLLECTOR_SIZES'] ?? '1000000,4000000').split(',').map(Number);
 
+/** The extraction scenarios a plain `make bench` runs (the opt-in ones left out). */
+const defaultScenarios = () =>
+  extractionScenarios(scale)
+    .filter((sc) => !sc.optIn)
+    .map((sc) => sc.scenario);
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`make bench: ${only.join(', ')}; scale ${scale}; collector sizes ${collectorSizes.join(', ')}`);
-  if (only.includes('extract')) {
-    const named = process.env['BENCH_SCENARIOS']?.split(',');
+  if (only.includes('extract') || only.includes('extract-2m')) {
+    let named = process.env['BENCH_SCENARIOS']?.split(',');
+    if (only.includes('extract-2m'))
+      named = [...(named ?? (only.includes('extract') ? defaultScenarios() : [])), 'extract-classic-2m'];
     const scenarios = extractionScenarios(scale);
     const unknown = (named ?? []).filter((n) => !scenarios.some((sc) => sc.scenario === n));
     if (unknown.length > 0)
@@ -38,7 +49,7 @@ async function main(): Promise<void> {
     let classicSim: BenchSim | null = null;
     try {
       for (const sc of scenarios) {
-        if (named && !named.includes(sc.scenario)) continue;
+        if (named ? !named.includes(sc.scenario) : sc.optIn) continue;
         // Scenarios on the first scenario's account share its simulator (started once).
         const sharesClassic = isDeepStrictEqual(sc.sim, scenarios[0]!.sim);
         if (sharesClassic && !classicSim)

@@ -4,7 +4,7 @@
  * by record against the ground truth of each data set it asks for.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DAY_MS } from '../../src/bitget/endpoints';
 import type { DatasetName } from '../../src/core/dataset';
@@ -27,6 +27,9 @@ import { computeDatasetBuckets } from '../lib/datasetLimit';
 import { combineBuckets, computeLimit } from '../lib/limit';
 import type { BucketLimit } from '../lib/limit';
 import { machineInfo } from '../lib/machine';
+import { RssMonitor } from '../lib/rss';
+import type { RssFigures } from '../lib/rss';
+import { verifyAgainstTruthStreaming } from '../lib/streamingVerify';
 import type { MachineInfo } from '../lib/machine';
 import { log, round } from '../lib/results';
 import type { BenchSim } from '../lib/sim';
@@ -48,6 +51,10 @@ export interface ExtractionScenario {
   settings?: Partial<ExtractionSettings>;
   invocationBudgetMs?: number;
   inProcessSim?: boolean;
+  /** Run only when named (BENCH_SCENARIOS, or BENCH_ONLY's alias): too long for the default `make bench`. */
+  optIn?: boolean;
+  /** The scenario whose peak RSS this one's is compared with (the same account at a tenth of the orders). */
+  rssBaseline?: string;
 }
 
 export interface LaneFigures {
@@ -102,6 +109,10 @@ export interface ExtractionResult {
     namedSymbols?: string[];
   };
   status: string;
+  /** The extraction settings the scenario overrides (null: the product's defaults). */
+  settings?: Partial<ExtractionSettings> | null;
+  /** Why the execution failed (its error and cause, as the engine reports them); absent when it did not. */
+  failure?: { error: string | null; cause: string | null };
   complete: boolean;
   ordersTruth: number;
   ordersOut: number;
@@ -157,6 +168,14 @@ export interface ExtractionResult {
   lanes: LaneFigures[];
   /** The requests-per-second timeline per bucket against its budget, an SVG beside this file. */
   rateChart: string;
+  /**
+   * Peak resident memory of every process of the run, from the start of the extraction to its end (verification
+   * excluded): the extraction's (this process: engine, lanes, collector), the simulator's (a child unless
+   * in process), the local S3 server's (a child of the run). Absent in results from before it was measured.
+   */
+  rss?: RssFigures;
+  /** 1-minute load average when the extraction ended (machine.loadAverage1m: when the scenario started). */
+  loadAverageEnd1m?: number;
   targets: {
     timeRatio: boolean;
     requestRatio: boolean;
@@ -274,6 +293,7 @@ export async function runExtractionScenario(
     log(
       `${sc.scenario}: extracting ${asked.join(', ')} (${sc.sim.orders} orders, ${sc.sim.mode ?? 'classic'})`,
     );
+    const rss = new RssMonitor({ extraction: process.pid, simulator: sim.pid });
     const t0 = performance.now();
     const run = await runLocalExtraction({
       dataDir,
@@ -283,23 +303,33 @@ export async function runExtractionScenario(
       runId: `bench-${sc.scenario}`,
       invocationBudgetMs: sc.invocationBudgetMs,
       settings: sc.settings,
+      onStart: ({ stack }) => {
+        // The local S3 server's process (startLocalS3Process returns its pid; absent when it runs in process).
+        const pid = (stack.s3 as { pid?: unknown }).pid;
+        if (typeof pid === 'number') rss.add('localS3', pid);
+      },
     });
     const wallMs = performance.now() - t0;
+    const rssFigures = rss.stop();
+    const loadAverageEnd1m = round(loadavg()[0]!, 2);
     const endedAt = Date.now();
     const after = requestsByEndpoint(await sim.stats());
     try {
       const { execution, summary } = run;
       const complete = execution.status === 'SUCCEEDED' && execution.output?.complete === true;
       log(`${sc.scenario}: ${execution.status} in ${Math.round(wallMs)} ms; verifying`);
+      if (execution.status !== 'SUCCEEDED')
+        log(`${sc.scenario}: ${execution.error ?? 'no error'}: ${(execution.cause ?? '').slice(0, 2000)}`);
       const mode = summary?.mode ?? 'classic';
       const served = summary?.served ?? { since: 0, until: 0 };
+      // Ascending results are checked walking the (ascending) truth beside them, not holding it in memory.
+      const resultOrders = () => readResultOrders(run.stack.store, execution.output!.ordersJsonlKey);
+      const truthOrders = () => filtered(sim.truth(), request.symbols, request.markets, served);
       const verification =
         complete && asked.includes('orders')
-          ? await verifyAgainstTruth(
-              readResultOrders(run.stack.store, execution.output!.ordersJsonlKey),
-              filtered(sim.truth(), request.symbols, request.markets, served),
-              request.order,
-            )
+          ? request.order === 'asc'
+            ? await verifyAgainstTruthStreaming(resultOrders(), truthOrders())
+            : await verifyAgainstTruth(resultOrders(), truthOrders(), request.order)
           : null;
       const limit = await computeLimit(filtered(sim.truth(), undefined, request.markets), {
         mode,
@@ -445,6 +475,10 @@ export async function runExtractionScenario(
           namedSymbols: named,
         },
         status: execution.status,
+        settings: sc.settings ?? null,
+        ...(execution.status !== 'SUCCEEDED'
+          ? { failure: { error: execution.error ?? null, cause: execution.cause?.slice(0, 2000) ?? null } }
+          : {}),
         complete,
         ordersTruth: v?.expected ?? limit.orders,
         ordersOut: v?.received ?? 0,
@@ -496,6 +530,8 @@ export async function runExtractionScenario(
         }),
         lanes,
         rateChart,
+        rss: rssFigures,
+        loadAverageEnd1m,
         targets,
       };
       for (const [name, d] of Object.entries(datasets))
@@ -507,6 +543,12 @@ export async function runExtractionScenario(
         `${sc.scenario}: requests ${requests}/${bound.minRequests} (${requestRatio}), wall ${result.wallMs}/${result.boundMs} ms (${timeRatio}), ` +
           `lanes ${lanesWallMs ?? '–'} ms (${result.lanesTimeRatio ?? '–'}), bottleneck ${bound.bottleneck}, 429 ${http429}`,
       );
+      const mb = (p: RssFigures[keyof RssFigures]) =>
+        p.peakRssMiB === null ? '–' : `${p.peakRssMiB} MiB${p.exact ? '' : ' (sampled)'}`;
+      log(
+        `${sc.scenario}: peak RSS extraction ${mb(rssFigures.extraction)}, simulator ${mb(rssFigures.simulator)}, local S3 ${mb(rssFigures.localS3)}; load ${machine.loadAverage1m} → ${loadAverageEnd1m}`,
+      );
+      if (v && v.examples.length > 0) log(`${sc.scenario}: e.g. ${v.examples.join('; ')}`);
       if (v) for (const line of describeFieldMismatches(v)) log(`${sc.scenario}: fields: ${line}`);
       else if (asked.includes('orders'))
         log(`${sc.scenario}: fields: not verified (the run did not complete)`);

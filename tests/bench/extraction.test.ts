@@ -70,6 +70,13 @@ describe('bench: extraction scenario (smoke)', () => {
       'spotHistoryOrders',
       'spotPlanHistory',
     ]);
+    // Peak RSS of every process: the simulator runs in this process here, and the local S3 server runs in this
+    // process too under ts-jest (no compiled child entry).
+    expect(r.rss?.extraction).toEqual(
+      expect.objectContaining({ pid: process.pid, peakRssMiB: expect.any(Number) }),
+    );
+    expect(r.rss?.extraction.peakRssMiB).toBeGreaterThan(0);
+    expect(r.rss?.simulator).toEqual(expect.objectContaining({ pid: null, peakRssMiB: null }));
     expect(r.targets.allOrders).toBe(true);
     expect(r.targets.exactFields).toBe(true);
     expect(r.targets.noDuplicates).toBe(true);
