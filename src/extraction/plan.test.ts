@@ -17,6 +17,8 @@ describe('planRun', () => {
     expect(plan.served.until).toBe(NOW + 1);
     expect(plan.requested.since).toBe(NOW - 8 * 365 * DAY_MS);
     expect(plan.notes.join(' ')).toMatch(/last 90 days only/);
+    // the one kind of order no client can find without being told its symbol is named, not hidden
+    expect(plan.notes.join(' ')).toMatch(/no longer lists whose only orders in the range are plan orders/);
   });
 
   it('puts every classic source into its rate-limit lane, one cursor per window', () => {

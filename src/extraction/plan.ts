@@ -72,6 +72,12 @@ export function planRun(input: {
   const spotPlanSince = startOf(streamSince(request, 'spot/plan'));
   const needsSymbolSearch =
     wantsOrders && mode === 'classic' && spotPlanSince < until && wantsSpotPlanDiscovery(request);
+  if (needsSymbolSearch) {
+    notes.push(
+      'Spot plan orders can only be asked symbol by symbol: this run asks every symbol Bitget lists and every other spot symbol its spot orders name. ' +
+        'A symbol Bitget no longer lists whose only orders in the range are plan orders cannot be found this way: name it with --symbols to fetch them.',
+    );
+  }
   const listed = needsSymbolSearch
     ? [...new Set((input.listedSpotSymbols ?? []).map((x) => x.toUpperCase()))]
     : [];
