@@ -44,17 +44,44 @@ const extractionColumns: Column<StoredExtraction>[] = [
   ['dup', (r) => r.duplicates],
   ['field mismatches', fieldMismatchCell],
   ['requests', (r) => r.requests],
-  ['min', (r) => r.minRequests],
+  ['min (pages alone)', (r) => `${r.minRequests} (${pagesOf(r) ?? '–'})`],
   ['req ratio', (r) => r.requestRatio],
   ['wall s', (r) => s(r.wallMs)],
   ['bound s', (r) => s(r.boundMs)],
   ['time ratio', (r) => r.timeRatio],
   ['lanes s (ratio)', (r) => `${s(r.lanesWallMs)} (${r.lanesTimeRatio ?? '–'})`],
+  ['result after last lane s', (r) => s(r.resultAfterLanesMs ?? null)],
   ['429', (r) => r.http429],
   ['retries', (r) => r.retries],
   ['peak RSS MiB: extraction / sim / S3', (r) => rssCell(r)],
-  ['targets met', (r) => r.targets.all],
+  ['targets met', (r) => targetsCell(r)],
 ];
+
+/** The buckets' pages without the end pages (bench/lib/limit.ts); null for results from before it was kept. */
+function pagesOf(r: StoredExtraction): number | null {
+  const pages = r.buckets.map((b) => (b as { pages?: number }).pages);
+  return pages.every((p) => typeof p === 'number') ? pages.reduce((n: number, p) => n + p!, 0) : null;
+}
+
+/** `yes`, or the targets missed (a missed one stands out). */
+function targetsCell(r: StoredExtraction): string {
+  if (r.targets.all) return 'yes';
+  const names: [keyof StoredExtraction['targets'], string][] = [
+    ['timeRatio', 'wall'],
+    ['lanesTimeRatio', 'lanes'],
+    ['requestRatio', 'requests'],
+    ['resultAfterLanes', 'result after lanes'],
+    ['allOrders', 'orders'],
+    ['allRecords', 'records'],
+    ['exactFields', 'fields'],
+    ['noDuplicates', 'duplicates'],
+    ['http429', '429s'],
+  ];
+  return `**no**: ${names
+    .filter(([k]) => r.targets[k] === false)
+    .map(([, n]) => n)
+    .join(', ')}`;
+}
 
 const rssOf = (p: ProcessPeak | undefined) => p?.peakRssMiB ?? null;
 
@@ -170,7 +197,7 @@ function extractionSection(ex: StoredExtraction[]): string[] {
     '',
     '## Extraction against the physical limit',
     '',
-    `Targets: wall ≤ ${TARGETS.timeRatio} × bound, requests ≤ ${TARGETS.requestRatio} × minimum, 100 % of the truth with every canonical field as the truth says, 0 duplicates, 429s ≤ ${TARGETS.http429Share * 100} % of requests.`,
+    `Targets (issue 16): wall ≤ ${TARGETS.timeRatio} × bound, lanes alone ≤ ${TARGETS.lanesTimeRatio} × bound, requests ≤ ${TARGETS.requestRatio} × minimum, the result ready within ${TARGETS.resultAfterLanesShare * 100} % of the bound after the last lane, 100 % of the truth with every canonical field as the truth says, 0 duplicates, 429s ≤ ${TARGETS.http429Share * 100} % of requests.`,
     'truth … field mismatches: the orders; requests, min, bound: every bucket the run uses (each data set has its own), all in parallel.',
     'peak RSS: the highest resident memory of each process from the start of the extraction to its end (the verification after it excluded): this process (engine, lanes, collector), the simulator, the local S3 server.',
     '',
