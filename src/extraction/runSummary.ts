@@ -349,7 +349,11 @@ function coveredFrom(
 /** A source's stream and a planned stream are the same or one narrows the other (`spotFills/BTCUSDT`). */
 const sameStream = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 
-const RECORD_WORDS: Record<DatasetName, string> = { orders: 'orders', fills: 'fills', ledger: 'ledger entries' };
+const RECORD_WORDS: Record<DatasetName, string> = {
+  orders: 'orders',
+  fills: 'fills',
+  ledger: 'ledger entries',
+};
 
 /** One sentence per lane that lost a span to Bitget's retention, with the span's bounds. */
 function expiredNotes(expired: ExpiredSpan[]): string[] {
