@@ -192,6 +192,58 @@ describe('a run that outlives the retention margin', () => {
   });
 });
 
+describe('the summary of a fills lane that lost a span', () => {
+  it("raises that stream's covered start and the data set's, not another stream's", () => {
+    const lane = newLane('r-fills', 'futures-fills', 'futuresFills');
+    lane.dataset = 'fills';
+    const usdt = { endpoint: 'futuresFills', productType: 'USDT-FUTURES' } as const;
+    const coin = { endpoint: 'futuresFills', productType: 'COIN-FUTURES' } as const;
+    lane.cursors.push(
+      {
+        ...newCursor(lane, usdt, START + 5 * MINUTE, END),
+        done: true,
+        expired: { from: START, to: START + 5 * MINUTE },
+      },
+      { ...newCursor(lane, coin, START, END), done: true },
+    );
+    lane.done = true;
+    const base = plan('r-fills');
+    const withFills: RunPlan = {
+      ...base,
+      request: { ...base.request, datasets: ['fills'] },
+      datasetRanges: {
+        fills: {
+          since: START,
+          until: END,
+          streams: {
+            'futuresFills/USDT-FUTURES': { since: START, until: END },
+            'futuresFills/COIN-FUTURES': { since: START, until: END },
+          },
+        },
+      },
+    };
+    const summary = buildSummary({
+      plan: withFills,
+      lanes: [lane],
+      order: 'asc',
+      collectStartedAt: 0,
+      now: 0,
+      merged: null,
+      failure: undefined,
+      missing: [],
+    });
+    expect(summary.datasets.fills?.served).toEqual({ since: START + 5 * MINUTE, until: END });
+    expect(summary.datasets.fills?.streams).toEqual({
+      'futuresFills/USDT-FUTURES': { since: START + 5 * MINUTE, until: END },
+      'futuresFills/COIN-FUTURES': { since: START, until: END },
+    });
+    expect(summary.expired).toEqual([
+      expect.objectContaining({ dataset: 'fills', stream: 'futuresFills/USDT-FUTURES', from: START }),
+    ]);
+    expect(summary.notes.some((n) => n.startsWith('Fills created between'))).toBe(true);
+  });
+});
+
 describe('lane state saved before expired spans existed', () => {
   it('still loads, with no expired span', () => {
     const old = {
