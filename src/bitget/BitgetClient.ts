@@ -190,6 +190,11 @@ export class BitgetClient {
     return this.counter.snapshot();
   }
 
+  /** Bitget's clock now by the client's synced offset, without a request; undefined before the first sync. */
+  serverNow(): number | undefined {
+    return this.clock.serverNow();
+  }
+
   /** Bitget's clock, epoch ms. The answer also syncs the client's clock (the signatures' timestamps). */
   async getServerTime(): Promise<number> {
     const now = this.options.now ?? Date.now;

@@ -5,6 +5,7 @@
  */
 export class ServerClock {
   private offsetMs = 0;
+  private known = false;
   private initial: Promise<void> | null = null;
   private inFlight: Promise<void> | null = null;
 
@@ -20,6 +21,11 @@ export class ServerClock {
 
   get offset(): number {
     return this.offsetMs;
+  }
+
+  /** The exchange's time now (epoch ms) as last synced or observed; undefined before either. */
+  serverNow(): number | undefined {
+    return this.known ? this.now() + this.offsetMs : undefined;
   }
 
   /** Syncs once; later calls resolve at once. A failed sync is retried by the next call. */
@@ -39,6 +45,7 @@ export class ServerClock {
    */
   observe(serverTime: number, sentAt: number, receivedAt: number): void {
     this.offsetMs = Math.round(serverTime - (sentAt + receivedAt) / 2);
+    this.known = true;
     this.initial ??= Promise.resolve();
   }
 
@@ -57,5 +64,6 @@ export class ServerClock {
     const serverTime = await this.fetchServerTime();
     const after = this.now();
     this.offsetMs = Math.round(serverTime - (before + after) / 2);
+    this.known = true;
   }
 }

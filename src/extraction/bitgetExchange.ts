@@ -61,6 +61,7 @@ export function bitgetExchange(client: BitgetClient): ExchangePort {
 
   return {
     serverTime: () => client.getServerTime(),
+    serverNow: () => client.serverNow(),
     accountMode: () => client.getAccountMode(),
     spotSymbols: async () => (await client.getSpotSymbols()).map((s) => s.symbol),
     fetchPage,

@@ -1,6 +1,6 @@
 import { aFill, aLedgerEntry } from '../../tests/helpers/canonicalRecords';
 import { FakeExchange } from '../../tests/helpers/fakeExchange';
-import { applyPage, nextQuery } from './cursor';
+import { applyPage, clampToBoundary, nextQuery } from './cursor';
 import { pagesToSplit, remainingRows, splitAfterPage, splitRange } from './cursorSplit';
 import type { SplitPolicy } from './cursorSplit';
 import { PaginationStalledError } from './errors';
@@ -236,5 +236,38 @@ describe('the cursor over fills and ledger entries (a record of (time, id, key))
     const rows = [aLedgerEntry({ billId: '9', cTime: 1300 }), aLedgerEntry({ billId: '1', cTime: 1200 })];
     expect(applyPage(c, { records: rows, next: 'opaque-2' })).toHaveLength(2);
     expect(nextQuery(c)).toMatchObject({ next: 'opaque-2', endTime: 2000 });
+  });
+});
+
+describe('a cursor whose range falls out of the retention', () => {
+  it('moves its start up to the boundary and records what expired, added to an earlier span', () => {
+    const c = cursor();
+    expect(clampToBoundary(c, 1200)).toBe(true);
+    expect(c).toMatchObject({ start: 1200, expired: { from: 1000, to: 1200 }, done: false });
+    expect(nextQuery(c).startTime).toBe(1199);
+    expect(clampToBoundary(c, 1300)).toBe(true);
+    expect(c.expired).toEqual({ from: 1000, to: 1300 });
+    expect(clampToBoundary(c, 1300)).toBe(false);
+  });
+
+  it('leaves a cursor inside the retention alone', () => {
+    const c = cursor();
+    expect(clampToBoundary(c, 1000)).toBe(false);
+    expect(c.expired).toBeUndefined();
+    expect(c.start).toBe(1000);
+  });
+
+  it('ends a cursor whose whole range expired', () => {
+    const c = cursor();
+    expect(clampToBoundary(c, 5000)).toBe(true);
+    expect(c).toMatchObject({ start: 2000, done: true, expired: { from: 1000, to: 2000 } });
+  });
+
+  it("raises a split cursor's queryStart without expiring what it owns while the boundary is below its start", () => {
+    const c = cursor({ queryStart: 500 });
+    expect(clampToBoundary(c, 800)).toBe(true);
+    expect(c).toMatchObject({ queryStart: 800, start: 1000 });
+    expect(c.expired).toBeUndefined();
+    expect(nextQuery(c).startTime).toBe(799);
   });
 });

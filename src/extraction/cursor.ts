@@ -1,3 +1,4 @@
+import { DAY_MS, retentionDaysOf } from '../bitget/endpoints';
 import { compareDecimalIds } from '../core/order';
 import type { RunRecord } from './records';
 import { recordIdOf } from './records';
@@ -85,6 +86,42 @@ export function applyPage(cursor: CursorState, page: FetchedPage): RunRecord[] {
   if (page.next === null || (crossed && cursor.queryStart !== undefined)) cursor.done = true;
   else if (cursor.maxPages !== undefined && cursor.pages >= cursor.maxPages) cursor.done = true;
   return owned;
+}
+
+/**
+ * How far inside an endpoint's retention a cursor's query starts, by the server's clock: the retention boundary
+ * moves on while a page is under way, and the two clocks may disagree by a little.
+ */
+export const RETENTION_SAFETY_MS = 60 * 1000;
+
+/** The oldest time a query of `endpoint` may start at, by the server's clock `serverNow`, with `marginMs`. */
+export function retentionBoundary(
+  endpoint: RunSource['endpoint'],
+  serverNow: number,
+  marginMs = RETENTION_SAFETY_MS,
+): number {
+  return serverNow - retentionDaysOf(endpoint) * DAY_MS + marginMs;
+}
+
+/**
+ * Moves the cursor's range up to `boundary` when it starts before it: the oldest part has fallen out of what
+ * the endpoint serves (the plan started the run inside the retention, but a long run or a late resume outlives
+ * that margin) and asking for it would be refused (40704) or silently cut. The part given up, [old start,
+ * boundary), is added to `cursor.expired` so the summary names it; a cursor whose whole range expired is done.
+ * A split cursor's `queryStart` (below its start) is raised too. Pure apart from mutating `cursor`; true when
+ * it moved.
+ */
+export function clampToBoundary(cursor: CursorState, boundary: number): boolean {
+  const asked = cursor.queryStart ?? cursor.start;
+  if (cursor.done || asked >= boundary) return false;
+  if (cursor.queryStart !== undefined) cursor.queryStart = Math.min(boundary, cursor.end);
+  if (cursor.start < boundary) {
+    const to = Math.min(boundary, cursor.end);
+    cursor.expired = { from: cursor.expired?.from ?? cursor.start, to };
+    cursor.start = to;
+    if (to >= cursor.end) cursor.done = true;
+  }
+  return true;
 }
 
 /** A new cursor of `lane` over [start, end) of `source`, numbered in the lane's sequence. */

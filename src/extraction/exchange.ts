@@ -4,6 +4,11 @@ import type { FetchPage } from './cursor';
 /** What the extraction needs from the exchange; implemented over the Bitget client (see bitgetExchange.ts). */
 export interface ExchangePort {
   serverTime(): Promise<number>;
+  /**
+   * The exchange's time now as the client last synced it, without a request (undefined while not synced):
+   * where each endpoint's retention begins while a lane works.
+   */
+  serverNow?(): number | undefined;
   accountMode(): Promise<'classic' | 'uta'>;
   /** Every spot symbol the exchange lists, whatever its status (offline and halted ones included). */
   spotSymbols(): Promise<string[]>;

@@ -1,6 +1,6 @@
 import type { RunStore } from '../storage/RunStore';
 import type { FetchPage } from './cursor';
-import { applyPage, nextQuery } from './cursor';
+import { applyPage, clampToBoundary, nextQuery, RETENTION_SAFETY_MS, retentionBoundary } from './cursor';
 import type { SplitPolicy } from './cursorSplit';
 import { isStarved, splitAfterPage } from './cursorSplit';
 import { ExtractionFatalError, classifyFailure } from './errors';
@@ -37,6 +37,13 @@ export interface LaneWorkerDeps {
   fetchPage: FetchPage;
   settings: LaneWorkerSettings;
   now?: () => number;
+  /**
+   * The exchange's clock (epoch ms), which decides where each endpoint's retention begins: a cursor's query
+   * never starts before that boundary (cursor.ts, clampToBoundary). Undefined (not known yet, or absent): no
+   * query is moved beforehand (never by our own clock: the exchange's may be days away, as the simulator's is),
+   * and a 40704 refusal moves it.
+   */
+  serverNow?: () => number | undefined;
   sleep?: (ms: number) => Promise<void>;
   /**
    * Requests per second the endpoint allows this client. Cursors split only while the lane runs below it:
@@ -133,6 +140,15 @@ function halveRefusedWindow(lane: LaneState, cursor: CursorState, err: unknown):
   return true;
 }
 
+/**
+ * Bitget's 40704 "Can only check the data of the last three months": the query started before the endpoint's
+ * retention by the server's clock (ours and its disagree, or the boundary moved while the page was queued).
+ */
+export function isRetentionRefusal(err: unknown): boolean {
+  const e = err as { exchangeCode?: unknown; code?: unknown } | null;
+  return e !== null && typeof e === 'object' && (e.exchangeCode === '40704' || e.code === '40704');
+}
+
 type CursorPager = ReturnType<typeof cursorPager>;
 
 /**
@@ -144,6 +160,15 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
   const { settings } = deps;
   let fatal: ExtractionFatalError | undefined;
   const notBefore = new Map<string, number>();
+  // Per cursor, the extra margin its next query keeps after the exchange refused one as too old (doubled per
+  // refusal: the cursor's range shrinks geometrically, so a refusing exchange ends it, named, in a few steps).
+  const refusedMargin = new Map<string, number>();
+  const clamp = (cursor: CursorState) => {
+    const server = deps.serverNow?.();
+    if (server === undefined) return false;
+    const margin = refusedMargin.get(cursor.id) ?? RETENTION_SAFETY_MS;
+    return clampToBoundary(cursor, retentionBoundary(cursor.source.endpoint, server, margin));
+  };
   // Request starts of the last two seconds: the lane's own rate, against the rate the endpoint allows.
   const starts: number[] = [];
   const starved = () => {
@@ -163,6 +188,16 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
     });
   const failed = (cursor: CursorState, err: unknown) => {
     if (halveRefusedWindow(lane, cursor, err)) return;
+    if (isRetentionRefusal(err)) {
+      // Not fatal: the range's oldest part has expired by the server's clock. Move past it (named) and ask again.
+      lane.errors['retention'] = (lane.errors['retention'] ?? 0) + 1;
+      const asked = cursor.queryStart ?? cursor.start;
+      const margin = 2 * (refusedMargin.get(cursor.id) ?? RETENTION_SAFETY_MS);
+      refusedMargin.set(cursor.id, margin);
+      // At least past what was refused, whatever our clock says.
+      if (!clamp(cursor)) clampToBoundary(cursor, asked + margin);
+      return;
+    }
     const { kind, info } = classifyFailure(err);
     lane.errors[info.category] = (lane.errors[info.category] ?? 0) + 1;
     if (kind === 'symbol_missing') {
@@ -176,6 +211,11 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
     }
   };
   const fetchNext = async (cursor: CursorState) => {
+    clamp(cursor);
+    if (cursor.done) {
+      progress();
+      return;
+    }
     lane.requests += 1;
     starts.push(now());
     // Counted when the exchange has answered (or failed): a page is queued behind the client's limiter before it

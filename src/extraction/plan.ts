@@ -14,7 +14,9 @@ import type { LaneState, RunPlan, TimeWindow } from './runState';
 export interface PlanSettings {
   /**
    * How far inside Bitget's 90-day retention the run starts: the boundary moves while the run works, and a
-   * query that starts before it is refused. Orders in this sliver are reported as not servable.
+   * query that starts before it is refused. Orders in this sliver are reported as not servable. A run that
+   * outlives the margin (a large account, a late resume) moves its cursors with the boundary and names what
+   * expired (laneWorker.ts, cursor.ts `clampToBoundary`; the summary's `expired`).
    */
   retentionMarginMs: number;
 }

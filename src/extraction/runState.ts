@@ -40,6 +40,12 @@ const cursorFields = z.object({
   broken: errorInfoSchema.optional(),
   /** Set when the exchange said the symbol does not exist: nothing to fetch, recorded in the summary. */
   skipped: errorInfoSchema.optional(),
+  /**
+   * The oldest part of the cursor's range that fell out of what Bitget serves before the cursor reached it,
+   * [from, to) (the cursor's range now starts at `to`): named in the summary, never fetched. Absent: nothing
+   * expired (and in lanes saved before the field existed).
+   */
+  expired: z.object({ from: z.number(), to: z.number() }).optional(),
 });
 /** A cursor saved under the field's former name, `lastCTime`, reads as `oldestCTime`: older runs still resume. */
 export const cursorStateSchema = z.preprocess((saved) => {

@@ -3,12 +3,27 @@ import type { AccountingSummary } from '../accounting/summary';
 import { DATASET_NAMES } from '../core/dataset';
 import type { DatasetName } from '../core/dataset';
 import type { MergeItem } from './merge';
-import { sourceSymbol } from './sources';
+import { datasetStreamOf } from '../bitget/datasetSources';
+import { retentionDaysOf } from '../bitget/endpoints';
+import { describeSource, isOrderSource, sourceSymbol } from './sources';
 import type { LaneState, RunPlan } from './runState';
 import { laneDataset } from './runState';
 
 const counts = z.record(z.string(), z.number());
 const range = z.object({ since: z.number(), until: z.number() });
+
+/** A span of one source that fell out of Bitget's retention before the run reached it (never fetched). */
+const expiredSchema = z.object({
+  laneId: z.string(),
+  dataset: z.enum(DATASET_NAMES),
+  /** The source (describeSource) and, for fills and ledger, its coverage stream. */
+  source: z.string(),
+  stream: z.string().optional(),
+  retentionDays: z.number(),
+  from: z.number(),
+  to: z.number(),
+});
+export type ExpiredSpan = z.output<typeof expiredSchema>;
 
 /** One data set of a run: what was merged into its result file, what it cost, and the range asked for. */
 const datasetSummarySchema = z.object({
@@ -50,6 +65,12 @@ export const runSummarySchema = z.object({
     .nullable(),
   served: z.object({ since: z.number(), until: z.number() }).nullable(),
   notes: z.array(z.string()),
+  /**
+   * Spans that expired (left Bitget's retention) while the run worked, before it reached them: not in the result,
+   * and not in `served` (whose `since` is then the boundary actually covered). The run can still be complete:
+   * everything Bitget served when each query was sent was fetched.
+   */
+  expired: z.array(expiredSchema).default([]),
   missing: z.array(z.string()),
   failure: z.object({ error: z.string(), cause: z.string() }).nullable(),
   orders: z.number(),
@@ -162,6 +183,7 @@ export function buildSummary(a: {
   const sum = (f: (l: LaneState) => number) => lanes.reduce((n, l) => n + f(l), 0);
   const errors: Record<string, number> = {};
   for (const l of lanes) for (const [k, v] of Object.entries(l.errors)) errors[k] = (errors[k] ?? 0) + v;
+  const expired = expiredSpans(lanes);
   const laneEnds = lanes.map((l) => l.finishedAt ?? null);
   const started = lanes.map((l) => l.startedAt ?? Infinity);
   return {
@@ -170,8 +192,9 @@ export function buildSummary(a: {
     order: a.order,
     mode: plan?.mode ?? null,
     requested: plan?.requested ?? null,
-    served: plan?.served ?? null,
-    notes: plan?.notes ?? [],
+    served: plan?.served ? coveredFrom(plan.served, expired, 'orders') : null,
+    notes: [...(plan?.notes ?? []), ...expiredNotes(expired)],
+    expired,
     missing: a.missing,
     failure: a.failure ?? null,
     orders: merged?.orders ?? 0,
@@ -212,7 +235,7 @@ export function buildSummary(a: {
       accountingMs: a.phases?.accountingMs ?? null,
       totalMs: plan?.stages['plan']?.startedAt ? a.now - plan.stages['plan'].startedAt : null,
     },
-    datasets: datasetSummaries(plan, lanes, merged, a.records ?? {}),
+    datasets: datasetSummaries(plan, lanes, merged, a.records ?? {}, expired),
     accounting: a.accounting ?? null,
     generatedAt: a.now,
   };
@@ -223,6 +246,7 @@ function datasetSummaries(
   lanes: LaneState[],
   merged: OrderFigures | null,
   records: Partial<Record<DatasetName, DatasetFigures>>,
+  expired: ExpiredSpan[],
 ): RunSummary['datasets'] {
   const asked = plan?.request.datasets ?? [...DATASET_NAMES];
   const out: RunSummary['datasets'] = {};
@@ -239,6 +263,22 @@ function datasetSummaries(
           }
         : (records[dataset] ?? null);
     const ranges = plan?.datasetRanges?.[dataset];
+    const served = ranges ? { since: ranges.since, until: ranges.until } : (plan?.served ?? null);
+    // The ledger's tax records reach below its bills: a bills hole is then named by its stream, not `served`.
+    const taxBelow = dataset === 'ledger' && (ranges?.taxSince ?? null) !== null;
+    const streams =
+      ranges?.streams === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(ranges.streams).map(([stream, span]) => [
+              stream,
+              coveredFrom(
+                span,
+                expired.filter((e) => e.stream !== undefined && sameStream(e.stream, stream)),
+                dataset,
+              ),
+            ]),
+          );
     out[dataset] = {
       records: figures?.records ?? 0,
       duplicatesDropped: figures?.duplicates ?? 0,
@@ -246,9 +286,9 @@ function datasetSummaries(
       firstTime: figures?.first ?? null,
       lastTime: figures?.last ?? null,
       requests: lanes.filter((l) => laneDataset(l) === dataset).reduce((n, l) => n + l.requests, 0),
-      served: ranges ? { since: ranges.since, until: ranges.until } : (plan?.served ?? null),
+      served: served && !taxBelow ? coveredFrom(served, expired, dataset) : served,
       ...(dataset === 'ledger' ? { taxSince: ranges?.taxSince ?? null } : {}),
-      ...(ranges?.streams !== undefined ? { streams: ranges.streams } : {}),
+      ...(streams !== undefined ? { streams } : {}),
     };
   }
   return out;
@@ -258,3 +298,79 @@ function stageMs(plan: RunPlan | null, stage: string): number | null {
   const s = plan?.stages[stage];
   return s?.finishedAt !== undefined ? s.finishedAt - s.startedAt : null;
 }
+
+/**
+ * Every cursor's expired span, merged per lane and source (a source's windows expire from its oldest up, so
+ * the union of its spans is one span).
+ */
+export function expiredSpans(lanes: LaneState[]): ExpiredSpan[] {
+  const out = new Map<string, ExpiredSpan>();
+  for (const lane of lanes) {
+    for (const c of lane.cursors) {
+      if (c.expired === undefined || c.expired.to <= c.expired.from) continue;
+      const source = describeSource(c.source);
+      const key = `${lane.laneId}|${source}`;
+      const seen = out.get(key);
+      if (seen) {
+        seen.from = Math.min(seen.from, c.expired.from);
+        seen.to = Math.max(seen.to, c.expired.to);
+        continue;
+      }
+      out.set(key, {
+        laneId: lane.laneId,
+        dataset: laneDataset(lane),
+        source,
+        ...(isOrderSource(c.source) ? {} : { stream: datasetStreamOf(c.source) }),
+        retentionDays: retentionDaysOf(c.source.endpoint),
+        from: c.expired.from,
+        to: c.expired.to,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * A served range as the run really covered it: from the newest end of the data set's expired spans, when
+ * they reach into it (the span below was never fetched, so the archive must not count it as covered). All
+ * the data set's streams start there (a stream that did not expire is claimed from the same point: less than
+ * it covered, never more).
+ */
+function coveredFrom(
+  served: { since: number; until: number },
+  expired: ExpiredSpan[],
+  dataset: DatasetName,
+): { since: number; until: number } {
+  let since = served.since;
+  for (const e of expired) if (e.dataset === dataset && e.to > since) since = Math.min(e.to, served.until);
+  return { since, until: served.until };
+}
+
+/** A source's stream and a planned stream are the same or one narrows the other (`spotFills/BTCUSDT`). */
+const sameStream = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+
+const RECORD_WORDS: Record<DatasetName, string> = {
+  orders: 'orders',
+  fills: 'fills',
+  ledger: 'ledger entries',
+};
+
+/** One sentence per lane that lost a span to Bitget's retention, with the span's bounds. */
+function expiredNotes(expired: ExpiredSpan[]): string[] {
+  const byLane = new Map<string, ExpiredSpan[]>();
+  for (const e of expired) byLane.set(e.laneId, [...(byLane.get(e.laneId) ?? []), e]);
+  return [...byLane.entries()].map(([laneId, spans]) => {
+    const from = Math.min(...spans.map((e) => e.from));
+    const to = Math.max(...spans.map((e) => e.to));
+    const first = spans[0]!;
+    const days = Math.max(...spans.map((e) => e.retentionDays));
+    const sources = spans.length === 1 ? first.source : `${spans.length} sources`;
+    return (
+      `${capitalised(RECORD_WORDS[first.dataset])} created between ${iso(from)} and ${iso(to)} (lane ${laneId}, ${sources}) ` +
+      `expired (Bitget serves ${days} days) before this run reached them: they are not in this result.`
+    );
+  });
+}
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const iso = (ms: number) => new Date(ms).toISOString();

@@ -253,6 +253,7 @@ async function workLane(
         clientStats: () => deps.exchange.endpointStats(endpoint),
         targetRate: rate,
         now: deps.now,
+        serverNow: () => deps.exchange.serverNow?.(),
         onProgress: deps.onProgress,
         stopRequested: deps.stopRequested,
       },

@@ -44,6 +44,7 @@ function lazyExchange(env: NodeJS.ProcessEnv): ExchangePort {
     }));
   return {
     serverTime: async () => (await get()).serverTime(),
+    serverNow: () => ready?.serverNow?.(),
     accountMode: async () => (await get()).accountMode(),
     spotSymbols: async () => (await get()).spotSymbols(),
     fetchPage: async (q: PageQuery) => (await get()).fetchPage(q),
