@@ -33,6 +33,8 @@ export interface RateLimitOptions {
   guard?: GuardSettings;
   /** When slots come back (tests hold them). */
   later?: Later;
+  /** The budgets' clock (tests fix it; default Date.now). */
+  now?: () => number;
 }
 
 /** Minimum spacing in ms between two request starts so that `ratePerSecond·margin` is never exceeded. */
@@ -148,6 +150,7 @@ export class RateLimiters {
         ...windowFor(this.rate(endpoint), this.margin),
         ...(this.options.guard ? { guard: this.options.guard } : {}),
         ...(this.options.later ? { later: this.options.later } : {}),
+        ...(this.options.now ? { now: this.options.now } : {}),
       });
       this.buckets.set(key, bucket);
     }

@@ -9,10 +9,13 @@ useNock();
 const SPOT = '/api/v2/spot/trade/history-orders';
 const REMAIN = 'x-mbx-used-remain-limit';
 
+/** The budgets' clock: fixed, so that nothing a test asserts depends on how long the machine took. */
+const CLOCK_MS = 1_748_721_720_000;
+
 /** A client at the documented budgets whose slots come back only when the test fires their timers. */
 function pacedClient() {
   const timers = manualLater();
-  const limiters = new RateLimiters({ later: timers.later });
+  const limiters = new RateLimiters({ later: timers.later, now: () => CLOCK_MS });
   const { client, sleeps } = testClient({ limiters });
   const budget = () => limiters.budget(client.account, 'spotHistoryOrders');
   return { client, sleeps, timers, limiters, budget };
@@ -27,7 +30,7 @@ describe('the transport tells the budget what each answer said', () => {
   let paced: ReturnType<typeof pacedClient>;
   beforeEach(() => {
     paced = pacedClient();
-    serveTime(Date.now());
+    serveTime(CLOCK_MS);
   });
   afterEach(() => paced.limiters.stop());
 
