@@ -12,6 +12,7 @@ import type { CanonicalOrder } from '../../src/core/order';
 import { compareOrderKey } from '../../src/core/order';
 import type { TruthOrder, VerifiedField, Verification } from '../../src/verify/verifyAgainstTruth';
 import { VERIFIED_FIELDS } from '../../src/verify/verifyAgainstTruth';
+import { nothingWrong } from '../../src/verify/verifyRecords';
 
 const before = (a: { cTime: number; orderId: string }, b: { cTime: number; orderId: string }) =>
   compareOrderKey(a.cTime, a.orderId, b.cTime, b.orderId);
@@ -117,12 +118,6 @@ export async function verifyAgainstTruthStreaming(
     v.missing++;
     example(`missing ${name(t)}`);
   }
-  v.ok =
-    v.missing === 0 &&
-    v.unexpected === 0 &&
-    v.duplicates === 0 &&
-    v.unsorted === 0 &&
-    v.alteredRaw === 0 &&
-    v.mismatched === 0;
+  v.ok = nothingWrong(v);
   return v;
 }

@@ -129,14 +129,27 @@ export async function verifyRecords<R extends T, F extends keyof T & string, T e
       example(`missing ${label(t)}`);
     }
   }
-  v.ok =
+  v.ok = nothingWrong(v);
+  return v;
+}
+
+/** A verification's counts say every record is there once, sorted, as the truth says. */
+export function nothingWrong(v: {
+  missing: number;
+  unexpected: number;
+  duplicates: number;
+  unsorted: number;
+  alteredRaw: number;
+  mismatched: number;
+}): boolean {
+  return (
     v.missing === 0 &&
     v.unexpected === 0 &&
     v.duplicates === 0 &&
     v.unsorted === 0 &&
     v.alteredRaw === 0 &&
-    v.mismatched === 0;
-  return v;
+    v.mismatched === 0
+  );
 }
 
 /** The mismatch classes as report lines, one per field that differed, or one line saying every field matched. */
