@@ -15,6 +15,7 @@ export {
   immediateRetries,
   localFailure,
   startLocalExecution,
+  validateLocalDefinition,
   type LocalExecution,
   type LocalExecutionOptions,
   type LocalTaskHandler,

@@ -5,6 +5,7 @@ import {
   immediateRetries,
   localFailure,
   startLocalExecution,
+  validateLocalDefinition,
   type LocalTaskHandler,
   type LocalTaskHandlers,
 } from './local';
@@ -89,6 +90,20 @@ function run(handlers: LocalTaskHandlers) {
   return startLocalExecution(definition, INPUT, handlers, { retryIntervalOverrides: immediateRetries() })
     .result;
 }
+
+describe('validateLocalDefinition', () => {
+  it('accepts the extraction definition, and an execution of it starts after the check', () => {
+    expect(() => validateLocalDefinition(definition)).not.toThrow();
+  });
+
+  it('refuses a definition aws-local-stepfunctions would refuse, before and at every execution start', () => {
+    const broken = JSON.parse(JSON.stringify(definition)) as typeof definition;
+    (broken as { StartAt: string }).StartAt = 'NoSuchState';
+    expect(() => validateLocalDefinition(broken)).toThrow();
+    // Not remembered as valid: the next start checks again and refuses it again.
+    expect(() => startLocalExecution(broken, INPUT, fakeFunctions().handlers)).toThrow();
+  });
+});
 
 describe('bindLocalHandlers', () => {
   it('binds every Task state by name and answers as lambda:invoke does', async () => {

@@ -5,6 +5,9 @@ import type { BitgetClientOptions } from '../bitget/BitgetClient';
 import type { Credentials } from '../bitget/signing';
 import { LocalEngine } from '../engines/LocalEngine';
 import { bitgetExchange } from '../extraction/bitgetExchange';
+import { askExchangeFacts } from '../extraction/exchangeFacts';
+import type { ExchangeFacts } from '../extraction/runState';
+import type { ExtractionRequest } from '../core/request';
 import { createStageHandlers } from '../extraction/stageHandlers';
 import type { LaneProgress } from '../extraction/laneWorker';
 import type { ExtractionSettings } from '../extraction/stages';
@@ -19,7 +22,7 @@ import {
 import type { LocalS3 } from '../storage';
 import type { WriteFault } from '../storage/localFilesystemErrors';
 import { localTelemetry } from '../observability/local';
-import { buildExtractionStateMachine, TASK_STATES } from '../../statemachine';
+import { buildExtractionStateMachine, TASK_STATES, validateLocalDefinition } from '../../statemachine';
 import type { TaskLambdaName } from '../../statemachine';
 import type { StageHandlers } from '../extraction/stageHandlers';
 import { withRunLease } from './runLease';
@@ -43,6 +46,11 @@ export interface LocalStackOptions {
   onStage?: (stage: RunStage) => void;
   /** Tests only: the local S3 server's writes fail as on a full disk, a denied permission, a read-only mount. */
   s3WriteFault?: WriteFault;
+  /**
+   * Ask the exchange what planning a run of this request needs (askExchangeFacts) while the S3 server starts;
+   * the stack's `exchangeFacts` holds the answer (null when a request failed: planning then asks itself).
+   */
+  exchangeFactsFor?: ExtractionRequest;
 }
 
 export type RunStage = 'planning' | 'lanes' | 'symbol search' | 'merge';
@@ -67,6 +75,8 @@ export interface LocalStack {
   interrupt(): Promise<void>;
   /** The JSON-lines log the stages write (`<dataDir>/logs/bitget-orders.log`). */
   logFile: string;
+  /** The exchange facts asked while the stack started (`exchangeFactsFor`); absent when none were asked. */
+  exchangeFacts?: Promise<ExchangeFacts | null>;
   close(): Promise<void>;
 }
 
@@ -94,13 +104,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     bucket: LOCAL_BUCKET,
     writeFault: options.s3WriteFault,
   };
-  const s3 = localS3ProcessAvailable() ? await startLocalS3Process(s3Options) : await startLocalS3(s3Options);
-  const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
+  const s3Starting = localS3ProcessAvailable() ? startLocalS3Process(s3Options) : startLocalS3(s3Options);
   const client = new BitgetClient({
     ...options.client,
     baseUrl: options.baseUrl,
     credentials: options.credentials,
   });
+  // While the S3 server's process starts: the exchange's answers travel, and the definition is validated here
+  // (CPU of this process; the server's is another's), instead of one after the other.
+  const exchangeFacts = options.exchangeFactsFor
+    ? askExchangeFacts(bitgetExchange(client), options.exchangeFactsFor).catch(() => null)
+    : undefined;
+  const definition = buildExtractionStateMachine({ functionArns: localFunctionArns() });
+  try {
+    validateLocalDefinition(definition);
+  } catch (err) {
+    await s3Starting.then((s) => s.close()).catch(() => undefined);
+    throw err;
+  }
+  const s3 = await s3Starting;
+  const store = new RunStore(createS3Client(s3), LOCAL_BUCKET);
   const settings = { ...DEFAULT_EXTRACTION_SETTINGS, ...options.settings };
   const budget = options.invocationBudgetMs ?? 10 * 60 * 1000;
   const { apiKey, secretKey, passphrase } = options.credentials;
@@ -132,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ),
   );
   const engine = new LocalEngine({
-    definition: buildExtractionStateMachine({ functionArns: localFunctionArns() }),
+    definition,
     handlers,
     // An aborted execution's collector never ran: its lease is given back here, so the run id can be resumed.
     onAbort: (name) => gate.retire(name),
@@ -152,7 +175,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     telemetry.close();
     await s3.close();
   };
-  return { s3, store, client, engine, interrupt: gate.stop, logFile: telemetry.path, close };
+  return {
+    s3,
+    store,
+    client,
+    engine,
+    interrupt: gate.stop,
+    logFile: telemetry.path,
+    ...(exchangeFacts ? { exchangeFacts } : {}),
+    close,
+  };
 }
 
 /** Local executions of this process that have ended or are being aborted (names are unique per execution). */

@@ -46,10 +46,14 @@ export async function runLocalExtraction(options: LocalExtractionOptions): Promi
   const lock = await lockRun(options.dataDir, runId);
   let stack: LocalStack | undefined;
   try {
-    stack = await startLocalStack(options);
+    // A new run's plan needs the exchange's time, mode and symbols: asked while the stack starts.
+    stack = await startLocalStack({ ...options, exchangeFactsFor: options.request });
     const opened = stack;
     const run = new RunRepository(stack.store, runId);
     const plan = await run.getPlan();
+    const facts = plan ? null : await stack.exchangeFacts;
+    // Facts already saved for this run (by whoever prepared it) are its own: never replaced.
+    if (facts && !(await run.getExchangeFacts())) await run.saveExchangeFacts(facts);
     const request = plan ? resumedRequest(runId, plan, options.request, options.explicit) : options.request;
     options.onStart?.({ runId, resumed: plan !== null, plan, stack });
     const started = await stack.engine.start(request, runId);
