@@ -138,6 +138,9 @@ function answeringFilesystemErrors<A extends unknown[], R>(
   };
 }
 
+/** Bytes per read when a multipart upload's parts are concatenated. */
+const CONCAT_CHUNK = 1 << 20;
+
 /**
  * s3rver's filesystem store answers a PUT (of an object or of a multipart part) before the bytes are on disk (it
  * ends the write stream without waiting for it), so a GET, or the completion of a multipart upload, right after can
@@ -194,7 +197,9 @@ function makeWritesDurable(server: S3rver, options: LocalS3Options): void {
         .update(Buffer.concat(partMd5s.map((hex) => Buffer.from(hex.trim(), 'hex'))))
         .digest('hex')}-${numbers.length}`;
       async function* concatenated() {
-        for (const n of numbers) yield* createReadStream(join(dir, String(n)));
+        // Read in chunks of 1 MiB, not the default 64 KiB: a sixteenth of the reads and writes, and of the
+        // pipeline's callbacks, which took half the time of a 200 MB completion.
+        for (const n of numbers) yield* createReadStream(join(dir, String(n)), { highWaterMark: CONCAT_CHUNK });
       }
       const size = await writeAtomically(
         store.getResourcePath(bucket, key, 'object'),
