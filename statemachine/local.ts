@@ -113,7 +113,9 @@ export function startLocalExecution(
 ): LocalExecution {
   validateLocalDefinition(definition);
   // Validated above (once per definition and process): validating again would cost as much at every start.
-  const machine = new StateMachine(toLocalDefinition(definition), { validationOptions: { noValidate: true } });
+  const machine = new StateMachine(toLocalDefinition(definition), {
+    validationOptions: { noValidate: true },
+  });
   const runOptions: RunOptions = {
     context: {
       Execution: {

@@ -199,7 +199,8 @@ function makeWritesDurable(server: S3rver, options: LocalS3Options): void {
       async function* concatenated() {
         // Read in chunks of 1 MiB, not the default 64 KiB: a sixteenth of the reads and writes, and of the
         // pipeline's callbacks, which took half the time of a 200 MB completion.
-        for (const n of numbers) yield* createReadStream(join(dir, String(n)), { highWaterMark: CONCAT_CHUNK });
+        for (const n of numbers)
+          yield* createReadStream(join(dir, String(n)), { highWaterMark: CONCAT_CHUNK });
       }
       const size = await writeAtomically(
         store.getResourcePath(bucket, key, 'object'),

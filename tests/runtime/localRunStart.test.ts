@@ -40,7 +40,11 @@ describe('a local run asks the planning questions while its stack starts', () =>
   });
   const since = (before: ReturnType<typeof planning>) => {
     const now = planning();
-    return { time: now.time - before.time, mode: now.mode - before.mode, symbols: now.symbols - before.symbols };
+    return {
+      time: now.time - before.time,
+      mode: now.mode - before.mode,
+      symbols: now.symbols - before.symbols,
+    };
   };
   const extract = async () => {
     const run = await runLocalExtraction({
@@ -82,7 +86,9 @@ describe('a local run asks the planning questions while its stack starts', () =>
     expect(facts!.mode).toBe('classic');
     expect(plan!.mode).toBe('classic');
     // The plan's listed symbols are those the facts hold, not asked a second time.
-    expect(plan!.listedSpotSymbols).toEqual([...new Set(facts!.listedSpotSymbols!.map((s) => s.toUpperCase()))]);
+    expect(plan!.listedSpotSymbols).toEqual([
+      ...new Set(facts!.listedSpotSymbols!.map((s) => s.toUpperCase())),
+    ]);
   });
 
   it('a resumed run keeps its plan and the facts it was planned with', async () => {
