@@ -197,8 +197,8 @@ function makeWritesDurable(server: S3rver, options: LocalS3Options): void {
         .update(Buffer.concat(partMd5s.map((hex) => Buffer.from(hex.trim(), 'hex'))))
         .digest('hex')}-${numbers.length}`;
       async function* concatenated() {
-        // Read in chunks of 1 MiB, not the default 64 KiB: a sixteenth of the reads and writes, and of the
-        // pipeline's callbacks, which took half the time of a 200 MB completion.
+        // Read in chunks of 1 MiB, not the default 64 KiB: a sixteenth of the reads, writes and pipeline callbacks
+        // (measured alone, seven 32 MiB parts: 0.67 s instead of 1.45 s).
         for (const n of numbers)
           yield* createReadStream(join(dir, String(n)), { highWaterMark: CONCAT_CHUNK });
       }

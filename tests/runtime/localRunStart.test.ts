@@ -1,7 +1,8 @@
 /**
  * How a local run starts: the exchange's time, mode and listed symbols are asked while the stack starts and
  * saved as the run's exchange facts, so planning asks nothing again; a resumed run (its plan saved) keeps its
- * plan and asks no planning question of the exchange.
+ * plan and the facts it was planned with (the stack still asks while it starts: it cannot know yet that the run
+ * is resumed).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
