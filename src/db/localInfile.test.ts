@@ -1,6 +1,6 @@
 import { text } from 'node:stream/consumers';
 import { UnknownInfileError } from './errors';
-import { infileStreamFactory, rowsToTsv, withInfile } from './localInfile';
+import { INFILE_CHUNK_BYTES, infileStreamFactory, rowsToTsv, withInfile } from './localInfile';
 import { orderToRow } from './orderRecord';
 
 describe('LOAD DATA LOCAL INFILE payloads', () => {
@@ -16,6 +16,18 @@ describe('LOAD DATA LOCAL INFILE payloads', () => {
     });
     expect(served).toBe('a\tb\n');
     await expect(text(infileStreamFactory(name))).rejects.toThrow(UnknownInfileError);
+  });
+
+  it('serves a payload in chunks of at most INFILE_CHUNK_BYTES, each one packet to the server, bytes intact', async () => {
+    const payload = 'é\t'.repeat(INFILE_CHUNK_BYTES) + 'end\n';
+    const chunks = await withInfile(payload, async (n) => {
+      const got: Buffer[] = [];
+      for await (const chunk of infileStreamFactory(n)) got.push(chunk as Buffer);
+      return got;
+    });
+    expect(chunks.length).toBe(Math.ceil(Buffer.byteLength(payload) / INFILE_CHUNK_BYTES));
+    expect(chunks.every((c) => c.length <= INFILE_CHUNK_BYTES)).toBe(true);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(payload);
   });
 
   it('writes one tab-separated line per row, \\N for NULL, with tabs, newlines and backslashes escaped', () => {

@@ -246,6 +246,20 @@ describe('importing into MySQL with its own bulk loader', () => {
     expect(forced).toMatchObject({ status: 'imported', importedOrders: 250, insertedNow: 0 });
   });
 
+  it("loads a batch larger than the server's max_allowed_packet (the payload is sent in packets under it)", async () => {
+    const { rows } = await sql<{ max: string }>`SELECT @@max_allowed_packet AS max`.execute(t.database.db);
+    const maxPacket = Number(rows[0]!.max);
+    const batch = 5000;
+    const pad = 'x'.repeat(Math.ceil((maxPacket * 1.25) / batch));
+    if (pad.length > 64 * 1024) throw new Error(`max_allowed_packet ${maxPacket} is too large for this test`);
+    const orders = Array.from({ length: batch }, (_, i) => makeOrder(i, { raw: { pad } }));
+    const arn = localArn('large-batch');
+    const run = await writeRun((k, b) => s3.put(k, b), s3.bucket, 'large-batch', orders);
+    const outcome = await importRun(t.database, s3.s3, { ...run, executionArn: arn }, { batchSize: batch });
+    expect(outcome).toMatchObject({ status: 'imported', importedOrders: batch, insertedNow: batch });
+    expect(await countOrders(t.database, arn)).toBe(batch);
+  });
+
   it('writes the same rows with multi-row INSERTs where LOCAL INFILE is off, skipping rows already stored', async () => {
     const arn = localArn('values-mysql');
     await recordExecution(t.database, { executionArn: arn, name: 'values-mysql' }, 1);
