@@ -2,9 +2,18 @@ import type { ErrorCategory } from '../core/errors';
 import { ERROR_CATEGORIES, RETRYABLE_CATEGORIES } from '../core/errors';
 import type { ErrorInfo } from './runState';
 
-export type FailureKind = 'retryable' | 'fatal' | 'symbol_missing';
+export type FailureKind = 'retryable' | 'fatal' | 'symbol_missing' | 'retention_expired';
 
-/** How the extraction treats a failed page: retry later, skip a symbol that does not exist, or stop the run. */
+/**
+ * Bitget's "Can only check the data of the last three months": the query started before the endpoint's retention
+ * by the server's clock (ours and its disagree, or the boundary moved while the page was queued).
+ */
+export const RETENTION_REFUSED_CODE = '40704';
+
+/**
+ * How the extraction treats a failed page: retry later, skip a symbol that does not exist, move a query past
+ * what the exchange no longer serves (`retention_expired`), or stop the run.
+ */
 export function classifyFailure(err: unknown): { kind: FailureKind; info: ErrorInfo } {
   const category = categoryOf(err);
   const code = (err as { code?: unknown } | null)?.code;
@@ -13,9 +22,18 @@ export function classifyFailure(err: unknown): { kind: FailureKind; info: ErrorI
     ...(typeof code === 'string' ? { code } : {}),
     message: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
   };
+  if (exchangeCodeOf(err) === RETENTION_REFUSED_CODE) return { kind: 'retention_expired', info };
   if (category === 'symbol_not_found') return { kind: 'symbol_missing', info };
   if (category && RETRYABLE_CATEGORIES.has(category)) return { kind: 'retryable', info };
   return { kind: 'fatal', info };
+}
+
+/** The exchange's code of a client error (`exchangeCode`), or an error's own string `code`. */
+function exchangeCodeOf(err: unknown): string | undefined {
+  const e = err as { exchangeCode?: unknown; code?: unknown } | null;
+  if (e === null || typeof e !== 'object') return undefined;
+  if (typeof e.exchangeCode === 'string') return e.exchangeCode;
+  return typeof e.code === 'string' ? e.code : undefined;
 }
 
 function categoryOf(err: unknown): ErrorCategory | undefined {

@@ -140,15 +140,6 @@ function halveRefusedWindow(lane: LaneState, cursor: CursorState, err: unknown):
   return true;
 }
 
-/**
- * Bitget's 40704 "Can only check the data of the last three months": the query started before the endpoint's
- * retention by the server's clock (ours and its disagree, or the boundary moved while the page was queued).
- */
-export function isRetentionRefusal(err: unknown): boolean {
-  const e = err as { exchangeCode?: unknown; code?: unknown } | null;
-  return e !== null && typeof e === 'object' && (e.exchangeCode === '40704' || e.code === '40704');
-}
-
 type CursorPager = ReturnType<typeof cursorPager>;
 
 /**
@@ -188,7 +179,8 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
     });
   const failed = (cursor: CursorState, err: unknown) => {
     if (halveRefusedWindow(lane, cursor, err)) return;
-    if (isRetentionRefusal(err)) {
+    const { kind, info } = classifyFailure(err);
+    if (kind === 'retention_expired') {
       // Not fatal: the range's oldest part has expired by the server's clock. Move past it (named) and ask again.
       lane.errors['retention'] = (lane.errors['retention'] ?? 0) + 1;
       const asked = cursor.queryStart ?? cursor.start;
@@ -198,7 +190,6 @@ function cursorPager(deps: LaneWorkerDeps, lane: LaneState, checkpointer: LaneCh
       if (!clamp(cursor)) clampToBoundary(cursor, asked + margin);
       return;
     }
-    const { kind, info } = classifyFailure(err);
     lane.errors[info.category] = (lane.errors[info.category] ?? 0) + 1;
     if (kind === 'symbol_missing') {
       cursor.skipped = info;

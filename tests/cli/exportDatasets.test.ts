@@ -15,6 +15,9 @@ import { aLedgerEntry, anOrder, T0 } from '../helpers/canonicalRecords';
 import { aFundingPayment, aFuturesClose, aSpotBuy, aSpotFeeEntry, jsonLines } from '../helpers/tradedAccount';
 import { ensureBuilt, runCli } from './support';
 
+// Every case spawns the CLI (ensureBuilt may first compile it), like the other CLI suites.
+jest.setTimeout(120_000);
+
 const RUN = 'run-accounting-1';
 const fills = [aSpotBuy(), aFuturesClose(T0 + 60_000)];
 const ledger = [
