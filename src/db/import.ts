@@ -9,7 +9,7 @@ import { ImportFailedError } from './errors';
 import { addProcessingLog, recordExecution } from './executions';
 import { createBatchParser } from './batchParser';
 import { insertValuesIntoOrders, loadTsvIntoOrders } from './bulkLoad';
-import { linesWithOffsets } from './lines';
+import { lineBatchesWithOffsets } from './lines';
 import { rowsPayload } from './orderPayload';
 import type { OrderPayload, PayloadFormat } from './orderPayload';
 import { orderToRow, parseOrderLine } from './orderRecord';
@@ -51,7 +51,8 @@ interface OrderSource {
   name: string;
   /** True when the source yields orders validated already (no lines to parse). */
   validated: boolean;
-  read(offset: number): AsyncIterable<SourceItem>;
+  /** The items from `offset`, a batch at a time (a chunk of the body's lines: one await per chunk). */
+  read(offset: number): AsyncIterable<readonly SourceItem[]>;
 }
 
 type SourceItem = { line: string; number: number; end: number } | { order: CanonicalOrder; end: number };
@@ -134,7 +135,7 @@ export async function importOrders(
     name: 'orders',
     validated: true,
     async *read() {
-      for (let i = 0; i < orders.length; i++) yield { order: orders[i]!, end: 0 };
+      yield orders.map((order) => ({ order, end: 0 }));
     },
   };
   return runImport(database, execution, source, orders.length, 'batched', options);
@@ -229,19 +230,21 @@ async function runImport(
       orders = [];
       while (unwritten.length > PARSE_AHEAD) await unwritten.shift();
     };
-    for await (const item of source.read(startOffset)) {
-      if (mode === 'row-by-row') {
-        const order = 'order' in item ? item.order : parseOrderLine(item.line, lineName(source, item));
-        insertedNow += await insertRow(database, orderToRow(arn, order, now()));
-        continue;
+    for await (const items of source.read(startOffset)) {
+      for (const item of items) {
+        if (mode === 'row-by-row') {
+          const order = 'order' in item ? item.order : parseOrderLine(item.line, lineName(source, item));
+          insertedNow += await insertRow(database, orderToRow(arn, order, now()));
+          continue;
+        }
+        if ('order' in item) orders.push(item.order);
+        else {
+          lines.push(item.line);
+          numbers.push(item.number);
+        }
+        batchEnd = item.end;
+        if (lines.length + orders.length >= batchSize) await flush();
       }
-      if ('order' in item) orders.push(item.order);
-      else {
-        lines.push(item.line);
-        numbers.push(item.number);
-      }
-      batchEnd = item.end;
-      if (lines.length + orders.length >= batchSize) await flush();
     }
     await flush();
     await writing;
@@ -449,9 +452,12 @@ function s3JsonlSource(s3: S3Client, run: ImportableRun): OrderSource {
       if (!body || typeof body[Symbol.asyncIterator] !== 'function') {
         throw new Error(`s3://${run.bucket}/${run.ordersJsonlKey} returned no readable body`);
       }
-      for await (const line of linesWithOffsets(body, offset)) {
-        if (line.text.trim() === '') continue;
-        yield { line: line.text, number: line.number, end: line.end };
+      for await (const lines of lineBatchesWithOffsets(body, offset)) {
+        const items: SourceItem[] = [];
+        for (const line of lines) {
+          if (line.text.trim() !== '') items.push({ line: line.text, number: line.number, end: line.end });
+        }
+        yield items;
       }
     },
   };

@@ -11,13 +11,14 @@ export interface OffsetLine {
 /**
  * Splits a byte stream into lines without holding more than one line (plus one chunk) in memory, tracking the
  * absolute byte offset so that a consumer can record "everything before byte N is done" and resume there.
- * Splitting happens on bytes, so multi-byte UTF-8 characters are never cut.
+ * Splitting happens on bytes, so multi-byte UTF-8 characters are never cut. Yields the lines each chunk
+ * completes, as one array (one await per chunk, not per line: the import reads 200k lines in ~4k awaits).
  */
-export async function* linesWithOffsets(
+export async function* lineBatchesWithOffsets(
   chunks: AsyncIterable<Uint8Array | string>,
   startOffset = 0,
   maxLineBytes = 4 * 1024 * 1024,
-): AsyncGenerator<OffsetLine> {
+): AsyncGenerator<OffsetLine[]> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let position = startOffset;
@@ -32,6 +33,7 @@ export async function* linesWithOffsets(
       typeof chunk === 'string'
         ? Buffer.from(chunk)
         : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const lines: OffsetLine[] = [];
     let from = 0;
     for (let newline = bytes.indexOf(10, from); newline !== -1; newline = bytes.indexOf(10, from)) {
       const piece = bytes.subarray(from, newline);
@@ -40,19 +42,29 @@ export async function* linesWithOffsets(
       pendingBytes = 0;
       position += line.length + 1;
       from = newline + 1;
-      yield emit(line);
+      lines.push(emit(line));
     }
     if (from < bytes.length) {
       pending.push(bytes.subarray(from));
       pendingBytes += bytes.length - from;
-      if (pendingBytes > maxLineBytes) {
-        throw new LineTooLongError(`line ${number + 1} is longer than ${maxLineBytes} bytes`);
-      }
+    }
+    if (lines.length > 0) yield lines;
+    if (pendingBytes > maxLineBytes) {
+      throw new LineTooLongError(`line ${number + 1} is longer than ${maxLineBytes} bytes`);
     }
   }
   if (pendingBytes > 0) {
     const line = Buffer.concat(pending);
     position += line.length;
-    yield emit(line);
+    yield [emit(line)];
   }
+}
+
+/** lineBatchesWithOffsets, one line at a time. */
+export async function* linesWithOffsets(
+  chunks: AsyncIterable<Uint8Array | string>,
+  startOffset = 0,
+  maxLineBytes = 4 * 1024 * 1024,
+): AsyncGenerator<OffsetLine> {
+  for await (const lines of lineBatchesWithOffsets(chunks, startOffset, maxLineBytes)) yield* lines;
 }

@@ -1,4 +1,5 @@
 import { linesWithOffsets, LineTooLongError } from '../../src/db';
+import { lineBatchesWithOffsets } from '../../src/db/lines';
 
 async function collect(chunks: (string | Buffer)[], start = 0) {
   const out = [];
@@ -33,5 +34,24 @@ describe('linesWithOffsets', () => {
       for await (const _ of linesWithOffsets(endless(), 0, 2 * 1024 * 1024)) void _;
     };
     await expect(iterate()).rejects.toThrow(LineTooLongError);
+  });
+
+  it('yields, per chunk, the lines that chunk completes (a line split across chunks with the chunk that ends it)', async () => {
+    async function* source() {
+      yield '{"a":1}\n{"b":2}\n{"c"';
+      yield ':3}';
+      yield '\n{"d":4}';
+    }
+    const batches = [];
+    for await (const lines of lineBatchesWithOffsets(source()))
+      batches.push(lines.map((l) => [l.text, l.end]));
+    expect(batches).toEqual([
+      [
+        ['{"a":1}', 8],
+        ['{"b":2}', 16],
+      ],
+      [['{"c":3}', 24]],
+      [['{"d":4}', 31]],
+    ]);
   });
 });
