@@ -60,18 +60,32 @@ async function reduceParts(
       stats,
     );
   for (let level = 0; keys.length > fanIn; level++) {
+    const { merged, groups } = levelPlan(keys.length, fanIn);
     const next: string[] = [];
-    for (let g = 0; g * fanIn < keys.length; g++) {
+    for (let g = 0; g < groups; g++) {
       const key = run.mergedKey(level, g, dataset);
       const upload = store.createUpload(key, 'application/x-ndjson');
-      await streamBatchesToUploads(merging(keys.slice(g * fanIn, (g + 1) * fanIn)), [upload], (batch) => [
-        linesOf(batch, '\n') + '\n',
-      ]);
+      const group = keys.slice(Math.floor((g * merged) / groups), Math.floor(((g + 1) * merged) / groups));
+      await streamBatchesToUploads(merging(group), [upload], (batch) => [linesOf(batch, '\n') + '\n']);
       next.push(key);
     }
-    keys = next;
+    keys = [...next, ...keys.slice(merged)];
   }
   return { final: merging(keys), stats };
+}
+
+/**
+ * One level of the merge of `sources` sorted files, `fanIn` at most open at once: how many of them to merge
+ * (the first `merged`) into how many intermediate files (`groups`, of at most `fanIn` each). When one more level
+ * is enough, only as many as it takes for the intermediate files and the untouched sources to number `fanIn`:
+ * every source merged here is read and written twice, so 110 parts at a fan-in of 32 merge 81 of them into 3
+ * files, and 29 go straight to the last level, instead of all 110 into 4.
+ */
+export function levelPlan(sources: number, fanIn: number): { merged: number; groups: number } {
+  if (sources > fanIn * fanIn) return { merged: sources, groups: Math.ceil(sources / fanIn) };
+  let merged = sources - fanIn + 1;
+  while (merged < sources - fanIn + Math.ceil(merged / fanIn)) merged++;
+  return { merged, groups: Math.ceil(merged / fanIn) };
 }
 
 /**
