@@ -45,5 +45,5 @@ export {
 export type { OrderRow } from './orderRecord';
 export { importRun, importRunRowByRow, importOrders } from './import';
 export type { ImportableRun, ImportOptions, ImportOutcome } from './import';
-export { linesWithOffsets } from './lines';
+export { lineBatchesWithOffsets } from './lines';
 export type { OffsetLine } from './lines';

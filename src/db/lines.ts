@@ -59,12 +59,3 @@ export async function* lineBatchesWithOffsets(
     yield [emit(line)];
   }
 }
-
-/** lineBatchesWithOffsets, one line at a time. */
-export async function* linesWithOffsets(
-  chunks: AsyncIterable<Uint8Array | string>,
-  startOffset = 0,
-  maxLineBytes = 4 * 1024 * 1024,
-): AsyncGenerator<OffsetLine> {
-  for await (const lines of lineBatchesWithOffsets(chunks, startOffset, maxLineBytes)) yield* lines;
-}

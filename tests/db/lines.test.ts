@@ -1,16 +1,15 @@
-import { linesWithOffsets, LineTooLongError } from '../../src/db';
-import { lineBatchesWithOffsets } from '../../src/db/lines';
+import { lineBatchesWithOffsets, LineTooLongError } from '../../src/db';
 
 async function collect(chunks: (string | Buffer)[], start = 0) {
   const out = [];
   async function* source() {
     yield* chunks;
   }
-  for await (const line of linesWithOffsets(source(), start)) out.push(line);
+  for await (const lines of lineBatchesWithOffsets(source(), start)) out.push(...lines);
   return out;
 }
 
-describe('linesWithOffsets', () => {
+describe('lineBatchesWithOffsets', () => {
   it('splits lines across chunks and reports the byte offset after each newline', async () => {
     const lines = await collect(['{"a":1}\n{"b"', ':2}\r\n', 'last']);
     expect(lines).toEqual([
@@ -31,7 +30,7 @@ describe('linesWithOffsets', () => {
       for (;;) yield Buffer.alloc(1024 * 1024, 'x');
     }
     const iterate = async () => {
-      for await (const _ of linesWithOffsets(endless(), 0, 2 * 1024 * 1024)) void _;
+      for await (const _ of lineBatchesWithOffsets(endless(), 0, 2 * 1024 * 1024)) void _;
     };
     await expect(iterate()).rejects.toThrow(LineTooLongError);
   });
