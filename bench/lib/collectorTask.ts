@@ -59,7 +59,7 @@ async function baseline(store: RunStore, runId: string): Promise<{ orders: numbe
   for (const key of keys) {
     for await (const line of store.readLines(key)) {
       const it = parseMergeItem(line, key);
-      all.push({ line: it.line, cTime: it.cTime, orderId: it.id, market: it.market });
+      all.push({ line, cTime: it.cTime, orderId: it.id, market: it.market });
     }
   }
   all.sort(

@@ -66,7 +66,7 @@ async function reduceParts(
       const key = run.mergedKey(level, g, dataset);
       const upload = store.createUpload(key, 'application/x-ndjson');
       const group = keys.slice(Math.floor((g * merged) / groups), Math.floor(((g + 1) * merged) / groups));
-      await streamBatchesToUploads(merging(group), [upload], (batch) => [linesOf(batch, '\n') + '\n']);
+      await streamBatchesToUploads(merging(group), [upload], (batch) => [linesOf(batch, NEWLINE, true)]);
       next.push(key);
     }
     keys = [...next, ...keys.slice(merged)];
@@ -114,7 +114,7 @@ export async function mergeOrderParts(
         countOrder(result, item);
         report?.add(item as MergeItem & OrderFigureFields);
       }
-      return [linesOf(batch, '\n') + '\n', (first ? '' : ',\n') + linesOf(batch, ',\n')];
+      return [linesOf(batch, NEWLINE, true), linesOf(batch, JSON_SEPARATOR, false, !first)];
     },
     { head: ['', '{"orders":[\n'], tail: ['', '\n]}\n'] },
   );
@@ -136,24 +136,38 @@ export async function mergeRecordParts(
   const upload = run.store.createUpload(target, 'application/x-ndjson');
   await streamBatchesToUploads(final, [upload], (batch) => {
     for (const item of batch) countRecord(figures, item);
-    return [linesOf(batch, '\n') + '\n'];
+    return [linesOf(batch, NEWLINE, true)];
   });
   figures.duplicates = stats.duplicates;
   return figures;
 }
 
-/** A part's merge items, a batch per chunk of its body. */
+/** A part's merge items, a batch per chunk of its body (the lines' bytes, not decoded but for their header). */
 async function* batchesOf(store: RunStore, key: string, dataset: DatasetName): AsyncGenerator<MergeItem[]> {
-  for await (const lines of store.readLineBatches(key)) {
+  for await (const lines of store.readByteLineBatches(key)) {
     const items = new Array<MergeItem>(lines.length);
     for (let i = 0; i < lines.length; i++) items[i] = parseMergeItem(lines[i]!, key, dataset);
     yield items;
   }
 }
 
-/** The batch's lines joined by `separator`. */
-function linesOf(batch: MergeItem[], separator: string): string {
-  let out = batch[0]!.line;
-  for (let i = 1; i < batch.length; i++) out += separator + batch[i]!.line;
-  return out;
+const NEWLINE = Buffer.from('\n');
+/** Between two orders of orders.json's array. */
+const JSON_SEPARATOR = Buffer.from(',\n');
+
+/**
+ * The batch's lines joined by `separator` into one buffer (their bytes copied once, never encoded), with the
+ * separator also after the last line (`after`) or before the first (`before`).
+ */
+function linesOf(batch: MergeItem[], separator: Buffer, after: boolean, before = false): Buffer {
+  const pieces: Buffer[] = [];
+  let bytes = 0;
+  for (let i = 0; i < batch.length; i++) {
+    if (i > 0 || before) pieces.push(separator);
+    const line = batch[i]!.line;
+    pieces.push(line);
+    bytes += line.length;
+  }
+  if (after) pieces.push(separator);
+  return Buffer.concat(pieces, bytes + (pieces.length - batch.length) * separator.length);
 }

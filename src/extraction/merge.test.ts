@@ -108,7 +108,22 @@ describe('mergeSorted', () => {
       uTime: 6,
       raw: { raw: { ',"raw":': '}' }, note: 'x,"raw":{"cTime":1}' },
     });
-    expect(parseMergeItem(line, 'p')).toMatchObject({ line, id: '7', cTime: 5, uTime: 6, kind: 'plan' });
+    expect(parseMergeItem(line, 'p')).toMatchObject({
+      line: Buffer.from(line),
+      id: '7',
+      cTime: 5,
+      uTime: 6,
+      kind: 'plan',
+    });
+  });
+
+  it('reads the key of a line given as bytes, multi-byte characters before raw included, and keeps every byte', () => {
+    const line = Buffer.from(
+      JSON.stringify({ orderId: '8', clientOid: 'ç€😀', market: 'spot', cTime: 9, raw: { n: 'é' } }),
+    );
+    const item = parseMergeItem(line, 'p');
+    expect(item).toMatchObject({ id: '8', cTime: 9, market: 'spot' });
+    expect(item.line).toBe(line);
   });
 
   it('refuses a line without the merge key', () => {

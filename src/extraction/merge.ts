@@ -3,9 +3,10 @@ import { compareOrderKey } from '../core/order';
 import { UnsortedPartError } from './errors';
 import { RECORD_SHAPES } from './records';
 
-/** The fields of a part line the merge needs; the line itself is passed through untouched. */
+/** The fields of a part line the merge needs; the line itself is passed through untouched, as bytes. */
 export interface MergeItem {
-  line: string;
+  /** The line's bytes, without its newline: written out as they were read, never decoded whole. */
+  line: Buffer;
   cTime: number;
   /** The record's id within its stream (orderId, tradeId or billId): the sort's tie-break. */
   id: string;
@@ -25,8 +26,13 @@ export interface MergeItem {
 
 const stringOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** Reads the merge's fields of one canonical line of `dataset` (orders when not said). */
-export function parseMergeItem(line: string, where: string, dataset: DatasetName = 'orders'): MergeItem {
+/** Reads the merge's fields of one canonical line of `dataset` (orders when not said), given as text or bytes. */
+export function parseMergeItem(
+  text: string | Buffer,
+  where: string,
+  dataset: DatasetName = 'orders',
+): MergeItem {
+  const line = typeof text === 'string' ? Buffer.from(text) : text;
   let o: unknown;
   try {
     o = JSON.parse(headerOf(line));
@@ -61,15 +67,21 @@ export function parseMergeItem(line: string, where: string, dataset: DatasetName
   };
 }
 
+const RAW_KEY = Buffer.from(',"raw":');
+const CLOSING_BRACE = 0x7d;
+
 /**
- * The part of a canonical line before its `raw` field. `raw` is written last and holds most of the
+ * The text of a canonical line before its `raw` field, closed. `raw` is written last and holds most of the
  * bytes; the keys before it have string, number, boolean or null values, in which an unescaped `,"raw":` cannot
- * occur, so the first one is the top-level key. Parsing the header alone makes the merge several times faster.
- * A line without it is parsed whole.
+ * occur, so the first one is the top-level key. Decoding and parsing the header alone makes the merge several
+ * times faster (the bytes are searched: UTF-8 never puts an ASCII byte inside a multi-byte character). A line
+ * without it is parsed whole.
  */
-function headerOf(line: string): string {
-  const at = line.indexOf(',"raw":');
-  return at > 0 && line.endsWith('}') ? `${line.slice(0, at)}}` : line;
+function headerOf(line: Buffer): string {
+  const at = line.indexOf(RAW_KEY);
+  return at > 0 && line[line.length - 1] === CLOSING_BRACE
+    ? `${line.toString('utf8', 0, at)}}`
+    : line.toString('utf8');
 }
 
 interface Head {

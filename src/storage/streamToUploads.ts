@@ -39,29 +39,36 @@ export async function streamToUploads<T>(
   );
 }
 
+/** What is written to one upload for a batch: text, or bytes written as they are (no encoding). */
+export type UploadPiece = string | Buffer;
+
 /**
- * streamToUploads for items that come in batches (mergeSortedBatches), `render` giving one text per upload for
- * the whole batch: one string built per batch and upload (a join) instead of one per item.
+ * streamToUploads for items that come in batches (mergeSortedBatches), `render` giving one piece per upload for
+ * the whole batch: one string (a join) or one buffer (a concatenation of the lines' bytes) built per batch and
+ * upload instead of one per item.
  */
 export async function streamBatchesToUploads<T>(
   batches: AsyncIterable<T[]>,
   uploads: StreamedUpload[],
-  render: (batch: T[]) => string[],
+  render: (batch: T[]) => UploadPiece[],
   framing: UploadFraming = {},
 ): Promise<void> {
-  const chunks = uploads.map((_, i) => framing.head?.[i] ?? '');
+  const pending: UploadPiece[][] = uploads.map((_, i) => [framing.head?.[i] ?? '']);
+  let pendingSize = 0;
   const flush = async () => {
-    await Promise.all(uploads.map((u, i) => write(u.stream, chunks[i]!)));
-    chunks.fill('');
+    await Promise.all(uploads.map((u, i) => write(u.stream, joined(pending[i]!))));
+    for (const pieces of pending) pieces.length = 0;
+    pendingSize = 0;
   };
   try {
     for await (const batch of batches) {
       if (batch.length === 0) continue;
-      const texts = render(batch);
-      for (let i = 0; i < chunks.length; i++) chunks[i] += texts[i] ?? '';
-      if (chunks[0]!.length >= CHUNK_CHARS) await flush();
+      const pieces = render(batch);
+      for (let i = 0; i < pending.length; i++) pending[i]!.push(pieces[i] ?? '');
+      pendingSize += pieces[0]?.length ?? 0;
+      if (pendingSize >= CHUNK_CHARS) await flush();
     }
-    for (let i = 0; i < chunks.length; i++) chunks[i] += framing.tail?.[i] ?? '';
+    for (let i = 0; i < pending.length; i++) pending[i]!.push(framing.tail?.[i] ?? '');
     await flush();
     for (const u of uploads) u.stream.end();
   } catch (err) {
@@ -72,7 +79,15 @@ export async function streamBatchesToUploads<T>(
   await Promise.all(uploads.map((u) => u.done()));
 }
 
-function write(stream: Writable, chunk: string): Promise<void> {
+/** The pieces as one chunk: a string when all are text, else bytes (text encoded as UTF-8). */
+function joined(pieces: UploadPiece[]): UploadPiece {
+  if (pieces.every((p) => typeof p === 'string')) return pieces.join('');
+  const nonEmpty = pieces.filter((p) => p.length > 0);
+  if (nonEmpty.length === 1) return nonEmpty[0]!;
+  return Buffer.concat(nonEmpty.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}
+
+function write(stream: Writable, chunk: UploadPiece): Promise<void> {
   if (stream.write(chunk)) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onDrain = () => {

@@ -85,6 +85,33 @@ describe('RunStore against a real S3 protocol server (s3rver)', () => {
     expect(lines).toEqual(expected);
   });
 
+  it('reads lines as bytes: LF and CRLF end them (a lone CR does not), empty lines dropped, every byte kept across chunks', async () => {
+    // Over 1 MiB with multi-byte characters: chunks end inside characters, inside CRLFs and inside lines.
+    const expected: Buffer[] = [];
+    const pieces: Buffer[] = [];
+    let length = 0;
+    for (let i = 0; length < 1_500_000; i++) {
+      const line = Buffer.from(`{"i":${i},"s":"é€😀\r${'z'.repeat(i % 700)}"}`);
+      const end = ['\n', '\r\n', '\n\n'][i % 3]!;
+      pieces.push(line, Buffer.from(end));
+      expected.push(line);
+      length += line.length + end.length;
+    }
+    const last = Buffer.from('{"last":"line without a break"}');
+    pieces.push(last);
+    expected.push(last);
+    await store.putText('results/r/bytes.jsonl', Buffer.concat(pieces).toString('utf8'));
+    const lines: Buffer[] = [];
+    let batches = 0;
+    for await (const batch of store.readByteLineBatches('results/r/bytes.jsonl')) {
+      batches++;
+      lines.push(...batch);
+    }
+    expect(batches).toBeGreaterThan(1);
+    expect(lines.length).toBe(expected.length);
+    expect(lines.every((l, i) => l.equals(expected[i]!))).toBe(true);
+  });
+
   it("assembles a multipart upload of several parts intact, with S3's multipart ETag (MD5 of the parts' MD5s)", async () => {
     const { stream, done } = store.createUpload('results/r/parts.jsonl', 'application/x-ndjson');
     const part = 32 * 1024 * 1024;
