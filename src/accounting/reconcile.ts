@@ -128,10 +128,11 @@ class Tally<T> implements DiscrepancyClass<T> {
   }
 }
 
+/** Orders and ledger entries are read without their `raw` (the exchange's row), which the reconciliation never reads. */
 export async function reconcile(input: {
-  orders: Records<CanonicalOrder>;
+  orders: Records<Omit<CanonicalOrder, 'raw'>>;
   fills: Records<CanonicalFill>;
-  ledger: Records<CanonicalLedgerEntry>;
+  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
 }): Promise<Reconciliation> {
   const byOrder = new Map<string, OrderFills>();
   const fillFees = new FillFees();

@@ -9,10 +9,11 @@ import type { CanonicalOrder } from '../core/order';
 import { reconcile, type Reconciliation, type Records } from './reconcile';
 import { computeTotals, type Totals } from './totals';
 
+/** Fills with their `raw` (which tells a unified account's fill); orders and ledger entries need not carry it. */
 export interface AccountingSources {
-  orders(): Records<CanonicalOrder>;
+  orders(): Records<Omit<CanonicalOrder, 'raw'>>;
   fills(): Records<CanonicalFill>;
-  ledger(): Records<CanonicalLedgerEntry>;
+  ledger(): Records<Omit<CanonicalLedgerEntry, 'raw'>>;
 }
 
 export interface AccountingSummary {

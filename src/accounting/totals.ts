@@ -71,9 +71,10 @@ const getOr = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
   return v;
 };
 
+/** Ledger entries are read without their `raw` (the exchange's row), which the totals never read. */
 export async function computeTotals(input: {
   fills: Records<CanonicalFill>;
-  ledger: Records<CanonicalLedgerEntry>;
+  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
 }): Promise<Totals> {
   const fees = new Map<string, Sum>();
   const volume = new Map<string, Map<string, { fills: number; base: Sum; quote: Sum }>>();

@@ -35,7 +35,7 @@ export function parseMergeItem(
   const line = typeof text === 'string' ? Buffer.from(text) : text;
   let o: unknown;
   try {
-    o = JSON.parse(headerOf(line));
+    o = JSON.parse(headerText(line));
   } catch {
     throw new UnsortedPartError(`${where}: a line is not valid JSON`);
   }
@@ -75,9 +75,9 @@ const CLOSING_BRACE = 0x7d;
  * bytes; the keys before it have string, number, boolean or null values, in which an unescaped `,"raw":` cannot
  * occur, so the first one is the top-level key. Decoding and parsing the header alone makes the merge several
  * times faster (the bytes are searched: UTF-8 never puts an ASCII byte inside a multi-byte character). A line
- * without it is parsed whole.
+ * without it is parsed whole. Also what the collector's accounting reads of orders and ledger entries.
  */
-function headerOf(line: Buffer): string {
+export function headerText(line: Buffer): string {
   const at = line.indexOf(RAW_KEY);
   return at > 0 && line[line.length - 1] === CLOSING_BRACE
     ? `${line.toString('utf8', 0, at)}}`
