@@ -5,13 +5,13 @@ import type { RunOutput } from '../core/engine';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
+import { recordsWithoutRaw } from '../core/recordHeader';
 import { requestedDatasets } from '../core/request';
 import { OrderFiguresCounter } from '../report/orderFigures';
 import type { OrderFigures as ReportOrderFigures } from '../report/orderFigures';
 import type { RunStore } from '../storage/RunStore';
 import { mergeOrderParts, mergeRecordParts, partsOfDatasets } from './datasetMerge';
 import { ExtractionIncompleteError } from './errors';
-import { headerText } from './merge';
 import { incompleteness } from './runCompleteness';
 import { RunRepository } from './RunRepository';
 import type { DatasetFigures, OrderFigures } from './runSummary';
@@ -143,9 +143,15 @@ export async function collectRunForReport(
     fillsWanted && ledgerWanted && datasets.includes('orders')
       ? await summariseAccounting({
           // Orders and ledger entries without their raw rows (most of their bytes; the accounting never reads them).
-          orders: () => headersOf<Omit<CanonicalOrder, 'raw'>>(run.store, run.results.ordersJsonl),
+          orders: () =>
+            recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(
+              run.store.readByteLineBatches(run.results.ordersJsonl),
+            ),
           fills: () => recordsOf<CanonicalFill>(run.store, run.results.fillsJsonl),
-          ledger: () => headersOf<Omit<CanonicalLedgerEntry, 'raw'>>(run.store, run.results.ledgerJsonl),
+          ledger: () =>
+            recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(
+              run.store.readByteLineBatches(run.results.ledgerJsonl),
+            ),
         })
       : null;
   if (accounting) phases.accountingMs = now() - accountingStartedAt;
@@ -162,11 +168,4 @@ export async function collectRunForReport(
 /** A result file's records, parsed line by line (the collector wrote them: canonical records). */
 async function* recordsOf<T>(store: RunStore, key: string): AsyncGenerator<T> {
   for await (const line of store.readLines(key)) if (line !== '') yield JSON.parse(line) as T;
-}
-
-/** A result file's records without their `raw`: only the bytes before it are decoded and parsed (headerText). */
-async function* headersOf<T>(store: RunStore, key: string): AsyncGenerator<T> {
-  for await (const lines of store.readByteLineBatches(key)) {
-    for (const line of lines) yield JSON.parse(headerText(line)) as T;
-  }
 }

@@ -3,7 +3,7 @@ import { computeTotals } from '../accounting/totals';
 import type { Totals } from '../accounting/totals';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
-import type { CanonicalOrder } from '../core/order';
+import { recordsWithoutRaw } from '../core/recordHeader';
 import type { LaneState } from '../extraction/runState';
 import { laneStateSchema, runPlanSchema } from '../extraction/runState';
 import type { RunStore } from '../storage/RunStore';
@@ -12,7 +12,7 @@ import { ReportSourceMissingError } from './errors';
 import { fillFigures, fundingFigures, totalsSchema } from './fillFigures';
 import type { FillFigures, FundingFigure } from './fillFigures';
 import { orderFigures } from './orderFigures';
-import type { OrderFigures } from './orderFigures';
+import type { OrderFigureFields, OrderFigures } from './orderFigures';
 import { renderReport } from './renderReport';
 import { runFigures } from './runFigures';
 
@@ -60,7 +60,9 @@ async function accountingFiguresOf(
     summaryTotals ??
     (await computeTotals({
       fills: hasFills ? recordsOf<CanonicalFill>(store, keys.fillsJsonl) : [],
-      ledger: hasLedger ? recordsOf<CanonicalLedgerEntry>(store, keys.ledgerJsonl) : [],
+      ledger: hasLedger
+        ? recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(store.readByteLineBatches(keys.ledgerJsonl))
+        : [],
     }));
   return {
     ...(hasFills ? { fills: fillFigures(totals) } : {}),
@@ -92,7 +94,10 @@ export async function writeRunReport(
     if (lane) lanes.push(lane);
   }
   const orders =
-    options.orders ?? (await orderFigures(recordsOf<CanonicalOrder>(store, resultKeys(runId).ordersJsonl)));
+    options.orders ??
+    (await orderFigures(
+      recordsWithoutRaw<OrderFigureFields>(store.readByteLineBatches(resultKeys(runId).ordersJsonl)),
+    ));
   const accounting = await accountingFiguresOf(store, runId, summary.accounting?.totals);
   const collectMs = summary.timing['collectMs'] ?? null;
   const collect =
