@@ -38,20 +38,20 @@ export class FakeEngine implements ExecutionEngine {
     };
     this.runs.set(arn, description);
     this.started.push(request);
-    this.pending.push(
-      (async () => {
-        await new Promise((resolve) => setImmediate(resolve));
-        const output = await writeRun(
-          (k, b) => this.s3.put(k, b),
-          this.s3.bucket,
-          runName,
-          this.ordersFor(request),
-        );
-        description.output = output;
-        description.stopDate = new Date(startDate.getTime() + 123_000);
-        description.status = 'SUCCEEDED';
-      })(),
-    );
+    const run = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      const output = await writeRun(
+        (k, b) => this.s3.put(k, b),
+        this.s3.bucket,
+        runName,
+        this.ordersFor(request),
+      );
+      description.output = output;
+      description.stopDate = new Date(startDate.getTime() + 123_000);
+      description.status = 'SUCCEEDED';
+    })();
+    this.pending.push(run);
+    this.s3.hold(run);
     return { executionArn: arn, name: runName, startDate };
   }
 

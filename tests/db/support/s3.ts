@@ -12,6 +12,12 @@ export interface TestS3 {
   port: number;
   s3: S3Client;
   put(key: string, body: string | Buffer): Promise<void>;
+  /**
+   * Work that writes to the server in the background (a fake engine's run): close() lets it settle first, so that
+   * a test file that ends while a run is still writing does not leave a write to a closed port behind (refused,
+   * it would fail whichever test runs next in the worker).
+   */
+  hold(work: Promise<unknown>): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +40,7 @@ export async function startTestS3(bucket = 'bitget-orders-test'): Promise<TestS3
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  const held = new Set<Promise<unknown>>();
   return {
     bucket,
     endpoint,
@@ -42,7 +49,16 @@ export async function startTestS3(bucket = 'bitget-orders-test'): Promise<TestS3
     async put(key, body) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
+    hold(work) {
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      held.add(settled);
+      void settled.then(() => held.delete(settled));
+    },
     async close() {
+      await Promise.all(held);
       s3.destroy();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
