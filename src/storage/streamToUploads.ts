@@ -12,7 +12,8 @@ export interface UploadFraming {
   tail?: string[];
 }
 
-const CHUNK_CHARS = 1 << 20;
+/** Written per chunk: about 1 MiB, counted in characters of text or bytes of a buffer (the first upload's). */
+const CHUNK_SIZE = 1 << 20;
 
 /**
  * Streams items into several uploads at once, `render` giving one text per upload per item, batching writes
@@ -66,7 +67,7 @@ export async function streamBatchesToUploads<T>(
       const pieces = render(batch);
       for (let i = 0; i < pending.length; i++) pending[i]!.push(pieces[i] ?? '');
       pendingSize += pieces[0]?.length ?? 0;
-      if (pendingSize >= CHUNK_CHARS) await flush();
+      if (pendingSize >= CHUNK_SIZE) await flush();
     }
     for (let i = 0; i < pending.length; i++) pending[i]!.push(framing.tail?.[i] ?? '');
     await flush();
