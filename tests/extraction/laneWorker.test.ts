@@ -5,6 +5,7 @@ import { isStarved } from '../../src/extraction/cursorSplit';
 import { ExtractionFatalError, ExtractionIncompleteError } from '../../src/extraction/errors';
 import type { LaneWorkerSettings } from '../../src/extraction/laneWorker';
 import { runLane } from '../../src/extraction/laneWorker';
+import { DEFAULT_EXTRACTION_SETTINGS, laneSettings, pagesWorthASplit } from '../../src/extraction/stages';
 import { newLane } from '../../src/extraction/plan';
 import { RunRepository } from '../../src/extraction/RunRepository';
 import type { SourceSpec } from '../../src/extraction/sources';
@@ -95,6 +96,22 @@ describe('whether a lane runs below its budget', () => {
   });
 });
 
+describe('how many pages a split must be worth', () => {
+  it('asks 10 at 1/s (a split costs a second there) and leaves the settings alone at 10/s and 20/s', () => {
+    expect(pagesWorthASplit(1)).toBe(10);
+    expect(laneSettings(DEFAULT_EXTRACTION_SETTINGS, 1)).toMatchObject({
+      maxInFlight: 2,
+      minPagesToSplit: 10,
+      tailPagesToSplit: 10,
+    });
+    for (const rate of [10, 20])
+      expect(laneSettings(DEFAULT_EXTRACTION_SETTINGS, rate)).toMatchObject({
+        minPagesToSplit: DEFAULT_EXTRACTION_SETTINGS.minPagesToSplit,
+        tailPagesToSplit: DEFAULT_EXTRACTION_SETTINGS.tailPagesToSplit,
+      });
+  });
+});
+
 describe('lane worker and collector against a real S3 server', () => {
   let env: Awaited<ReturnType<typeof startTestStore>>;
   beforeAll(async () => {
@@ -166,6 +183,36 @@ describe('lane worker and collector against a real S3 server', () => {
     await collectRun({ store: env.store }, { runId: 'tail' });
     expectExactlyOnceSorted(await readResult(env.store, 'tail'), truth);
     expect(ex.calls.length).toBe(lane.requests);
+  });
+
+  it('splits a cursor of 9 pages left at 10/s but not at 1/s, where the split would cost a second', async () => {
+    // A virtual clock: every page takes 1.03 s, a hair slower than 1/s. At 1/s a split costs its last page (a
+    // second of the budget) and a second cursor wins about a tenth of a second per page: 9 pages do not pay.
+    const cursorsAt = async (runId: string, rate: number) => {
+      const ex = new FakeExchange(account(1200), { now: END });
+      let clock = START;
+      const lane = newLane(runId, 'spot-history', 'spotHistoryOrders');
+      lane.cursors.push(newCursor(lane, NORMAL, START, END));
+      await new RunRepository(env.store, runId).saveLane(lane);
+      const done = await runLane(
+        {
+          store: env.store,
+          fetchPage: async (q) => {
+            clock += 1030;
+            return ex.fetchPage(q);
+          },
+          settings: laneSettings(DEFAULT_EXTRACTION_SETTINGS, rate),
+          now: () => clock,
+          targetRate: rate,
+        },
+        { runId, laneId: 'spot-history', deadline: START + 3_600_000, order: 'asc' },
+      );
+      expect(done.done).toBe(true);
+      expect(done.ordersFetched).toBe(900);
+      return done.cursors.length;
+    };
+    expect(await cursorsAt('paced-1', 1)).toBe(1);
+    expect(await cursorsAt('paced-10', 10)).toBeGreaterThan(1);
   });
 
   it('resumes across many short invocations without losing or duplicating an order', async () => {
