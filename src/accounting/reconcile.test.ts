@@ -1,5 +1,5 @@
 import { aFill, aLedgerEntry, anOrder, T0 } from '../../tests/helpers/canonicalRecords';
-import { LISTED_PER_CLASS, reconcile } from './reconcile';
+import { LISTED_PER_CLASS, Reconciler, reconcile } from './reconcile';
 
 async function* streamOf<T>(items: T[]): AsyncGenerator<T> {
   for (const item of items) yield item;
@@ -151,5 +151,26 @@ describe('reconcile: orders ↔ fills ↔ ledger fee entries', () => {
     expect(r.fillsWithoutOrder.count).toBe(LISTED_PER_CLASS + 5);
     expect(r.fillsWithoutOrder.first).toHaveLength(LISTED_PER_CLASS);
     expect(r.fillsWithoutOrder.first[0]?.orderId).toBe('5000');
+  });
+});
+
+describe('Reconciler: one record at a time', () => {
+  it('refuses a fill after an order and an order after a ledger entry (the checks need the fills first)', () => {
+    const afterOrder = new Reconciler();
+    afterOrder.addOrder(anOrder());
+    expect(() => afterOrder.addFill(aFill())).toThrow(/every fill must come before/);
+    const afterLedger = new Reconciler();
+    afterLedger.addFill(aFill());
+    afterLedger.addLedgerEntry(aLedgerEntry());
+    expect(() => afterLedger.addOrder(anOrder())).toThrow(/every order must come before the ledger/);
+  });
+
+  it('counts a fill whose order never came as without order, also when no order and no ledger entry came', () => {
+    const r = new Reconciler();
+    r.addFill(aFill({ orderId: '9' }));
+    const result = r.result();
+    expect(result.fillsWithoutOrder.count).toBe(1);
+    expect(result.fillsWithoutOrder.first[0]).toMatchObject({ orderId: '9', fills: 1 });
+    expect(result.checked).toEqual({ orders: 0, fills: 1, feeEntries: 0 });
   });
 });

@@ -128,19 +128,31 @@ class Tally<T> implements DiscrepancyClass<T> {
   }
 }
 
-/** Orders and ledger entries are read without their `raw` (the exchange's row), which the reconciliation never reads. */
-export async function reconcile(input: {
-  orders: Records<Omit<CanonicalOrder, 'raw'>>;
-  fills: Records<CanonicalFill>;
-  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
-}): Promise<Reconciliation> {
-  const byOrder = new Map<string, OrderFills>();
-  const fillFees = new FillFees();
-  let fillCount = 0;
-  for await (const fill of input.fills) {
-    fillCount += 1;
+/**
+ * The reconciliation fed one record at a time, in the order the checks need: every fill first (folded per order
+ * and per fee paid), then the orders, then the ledger. Orders and ledger entries need no `raw` (the exchange's
+ * row), which the reconciliation never reads. Feeding a fill after an order, or an order after a ledger entry,
+ * is a programming error and throws.
+ */
+export class Reconciler {
+  private readonly byOrder = new Map<string, OrderFills>();
+  private readonly fillFees = new FillFees();
+  private phase: 'fills' | 'orders' | 'ledger' = 'fills';
+  private fillCount = 0;
+  private orderCount = 0;
+  private feeEntryCount = 0;
+  private readonly sizeMismatches = new Tally<SizeMismatch>();
+  private readonly feeMismatches = new Tally<FeeMismatch>();
+  private readonly ordersWithoutFills = new Tally<OrderWithoutFills>();
+  private readonly fillsWithoutOrder = new Tally<FillWithoutOrder>();
+  private readonly feeEntriesWithoutFill = new Tally<FeeEntryWithoutFill>();
+
+  addFill(fill: CanonicalFill): void {
+    if (this.phase !== 'fills')
+      throw new Error('reconciliation: every fill must come before the orders and the ledger');
+    this.fillCount += 1;
     const key = `${fill.market}:${fill.orderId}`;
-    let acc = byOrder.get(key);
+    let acc = this.byOrder.get(key);
     if (!acc) {
       acc = {
         size: new Decimal(0),
@@ -150,37 +162,35 @@ export async function reconcile(input: {
         market: fill.market,
         orderId: fill.orderId,
       };
-      byOrder.set(key, acc);
+      this.byOrder.set(key, acc);
     }
     acc.size = acc.size.plus(fill.size);
     acc.count += 1;
     for (const { fee, feeCoin } of fill.fees) addTo(acc.fees, feeCoin, fee);
-    fillFees.add(fill);
+    this.fillFees.add(fill);
   }
 
-  const sizeMismatches = new Tally<SizeMismatch>();
-  const feeMismatches = new Tally<FeeMismatch>();
-  const ordersWithoutFills = new Tally<OrderWithoutFills>();
-  let orderCount = 0;
-  for await (const order of input.orders) {
-    orderCount += 1;
+  addOrder(order: Omit<CanonicalOrder, 'raw'>): void {
+    if (this.phase === 'ledger') throw new Error('reconciliation: every order must come before the ledger');
+    this.phase = 'orders';
+    this.orderCount += 1;
     const key = `${order.market}:${order.orderId}`;
-    const acc = byOrder.get(key);
+    const acc = this.byOrder.get(key);
     // what is left in byOrder at the end are the fills without an order
-    byOrder.delete(key);
-    if (order.kind !== 'normal' || !orderTraded(order)) continue;
+    this.byOrder.delete(key);
+    if (order.kind !== 'normal' || !orderTraded(order)) return;
     if (!acc) {
-      ordersWithoutFills.add(() => ({
+      this.ordersWithoutFills.add(() => ({
         market: order.market,
         orderId: order.orderId,
         status: order.status,
         baseVolume: order.baseVolume,
       }));
-      continue;
+      return;
     }
     const orderSize = new Decimal(order.baseVolume ?? 0);
     if (!orderSize.eq(acc.size))
-      sizeMismatches.add(() => ({
+      this.sizeMismatches.add(() => ({
         market: order.market,
         orderId: order.orderId,
         orderSize: plain(orderSize),
@@ -193,7 +203,7 @@ export async function reconcile(input: {
       const orderFee = new Decimal(order.fee !== null && coin === order.feeCoin ? order.fee : 0);
       const fillsFee = sumOf(acc.fees, coin);
       if (!orderFee.eq(fillsFee))
-        feeMismatches.add(() => ({
+        this.feeMismatches.add(() => ({
           market: order.market,
           orderId: order.orderId,
           coin,
@@ -203,24 +213,12 @@ export async function reconcile(input: {
     }
   }
 
-  const fillsWithoutOrder = new Tally<FillWithoutOrder>();
-  for (const acc of byOrder.values())
-    fillsWithoutOrder.add(() => ({
-      market: acc.market,
-      orderId: acc.orderId,
-      tradeId: acc.firstTradeId,
-      fills: acc.count,
-      size: plain(acc.size),
-    }));
-  byOrder.clear();
-
-  const feeEntriesWithoutFill = new Tally<FeeEntryWithoutFill>();
-  let feeEntryCount = 0;
-  for await (const entry of input.ledger) {
-    if (entry.type !== 'fee' || entry.source !== 'bills') continue;
-    feeEntryCount += 1;
-    if (fillFees.take(entry)) continue;
-    feeEntriesWithoutFill.add(() => ({
+  addLedgerEntry(entry: Omit<CanonicalLedgerEntry, 'raw'>): void {
+    this.endOrders();
+    if (entry.type !== 'fee' || entry.source !== 'bills') return;
+    this.feeEntryCount += 1;
+    if (this.fillFees.take(entry)) return;
+    this.feeEntriesWithoutFill.add(() => ({
       account: entry.account,
       billId: entry.billId,
       coin: entry.coin,
@@ -229,20 +227,51 @@ export async function reconcile(input: {
     }));
   }
 
-  const classes = {
-    sizeMismatches,
-    feeMismatches,
-    ordersWithoutFills,
-    fillsWithoutOrder,
-    feeEntriesWithoutFill,
-  };
-  return {
-    checked: { orders: orderCount, fills: fillCount, feeEntries: feeEntryCount },
-    sizeMismatches: sizeMismatches.toJSON(),
-    feeMismatches: feeMismatches.toJSON(),
-    ordersWithoutFills: ordersWithoutFills.toJSON(),
-    fillsWithoutOrder: fillsWithoutOrder.toJSON(),
-    feeEntriesWithoutFill: feeEntriesWithoutFill.toJSON(),
-    discrepancies: Object.values(classes).reduce((n, c) => n + c.count, 0),
-  };
+  /** Once the orders are all read: the fills no order claimed. */
+  private endOrders(): void {
+    if (this.phase === 'ledger') return;
+    this.phase = 'ledger';
+    for (const acc of this.byOrder.values())
+      this.fillsWithoutOrder.add(() => ({
+        market: acc.market,
+        orderId: acc.orderId,
+        tradeId: acc.firstTradeId,
+        fills: acc.count,
+        size: plain(acc.size),
+      }));
+    this.byOrder.clear();
+  }
+
+  result(): Reconciliation {
+    this.endOrders();
+    const classes = {
+      sizeMismatches: this.sizeMismatches,
+      feeMismatches: this.feeMismatches,
+      ordersWithoutFills: this.ordersWithoutFills,
+      fillsWithoutOrder: this.fillsWithoutOrder,
+      feeEntriesWithoutFill: this.feeEntriesWithoutFill,
+    };
+    return {
+      checked: { orders: this.orderCount, fills: this.fillCount, feeEntries: this.feeEntryCount },
+      sizeMismatches: this.sizeMismatches.toJSON(),
+      feeMismatches: this.feeMismatches.toJSON(),
+      ordersWithoutFills: this.ordersWithoutFills.toJSON(),
+      fillsWithoutOrder: this.fillsWithoutOrder.toJSON(),
+      feeEntriesWithoutFill: this.feeEntriesWithoutFill.toJSON(),
+      discrepancies: Object.values(classes).reduce((n, c) => n + c.count, 0),
+    };
+  }
+}
+
+/** The reconciliation of three sources, each read once: the fills, then the orders, then the ledger. */
+export async function reconcile(input: {
+  orders: Records<Omit<CanonicalOrder, 'raw'>>;
+  fills: Records<CanonicalFill>;
+  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
+}): Promise<Reconciliation> {
+  const r = new Reconciler();
+  for await (const fill of input.fills) r.addFill(fill);
+  for await (const order of input.orders) r.addOrder(order);
+  for await (const entry of input.ledger) r.addLedgerEntry(entry);
+  return r.result();
 }

@@ -1,13 +1,13 @@
 /**
  * The accounting part of summary.json and `archive status`: the reconciliation and the totals, in one
- * JSON-friendly object. The sources are opened again for each pass (the fills are read twice: once folded per
- * order for the reconciliation, once summed for the totals), so nothing is held beyond what each pass needs.
+ * JSON-friendly object. Each source is read once, feeding both: the fills first (folded per order for the
+ * reconciliation, summed for the totals), then the orders, then the ledger.
  */
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
-import { reconcile, type Reconciliation, type Records } from './reconcile';
-import { computeTotals, type Totals } from './totals';
+import { Reconciler, type Reconciliation, type Records } from './reconcile';
+import { TotalsCounter, type Totals } from './totals';
 
 /** Fills with their `raw` (which tells a unified account's fill); orders and ledger entries need not carry it. */
 export interface AccountingSources {
@@ -22,11 +22,16 @@ export interface AccountingSummary {
 }
 
 export async function summariseAccounting(sources: AccountingSources): Promise<AccountingSummary> {
-  const reconciliation = await reconcile({
-    orders: sources.orders(),
-    fills: sources.fills(),
-    ledger: sources.ledger(),
-  });
-  const totals = await computeTotals({ fills: sources.fills(), ledger: sources.ledger() });
-  return { reconciliation, totals };
+  const reconciler = new Reconciler();
+  const totals = new TotalsCounter();
+  for await (const fill of sources.fills()) {
+    reconciler.addFill(fill);
+    totals.addFill(fill);
+  }
+  for await (const order of sources.orders()) reconciler.addOrder(order);
+  for await (const entry of sources.ledger()) {
+    reconciler.addLedgerEntry(entry);
+    totals.addLedgerEntry(entry);
+  }
+  return { reconciliation: reconciler.result(), totals: totals.result() };
 }

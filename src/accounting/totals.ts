@@ -71,19 +71,24 @@ const getOr = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
   return v;
 };
 
-/** Ledger entries are read without their `raw` (the exchange's row), which the totals never read. */
-export async function computeTotals(input: {
-  fills: Records<CanonicalFill>;
-  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
-}): Promise<Totals> {
-  const fees = new Map<string, Sum>();
-  const volume = new Map<string, Map<string, { fills: number; base: Sum; quote: Sum }>>();
-  const pnl = new Map<string, Map<string, { coin: string; profit: Sum }>>();
-  const pnlTotal = new Map<string, Sum>();
-  for await (const fill of input.fills) {
-    for (const { fee, feeCoin } of fill.fees) getOr(fees, feeCoin, () => new Sum()).add(fee);
+/**
+ * The totals fed one record at a time, fills and ledger entries in any order. Ledger entries need no `raw` (the
+ * exchange's row), which the totals never read.
+ */
+export class TotalsCounter {
+  private readonly fees = new Map<string, Sum>();
+  private readonly volume = new Map<string, Map<string, { fills: number; base: Sum; quote: Sum }>>();
+  private readonly pnl = new Map<string, Map<string, { coin: string; profit: Sum }>>();
+  private readonly pnlTotal = new Map<string, Sum>();
+  private readonly funding: Record<LedgerSource, Map<string, { paid: Sum; received: Sum }>> = {
+    bills: new Map(),
+    tax: new Map(),
+  };
+
+  addFill(fill: CanonicalFill): void {
+    for (const { fee, feeCoin } of fill.fees) getOr(this.fees, feeCoin, () => new Sum()).add(fee);
     const v = getOr(
-      getOr(volume, fill.market, () => new Map()),
+      getOr(this.volume, fill.market, () => new Map()),
       fill.symbol,
       () => ({
         fills: 0,
@@ -97,43 +102,52 @@ export async function computeTotals(input: {
     if (fill.market !== 'spot' && fill.profit !== null) {
       const coin = settleCoin(fill);
       getOr(
-        getOr(pnl, fill.market, () => new Map()),
+        getOr(this.pnl, fill.market, () => new Map()),
         fill.symbol,
         () => ({ coin, profit: new Sum() }),
       ).profit.add(fill.profit);
-      getOr(pnlTotal, coin, () => new Sum()).add(fill.profit);
+      getOr(this.pnlTotal, coin, () => new Sum()).add(fill.profit);
     }
   }
 
-  const funding = { bills: new Map<string, { paid: Sum; received: Sum }>(), tax: new Map() } as Record<
-    LedgerSource,
-    Map<string, { paid: Sum; received: Sum }>
-  >;
-  for await (const entry of input.ledger) {
-    if (entry.type !== 'funding') continue;
-    const f = getOr(funding[entry.source], entry.coin, () => ({ paid: new Sum(), received: new Sum() }));
+  addLedgerEntry(entry: Omit<CanonicalLedgerEntry, 'raw'>): void {
+    if (entry.type !== 'funding') return;
+    const f = getOr(this.funding[entry.source], entry.coin, () => ({ paid: new Sum(), received: new Sum() }));
     const amount = new Decimal(entry.amount);
     if (amount.isNegative()) f.paid.add(amount.neg());
     else f.received.add(amount);
   }
 
-  const fundingOut = (m: Map<string, { paid: Sum; received: Sum }>) =>
-    sorted(m, (f) => ({
-      paid: plain(f.paid.value),
-      received: plain(f.received.value),
-      net: plain(f.received.value.minus(f.paid.value)),
-    }));
-  return {
-    feesPaid: sorted(fees, (s) => plain(s.value)),
-    volume: sorted(volume, (bySymbol) =>
-      sorted(bySymbol, (v) => ({ fills: v.fills, base: plain(v.base.value), quote: plain(v.quote.value) })),
-    ),
-    realisedPnl: {
-      bySymbol: sorted(pnl, (bySymbol) =>
-        sorted(bySymbol, (p) => ({ settleCoin: p.coin, profit: plain(p.profit.value) })),
+  result(): Totals {
+    const fundingOut = (m: Map<string, { paid: Sum; received: Sum }>) =>
+      sorted(m, (f) => ({
+        paid: plain(f.paid.value),
+        received: plain(f.received.value),
+        net: plain(f.received.value.minus(f.paid.value)),
+      }));
+    return {
+      feesPaid: sorted(this.fees, (s) => plain(s.value)),
+      volume: sorted(this.volume, (bySymbol) =>
+        sorted(bySymbol, (v) => ({ fills: v.fills, base: plain(v.base.value), quote: plain(v.quote.value) })),
       ),
-      total: sorted(pnlTotal, (s) => plain(s.value)),
-    },
-    funding: { bills: fundingOut(funding.bills), tax: fundingOut(funding.tax) },
-  };
+      realisedPnl: {
+        bySymbol: sorted(this.pnl, (bySymbol) =>
+          sorted(bySymbol, (p) => ({ settleCoin: p.coin, profit: plain(p.profit.value) })),
+        ),
+        total: sorted(this.pnlTotal, (s) => plain(s.value)),
+      },
+      funding: { bills: fundingOut(this.funding.bills), tax: fundingOut(this.funding.tax) },
+    };
+  }
+}
+
+/** The totals of fills and ledger entries, each read once. */
+export async function computeTotals(input: {
+  fills: Records<CanonicalFill>;
+  ledger: Records<Omit<CanonicalLedgerEntry, 'raw'>>;
+}): Promise<Totals> {
+  const t = new TotalsCounter();
+  for await (const fill of input.fills) t.addFill(fill);
+  for await (const entry of input.ledger) t.addLedgerEntry(entry);
+  return t.result();
 }
