@@ -21,6 +21,17 @@ function matchKey(account: string, coin: string, signedAmount: DecimalJs.Value, 
 export class FillFees {
   private readonly keys = new Map<string, number>();
 
+  /** The fees not yet matched, as [match key, how many] pairs (what `FillFees.from` takes back). */
+  entries(): [string, number][] {
+    return [...this.keys];
+  }
+
+  static from(entries: Iterable<readonly [string, number]>): FillFees {
+    const fees = new FillFees();
+    for (const [k, n] of entries) fees.keys.set(k, (fees.keys.get(k) ?? 0) + n);
+    return fees;
+  }
+
   add(fill: CanonicalFill): void {
     const account = ledgerAccountOfFill(fill);
     for (const { fee, feeCoin } of fill.fees) {

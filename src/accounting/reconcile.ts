@@ -119,6 +119,12 @@ interface OrderFills {
 class Tally<T> implements DiscrepancyClass<T> {
   count = 0;
   first: T[] = [];
+  static of<T>(c: DiscrepancyClass<T>): Tally<T> {
+    const t = new Tally<T>();
+    t.count = c.count;
+    t.first = [...c.first];
+    return t;
+  }
   add(item: () => T): void {
     this.count += 1;
     if (this.first.length < LISTED_PER_CLASS) this.first.push(item());
@@ -126,6 +132,17 @@ class Tally<T> implements DiscrepancyClass<T> {
   toJSON(): DiscrepancyClass<T> {
     return { count: this.count, first: this.first };
   }
+}
+
+/** A reconciliation's state after the fills and the orders (Reconciler.afterOrders): JSON. */
+export interface ReconcilerSnapshot {
+  checked: { orders: number; fills: number };
+  sizeMismatches: DiscrepancyClass<SizeMismatch>;
+  feeMismatches: DiscrepancyClass<FeeMismatch>;
+  ordersWithoutFills: DiscrepancyClass<OrderWithoutFills>;
+  fillsWithoutOrder: DiscrepancyClass<FillWithoutOrder>;
+  /** FillFees' match keys not yet claimed by a ledger entry, with their multiplicity. */
+  unmatchedFees: [string, number][];
 }
 
 /**
@@ -136,16 +153,48 @@ class Tally<T> implements DiscrepancyClass<T> {
  */
 export class Reconciler {
   private readonly byOrder = new Map<string, OrderFills>();
-  private readonly fillFees = new FillFees();
+  private fillFees = new FillFees();
   private phase: 'fills' | 'orders' | 'ledger' = 'fills';
   private fillCount = 0;
   private orderCount = 0;
   private feeEntryCount = 0;
-  private readonly sizeMismatches = new Tally<SizeMismatch>();
-  private readonly feeMismatches = new Tally<FeeMismatch>();
-  private readonly ordersWithoutFills = new Tally<OrderWithoutFills>();
-  private readonly fillsWithoutOrder = new Tally<FillWithoutOrder>();
+  private sizeMismatches = new Tally<SizeMismatch>();
+  private feeMismatches = new Tally<FeeMismatch>();
+  private ordersWithoutFills = new Tally<OrderWithoutFills>();
+  private fillsWithoutOrder = new Tally<FillWithoutOrder>();
   private readonly feeEntriesWithoutFill = new Tally<FeeEntryWithoutFill>();
+
+  /**
+   * What the fills and the orders left, once both are read and before any ledger entry: the findings so far and
+   * the fees no entry has claimed yet. `Reconciler.resume` goes on from it with the ledger.
+   */
+  afterOrders(): ReconcilerSnapshot {
+    if (this.feeEntryCount > 0 || this.feeEntriesWithoutFill.count > 0)
+      throw new Error('reconciliation: a snapshot after the orders is taken before any ledger entry');
+    this.endOrders();
+    return {
+      checked: { orders: this.orderCount, fills: this.fillCount },
+      sizeMismatches: this.sizeMismatches.toJSON(),
+      feeMismatches: this.feeMismatches.toJSON(),
+      ordersWithoutFills: this.ordersWithoutFills.toJSON(),
+      fillsWithoutOrder: this.fillsWithoutOrder.toJSON(),
+      unmatchedFees: this.fillFees.entries(),
+    };
+  }
+
+  /** A reconciliation that has read the fills and the orders `snapshot` was taken after: the ledger comes next. */
+  static resume(snapshot: ReconcilerSnapshot): Reconciler {
+    const r = new Reconciler();
+    r.phase = 'ledger';
+    r.fillCount = snapshot.checked.fills;
+    r.orderCount = snapshot.checked.orders;
+    r.sizeMismatches = Tally.of(snapshot.sizeMismatches);
+    r.feeMismatches = Tally.of(snapshot.feeMismatches);
+    r.ordersWithoutFills = Tally.of(snapshot.ordersWithoutFills);
+    r.fillsWithoutOrder = Tally.of(snapshot.fillsWithoutOrder);
+    r.fillFees = FillFees.from(snapshot.unmatchedFees);
+    return r;
+  }
 
   addFill(fill: CanonicalFill): void {
     if (this.phase !== 'fills')

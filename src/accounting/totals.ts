@@ -85,6 +85,42 @@ export class TotalsCounter {
     tax: new Map(),
   };
 
+  /** Totals that go on from `totals` (another counter's result): its sums are the starting point. */
+  static from(totals: Totals): TotalsCounter {
+    const t = new TotalsCounter();
+    const sum = (v: string) => {
+      const s = new Sum();
+      s.add(v);
+      return s;
+    };
+    for (const [coin, v] of Object.entries(totals.feesPaid)) t.fees.set(coin, sum(v));
+    for (const [market, bySymbol] of Object.entries(totals.volume))
+      t.volume.set(
+        market,
+        new Map(
+          Object.entries(bySymbol).map(([symbol, v]) => [
+            symbol,
+            { fills: v.fills, base: sum(v.base), quote: sum(v.quote) },
+          ]),
+        ),
+      );
+    for (const [market, bySymbol] of Object.entries(totals.realisedPnl.bySymbol))
+      t.pnl.set(
+        market,
+        new Map(
+          Object.entries(bySymbol).map(([symbol, p]) => [
+            symbol,
+            { coin: p.settleCoin, profit: sum(p.profit) },
+          ]),
+        ),
+      );
+    for (const [coin, v] of Object.entries(totals.realisedPnl.total)) t.pnlTotal.set(coin, sum(v));
+    for (const source of ['bills', 'tax'] as const)
+      for (const [coin, f] of Object.entries(totals.funding[source]))
+        t.funding[source].set(coin, { paid: sum(f.paid), received: sum(f.received) });
+    return t;
+  }
+
   addFill(fill: CanonicalFill): void {
     for (const { fee, feeCoin } of fill.fees) getOr(this.fees, feeCoin, () => new Sum()).add(fee);
     const v = getOr(

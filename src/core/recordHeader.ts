@@ -27,3 +27,11 @@ export async function* recordsWithoutRaw<T>(lineBatches: AsyncIterable<Buffer[]>
     for (const line of lines) yield JSON.parse(headerText(line)) as T;
   }
 }
+
+/**
+ * The whole records of a file the product wrote (canonical records, validated when written), from its lines
+ * (RunStore.readLines): read back as they were written. Blank lines are skipped.
+ */
+export async function* wholeRecords<T>(lines: AsyncIterable<string>): AsyncGenerator<T> {
+  for await (const line of lines) if (line !== '') yield JSON.parse(line) as T;
+}

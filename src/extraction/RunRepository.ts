@@ -7,8 +7,8 @@ import type { RunSummary } from './runSummary';
 import { runSummarySchema } from './runSummary';
 import type { ExchangeFacts, LaneState, RunPlan, SymbolPlan } from './runState';
 import { exchangeFactsSchema, laneStateSchema, runPlanSchema, symbolPlanSchema } from './runState';
-import type { StagedMerge } from './stagedMergeState';
-import { stagedMergeSchema } from './stagedMergeState';
+import type { StagedAccounting, StagedMerge } from './stagedMergeState';
+import { stagedAccountingSchema, stagedMergeSchema } from './stagedMergeState';
 
 /** What `results/latest.json` says: the last run whose result is complete. */
 export interface LatestResult {
@@ -160,6 +160,15 @@ export class RunRepository {
   /** Written after the staged files are: its presence means they are whole. */
   saveStagedMerge(staged: StagedMerge): Promise<void> {
     return this.store.putJson(this.keys.staged(staged.dataset).figures, staged);
+  }
+
+  /** The staged orders' and fills' accounting, ahead of the ledger; null when none was saved. */
+  getStagedAccounting(): Promise<StagedAccounting | null> {
+    return this.store.getJson(this.keys.stagedAccounting, stagedAccountingSchema);
+  }
+
+  saveStagedAccounting(staged: StagedAccounting): Promise<void> {
+    return this.store.putJson(this.keys.stagedAccounting, staged);
   }
 
   getSummary(): Promise<RunSummary | null> {

@@ -5,7 +5,7 @@ import type { RunOutput } from '../core/engine';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import type { CanonicalOrder } from '../core/order';
-import { recordsWithoutRaw } from '../core/recordHeader';
+import { recordsWithoutRaw, wholeRecords } from '../core/recordHeader';
 import { requestedDatasets } from '../core/request';
 import { OrderFiguresCounter } from '../report/orderFigures';
 import type { OrderFigures as ReportOrderFigures } from '../report/orderFigures';
@@ -16,6 +16,7 @@ import { incompleteness } from './runCompleteness';
 import { RunRepository } from './RunRepository';
 import type { DatasetFigures, OrderFigures } from './runSummary';
 import { buildSummary, summaryFailure } from './runSummary';
+import { accountingAheadFor } from './stagedAccounting';
 import { publishStaged } from './stagedMerge';
 
 export interface CollectInput {
@@ -139,20 +140,29 @@ export async function collectRunForReport(
   phases.resultFilesMs = now() - filesStartedAt;
   const accountingStartedAt = now();
   // The reconciliation compares orders, fills and fee entries with one another: only meaningful with all three.
+  // When orders and fills were both published from staging, their part may have been done ahead, while the
+  // ledger's lanes ran (stagedAccounting.ts): then only the ledger is read here.
+  const ahead =
+    fillsWanted && ledgerWanted && stagedOrders && stagedFills
+      ? await accountingAheadFor(run, { orders: partsByDataset.orders, fills: partsByDataset.fills })
+      : null;
   const accounting =
     fillsWanted && ledgerWanted && datasets.includes('orders')
-      ? await summariseAccounting({
-          // Orders and ledger entries without their raw rows (most of their bytes; the accounting never reads them).
-          orders: () =>
-            recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(
-              run.store.readByteLineBatches(run.results.ordersJsonl),
-            ),
-          fills: () => recordsOf<CanonicalFill>(run.store, run.results.fillsJsonl),
-          ledger: () =>
-            recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(
-              run.store.readByteLineBatches(run.results.ledgerJsonl),
-            ),
-        })
+      ? await summariseAccounting(
+          {
+            // Orders and ledger entries without their raw rows (most of their bytes; the accounting never reads them).
+            orders: () =>
+              recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(
+                run.store.readByteLineBatches(run.results.ordersJsonl),
+              ),
+            fills: () => wholeRecords<CanonicalFill>(run.store.readLines(run.results.fillsJsonl)),
+            ledger: () =>
+              recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(
+                run.store.readByteLineBatches(run.results.ledgerJsonl),
+              ),
+          },
+          ahead ?? undefined,
+        )
       : null;
   if (accounting) phases.accountingMs = now() - accountingStartedAt;
   // No download URL is stored: a presigned URL embeds the signer's (session) credentials and would outlive
@@ -163,9 +173,4 @@ export async function collectRunForReport(
     output: { ...base, ...resultKeysOf, complete: true, orders: merged.orders },
     reportOrders: counter && !counter.failed ? counter.figures() : null,
   };
-}
-
-/** A result file's records, parsed line by line (the collector wrote them: canonical records). */
-async function* recordsOf<T>(store: RunStore, key: string): AsyncGenerator<T> {
-  for await (const line of store.readLines(key)) if (line !== '') yield JSON.parse(line) as T;
 }

@@ -13,6 +13,8 @@ import type { DatasetFigures, OrderFigures } from './runSummary';
 import type { LaneState, RunPlan } from './runState';
 import type { LaneGroups } from './stages';
 import type { StagedMerge } from './stagedMergeState';
+import { sameKeys } from './stagedMergeState';
+import { accountingWanted, stageOrdersAndFillsAccounting } from './stagedAccounting';
 
 export interface StageMergeDeps {
   store: RunStore;
@@ -29,6 +31,11 @@ export interface StageMergeOutput {
   /** Why not, when not: the collector merges it itself (and says what is missing, if anything is). */
   reason?: 'single-dataset' | 'not-requested' | 'incomplete';
   records: number;
+  /**
+   * For orders and fills when the run fetches all three data sets: whether the accounting of the staged orders
+   * and fills is saved (now or by an earlier attempt), or waits for the other of the two (stagedAccounting.ts).
+   */
+  accountingAhead?: 'saved' | 'kept' | 'waiting';
 }
 
 /** The planned lanes of each data set (the state machine's lane groups). */
@@ -59,9 +66,6 @@ async function ownLanes(run: RunRepository, plan: RunPlan, dataset: DatasetName,
   const lanes = await Promise.all([...planned, ...extra].map((id) => run.getLane(id)));
   return lanes.filter((l): l is LaneState => l !== null);
 }
-
-const sameKeys = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((k, i) => k === b[i]);
 
 function recordsOf(staged: StagedMerge): number {
   return staged.dataset === 'orders' ? staged.figures.orders : staged.figures.records;
@@ -99,29 +103,41 @@ export async function stageDatasetMerge(
   const own = new Set(lanes.map((l) => l.laneId));
   const parts = (await run.listParts()).filter((key) => own.has(run.laneOfPart(key)));
   const existing = await run.getStagedMerge(input.dataset);
-  if (existing && existing.order === plan.request.order && sameKeys(existing.parts, parts))
-    return out(true, recordsOf(existing));
+  if (!(existing && existing.order === plan.request.order && sameKeys(existing.parts, parts))) {
+    const keys = run.stagedKeys(input.dataset);
+    const order = plan.request.order;
+    const staged: StagedMerge =
+      input.dataset === 'orders'
+        ? {
+            dataset: 'orders',
+            figures: await mergeOrderParts(run, order, parts, keys, deps.mergeFanIn),
+            parts,
+            order,
+            mergedAt: now(),
+          }
+        : {
+            dataset: input.dataset,
+            figures: await mergeRecordParts(run, input.dataset, order, parts, keys.jsonl, deps.mergeFanIn),
+            parts,
+            order,
+            mergedAt: now(),
+          };
+    await run.saveStagedMerge(staged);
+    return withAccounting(run, plan, input.dataset, now, out(true, recordsOf(staged)));
+  }
+  return withAccounting(run, plan, input.dataset, now, out(true, recordsOf(existing)));
+}
 
-  const keys = run.stagedKeys(input.dataset);
-  const order = plan.request.order;
-  const staged: StagedMerge =
-    input.dataset === 'orders'
-      ? {
-          dataset: 'orders',
-          figures: await mergeOrderParts(run, order, parts, keys, deps.mergeFanIn),
-          parts,
-          order,
-          mergedAt: now(),
-        }
-      : {
-          dataset: input.dataset,
-          figures: await mergeRecordParts(run, input.dataset, order, parts, keys.jsonl, deps.mergeFanIn),
-          parts,
-          order,
-          mergedAt: now(),
-        };
-  await run.saveStagedMerge(staged);
-  return out(true, recordsOf(staged));
+/** Once orders or fills are staged in a run that fetches all three data sets: their accounting, ahead. */
+async function withAccounting(
+  run: RunRepository,
+  plan: RunPlan,
+  dataset: DatasetName,
+  now: () => number,
+  output: StageMergeOutput,
+): Promise<StageMergeOutput> {
+  if (dataset === 'ledger' || !accountingWanted(plan)) return output;
+  return { ...output, accountingAhead: await stageOrdersAndFillsAccounting(run, now) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ordersAndFillsAccountingSchema } from '../accounting/schemas';
 import type { DatasetFigures, OrderFigures } from './runSummary';
 
 const counts = z.record(z.string(), z.number());
@@ -38,3 +39,20 @@ export const stagedMergeSchema = z.discriminatedUnion('dataset', [
   z.object({ dataset: z.enum(['fills', 'ledger']), figures: datasetFiguresSchema, ...common }),
 ]);
 export type StagedMerge = z.infer<typeof stagedMergeSchema>;
+
+/**
+ * `runs/<runId>/staged/accounting.json`: the accounting of the staged orders and fills (what they leave for the
+ * ledger), with the parts of the two staged merges it read: the collector uses it only when it publishes staged
+ * merges of those same parts.
+ */
+export const stagedAccountingSchema = z.object({
+  orders: z.array(z.string()),
+  fills: z.array(z.string()),
+  accounting: ordersAndFillsAccountingSchema,
+  savedAt: z.number(),
+});
+export type StagedAccounting = z.infer<typeof stagedAccountingSchema>;
+
+/** Whether two part lists (in key order) are the same parts. */
+export const sameKeys = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((k, i) => k === b[i]);

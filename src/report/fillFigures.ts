@@ -1,29 +1,8 @@
-import { z } from 'zod';
 import type { Totals } from '../accounting/totals';
 import { Decimal } from '../accounting/decimals';
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
-const funding = z.object({ paid: decimal, received: decimal, net: decimal });
-
 /** summary.json's `accounting.totals` (src/accounting/totals.ts), checked as it is read back. */
-export const totalsSchema: z.ZodType<Totals> = z.object({
-  feesPaid: z.record(z.string(), decimal),
-  volume: z.record(
-    z.string(),
-    z.record(z.string(), z.object({ fills: z.number().int(), base: decimal, quote: decimal })),
-  ),
-  realisedPnl: z.object({
-    bySymbol: z.record(
-      z.string(),
-      z.record(z.string(), z.object({ settleCoin: z.string(), profit: decimal })),
-    ),
-    total: z.record(z.string(), decimal),
-  }),
-  funding: z.object({
-    bills: z.record(z.string(), funding),
-    tax: z.record(z.string(), funding),
-  }),
-});
+export { totalsSchema } from '../accounting/schemas';
 
 /** What a report shows of the fills (a run's or the archive's): every amount a decimal string, exact as summed. */
 export interface FillFigures {

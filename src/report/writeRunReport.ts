@@ -3,7 +3,7 @@ import { computeTotals } from '../accounting/totals';
 import type { Totals } from '../accounting/totals';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
-import { recordsWithoutRaw } from '../core/recordHeader';
+import { recordsWithoutRaw, wholeRecords } from '../core/recordHeader';
 import type { LaneState } from '../extraction/runState';
 import { laneStateSchema, runPlanSchema } from '../extraction/runState';
 import type { RunStore } from '../storage/RunStore';
@@ -37,11 +37,6 @@ export const reportKey = (runId: string) => resultKeys(runId).report;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-/** The run's own result files, written by the collector from validated records: read back as they were written. */
-async function* recordsOf<T>(store: RunStore, key: string): AsyncGenerator<T> {
-  for await (const line of store.readLines(key)) yield JSON.parse(line) as T;
-}
-
 /**
  * The fills' and the ledger's figures: the summary's totals when it has them, else summed from fills.jsonl and
  * ledger.jsonl (a run that fetched one of them without the other); each absent when the run did not fetch it
@@ -59,7 +54,7 @@ async function accountingFiguresOf(
   const totals =
     summaryTotals ??
     (await computeTotals({
-      fills: hasFills ? recordsOf<CanonicalFill>(store, keys.fillsJsonl) : [],
+      fills: hasFills ? wholeRecords<CanonicalFill>(store.readLines(keys.fillsJsonl)) : [],
       ledger: hasLedger
         ? recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(store.readByteLineBatches(keys.ledgerJsonl))
         : [],

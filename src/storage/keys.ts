@@ -24,6 +24,8 @@ export const runKeys = (runId: string) => {
       json: `${root}/staged/${dataset}.json`,
       figures: `${root}/staged/${dataset}.figures.json`,
     }),
+    /** The accounting of the staged orders and fills, ahead of the ledger (src/extraction/stagedAccounting.ts). */
+    stagedAccounting: `${root}/staged/accounting.json`,
     failure: `${root}/failure.json`,
     lease: `${root}/lease.json`,
   };

@@ -166,8 +166,11 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     expect(await env.store.list('results/failing/')).toEqual(['results/failing/summary.json']);
   });
 
-  it('gives the accounting of the whole records, the data sets published from their staged files', async () => {
-    const runId = 'accounting';
+  const LANES_OF_THREE = { ...NONE, orders: ['spot-history'], fills: ['spot-fills'], ledger: ['spot-bills'] };
+  const ndjson = (rs: object[]) => rs.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+  /** A run of the three data sets, every lane done, one part each (records chosen to disagree somewhere). */
+  async function setUpThree(runId: string) {
     const run = new RunRepository(env.store, runId);
     const raw = { note: 'a "raw" field,"raw": inside a string', nested: { raw: 1 } };
     const orders = [
@@ -188,23 +191,22 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     await run.savePlan(
       planOf(runId, ['orders', 'fills', 'ledger'], ['spot-history', 'spot-fills', 'spot-bills']),
     );
-    const ndjson = (rs: object[]) => rs.map((r) => JSON.stringify(r)).join('\n') + '\n';
     await run.putPart('spot-history', 0, ndjson(orders));
     await run.putPart('spot-fills', 0, ndjson(fills));
     await run.putPart('spot-bills', 0, ndjson(ledger));
-    for (const dataset of ['orders', 'fills', 'ledger'] as const)
-      await expect(
-        stageDatasetMerge(
-          { store: env.store },
-          {
-            runId,
-            dataset,
-            lanes: { ...NONE, orders: ['spot-history'], fills: ['spot-fills'], ledger: ['spot-bills'] },
-          },
-        ),
-      ).resolves.toMatchObject({
-        staged: true,
-      });
+    const stage = (dataset: 'orders' | 'fills' | 'ledger') =>
+      stageDatasetMerge({ store: env.store }, { runId, dataset, lanes: LANES_OF_THREE });
+    return { run, orders, fills, ledger, stage };
+  }
+
+  it('gives the accounting of the whole records, the data sets published from their staged files', async () => {
+    const runId = 'accounting';
+    const { run, orders, fills, ledger, stage } = await setUpThree(runId);
+    // The orders first: their accounting waits for the fills, whose branch then does it, ahead of the ledger.
+    await expect(stage('orders')).resolves.toMatchObject({ staged: true, accountingAhead: 'waiting' });
+    await expect(stage('fills')).resolves.toMatchObject({ staged: true, accountingAhead: 'saved' });
+    await expect(stage('fills')).resolves.toMatchObject({ staged: true, accountingAhead: 'kept' });
+    await expect(stage('ledger')).resolves.toEqual({ runId, dataset: 'ledger', staged: true, records: 2 });
 
     await expect(collectRun({ store: env.store }, { runId })).resolves.toMatchObject({
       complete: true,
@@ -218,6 +220,37 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     expect(expected.reconciliation.discrepancies).toBeGreaterThan(0);
     expect((await run.getSummary())!.accounting).toEqual(expected);
     expect(await lines(resultKeys(runId).ledgerJsonl)).toEqual(ledger.map((e) => JSON.stringify(e)));
+  });
+
+  it('reads only the ledger after an accounting done ahead, and ignores one of other parts', async () => {
+    // A marker no fill could produce, written into the accounting saved ahead: it shows whether it was used.
+    const mark = async (run: RunRepository) => {
+      const saved = (await run.getStagedAccounting())!;
+      saved.accounting.totals.feesPaid = { MARKER: '42' };
+      await run.saveStagedAccounting(saved);
+    };
+    const used = await setUpThree('ahead-used');
+    for (const dataset of ['fills', 'orders', 'ledger'] as const) await used.stage(dataset);
+    await mark(used.run);
+    await collectRun({ store: env.store }, { runId: 'ahead-used' });
+    expect((await used.run.getSummary())!.accounting!.totals.feesPaid).toEqual({ MARKER: '42' });
+
+    // An order part written after the staging (a resumed lane): the orders are merged again, and so is the
+    // accounting, from the result files.
+    const stale = await setUpThree('ahead-stale');
+    for (const dataset of ['fills', 'orders', 'ledger'] as const) await stale.stage(dataset);
+    await mark(stale.run);
+    const late = anOrder({ orderId: '3', cTime: T0 + 9 });
+    await stale.run.putPart('spot-history', 1, ndjson([late]));
+    await expect(collectRun({ store: env.store }, { runId: 'ahead-stale' })).resolves.toMatchObject({
+      orders: 3,
+    });
+    const expected = await summariseAccounting({
+      orders: () => [...stale.orders, late],
+      fills: () => stale.fills,
+      ledger: () => stale.ledger,
+    });
+    expect((await stale.run.getSummary())!.accounting).toEqual(expected);
   });
 
   it('does not stage a run of one data set: the collector writes its result once', async () => {

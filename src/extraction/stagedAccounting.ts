@@ -1,0 +1,61 @@
+/**
+ * The accounting of a run's orders and fills, done ahead of the ledger: as soon as both are staged (merged while
+ * the ledger's lanes still run, stagedMerge.ts), in the branch of whichever was staged second, the fills and the
+ * orders are read once and what they leave for the ledger (the findings so far, the fees no ledger entry has
+ * claimed yet, the fills' totals) is saved under runs/<runId>/staged/accounting.json. The collector then reads
+ * only the ledger. It is used only with staged merges of the same parts; anything else and the collector reads
+ * the three result files, as without it.
+ */
+import type { OrdersAndFillsAccounting } from '../accounting/summary';
+import { accountOrdersAndFills } from '../accounting/summary';
+import type { CanonicalFill } from '../core/fill';
+import type { CanonicalOrder } from '../core/order';
+import { recordsWithoutRaw, wholeRecords } from '../core/recordHeader';
+import { requestedDatasets } from '../core/request';
+import type { RunRepository } from './RunRepository';
+import type { RunPlan } from './runState';
+import { sameKeys } from './stagedMergeState';
+
+/** The accounting (reconciliation and totals) needs all three data sets. */
+export function accountingWanted(plan: Pick<RunPlan, 'request'>): boolean {
+  const datasets = requestedDatasets(plan.request);
+  return datasets.includes('orders') && datasets.includes('fills') && datasets.includes('ledger');
+}
+
+/**
+ * Saves the staged orders' and fills' accounting when both are staged ('saved'); keeps one already saved from
+ * the same staged parts ('kept'); else 'waiting' (the other's branch will do it). Two branches that both find
+ * the pair staged write the same file.
+ */
+export async function stageOrdersAndFillsAccounting(
+  run: RunRepository,
+  now: () => number,
+): Promise<'saved' | 'kept' | 'waiting'> {
+  const [orders, fills] = await Promise.all([run.getStagedMerge('orders'), run.getStagedMerge('fills')]);
+  if (!orders || !fills) return 'waiting';
+  const existing = await run.getStagedAccounting();
+  if (existing && sameKeys(existing.orders, orders.parts) && sameKeys(existing.fills, fills.parts))
+    return 'kept';
+  const accounting = await accountOrdersAndFills({
+    orders: () =>
+      recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(
+        run.store.readByteLineBatches(run.stagedKeys('orders').jsonl),
+      ),
+    fills: () => wholeRecords<CanonicalFill>(run.store.readLines(run.stagedKeys('fills').jsonl)),
+  });
+  await run.saveStagedAccounting({ orders: orders.parts, fills: fills.parts, accounting, savedAt: now() });
+  return 'saved';
+}
+
+/**
+ * The collector's side: the orders' and fills' accounting saved ahead, when it was read from staged merges of
+ * exactly the parts the collector publishes (`parts`, both published from staging); null otherwise.
+ */
+export async function accountingAheadFor(
+  run: RunRepository,
+  parts: { orders: readonly string[]; fills: readonly string[] },
+): Promise<OrdersAndFillsAccounting | null> {
+  const staged = await run.getStagedAccounting();
+  if (!staged || !sameKeys(staged.orders, parts.orders) || !sameKeys(staged.fills, parts.fills)) return null;
+  return staged.accounting;
+}
