@@ -3,8 +3,8 @@
  * for the ledger when they were accounted ahead of it (runs/<runId>/staged/accounting.json).
  */
 import { z } from 'zod';
-import type { DiscrepancyClass, ReconcilerSnapshot } from './reconcile';
-import type { OrdersAndFillsAccounting } from './summary';
+import type { DiscrepancyClass, Reconciliation, ReconcilerSnapshot } from './reconcile';
+import type { AccountingSummary, OrdersAndFillsAccounting } from './summary';
 import type { Totals } from './totals';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
@@ -33,44 +33,65 @@ export const totalsSchema: z.ZodType<Totals> = z.object({
 const listed = <T>(item: z.ZodType<T>): z.ZodType<DiscrepancyClass<T>> =>
   z.object({ count: z.number().int().nonnegative(), first: z.array(item) });
 
+const sizeMismatch = z.object({
+  market: z.string(),
+  orderId: z.string(),
+  orderSize: decimal,
+  fillsSize: decimal,
+  fills: z.number().int(),
+});
+const feeMismatch = z.object({
+  market: z.string(),
+  orderId: z.string(),
+  coin: z.string().nullable(),
+  orderFee: decimal,
+  fillsFee: decimal,
+});
+const orderWithoutFills = z.object({
+  market: z.string(),
+  orderId: z.string(),
+  status: z.string(),
+  baseVolume: z.string().nullable(),
+});
+const fillWithoutOrder = z.object({
+  market: z.string(),
+  orderId: z.string(),
+  tradeId: z.string(),
+  fills: z.number().int(),
+  size: decimal,
+});
+const feeEntryWithoutFill = z.object({
+  account: z.string(),
+  billId: z.string(),
+  coin: z.string(),
+  amount: decimal,
+  cTime: z.number(),
+});
+const count = z.number().int().nonnegative();
+
 export const reconcilerSnapshotSchema: z.ZodType<ReconcilerSnapshot> = z.object({
-  checked: z.object({ orders: z.number().int().nonnegative(), fills: z.number().int().nonnegative() }),
-  sizeMismatches: listed(
-    z.object({
-      market: z.string(),
-      orderId: z.string(),
-      orderSize: decimal,
-      fillsSize: decimal,
-      fills: z.number().int(),
-    }),
-  ),
-  feeMismatches: listed(
-    z.object({
-      market: z.string(),
-      orderId: z.string(),
-      coin: z.string().nullable(),
-      orderFee: decimal,
-      fillsFee: decimal,
-    }),
-  ),
-  ordersWithoutFills: listed(
-    z.object({
-      market: z.string(),
-      orderId: z.string(),
-      status: z.string(),
-      baseVolume: z.string().nullable(),
-    }),
-  ),
-  fillsWithoutOrder: listed(
-    z.object({
-      market: z.string(),
-      orderId: z.string(),
-      tradeId: z.string(),
-      fills: z.number().int(),
-      size: decimal,
-    }),
-  ),
+  checked: z.object({ orders: count, fills: count }),
+  sizeMismatches: listed(sizeMismatch),
+  feeMismatches: listed(feeMismatch),
+  ordersWithoutFills: listed(orderWithoutFills),
+  fillsWithoutOrder: listed(fillWithoutOrder),
   unmatchedFees: z.array(z.tuple([z.string(), z.number().int().positive()])),
+});
+
+/** summary.json's `accounting.reconciliation` (src/accounting/reconcile.ts). */
+export const reconciliationSchema: z.ZodType<Reconciliation> = z.object({
+  checked: z.object({ orders: count, fills: count, feeEntries: count }),
+  sizeMismatches: listed(sizeMismatch),
+  feeMismatches: listed(feeMismatch),
+  ordersWithoutFills: listed(orderWithoutFills),
+  fillsWithoutOrder: listed(fillWithoutOrder),
+  feeEntriesWithoutFill: listed(feeEntryWithoutFill),
+  discrepancies: count,
+});
+
+export const accountingSummarySchema: z.ZodType<AccountingSummary> = z.object({
+  reconciliation: reconciliationSchema,
+  totals: totalsSchema,
 });
 
 export const ordersAndFillsAccountingSchema: z.ZodType<OrdersAndFillsAccounting> = z.object({

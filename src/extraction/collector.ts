@@ -141,29 +141,36 @@ export async function collectRunForReport(
   const accountingStartedAt = now();
   // The reconciliation compares orders, fills and fee entries with one another: only meaningful with all three.
   // When orders and fills were both published from staging, their part may have been done ahead, while the
-  // ledger's lanes ran (stagedAccounting.ts): then only the ledger is read here.
+  // ledger's lanes ran (stagedAccounting.ts): then only the ledger is read here, or nothing when the ledger's
+  // staged merge fed it.
   const ahead =
     fillsWanted && ledgerWanted && stagedOrders && stagedFills
-      ? await accountingAheadFor(run, { orders: partsByDataset.orders, fills: partsByDataset.fills })
+      ? await accountingAheadFor(run, {
+          orders: partsByDataset.orders,
+          fills: partsByDataset.fills,
+          ledger: stagedLedger ? partsByDataset.ledger : null,
+        })
       : null;
   const accounting =
-    fillsWanted && ledgerWanted && datasets.includes('orders')
-      ? await summariseAccounting(
-          {
-            // Orders and ledger entries without their raw rows (most of their bytes; the accounting never reads them).
-            orders: () =>
-              recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(
-                run.store.readByteLineBatches(run.results.ordersJsonl),
-              ),
-            fills: () => wholeRecords<CanonicalFill>(run.store.readLines(run.results.fillsJsonl)),
-            ledger: () =>
-              recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(
-                run.store.readByteLineBatches(run.results.ledgerJsonl),
-              ),
-          },
-          ahead ?? undefined,
-        )
-      : null;
+    ahead && 'whole' in ahead
+      ? ahead.whole
+      : fillsWanted && ledgerWanted && datasets.includes('orders')
+        ? await summariseAccounting(
+            {
+              // Orders and ledger entries without their raw rows (most of their bytes; the accounting never reads them).
+              orders: () =>
+                recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(
+                  run.store.readByteLineBatches(run.results.ordersJsonl),
+                ),
+              fills: () => wholeRecords<CanonicalFill>(run.store.readLines(run.results.fillsJsonl)),
+              ledger: () =>
+                recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(
+                  run.store.readByteLineBatches(run.results.ledgerJsonl),
+                ),
+            },
+            ahead?.ordersAndFills,
+          )
+        : null;
   if (accounting) phases.accountingMs = now() - accountingStartedAt;
   // No download URL is stored: a presigned URL embeds the signer's (session) credentials and would outlive
   // them in a file kept for years. The API signs one when a result is read.

@@ -122,7 +122,10 @@ export async function mergeOrderParts(
   return result;
 }
 
-/** Merges the parts of fills or the ledger into one sorted, deduplicated NDJSON file. */
+/**
+ * Merges the parts of fills or the ledger into one sorted, deduplicated NDJSON file; `onRecord` is given each
+ * record written (its fields before `raw`), in the file's order.
+ */
 export async function mergeRecordParts(
   run: RunRepository,
   dataset: Exclude<DatasetName, 'orders'>,
@@ -130,12 +133,16 @@ export async function mergeRecordParts(
   parts: string[],
   target: string,
   fanIn = MERGE_FAN_IN,
+  onRecord?: (fields: MergeItem['fields']) => void,
 ): Promise<DatasetFigures> {
   const { final, stats } = await reduceParts(run, dataset, order, parts, fanIn);
   const figures = noDatasetFigures(parts.length);
   const upload = run.store.createUpload(target, 'application/x-ndjson');
   await streamBatchesToUploads(final, [upload], (batch) => {
-    for (const item of batch) countRecord(figures, item);
+    for (const item of batch) {
+      countRecord(figures, item);
+      onRecord?.(item.fields);
+    }
     return [linesOf(batch, NEWLINE, true)];
   });
   figures.duplicates = stats.duplicates;

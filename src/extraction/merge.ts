@@ -23,6 +23,8 @@ export interface MergeItem {
   feeCoin: string | null;
   baseVolume: string | null;
   quoteVolume: string | null;
+  /** Every field of the line before `raw`, as parsed (a canonical record without `raw`). */
+  fields: Record<string, unknown>;
 }
 
 const stringOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -66,6 +68,7 @@ export function parseMergeItem(
     feeCoin: orders ? stringOrNull(r['feeCoin']) : null,
     baseVolume: orders ? stringOrNull(r['baseVolume']) : null,
     quoteVolume: orders ? stringOrNull(r['quoteVolume']) : null,
+    fields: r,
   };
 }
 

@@ -3,10 +3,14 @@
  * the ledger's lanes still run, stagedMerge.ts), in the branch of whichever was staged second, the fills and the
  * orders are read once and what they leave for the ledger (the findings so far, the fees no ledger entry has
  * claimed yet, the fills' totals) is saved under runs/<runId>/staged/accounting.json. The collector then reads
- * only the ledger. It is used only with staged merges of the same parts; anything else and the collector reads
- * the three result files, as without it.
+ * only the ledger — or nothing, when the ledger's own staged merge, coming after, fed its entries to it as it
+ * wrote them (`ledgerAccountingFeed`). It is used only with staged merges of the same parts; anything else and
+ * the collector reads the three result files, as without it.
  */
-import type { OrdersAndFillsAccounting } from '../accounting/summary';
+import { Reconciler } from '../accounting/reconcile';
+import type { AccountingSummary, OrdersAndFillsAccounting } from '../accounting/summary';
+import { TotalsCounter } from '../accounting/totals';
+import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
 import { accountOrdersAndFills } from '../accounting/summary';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalOrder } from '../core/order';
@@ -48,14 +52,49 @@ export async function stageOrdersAndFillsAccounting(
 }
 
 /**
- * The collector's side: the orders' and fills' accounting saved ahead, when it was read from staged merges of
- * exactly the parts the collector publishes (`parts`, both published from staging); null otherwise.
+ * For the ledger's staged merge: where to feed each entry it writes (its fields before `raw`), and then save
+ * the whole accounting, when the orders and fills were accounted ahead from their current staged parts; null
+ * otherwise (the collector then reads the ledger itself).
+ */
+export async function ledgerAccountingFeed(run: RunRepository): Promise<{
+  add(fields: Record<string, unknown>): void;
+  save(ledgerParts: readonly string[]): Promise<void>;
+} | null> {
+  const [orders, fills, staged] = await Promise.all([
+    run.getStagedMerge('orders'),
+    run.getStagedMerge('fills'),
+    run.getStagedAccounting(),
+  ]);
+  if (!orders || !fills || !staged) return null;
+  if (!sameKeys(staged.orders, orders.parts) || !sameKeys(staged.fills, fills.parts)) return null;
+  const reconciler = Reconciler.resume(staged.accounting.reconciliation);
+  const totals = TotalsCounter.from(staged.accounting.totals);
+  return {
+    add(fields) {
+      // The merge's own parse of a line the product wrote (a validated canonical entry), without raw.
+      const entry = fields as unknown as Omit<CanonicalLedgerEntry, 'raw'>;
+      reconciler.addLedgerEntry(entry);
+      totals.addLedgerEntry(entry);
+    },
+    async save(ledgerParts) {
+      const summary = { reconciliation: reconciler.result(), totals: totals.result() };
+      await run.saveStagedAccounting({ ...staged, withLedger: { ledger: [...ledgerParts], summary } });
+    },
+  };
+}
+
+/**
+ * The collector's side: the accounting done ahead from staged merges of exactly the parts the collector
+ * publishes — whole when the ledger's parts (`parts.ledger`, published from staging too) fed it, else the
+ * orders' and fills' part —; null otherwise.
  */
 export async function accountingAheadFor(
   run: RunRepository,
-  parts: { orders: readonly string[]; fills: readonly string[] },
-): Promise<OrdersAndFillsAccounting | null> {
+  parts: { orders: readonly string[]; fills: readonly string[]; ledger: readonly string[] | null },
+): Promise<{ whole: AccountingSummary } | { ordersAndFills: OrdersAndFillsAccounting } | null> {
   const staged = await run.getStagedAccounting();
   if (!staged || !sameKeys(staged.orders, parts.orders) || !sameKeys(staged.fills, parts.fills)) return null;
-  return staged.accounting;
+  if (staged.withLedger && parts.ledger && sameKeys(staged.withLedger.ledger, parts.ledger))
+    return { whole: staged.withLedger.summary };
+  return { ordersAndFills: staged.accounting };
 }

@@ -14,7 +14,7 @@ import type { LaneState, RunPlan } from './runState';
 import type { LaneGroups } from './stages';
 import type { StagedMerge } from './stagedMergeState';
 import { sameKeys } from './stagedMergeState';
-import { accountingWanted, stageOrdersAndFillsAccounting } from './stagedAccounting';
+import { accountingWanted, ledgerAccountingFeed, stageOrdersAndFillsAccounting } from './stagedAccounting';
 
 export interface StageMergeDeps {
   store: RunStore;
@@ -106,6 +106,9 @@ export async function stageDatasetMerge(
   if (!(existing && existing.order === plan.request.order && sameKeys(existing.parts, parts))) {
     const keys = run.stagedKeys(input.dataset);
     const order = plan.request.order;
+    // The ledger last of the three: its entries feed the accounting the orders and fills left, as they are written.
+    const feed =
+      input.dataset === 'ledger' && accountingWanted(plan) ? await ledgerAccountingFeed(run) : null;
     const staged: StagedMerge =
       input.dataset === 'orders'
         ? {
@@ -117,12 +120,22 @@ export async function stageDatasetMerge(
           }
         : {
             dataset: input.dataset,
-            figures: await mergeRecordParts(run, input.dataset, order, parts, keys.jsonl, deps.mergeFanIn),
+            figures: await mergeRecordParts(
+              run,
+              input.dataset,
+              order,
+              parts,
+              keys.jsonl,
+              deps.mergeFanIn,
+              feed ? (fields) => feed.add(fields) : undefined,
+            ),
             parts,
             order,
             mergedAt: now(),
           };
     await run.saveStagedMerge(staged);
+    // The whole accounting only once the ledger's staged files are whole (saved before it, like the figures).
+    await feed?.save(parts);
     return withAccounting(run, plan, input.dataset, now, out(true, recordsOf(staged)));
   }
   return withAccounting(run, plan, input.dataset, now, out(true, recordsOf(existing)));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ordersAndFillsAccountingSchema } from '../accounting/schemas';
+import { accountingSummarySchema, ordersAndFillsAccountingSchema } from '../accounting/schemas';
 import type { DatasetFigures, OrderFigures } from './runSummary';
 
 const counts = z.record(z.string(), z.number());
@@ -50,6 +50,8 @@ export const stagedAccountingSchema = z.object({
   fills: z.array(z.string()),
   accounting: ordersAndFillsAccountingSchema,
   savedAt: z.number(),
+  /** The whole accounting, when the ledger's staged merge (of these parts) fed its entries to the above. */
+  withLedger: z.object({ ledger: z.array(z.string()), summary: accountingSummarySchema }).optional(),
 });
 export type StagedAccounting = z.infer<typeof stagedAccountingSchema>;
 

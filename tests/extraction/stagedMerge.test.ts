@@ -222,19 +222,43 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     expect(await lines(resultKeys(runId).ledgerJsonl)).toEqual(ledger.map((e) => JSON.stringify(e)));
   });
 
-  it('reads only the ledger after an accounting done ahead, and ignores one of other parts', async () => {
-    // A marker no fill could produce, written into the accounting saved ahead: it shows whether it was used.
-    const mark = async (run: RunRepository) => {
-      const saved = (await run.getStagedAccounting())!;
-      saved.accounting.totals.feesPaid = { MARKER: '42' };
-      await run.saveStagedAccounting(saved);
-    };
-    const used = await setUpThree('ahead-used');
-    for (const dataset of ['fills', 'orders', 'ledger'] as const) await used.stage(dataset);
-    await mark(used.run);
-    await collectRun({ store: env.store }, { runId: 'ahead-used' });
-    expect((await used.run.getSummary())!.accounting!.totals.feesPaid).toEqual({ MARKER: '42' });
+  /** Markers no fill could produce, written into what was saved ahead: they show which part was used. */
+  const AHEAD = { AHEAD: '1' };
+  const WHOLE = { WHOLE: '2' };
+  const mark = async (run: RunRepository) => {
+    const saved = (await run.getStagedAccounting())!;
+    saved.accounting.totals.feesPaid = AHEAD;
+    if (saved.withLedger) saved.withLedger.summary.totals.feesPaid = WHOLE;
+    await run.saveStagedAccounting(saved);
+  };
 
+  it('takes the whole accounting from the ledger merge that fed it, and only the ledger after one that could not', async () => {
+    const fed = await setUpThree('ahead-whole');
+    for (const dataset of ['fills', 'orders'] as const) await fed.stage(dataset);
+    await fed.stage('ledger');
+    expect((await fed.run.getStagedAccounting())!.withLedger).toBeDefined();
+    await mark(fed.run);
+    await collectRun({ store: env.store }, { runId: 'ahead-whole' });
+    expect((await fed.run.getSummary())!.accounting!.totals.feesPaid).toEqual(WHOLE);
+
+    // The ledger staged first: nothing to feed yet, so the collector reads the ledger onto what was saved ahead.
+    const first = await setUpThree('ahead-ledger-first');
+    for (const dataset of ['ledger', 'fills', 'orders'] as const) await first.stage(dataset);
+    expect((await first.run.getStagedAccounting())!.withLedger).toBeUndefined();
+    await mark(first.run);
+    await collectRun({ store: env.store }, { runId: 'ahead-ledger-first' });
+    const summary = (await first.run.getSummary())!.accounting!;
+    expect(summary.totals.feesPaid).toEqual(AHEAD);
+    const expected = await summariseAccounting({
+      orders: () => first.orders,
+      fills: () => first.fills,
+      ledger: () => first.ledger,
+    });
+    expect(summary.reconciliation).toEqual(expected.reconciliation);
+    expect(summary.totals.funding).toEqual(expected.totals.funding);
+  });
+
+  it('ignores an accounting saved ahead from other parts than those published', async () => {
     // An order part written after the staging (a resumed lane): the orders are merged again, and so is the
     // accounting, from the result files.
     const stale = await setUpThree('ahead-stale');
