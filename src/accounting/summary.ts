@@ -47,20 +47,9 @@ export async function summariseAccounting(
   sources: AccountingSources,
   ahead?: OrdersAndFillsAccounting,
 ): Promise<AccountingSummary> {
-  let reconciler: Reconciler;
-  let totals: TotalsCounter;
-  if (ahead) {
-    reconciler = Reconciler.resume(ahead.reconciliation);
-    totals = TotalsCounter.from(ahead.totals);
-  } else {
-    reconciler = new Reconciler();
-    totals = new TotalsCounter();
-    for await (const fill of sources.fills()) {
-      reconciler.addFill(fill);
-      totals.addFill(fill);
-    }
-    for await (const order of sources.orders()) reconciler.addOrder(order);
-  }
+  const before = ahead ?? (await accountOrdersAndFills(sources));
+  const reconciler = Reconciler.resume(before.reconciliation);
+  const totals = TotalsCounter.from(before.totals);
   for await (const entry of sources.ledger()) {
     reconciler.addLedgerEntry(entry);
     totals.addLedgerEntry(entry);
