@@ -18,7 +18,21 @@ import { recordsWithoutRaw, wholeRecords } from '../core/recordHeader';
 import { requestedDatasets } from '../core/request';
 import type { RunRepository } from './RunRepository';
 import type { RunPlan } from './runState';
+import type { StagedAccounting } from './stagedMergeState';
 import { sameKeys } from './stagedMergeState';
+
+/**
+ * The saved accounting, or null when there is none or it cannot be read as one: while branches run, two of them
+ * may write it at once (both found the pair staged) as a third reads it, and the local S3 server can serve an
+ * object being replaced with its old length (torn JSON). Null only ever costs reading the files again.
+ */
+async function savedAccounting(run: RunRepository): Promise<StagedAccounting | null> {
+  try {
+    return await run.getStagedAccounting();
+  } catch {
+    return null;
+  }
+}
 
 /** The accounting (reconciliation and totals) needs all three data sets. */
 export function accountingWanted(plan: Pick<RunPlan, 'request'>): boolean {
@@ -37,7 +51,7 @@ export async function stageOrdersAndFillsAccounting(
 ): Promise<'saved' | 'kept' | 'waiting'> {
   const [orders, fills] = await Promise.all([run.getStagedMerge('orders'), run.getStagedMerge('fills')]);
   if (!orders || !fills) return 'waiting';
-  const existing = await run.getStagedAccounting();
+  const existing = await savedAccounting(run);
   if (existing && sameKeys(existing.orders, orders.parts) && sameKeys(existing.fills, fills.parts))
     return 'kept';
   const accounting = await accountOrdersAndFills({
@@ -63,7 +77,7 @@ export async function ledgerAccountingFeed(run: RunRepository): Promise<{
   const [orders, fills, staged] = await Promise.all([
     run.getStagedMerge('orders'),
     run.getStagedMerge('fills'),
-    run.getStagedAccounting(),
+    savedAccounting(run),
   ]);
   if (!orders || !fills || !staged) return null;
   if (!sameKeys(staged.orders, orders.parts) || !sameKeys(staged.fills, fills.parts)) return null;
@@ -92,7 +106,7 @@ export async function accountingAheadFor(
   run: RunRepository,
   parts: { orders: readonly string[]; fills: readonly string[]; ledger: readonly string[] | null },
 ): Promise<{ whole: AccountingSummary } | { ordersAndFills: OrdersAndFillsAccounting } | null> {
-  const staged = await run.getStagedAccounting();
+  const staged = await savedAccounting(run);
   if (!staged || !sameKeys(staged.orders, parts.orders) || !sameKeys(staged.fills, parts.fills)) return null;
   if (staged.withLedger && parts.ledger && sameKeys(staged.withLedger.ledger, parts.ledger))
     return { whole: staged.withLedger.summary };

@@ -4,7 +4,7 @@ import { RunRepository } from '../../src/extraction/RunRepository';
 import type { LaneState, RunPlan } from '../../src/extraction/runState';
 import { stageDatasetMerge } from '../../src/extraction/stagedMerge';
 import { ExtractionIncompleteError } from '../../src/extraction/errors';
-import { resultKeys } from '../../src/storage/keys';
+import { resultKeys, runKeys } from '../../src/storage/keys';
 import { summariseAccounting } from '../../src/accounting/summary';
 import { aFill, aLedgerEntry, anOrder, T0 } from '../helpers/canonicalRecords';
 import { startTestStore } from '../helpers/localStore';
@@ -275,6 +275,21 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
       ledger: () => stale.ledger,
     });
     expect((await stale.run.getSummary())!.accounting).toEqual(expected);
+  });
+
+  it('reads the files again when the accounting saved ahead cannot be read (torn while being replaced)', async () => {
+    const torn = await setUpThree('ahead-torn');
+    for (const dataset of ['fills', 'orders', 'ledger'] as const) await torn.stage(dataset);
+    await env.store.putText(runKeys('ahead-torn').stagedAccounting, '{"orders":["runs/ahead-torn/par');
+    await expect(collectRun({ store: env.store }, { runId: 'ahead-torn' })).resolves.toMatchObject({
+      complete: true,
+    });
+    const expected = await summariseAccounting({
+      orders: () => torn.orders,
+      fills: () => torn.fills,
+      ledger: () => torn.ledger,
+    });
+    expect((await torn.run.getSummary())!.accounting).toEqual(expected);
   });
 
   it('does not stage a run of one data set: the collector writes its result once', async () => {
