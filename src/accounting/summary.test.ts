@@ -1,4 +1,5 @@
 import { aFill, aLedgerEntry, anOrder, T0 } from '../../tests/helpers/canonicalRecords';
+import { accountingInOneReading } from '../../tests/helpers/accounting';
 import { Reconciler } from './reconcile';
 import { ordersAndFillsAccountingSchema } from './schemas';
 import { accountOrdersAndFills, summariseAccounting } from './summary';
@@ -35,7 +36,7 @@ describe('the orders and fills accounted ahead of the ledger', () => {
   it('gives, with the ledger added later and through JSON, what one pass over the three gives', async () => {
     const orders = [
       anOrder({ orderId: '1', baseVolume: '0.01', fee: '0.00001' }),
-      // its fills add up to less, and paid another fee
+      // its fills add up to less than its size (their fees to its fee)
       anOrder({ orderId: '2', baseVolume: '0.05', fee: '0.00005', cTime: T0 + 10 }),
       // traded, no fill
       anOrder({ orderId: '3', baseVolume: '1', cTime: T0 + 20 }),
@@ -69,7 +70,7 @@ describe('the orders and fills accounted ahead of the ledger', () => {
       aLedgerEntry({ billId: '6', type: 'funding', amount: '0.5', coin: 'USDT', source: 'tax' }),
     ];
     const sources = { orders: () => orders, fills: () => fills, ledger: () => ledger };
-    const whole = await summariseAccounting(sources);
+    const whole = await accountingInOneReading(orders, fills, ledger);
     const saved = JSON.parse(JSON.stringify(await accountOrdersAndFills(sources)));
     const ahead = ordersAndFillsAccountingSchema.parse(saved);
     const opened: string[] = [];
@@ -83,6 +84,7 @@ describe('the orders and fills accounted ahead of the ledger', () => {
     );
     expect(opened).toEqual(['ledger']);
     expect(later).toEqual(whole);
+    expect(await summariseAccounting(sources)).toEqual(whole);
     const r = whole.reconciliation;
     expect([
       r.sizeMismatches.count,

@@ -2,10 +2,6 @@ import { summariseAccounting } from '../accounting/summary';
 import type { AccountingSummary } from '../accounting/summary';
 import type { DatasetName } from '../core/dataset';
 import type { RunOutput } from '../core/engine';
-import type { CanonicalFill } from '../core/fill';
-import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
-import type { CanonicalOrder } from '../core/order';
-import { recordsWithoutRaw, wholeRecords } from '../core/recordHeader';
 import { requestedDatasets } from '../core/request';
 import { OrderFiguresCounter } from '../report/orderFigures';
 import type { OrderFigures as ReportOrderFigures } from '../report/orderFigures';
@@ -16,7 +12,7 @@ import { incompleteness } from './runCompleteness';
 import { RunRepository } from './RunRepository';
 import type { DatasetFigures, OrderFigures } from './runSummary';
 import { buildSummary, summaryFailure } from './runSummary';
-import { accountingAheadFor } from './stagedAccounting';
+import { accountingAheadFor, accountingSourcesIn } from './stagedAccounting';
 import { publishStaged } from './stagedMerge';
 
 export interface CollectInput {
@@ -143,34 +139,23 @@ export async function collectRunForReport(
   // When orders and fills were both published from staging, their part may have been done ahead, while the
   // ledger's lanes ran (stagedAccounting.ts): then only the ledger is read here, or nothing when the ledger's
   // staged merge fed it.
-  const ahead =
-    fillsWanted && ledgerWanted && stagedOrders && stagedFills
-      ? await accountingAheadFor(run, {
-          orders: partsByDataset.orders,
-          fills: partsByDataset.fills,
-          ledger: stagedLedger ? partsByDataset.ledger : null,
-        })
-      : null;
-  const accounting =
-    ahead && 'whole' in ahead
-      ? ahead.whole
-      : fillsWanted && ledgerWanted && datasets.includes('orders')
-        ? await summariseAccounting(
-            {
-              // Orders and ledger entries without their raw rows (most of their bytes; the accounting never reads them).
-              orders: () =>
-                recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(
-                  run.store.readByteLineBatches(run.results.ordersJsonl),
-                ),
-              fills: () => wholeRecords<CanonicalFill>(run.store.readLines(run.results.fillsJsonl)),
-              ledger: () =>
-                recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(
-                  run.store.readByteLineBatches(run.results.ledgerJsonl),
-                ),
-            },
-            ahead?.ordersAndFills,
-          )
+  const accountRun = async (): Promise<AccountingSummary> => {
+    const ahead =
+      stagedOrders && stagedFills
+        ? await accountingAheadFor(run, {
+            orders: partsByDataset.orders,
+            fills: partsByDataset.fills,
+            ledger: stagedLedger ? partsByDataset.ledger : null,
+          })
         : null;
+    if (ahead && 'whole' in ahead) return ahead.whole;
+    const { ordersJsonl: orders, fillsJsonl: fills, ledgerJsonl: ledger } = run.results;
+    return summariseAccounting(
+      accountingSourcesIn(run.store, { orders, fills, ledger }),
+      ahead?.ordersAndFills,
+    );
+  };
+  const accounting = fillsWanted && ledgerWanted && datasets.includes('orders') ? await accountRun() : null;
   if (accounting) phases.accountingMs = now() - accountingStartedAt;
   // No download URL is stored: a presigned URL embeds the signer's (session) credentials and would outlive
   // them in a file kept for years. The API signs one when a result is read.

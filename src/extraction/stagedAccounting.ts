@@ -8,30 +8,51 @@
  * the collector reads the three result files, as without it.
  */
 import { Reconciler } from '../accounting/reconcile';
-import type { AccountingSummary, OrdersAndFillsAccounting } from '../accounting/summary';
+import type { AccountingSources, AccountingSummary, OrdersAndFillsAccounting } from '../accounting/summary';
+import { accountOrdersAndFills } from '../accounting/summary';
 import { TotalsCounter } from '../accounting/totals';
 import type { CanonicalLedgerEntry } from '../core/ledgerEntry';
-import { accountOrdersAndFills } from '../accounting/summary';
 import type { CanonicalFill } from '../core/fill';
 import type { CanonicalOrder } from '../core/order';
 import { recordsWithoutRaw, wholeRecords } from '../core/recordHeader';
 import { requestedDatasets } from '../core/request';
+import { StorageCorruptError } from '../storage/errors';
+import type { RunStore } from '../storage/RunStore';
 import type { RunRepository } from './RunRepository';
 import type { RunPlan } from './runState';
 import type { StagedAccounting } from './stagedMergeState';
 import { sameKeys } from './stagedMergeState';
 
 /**
- * The saved accounting, or null when there is none or it cannot be read as one: while branches run, two of them
- * may write it at once (both found the pair staged) as a third reads it, and the local S3 server can serve an
- * object being replaced with its old length (torn JSON). Null only ever costs reading the files again.
+ * The saved accounting, or null when there is none or it does not read as one (StorageCorruptError): while
+ * branches run, two of them may write it at once (both found the pair staged) as a third reads it, and the local
+ * S3 server can serve an object being replaced with its old length (torn JSON). Null only ever costs reading the
+ * files again; any other failure (the store unreachable) is thrown.
  */
 async function savedAccounting(run: RunRepository): Promise<StagedAccounting | null> {
   try {
     return await run.getStagedAccounting();
-  } catch {
-    return null;
+  } catch (err) {
+    if (err instanceof StorageCorruptError) return null;
+    throw err;
   }
+}
+
+/**
+ * The accounting's sources in a run's files (the result files, or the staged ones): orders and ledger entries
+ * without their `raw` (most of their bytes; the accounting never reads them), fills whole (their `raw` tells a
+ * unified account's).
+ */
+export function accountingSourcesIn(
+  store: RunStore,
+  keys: { orders: string; fills: string; ledger: string },
+): AccountingSources {
+  return {
+    orders: () => recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(store.readByteLineBatches(keys.orders)),
+    fills: () => wholeRecords<CanonicalFill>(store.readLines(keys.fills)),
+    ledger: () =>
+      recordsWithoutRaw<Omit<CanonicalLedgerEntry, 'raw'>>(store.readByteLineBatches(keys.ledger)),
+  };
 }
 
 /** The accounting (reconciliation and totals) needs all three data sets. */
@@ -54,13 +75,13 @@ export async function stageOrdersAndFillsAccounting(
   const existing = await savedAccounting(run);
   if (existing && sameKeys(existing.orders, orders.parts) && sameKeys(existing.fills, fills.parts))
     return 'kept';
-  const accounting = await accountOrdersAndFills({
-    orders: () =>
-      recordsWithoutRaw<Omit<CanonicalOrder, 'raw'>>(
-        run.store.readByteLineBatches(run.stagedKeys('orders').jsonl),
-      ),
-    fills: () => wholeRecords<CanonicalFill>(run.store.readLines(run.stagedKeys('fills').jsonl)),
-  });
+  const accounting = await accountOrdersAndFills(
+    accountingSourcesIn(run.store, {
+      orders: run.stagedKeys('orders').jsonl,
+      fills: run.stagedKeys('fills').jsonl,
+      ledger: run.stagedKeys('ledger').jsonl,
+    }),
+  );
   await run.saveStagedAccounting({ orders: orders.parts, fills: fills.parts, accounting, savedAt: now() });
   return 'saved';
 }
@@ -84,13 +105,13 @@ export async function ledgerAccountingFeed(run: RunRepository): Promise<{
   const reconciler = Reconciler.resume(staged.accounting.reconciliation);
   const totals = TotalsCounter.from(staged.accounting.totals);
   return {
-    add(fields) {
+    add: (fields) => {
       // The merge's own parse of a line the product wrote (a validated canonical entry), without raw.
       const entry = fields as unknown as Omit<CanonicalLedgerEntry, 'raw'>;
       reconciler.addLedgerEntry(entry);
       totals.addLedgerEntry(entry);
     },
-    async save(ledgerParts) {
+    save: async (ledgerParts) => {
       const summary = { reconciliation: reconciler.result(), totals: totals.result() };
       await run.saveStagedAccounting({ ...staged, withLedger: { ledger: [...ledgerParts], summary } });
     },

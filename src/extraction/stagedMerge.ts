@@ -103,42 +103,44 @@ export async function stageDatasetMerge(
   const own = new Set(lanes.map((l) => l.laneId));
   const parts = (await run.listParts()).filter((key) => own.has(run.laneOfPart(key)));
   const existing = await run.getStagedMerge(input.dataset);
-  if (!(existing && existing.order === plan.request.order && sameKeys(existing.parts, parts))) {
-    const keys = run.stagedKeys(input.dataset);
-    const order = plan.request.order;
-    // The ledger last of the three: its entries feed the accounting the orders and fills left, as they are written.
-    const feed =
-      input.dataset === 'ledger' && accountingWanted(plan) ? await ledgerAccountingFeed(run) : null;
-    const staged: StagedMerge =
-      input.dataset === 'orders'
-        ? {
-            dataset: 'orders',
-            figures: await mergeOrderParts(run, order, parts, keys, deps.mergeFanIn),
-            parts,
-            order,
-            mergedAt: now(),
-          }
-        : {
-            dataset: input.dataset,
-            figures: await mergeRecordParts(
-              run,
-              input.dataset,
-              order,
-              parts,
-              keys.jsonl,
-              deps.mergeFanIn,
-              feed ? (fields) => feed.add(fields) : undefined,
-            ),
-            parts,
-            order,
-            mergedAt: now(),
-          };
-    await run.saveStagedMerge(staged);
-    // The whole accounting only once the ledger's staged files are whole (saved before it, like the figures).
-    await feed?.save(parts);
-    return withAccounting(run, plan, input.dataset, now, out(true, recordsOf(staged)));
-  }
-  return withAccounting(run, plan, input.dataset, now, out(true, recordsOf(existing)));
+  const kept = existing && existing.order === plan.request.order && sameKeys(existing.parts, parts);
+  const staged = kept ? existing : await mergeIntoStaging(deps, run, plan, input.dataset, parts);
+  return withAccounting(run, plan, input.dataset, now, out(true, recordsOf(staged)));
+}
+
+/** Merges a data set's parts under runs/<runId>/staged/ and records it (the record last: its files are whole). */
+async function mergeIntoStaging(
+  deps: StageMergeDeps,
+  run: RunRepository,
+  plan: RunPlan,
+  dataset: DatasetName,
+  parts: string[],
+): Promise<StagedMerge> {
+  const now = deps.now ?? Date.now;
+  const keys = run.stagedKeys(dataset);
+  const order = plan.request.order;
+  // The ledger last of the three: its entries feed the accounting the orders and fills left, as they are written.
+  const feed = dataset === 'ledger' && accountingWanted(plan) ? await ledgerAccountingFeed(run) : null;
+  const staged: StagedMerge =
+    dataset === 'orders'
+      ? {
+          dataset: 'orders',
+          figures: await mergeOrderParts(run, order, parts, keys, deps.mergeFanIn),
+          parts,
+          order,
+          mergedAt: now(),
+        }
+      : {
+          dataset,
+          figures: await mergeRecordParts(run, dataset, order, parts, keys.jsonl, deps.mergeFanIn, feed?.add),
+          parts,
+          order,
+          mergedAt: now(),
+        };
+  await run.saveStagedMerge(staged);
+  // The whole accounting only once the ledger's staged files are whole (saved before it, like the figures).
+  await feed?.save(parts);
+  return staged;
 }
 
 /** Once orders or fills are staged in a run that fetches all three data sets: their accounting, ahead. */

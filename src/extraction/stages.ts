@@ -199,8 +199,8 @@ function planOutput(plan: RunPlan, lanes: readonly LaneState[]): PlanOutput {
  * What a lone cursor loses per page against two on a slow endpoint: its next page is asked only once the last
  * one is answered and handled, so the round trip and the event loop's delays (three data sets' lanes and
  * merges share it) fall between its requests, where a second cursor's request waits at the limiter instead.
- * Measured at 1/s on the ledger's tax lane (`extract-datasets-classic-100k`): a page every 1.13 s with one
- * cursor, every 1.02 s with two.
+ * Measured at 1/s on the ledger's tax lane (`extract-datasets-classic-100k`): a page every 1.15 s with one
+ * cursor, every 1.02 s with two, 130 ms; taken as 100 ms, so that a split must pay with some room to spare.
  */
 export const LONE_CURSOR_LOSS_MS = 100;
 

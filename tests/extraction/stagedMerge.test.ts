@@ -5,7 +5,7 @@ import type { LaneState, RunPlan } from '../../src/extraction/runState';
 import { stageDatasetMerge } from '../../src/extraction/stagedMerge';
 import { ExtractionIncompleteError } from '../../src/extraction/errors';
 import { resultKeys, runKeys } from '../../src/storage/keys';
-import { summariseAccounting } from '../../src/accounting/summary';
+import { accountingInOneReading } from '../helpers/accounting';
 import { aFill, aLedgerEntry, anOrder, T0 } from '../helpers/canonicalRecords';
 import { startTestStore } from '../helpers/localStore';
 
@@ -212,11 +212,7 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
       complete: true,
       orders: 2,
     });
-    const expected = await summariseAccounting({
-      orders: () => orders,
-      fills: () => fills,
-      ledger: () => ledger,
-    });
+    const expected = await accountingInOneReading(orders, fills, ledger);
     expect(expected.reconciliation.discrepancies).toBeGreaterThan(0);
     expect((await run.getSummary())!.accounting).toEqual(expected);
     expect(await lines(resultKeys(runId).ledgerJsonl)).toEqual(ledger.map((e) => JSON.stringify(e)));
@@ -249,11 +245,7 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     await collectRun({ store: env.store }, { runId: 'ahead-ledger-first' });
     const summary = (await first.run.getSummary())!.accounting!;
     expect(summary.totals.feesPaid).toEqual(AHEAD);
-    const expected = await summariseAccounting({
-      orders: () => first.orders,
-      fills: () => first.fills,
-      ledger: () => first.ledger,
-    });
+    const expected = await accountingInOneReading(first.orders, first.fills, first.ledger);
     expect(summary.reconciliation).toEqual(expected.reconciliation);
     expect(summary.totals.funding).toEqual(expected.totals.funding);
   });
@@ -269,11 +261,7 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     await expect(collectRun({ store: env.store }, { runId: 'ahead-stale' })).resolves.toMatchObject({
       orders: 3,
     });
-    const expected = await summariseAccounting({
-      orders: () => [...stale.orders, late],
-      fills: () => stale.fills,
-      ledger: () => stale.ledger,
-    });
+    const expected = await accountingInOneReading([...stale.orders, late], stale.fills, stale.ledger);
     expect((await stale.run.getSummary())!.accounting).toEqual(expected);
   });
 
@@ -284,11 +272,7 @@ describe('a data set merged ahead of the collector (stagedMerge)', () => {
     await expect(collectRun({ store: env.store }, { runId: 'ahead-torn' })).resolves.toMatchObject({
       complete: true,
     });
-    const expected = await summariseAccounting({
-      orders: () => torn.orders,
-      fills: () => torn.fills,
-      ledger: () => torn.ledger,
-    });
+    const expected = await accountingInOneReading(torn.orders, torn.fills, torn.ledger);
     expect((await torn.run.getSummary())!.accounting).toEqual(expected);
   });
 
